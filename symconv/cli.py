@@ -1,0 +1,108 @@
+"""The command line: a thin layer that parses arguments and calls library functions.
+
+``main(argv, stdout, stderr) -> int`` is what the console script runs and what the tests
+call in-process.  Exit codes: 0 success/proved, 1 refuted/differs, 2 bad input.
+Each subcommand lives in ``symconv.commands.<name>`` with ``add_arguments(parser)`` and
+``run(args, out) -> int``; those modules import SymPy/NumPy only inside ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import re
+import sys
+from typing import IO, NoReturn, Sequence
+
+from ._version import __version__
+from .errors import SymconvError
+
+#: subcommand -> module; order is the order of ``symconv --help``.
+COMMANDS = {
+    "expand": "symconv.commands.expand",
+    "prove": "symconv.commands.prove",
+    "check": "symconv.commands.check",
+    "identify": "symconv.commands.identify",
+    "derive": "symconv.commands.derive",
+    "demo": "symconv.commands.demo",
+}
+
+#: A value users type after an option that argparse would otherwise read as an option:
+#: ``--h -1,2,-1``, ``--at -1,-1``, ``--origin -1,0``.
+_NEGATIVE_VALUE = re.compile(r"-(\d|\.\d)[0-9.,;:eEj+\-x ]*\Z")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for tok in argv:
+        prev = out[-1] if out else ""
+        if (_NEGATIVE_VALUE.match(tok) and prev.startswith("-") and "=" not in prev
+                and not _NEGATIVE_VALUE.match(prev) and prev not in ("-h", "--help")):
+            out[-1] = f"{prev}={tok}"
+        else:
+            out.append(tok)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="symconv",
+        description="Derive and prove what convolution and cross-correlation compute: "
+                    "expand y[m,n] symbolically, prove the kernel flip and the backward-pass "
+                    "duality, check index formulas, and render worked examples.",
+    )
+    parser.add_argument("--version", action="version", version=f"symconv {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show a traceback for errors instead of one line")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, modname in COMMANDS.items():
+        if importlib.util.find_spec(modname) is None:  # TODO(integration): remove
+            continue
+        mod = importlib.import_module(modname)
+        p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION",
+                                                                     mod.HELP))
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show a traceback for errors instead of one line")
+        mod.add_arguments(p)
+        p.set_defaults(_module=modname)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
+         stderr: IO[str] | None = None) -> int:
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    args_list = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    try:
+        old_out, old_err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        try:
+            args = parser.parse_args(args_list)
+        finally:
+            sys.stdout, sys.stderr = old_out, old_err
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not getattr(args, "command", None):
+        parser.print_help(out)
+        return 2
+    mod = importlib.import_module(args._module)
+    try:
+        return int(mod.run(args, out))
+    except SymconvError as exc:
+        if getattr(args, "debug", False):
+            raise
+        msg = str(exc)
+        err.write(f"symconv {args.command}: error: {msg}\n")
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        err.write("symconv: interrupted\n")
+        return 130

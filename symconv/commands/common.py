@@ -1,0 +1,100 @@
+"""Options shared by subcommands (no heavy imports here: ``--help`` must stay fast)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+FORMATS = ("text", "json", "latex", "beamer", "mathml", "html", "markdown")
+
+
+def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
+    p.add_argument("--format", choices=formats, default="text",
+                   help="output format (default: text)")
+    p.add_argument("-o", "--output", metavar="PATH",
+                   help="write to PATH (atomically) instead of standard output")
+
+
+def add_operation_options(p: argparse.ArgumentParser) -> None:
+    """The options that describe an operation (shared by expand and prove)."""
+    p.add_argument("--origin", default="center",
+                   help="index origin: center (the article: -k..k), corner (0-based, "
+                        "NumPy/PyTorch) or offsets per axis such as 1,1 (default: center)")
+    p.add_argument("--axes", choices=("xy", "ij"), default="xy",
+                   help="xy: first index horizontal (the article); ij: first index is the "
+                        "row (NumPy). Affects drawings and default entry names only")
+    p.add_argument("--mode", choices=("full", "valid", "same"),
+                   help="output window as NumPy/SciPy (default: full)")
+    p.add_argument("--convention", choices=("scipy", "numpy"), default="scipy",
+                   help="whose 'same'/'valid' window: scipy (N-D, default) or numpy (1-D; "
+                        "differs when the kernel is longer than the image)")
+    p.add_argument("--stride", help="stride, one value or one per axis (2 or 2,1)")
+    p.add_argument("--padding",
+                   help="PyTorch-style padding: an int, one per axis (1,2), low:high per axis "
+                        "(0:1,1:0), same or valid")
+    p.add_argument("--padding-mode", default="zeros",
+                   help="zeros, circular, reflect, replicate or symmetric (SciPy's fill, "
+                        "wrap, symm are accepted)")
+    p.add_argument("--dilation", help="dilation, one value or one per axis")
+    p.add_argument("--conjugate", action="store_true",
+                   help="conjugate the kernel in a correlation (complex signals, as "
+                        "numpy.correlate)")
+    p.add_argument("--layer", action="store_true",
+                   help="PyTorch layer semantics: image C_in x spatial, kernel C_out x "
+                        "C_in/groups x spatial")
+    p.add_argument("--groups", type=int, default=1, help="channel groups (with --layer)")
+    p.add_argument("--names", help="rename arrays: image=I,kernel=K,output=S")
+    p.add_argument("--entries", help="kernel entry names in display order: a,b,c,... "
+                                     "or 'indexed' for h[i,j]")
+    p.add_argument("--x", help="image values: 2,1,3 or rows split by ';' (0,1;2,3) or a .npy")
+    p.add_argument("--h", help="kernel values, same forms as --x")
+    p.add_argument("--max-terms", type=int,
+                   help="refuse requests with more product terms (default 20,000,000)")
+
+
+def parse_names(text: str | None) -> dict[str, str] | None:
+    from ..errors import InputError
+
+    if not text:
+        return None
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        if "=" not in part:
+            raise InputError(f"bad --names {text!r}: use image=I,kernel=K,output=S")
+        k, v = part.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def parse_origin(text: str) -> Any:
+    from ..errors import InputError
+
+    if text in ("center", "corner"):
+        return text
+    try:
+        return tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"bad origin {text!r}: use center, corner or offsets per axis "
+                         "such as 1,1") from None
+
+
+def operation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Turn parsed options into keyword arguments of :func:`symconv.ops.operation`."""
+    entries: Any = "default"
+    if args.entries:
+        entries = "indexed" if args.entries == "indexed" else args.entries
+    return dict(origin=parse_origin(args.origin), axes=args.axes, mode=args.mode,
+                stride=args.stride, padding=args.padding, padding_mode=args.padding_mode,
+                dilation=args.dilation, conjugate=args.conjugate, layer=args.layer,
+                groups=args.groups, convention=args.convention,
+                names=parse_names(args.names), entries=entries, x=args.x, h=args.h)
+
+
+def parse_index(text: str) -> tuple[int, ...]:
+    from ..errors import InputError
+
+    try:
+        return tuple(int(v) for v in text.replace(" ", "").split(","))
+    except ValueError:
+        raise InputError(f"bad output index {text!r}: give integers separated by commas, "
+                         "such as 1,1 or -1,-1") from None

@@ -1,0 +1,40 @@
+"""``symconv expand OP --image SHAPE --kernel SHAPE``: y[m,n] term by term."""
+
+from __future__ import annotations
+
+import argparse
+from typing import IO
+
+from .common import add_format, add_operation_options, operation_kwargs, parse_index
+
+HELP = "expand y = conv/corr/corr-reflected of symbolic arrays, with worked examples"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("op", choices=("conv", "corr", "corr-reflected"),
+                   help="conv: y[m]=sum x[i]h[m-i]; corr: h[i-m] (NumPy, PyTorch); "
+                        "corr-reflected: h[m+i] (the article)")
+    p.add_argument("--image", required=True, metavar="SHAPE", help="image shape: 5, 7x7, 2x5x5")
+    p.add_argument("--kernel", required=True, metavar="SHAPE", help="kernel shape")
+    p.add_argument("--at", metavar="I[,J...]",
+                   help="one output, with the worked example (rows, grid, patch)")
+    p.add_argument("--standalone", action="store_true",
+                   help="with --format latex: a whole document")
+    add_operation_options(p)
+    add_format(p)
+
+
+def run(args: argparse.Namespace, out: IO[str]) -> int:
+    from ..expand import Expansion
+    from ..io import open_output
+    from ..ops import operation
+    from ..render import render
+
+    op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
+    exp = Expansion(op, max_terms=args.max_terms)
+    at = parse_index(args.at) if args.at else None
+    if at is not None:
+        exp.flat_position(at)  # validate before any output is opened
+    with open_output(args.output, out) as stream:
+        render("expansion", exp, args.format, stream, at=at, standalone=args.standalone)
+    return 0

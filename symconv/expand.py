@@ -1,0 +1,580 @@
+"""From the relation to what people read: SymPy expressions, term lists, worked examples.
+
+SymPy objects are the expensive part, so they are built only on request and without
+re-canonicalising every product: the canonical argument order of each ``Mul`` and ``Add``
+is computed once from ranks of the atoms (ranks taken from SymPy's own ``Basic.compare``
+on a few representatives), and the objects are assembled with ``_from_args``.  Printing the
+whole output as ``str()`` would print it goes through a formatter that reproduces SymPy's
+term order (``sort_key`` ranks) without building objects; the tests hold both to SymPy.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import IO, Any, Iterator, Sequence
+
+import numpy as np
+
+from .errors import InputError
+from .ops import Operation
+from .relation import AffineAxis, ChannelAxis, Terms, map_boundary
+
+
+@functools.lru_cache(maxsize=None)
+def _sympy() -> Any:
+    import sympy
+
+    return sympy
+
+
+@functools.lru_cache(maxsize=None)
+def entry_class() -> type:
+    """``Entry``: a kernel value named like a ``Symbol`` but never equal to one.
+
+    The article names a kernel value ``h`` while the kernel itself is ``h``; as a class of
+    its own, the value ``h`` cannot be confused with ``Symbol('h')`` nor with the label of
+    ``IndexedBase('h')``, in substitutions or comparisons.
+    """
+    sp = _sympy()
+
+    class Entry(sp.Symbol):  # type: ignore[misc,name-defined]
+        """A named kernel entry (a value of the kernel, not the kernel)."""
+
+    Entry.__module__ = "symconv.expand"
+    return Entry
+
+
+@dataclass(frozen=True)
+class Term:
+    """One product of an output: the pixel index, the kernel index and the entry's name."""
+
+    x: tuple[int, ...]
+    h: tuple[int, ...]
+    entry: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A candidate pixel of a worked example: which kernel index it would need."""
+
+    x: tuple[int, ...]
+    h: tuple[int, ...] | None
+    valid: bool
+    entry: str | None
+    source: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """The article's worked example for one output (figures 4/5/7/8)."""
+
+    index: tuple[int, ...]
+    rows: tuple[Row, ...]
+    grid: Any
+    patch: tuple[tuple[int, ...], tuple[int, ...]] | None
+    window: tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _fmt_index(idx: Sequence[int]) -> str:
+    return ", ".join(str(int(v)) for v in idx)
+
+
+class Expansion:
+    """The expansion of one operation: y at every output, read off the relation.
+
+    >>> e = expand("conv", "7x7", "3x3", mode="same")
+    >>> e.expr((1, 1))
+    a*x[2, 2] + b*x[1, 2] + c*x[0, 2] + d*x[2, 1] + e*x[1, 1] + f*x[0, 1] + g*x[2, 0] + h*x[1, 0] + i*x[0, 0]
+    >>> e.worked_example((1, 1)).grid
+    [['i', 'h', 'g'], ['f', 'e', 'd'], ['c', 'b', 'a']]
+    """
+
+    def __init__(self, operation: Operation, max_terms: int | None = None) -> None:
+        self.operation = operation
+        self.relation = operation.relation
+        self.max_terms = max_terms
+        self.relation.check_size(max_terms)
+        self._terms: Terms | None = None
+        ker = operation.kernel
+        self._entry_names = ker.entry_names()
+        nf = len(self.relation.factors)
+        ch = 1 if operation.layer else 0
+        spatial = list(range(ch, nf))
+        self.tap_order = tuple(range(ch)) + tuple(
+            spatial[::-1] if ker.axes == "xy" else spatial)
+
+    # -- the relation's terms -------------------------------------------------------------
+    @property
+    def terms_table(self) -> Terms:
+        if self._terms is None:
+            self._terms = self.relation.enumerate(self.tap_order, self.max_terms)
+        return self._terms
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.relation.out_shape
+
+    @property
+    def out_lo(self) -> tuple[int, ...]:
+        return self.relation.out_lo
+
+    def indices(self) -> Iterator[tuple[int, ...]]:
+        """Output indices in C order over positions (the JSON order)."""
+        for pos in np.ndindex(*self.shape):
+            yield tuple(p + lo for p, lo in zip(pos, self.out_lo))
+
+    def flat_position(self, index: Sequence[int]) -> int:
+        idx = tuple(int(v) for v in index)
+        if len(idx) != len(self.shape):
+            raise InputError(f"bad output index {_fmt_index(idx)}: give {len(self.shape)} "
+                             "values")
+        pos = tuple(v - lo for v, lo in zip(idx, self.out_lo))
+        for v, p, n, lo in zip(idx, pos, self.shape, self.out_lo):
+            if not 0 <= p < n:
+                rng = ", ".join(f"{a}..{a + b - 1}" for a, b in zip(self.out_lo, self.shape))
+                raise InputError(f"output index [{_fmt_index(idx)}] is outside the output "
+                                 f"(indices {rng})")
+        return int(np.ravel_multi_index(pos, self.shape))
+
+    def entry_name(self, kidx: Sequence[int]) -> str:
+        ker = self.operation.kernel
+        if self._entry_names is None:
+            return f"{ker.name}[{_fmt_index(kidx)}]"
+        pos = tuple(int(k) + o for k, o in zip(kidx, ker.origin))
+        return self._entry_names[int(np.ravel_multi_index(pos, ker.shape))]
+
+    def terms(self, index: Sequence[int]) -> list[Term]:
+        """The products of ``y[index]``: pixel index, kernel index, entry name."""
+        p = self.flat_position(index)
+        t = self.terms_table
+        s, e = int(t.starts[p]), int(t.starts[p + 1])
+        return [Term(tuple(int(v) for v in t.image[j]), tuple(int(v) for v in t.kernel[j]),
+                     self.entry_name(t.kernel[j])) for j in range(s, e)]
+
+    # -- SymPy objects --------------------------------------------------------------------
+    @functools.cached_property
+    def _atoms(self) -> "_AtomFactory":
+        return _AtomFactory(self.operation)
+
+    def expr(self, index: Sequence[int]) -> Any:
+        """``y[index]`` as a SymPy expression."""
+        p = self.flat_position(index)
+        return self._atoms.exprs(self.terms_table, [p])[0]
+
+    def array(self) -> Any:
+        """Every output as a SymPy ``ImmutableDenseNDimArray`` (positions in C order)."""
+        sp = _sympy()
+        t = self.terms_table
+        exprs = self._atoms.exprs(t, range(len(t.starts) - 1))
+        return sp.ImmutableDenseNDimArray(exprs, self.shape)
+
+    def matrix(self) -> Any:
+        """2-D outputs as a SymPy ``Matrix`` (1-D as a row)."""
+        sp = _sympy()
+        arr = self.array()
+        if arr.rank() == 1:
+            return sp.Matrix([list(arr)])
+        if arr.rank() != 2:
+            raise InputError("matrix() needs a 1-D or 2-D output; use array()")
+        return arr.tomatrix()
+
+    def expr_str(self, index: Sequence[int]) -> str:
+        """``str(self.expr(index))``, computed without building SymPy objects."""
+        p = self.flat_position(index)
+        return next(iter(self._atoms.strs(self.terms_table, [p])))
+
+    # -- numbers --------------------------------------------------------------------------
+    def values(self) -> np.ndarray:
+        """The numeric output (needs values for image and kernel)."""
+        op = self.operation
+        if op.image.values is None or op.kernel.values is None:
+            raise InputError("numeric output needs values for both image (--x) and kernel "
+                             "(--h)")
+        t = self.terms_table
+        xv = op.image.values[tuple((t.image - np.array(op.image.lo)).T)]
+        hv = op.kernel.values[tuple((t.kernel - np.array(op.kernel.lo)).T)]
+        if op.conjugate:
+            hv = np.conj(hv)
+        prod = xv * hv
+        n_out = len(t.starts) - 1
+        counts = np.diff(t.starts)
+        out = np.zeros(n_out, dtype=prod.dtype if prod.size else np.result_type(xv, hv))
+        nz = counts > 0
+        if prod.size:
+            out[nz] = np.add.reduceat(prod, t.starts[:-1][nz])
+        return out.reshape(self.shape)
+
+    # -- the worked example ---------------------------------------------------------------
+    def worked_example(self, index: Sequence[int]) -> WorkedExample:
+        """Rows of the window one ring wider than the patch, the grid and the patch box."""
+        self.flat_position(index)
+        op = self.operation
+        idx = tuple(int(v) for v in index)
+        per: list[list[tuple[tuple[int, ...], tuple[int, ...] | None, bool,
+                             tuple[int, ...] | None]]] = []
+        window_lo: list[int] = []
+        window_hi: list[int] = []
+        for f, m in zip(self.relation.factors, idx):
+            cands: list[tuple[tuple[int, ...], tuple[int, ...] | None, bool,
+                              tuple[int, ...] | None]] = []
+            if isinstance(f, ChannelAxis):
+                g0 = int(f.input_channel(m, 0))
+                for c in range(f.in_channels):
+                    ok = g0 <= c < g0 + f.taps
+                    cands.append(((c,), (m, c - g0) if ok else None, ok, None))
+                window_lo.append(0)
+                window_hi.append(f.in_channels - 1)
+            else:
+                lo, hi = f.footprint(m)
+                for i in range(lo - 1, hi + 2):
+                    k = f.solve_kernel(m, i)
+                    kint = int(k) if k.denominator == 1 else None
+                    inside = kint is not None and f.ker_lo <= kint < f.ker_lo + f.ker_size
+                    mapped, ok = map_boundary(np.array([i]), f.img_lo, f.img_size, f.boundary)
+                    src = int(mapped[0])
+                    valid = bool(inside and ok[0])
+                    cands.append(((i,), (kint,) if kint is not None else None, valid,
+                                  (src,) if f.boundary != "zeros" and src != i else None))
+                window_lo.append(lo - 1)
+                window_hi.append(hi + 1)
+            per.append(cands)
+        img_display = op.image.display_axes()
+        # Rows in the image's display order: iterate display axes slowest first.
+        n = len(per)
+        rows: list[Row] = []
+        for combo in np.ndindex(*[len(per[a]) for a in img_display]):
+            parts = [per[a][c] for a, c in zip(img_display, combo)]
+            by_axis: dict[int, Any] = {a: p for a, p in zip(img_display, parts)}
+            xs = tuple(v for a in range(n) for v in by_axis[a][0])
+            hs_parts = [by_axis[a][1] for a in range(n)]
+            valid = all(by_axis[a][2] for a in range(n))
+            hs = None if any(h is None for h in hs_parts) else \
+                tuple(v for h in hs_parts for v in h)  # type: ignore[union-attr]
+            src_parts = [by_axis[a][3] for a in range(n)]
+            src = None
+            if any(s is not None for s in src_parts):
+                src = tuple(v for a in range(n) for v in (src_parts[a] or by_axis[a][0]))
+            entry = self.entry_name(hs) if valid and hs is not None else None
+            rows.append(Row(xs, hs, valid, entry, src))
+        valid_rows = [r for r in rows if r.valid]
+        patch = None
+        if valid_rows:
+            arr = np.array([r.x for r in valid_rows])
+            patch = (tuple(int(v) for v in arr.min(0)), tuple(int(v) for v in arr.max(0)))
+        grid = self._grid(rows, patch)
+        return WorkedExample(idx, tuple(rows), grid,
+                             patch, (tuple(window_lo), tuple(window_hi)))
+
+    def _grid(self, rows: Sequence[Row], patch: Any) -> Any:
+        if patch is None:
+            return []
+        lookup = {r.x: r.entry for r in rows if r.valid}
+        img = self.operation.image
+        order = img.display_axes()
+        lo, hi = patch
+
+        def build(level: int, fixed: dict[int, int]) -> Any:
+            a = order[level]
+            vals = range(lo[a], hi[a] + 1)
+            if level == len(order) - 1:
+                return [lookup.get(tuple({**fixed, a: v}[b] for b in range(len(order))))
+                        for v in vals]
+            return [build(level + 1, {**fixed, a: v}) for v in vals]
+
+        g = build(0, {})
+        return [g] if len(order) == 1 else g
+
+    # -- JSON -----------------------------------------------------------------------------
+    def header(self) -> dict[str, Any]:
+        op = self.operation
+        meta: dict[str, Any] = {
+            "op": op.op,
+            "image": {"name": op.image.name, "shape": list(op.image.shape),
+                      "lo": list(op.image.lo), "hi": list(op.image.hi)},
+            "kernel": {"name": op.kernel.name, "shape": list(op.kernel.shape),
+                       "lo": list(op.kernel.lo), "hi": list(op.kernel.hi),
+                       "entries": list(op.kernel.entries) if op.kernel.entries else None},
+            "output": {"name": op.output_name, "shape": list(self.shape),
+                       "lo": list(self.out_lo), "hi": list(self.relation.out_hi)},
+            "origin": op.origin, "axes": op.image.axes,
+            "mode": op.mode, "convention": op.convention if op.mode else None,
+            "padding": [list(p) for p in op.padding] if op.padding is not None else None,
+            "padding_mode": op.boundary, "stride": list(op.stride),
+            "dilation": list(op.dilation), "conjugate": op.conjugate,
+            "layer": op.layer, "groups": op.groups,
+            "relation": [_factor_json(f) for f in self.relation.factors],
+            "term_count": self.relation.term_count(),
+        }
+        return meta
+
+    def write_json(self, stream: IO[str], at: Sequence[int] | None = None) -> None:
+        """Stream the contract's JSON object (one output per line)."""
+        head = json.dumps(self.header(), sort_keys=False)[:-1]
+        stream.write(head + ', "outputs": [')
+        if at is not None:
+            flats: Sequence[int] = [self.flat_position(at)]
+        else:
+            flats = range(int(np.prod(self.shape)))
+        t = self.terms_table
+        vals = None
+        op = self.operation
+        if op.image.values is not None and op.kernel.values is not None:
+            vals = self.values().ravel()
+        strs = self._atoms.strs(t, flats)
+        ker_frag = self._kernel_fragments()
+        img_lo = np.array(op.image.lo)
+        img_shape = op.image.shape
+        first = True
+        for p, expr_s in zip(flats, strs):
+            s, e = int(t.starts[p]), int(t.starts[p + 1])
+            idx = t.output_index(p)
+            pos = [v - lo for v, lo in zip(idx, self.out_lo)]
+            if e > s:
+                ipos = np.ravel_multi_index(tuple((t.image[s:e] - img_lo).T), img_shape)
+                kflat = self._kernel_flat(t.kernel[s:e])
+                parts = ['{"x": [' + self._pix_str(int(a)) + ker_frag[int(b)]
+                         for a, b in zip(ipos, kflat)]
+                terms = ", ".join(parts)
+            else:
+                terms = ""
+            line = (f'{{"index": [{_fmt_index(idx)}], "pos": [{_fmt_index(pos)}], '
+                    f'"terms": [{terms}], "expr": {json.dumps(expr_s)}')
+            if vals is not None:
+                line += ', "value": ' + json.dumps(_json_number(vals[p]))
+            if at is not None:
+                we = self.worked_example(at)
+                line += ", " + json.dumps(worked_json(we))[1:-1]
+            stream.write(("\n" if first else ",\n") + line + "}")
+            first = False
+        stream.write("\n]}\n")
+
+    def to_json(self, at: Sequence[int] | None = None) -> dict[str, Any]:
+        import io
+
+        buf = io.StringIO()
+        self.write_json(buf, at)
+        return json.loads(buf.getvalue())  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def _pix_cache(self) -> dict[int, str]:
+        return {}
+
+    def _pix_str(self, flat: int) -> str:
+        c = self._pix_cache.get(flat)
+        if c is None:
+            img = self.operation.image
+            pos = np.unravel_index(flat, img.shape)
+            c = _fmt_index([int(p) - o for p, o in zip(pos, img.origin)])
+            self._pix_cache[flat] = c
+        return c
+
+    def _kernel_flat(self, kidx: np.ndarray) -> np.ndarray:
+        ker = self.operation.kernel
+        return np.ravel_multi_index(tuple((kidx - np.array(ker.lo)).T), ker.shape)
+
+    @functools.cached_property
+    def _kernel_fragments_cache(self) -> list[str]:
+        ker = self.operation.kernel
+        out = []
+        for flat in range(ker.size):
+            pos = np.unravel_index(flat, ker.shape)
+            kidx = [int(p) - o for p, o in zip(pos, ker.origin)]
+            out.append(f'], "h": [{_fmt_index(kidx)}], "entry": '
+                       f'{json.dumps(self.entry_name(kidx))}}}')
+        return out
+
+    def _kernel_fragments(self) -> list[str]:
+        return self._kernel_fragments_cache
+
+
+def _json_number(v: Any) -> Any:
+    if isinstance(v, (complex, np.complexfloating)):
+        return {"re": float(v.real), "im": float(v.imag)}
+    if isinstance(v, (np.integer, int)):
+        return int(v)
+    f = float(v)
+    return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+
+def worked_json(we: WorkedExample) -> dict[str, Any]:
+    rows = []
+    for r in we.rows:
+        d: dict[str, Any] = {"x": list(r.x), "h": list(r.h) if r.h is not None else None,
+                             "valid": r.valid, "entry": r.entry}
+        if r.source is not None:
+            d["source"] = list(r.source)
+        rows.append(d)
+    return {"rows": rows, "grid": we.grid,
+            "patch": None if we.patch is None else {"from": list(we.patch[0]),
+                                                    "to": list(we.patch[1])}}
+
+
+def _factor_json(f: AffineAxis | ChannelAxis) -> dict[str, Any]:
+    if isinstance(f, ChannelAxis):
+        return {"kind": "channels", "in_channels": f.in_channels,
+                "out_channels": f.out_channels, "groups": f.groups}
+    kind = ("corr" if f.sigma > 0 else "conv") + ("-reflected" if f.stride < 0 else "")
+    return {"kind": kind, "stride": f.stride, "sigma": f.sigma, "dilation": f.dilation,
+            "offset": f.offset, "boundary": f.boundary,
+            "formula": f"i = {f.stride}*m {'+' if f.sigma > 0 else '-'} {f.dilation}*k "
+                       f"{'+' if f.offset >= 0 else '-'} {abs(f.offset)}"}
+
+
+class _AtomFactory:
+    """Builds (and ranks) the SymPy atoms of one operation: pixels and kernel entries."""
+
+    def __init__(self, operation: Operation) -> None:
+        sp = _sympy()
+        self.sp = sp
+        self.op = operation
+        img, ker = operation.image, operation.kernel
+        self.xbase = sp.IndexedBase(img.name)
+        self.hbase = sp.IndexedBase(ker.name)
+        names = ker.entry_names()
+        Entry = entry_class()
+        if names is not None:
+            self.entries = [Entry(n) for n in names]
+        else:
+            self.entries = [self._indexed(self.hbase, [int(p) - o for p, o in zip(
+                np.unravel_index(f, ker.shape), ker.origin)]) for f in range(ker.size)]
+        self._pixels: dict[int, Any] = {}
+        cmp = functools.cmp_to_key(sp.Basic.compare)
+        sortkey = sp.default_sort_key
+        # Ranks of kernel entries under Basic.compare (canonical args) and sort_key (str).
+        order = sorted(range(ker.size), key=lambda j: cmp(self.entries[j]))
+        self.e_rank = np.empty(ker.size, np.int64)
+        self.e_rank[order] = np.arange(ker.size)
+        order = sorted(range(ker.size), key=lambda j: sortkey(self.entries[j]))
+        self.e_prank = np.empty(ker.size, np.int64)
+        self.e_prank[order] = np.arange(ker.size)
+        # Integer ranks per image axis (Basic.compare orders 0, 1, -1 by class, others by
+        # value; sort_key orders by value).
+        self.ax_rank: list[dict[int, int]] = []
+        self.ax_prank: list[dict[int, int]] = []
+        for lo, hi in zip(img.lo, img.hi):
+            ints = list(range(lo, hi + 1))
+            objs = [sp.Integer(v) for v in ints]
+            by_cmp = sorted(range(len(ints)), key=lambda j: cmp(objs[j]))
+            self.ax_rank.append({ints[j]: r for r, j in enumerate(by_cmp)})
+            by_key = sorted(range(len(ints)), key=lambda j: sortkey(objs[j]))
+            self.ax_prank.append({ints[j]: r for r, j in enumerate(by_key)})
+        probe_e = self.entries[0]
+        probe_x = self._indexed(self.xbase, list(img.lo))
+        self.entry_first = sp.Basic.compare(probe_e, probe_x) < 0
+        self.entry_first_print = sortkey(probe_e) < sortkey(probe_x)
+        # Every multi-index has the same number of axes, so ranks combine lexicographically.
+        self.img_lo = np.array(img.lo)
+        self.ker_lo = np.array(ker.lo)
+
+    def _indexed(self, base: Any, idx: Sequence[int]) -> Any:
+        sp = self.sp
+        obj = sp.Expr.__new__(sp.Indexed, base, *[sp.Integer(int(v)) for v in idx])
+        sp.IndexedBase._set_assumptions(obj, base.assumptions0)
+        return obj
+
+    def pixel(self, flat: int) -> Any:
+        obj = self._pixels.get(flat)
+        if obj is None:
+            img = self.op.image
+            idx = [int(p) - o for p, o in zip(np.unravel_index(flat, img.shape), img.origin)]
+            obj = self._indexed(self.xbase, idx)
+            self._pixels[flat] = obj
+        return obj
+
+    def _flat(self, t: Terms, s: int, e: int) -> tuple[np.ndarray, np.ndarray]:
+        img, ker = self.op.image, self.op.kernel
+        ip = np.ravel_multi_index(tuple((t.image[s:e] - self.img_lo).T), img.shape)
+        kp = np.ravel_multi_index(tuple((t.kernel[s:e] - self.ker_lo).T), ker.shape)
+        return ip, kp
+
+    def _pixel_rank(self, t: Terms, s: int, e: int, ranks: list[dict[int, int]]) -> np.ndarray:
+        key = np.zeros(e - s, dtype=np.int64)
+        for a, table in enumerate(ranks):
+            size = len(table)
+            col = t.image[s:e, a]
+            key = key * size + np.array([table[int(v)] for v in col], dtype=np.int64)
+        return key
+
+    def exprs(self, t: Terms, flats: Sequence[int] | range) -> list[Any]:
+        sp = self.sp
+        Mul, Add = sp.Mul, sp.Add
+        conj = self.op.conjugate
+        out: list[Any] = []
+        for p in flats:
+            s, e = int(t.starts[p]), int(t.starts[p + 1])
+            if e == s:
+                out.append(sp.S.Zero)
+                continue
+            ip, kp = self._flat(t, s, e)
+            if conj:
+                out.append(Add(*[Mul(sp.conjugate(self.entries[int(k)]), self.pixel(int(i)))
+                                 for i, k in zip(ip, kp)]))
+                continue
+            er = self.e_rank[kp]
+            pr = self._pixel_rank(t, s, e, self.ax_rank)
+            big = max(int(pr.max()) + 1, 1)
+            keys = er * big + pr if self.entry_first else pr * (len(self.e_rank) + 1) + er
+            order = np.argsort(keys, kind="stable")
+            muls = []
+            for j in order:
+                ent = self.entries[int(kp[j])]
+                pix = self.pixel(int(ip[j]))
+                args = (ent, pix) if self.entry_first else (pix, ent)
+                muls.append(Mul._from_args(args, True))
+            out.append(muls[0] if len(muls) == 1 else Add._from_args(tuple(muls), True))
+        return out
+
+    def strs(self, t: Terms, flats: Sequence[int] | range) -> Iterator[str]:
+        if self.op.conjugate:
+            for ex in self.exprs(t, flats):
+                yield str(ex)
+            return
+        ker = self.op.kernel
+        enames = [str(e) for e in self.entries]
+        img = self.op.image
+        pcache: dict[int, str] = {}
+        xname = img.name
+        for p in flats:
+            s, e = int(t.starts[p]), int(t.starts[p + 1])
+            if e == s:
+                yield "0"
+                continue
+            ip, kp = self._flat(t, s, e)
+            er = self.e_prank[kp]
+            if self.entry_first_print:
+                order = np.argsort(er, kind="stable")
+            else:
+                pr = self._pixel_rank(t, s, e, self.ax_prank)
+                order = np.lexsort((er, pr))
+            parts = []
+            for j in order:
+                i = int(ip[j])
+                ps = pcache.get(i)
+                if ps is None:
+                    idx = [int(q) - o for q, o in zip(np.unravel_index(i, img.shape),
+                                                      img.origin)]
+                    ps = f"{xname}[{_fmt_index(idx)}]"
+                    pcache[i] = ps
+                en = enames[int(kp[j])]
+                parts.append(f"{en}*{ps}" if self.entry_first_print else f"{ps}*{en}")
+            yield " + ".join(parts)
+        del ker
+
+
+def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
+           **options: Any) -> Expansion:
+    """Expand ``op`` (``conv``, ``corr``, ``corr-reflected``) of an image and a kernel.
+
+    ``image``/``kernel`` are shapes (``"7x7"``, ``(7, 7)``, ``5``) or :class:`Signal`;
+    options are those of :func:`symconv.ops.operation` (origin, axes, mode, stride,
+    padding, padding_mode, dilation, conjugate, layer, groups, names, entries, x, h).
+
+    >>> e = expand("conv", 5, 2, origin="corner", mode="valid", x=[2, 1, 3, 5, 4], h=[1, -1])
+    >>> e.values().tolist()
+    [-1, 2, 2, -1]
+    """
+    from .ops import operation
+
+    return Expansion(operation(op, image, kernel, **options), max_terms=max_terms)

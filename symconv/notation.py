@@ -1,0 +1,106 @@
+"""Index names and affine index expressions as people write them (``m-i``, ``i-m``, ``m+i``).
+
+Model-level notation shared by every renderer: which letters index which axis, and the
+kernel index each axis's relation solves to, in the written order (positive terms first),
+not SymPy's ``-i + m``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+from .relation import AffineAxis, ChannelAxis
+
+#: Output index letters per spatial axis, and image (summation) index letters.
+OUT_NAMES = ("m", "n", "p", "q", "r", "s")
+IMG_NAMES = ("i", "j", "k", "l", "u", "v")
+#: Channel letters under --layer: output channel o, input channel c.
+OUT_CHANNEL, IN_CHANNEL = "o", "c"
+
+
+def axis_names(factors: Sequence[AffineAxis | ChannelAxis]) -> tuple[list[str], list[str]]:
+    """(output letters, image letters), one per factor."""
+    outs: list[str] = []
+    imgs: list[str] = []
+    a = 0
+    for f in factors:
+        if isinstance(f, ChannelAxis):
+            outs.append(OUT_CHANNEL)
+            imgs.append(IN_CHANNEL)
+        else:
+            outs.append(OUT_NAMES[a])
+            imgs.append(IMG_NAMES[a])
+            a += 1
+    return outs, imgs
+
+
+def linear_terms(coeffs: Sequence[tuple[Fraction | int, str]], const: Fraction | int = 0) -> str:
+    """``[(1,'m'), (-1,'i')] -> 'm-i'``: positive terms first, then negative, then constant."""
+    items = [(Fraction(c), n) for c, n in coeffs if c != 0]
+    items.sort(key=lambda t: t[0] < 0)
+    out = ""
+    for c, n in items:
+        mag = abs(c)
+        body = n if mag == 1 else f"{_num(mag)}{n}"
+        if not out:
+            out = ("-" if c < 0 else "") + body
+        else:
+            out += ("-" if c < 0 else "+") + body
+    const = Fraction(const)
+    if const or not out:
+        if not out:
+            out = _num(const)
+        else:
+            out += ("-" if const < 0 else "+") + _num(abs(const))
+    return out
+
+
+def _num(v: Fraction) -> str:
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+def kernel_index(f: AffineAxis, m: str | int, i: str | int) -> str:
+    """The kernel index of one axis in terms of ``m`` and ``i`` (letters or numbers).
+
+    ``i = s*m + sigma*d*k + c``  =>  ``k = sigma*(i - s*m - c)/d``, written over ``d``
+    when the dilation is not 1: ``(i-2m+1)/2``.
+    """
+    sg, d = f.sigma, f.dilation
+    coeffs: list[tuple[Fraction | int, str]] = []
+    const = -sg * f.offset
+    if isinstance(m, str):
+        coeffs.append((-sg * f.stride, m))
+    else:
+        const += -sg * f.stride * m
+    if isinstance(i, str):
+        coeffs.append((sg, i))
+    else:
+        const += sg * i
+    if not coeffs:
+        return _num(Fraction(const, d))
+    body = linear_terms(coeffs, const)
+    return body if d == 1 else f"({body})/{d}"
+
+
+def plugged_kernel_index(f: AffineAxis, m: int, i: int) -> str:
+    """The kernel index with numbers plugged in, unsolved: ``1-0``, ``0-1``, ``-1+0``."""
+    sd = f.sigma * f.dilation
+    # Written as the formula reads: the m term then the i term, signs as in kernel_index.
+    cm = Fraction(-f.stride, sd)
+    ci = Fraction(1, sd)
+    const = Fraction(-f.offset, sd)
+    parts: list[tuple[Fraction, str]] = [(cm, _paren(m)), (ci, _paren(i))]
+    parts.sort(key=lambda t: t[0] < 0)
+    out = ""
+    for c, n in parts:
+        mag = abs(c)
+        body = n if mag == 1 else f"{_num(mag)}\u00b7{n}"
+        out += ("-" if c < 0 else ("+" if out else "")) + body
+    if const:
+        out += ("-" if const < 0 else "+") + _num(abs(const))
+    return out
+
+
+def _paren(v: int) -> str:
+    return f"({v})" if v < 0 else str(v)

@@ -1,0 +1,257 @@
+"""The affine index relation R behind every operation.
+
+Per spatial axis, output index ``m``, kernel index ``k`` and image index ``i`` satisfy
+
+    i = s*m + sigma*d*k + c      s: stride (negative: reflected output)
+                                 sigma: +1 correlation, -1 convolution (the flip)
+                                 d: dilation, c: offset (padding, origin shift)
+
+on finite domains.  Channels (PyTorch's ``groups``) add a factor that pairs each output
+channel with the input channels of its group.  R is the Cartesian product of its factors,
+so the number of terms is known exactly before anything is enumerated, and enumeration is
+NumPy integer arithmetic on small per-factor tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Union
+
+import numpy as np
+
+from .errors import InputError, LimitError
+
+BOUNDARIES = ("zeros", "circular", "reflect", "replicate", "symmetric")
+#: Names users bring from SciPy (convolve2d's ``boundary``) and NumPy (``np.pad`` modes).
+BOUNDARY_ALIASES = {"fill": "zeros", "zero": "zeros", "constant": "zeros", "wrap": "circular",
+                    "symm": "symmetric", "edge": "replicate"}
+#: Default bound on the number of product terms of one request: about 1.5 GB of index
+#: arrays at the worst, well inside a 24 GiB machine; raise it with ``--max-terms``.
+DEFAULT_MAX_TERMS = 20_000_000
+
+
+def map_boundary(i: np.ndarray, lo: int, n: int, boundary: str) -> tuple[np.ndarray, np.ndarray]:
+    """Map image indices outside ``lo..lo+n-1`` by the boundary rule.
+
+    Returns ``(mapped, valid)``; under ``zeros`` the outside indices are invalid (the term is
+    absent), otherwise every index maps to a real pixel: ``circular`` wraps (period n),
+    ``reflect`` mirrors without repeating the edge (period 2n-2, PyTorch and ``np.pad``
+    'reflect'), ``symmetric`` mirrors repeating it (SciPy's 'symm'), ``replicate`` clamps.
+    """
+    p = i - lo
+    inside = (p >= 0) & (p < n)
+    if boundary == "zeros":
+        return i, inside
+    if boundary == "circular":
+        q = np.mod(p, n)
+    elif boundary == "replicate":
+        q = np.clip(p, 0, n - 1)
+    elif boundary == "reflect":
+        if n == 1:
+            q = np.zeros_like(p)
+        else:
+            per = 2 * n - 2
+            q = np.mod(p, per)
+            q = np.where(q >= n, per - q, q)
+    elif boundary == "symmetric":
+        per = 2 * n
+        q = np.mod(p, per)
+        q = np.where(q >= n, per - 1 - q, q)
+    else:  # pragma: no cover - validated by the callers
+        raise InputError(f"bad padding mode {boundary!r}: use {', '.join(BOUNDARIES)}")
+    return q + lo, np.ones_like(inside)
+
+
+@dataclass(frozen=True)
+class AffineAxis:
+    """One spatial axis of R: ``i = stride*m + sigma*dilation*k + offset``."""
+
+    stride: int
+    sigma: int
+    dilation: int
+    offset: int
+    out_lo: int
+    out_count: int
+    img_lo: int
+    img_size: int
+    ker_lo: int
+    ker_size: int
+    boundary: str = "zeros"
+
+    img_dims = 1
+    ker_dims = 1
+
+    @property
+    def taps(self) -> int:
+        return self.ker_size
+
+    def out_indices(self) -> np.ndarray:
+        return np.arange(self.out_lo, self.out_lo + self.out_count, dtype=np.int64)
+
+    def ker_indices(self) -> np.ndarray:
+        return np.arange(self.ker_lo, self.ker_lo + self.ker_size, dtype=np.int64)
+
+    def affine(self, m: np.ndarray | int, k: np.ndarray | int) -> np.ndarray | int:
+        """The image index the affine map gives, before any boundary rule."""
+        return self.stride * m + self.sigma * self.dilation * k + self.offset
+
+    def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(image (M,T,1), kernel (M,T,1), valid (M,T))`` for every output and tap."""
+        m = self.out_indices()[:, None]
+        k = self.ker_indices()[None, :]
+        raw = self.affine(m, k)
+        img, valid = map_boundary(np.asarray(raw), self.img_lo, self.img_size, self.boundary)
+        ker = np.broadcast_to(k, raw.shape)
+        return img[..., None], ker[..., None], valid
+
+    def solve_kernel(self, m: int, i: int) -> Fraction:
+        """The kernel index that pairs output ``m`` with image index ``i`` (maybe not an int)."""
+        return Fraction(i - self.stride * m - self.offset, self.sigma * self.dilation)
+
+    def footprint(self, m: int) -> tuple[int, int]:
+        """Lowest and highest affine image index that output ``m`` reaches."""
+        ends = [int(self.affine(m, self.ker_lo)), int(self.affine(m, self.ker_lo + self.ker_size - 1))]
+        return min(ends), max(ends)
+
+
+@dataclass(frozen=True)
+class ChannelAxis:
+    """Channels with groups, as PyTorch: output channel ``o`` reads the ``C_in/groups`` input
+    channels of its group; the kernel is indexed ``(o, t)`` for tap ``t``."""
+
+    in_channels: int
+    out_channels: int
+    groups: int
+
+    img_dims = 1
+    ker_dims = 2
+    out_lo = 0
+    boundary = "zeros"
+
+    @property
+    def out_count(self) -> int:
+        return self.out_channels
+
+    @property
+    def taps(self) -> int:
+        return self.in_channels // self.groups
+
+    def input_channel(self, o: np.ndarray | int, t: np.ndarray | int) -> np.ndarray | int:
+        return (o // (self.out_channels // self.groups)) * self.taps + t
+
+    def out_indices(self) -> np.ndarray:
+        return np.arange(self.out_channels, dtype=np.int64)
+
+    def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        o = self.out_indices()[:, None]
+        t = np.arange(self.taps, dtype=np.int64)[None, :]
+        img = np.asarray(self.input_channel(o, t))
+        ker = np.stack(np.broadcast_arrays(o, t), axis=-1)
+        return img[..., None], ker, np.ones(img.shape, dtype=bool)
+
+
+Factor = Union[AffineAxis, ChannelAxis]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Every product term of R, grouped by output (outputs in C order over positions).
+
+    ``starts[p]:starts[p+1]`` are the terms of the output at flat position ``p``; ``image``
+    and ``kernel`` hold one index tuple per term (after boundary mapping), in the order the
+    relation's ``tap_order`` asks for.
+    """
+
+    out_shape: tuple[int, ...]
+    out_lo: tuple[int, ...]
+    starts: np.ndarray
+    image: np.ndarray
+    kernel: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(self.image.shape[0])
+
+    def output_index(self, flat: int) -> tuple[int, ...]:
+        pos = np.unravel_index(flat, self.out_shape)
+        return tuple(int(p) + lo for p, lo in zip(pos, self.out_lo))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """The whole relation: a product of factors (one per output axis)."""
+
+    factors: tuple[Factor, ...]
+
+    @property
+    def out_shape(self) -> tuple[int, ...]:
+        return tuple(f.out_count for f in self.factors)
+
+    @property
+    def out_lo(self) -> tuple[int, ...]:
+        return tuple(f.out_lo for f in self.factors)
+
+    @property
+    def out_hi(self) -> tuple[int, ...]:
+        return tuple(f.out_lo + f.out_count - 1 for f in self.factors)
+
+    def term_count(self) -> int:
+        """The exact number of product terms, from per-factor counts (no enumeration)."""
+        total = 1
+        for f in self.factors:
+            _, _, valid = f.table()
+            total *= int(valid.sum())
+        return total
+
+    def pair_count(self) -> int:
+        """Outputs times taps: the size of the dense table enumeration works on."""
+        total = 1
+        for f in self.factors:
+            total *= f.out_count * f.taps
+        return total
+
+    def check_size(self, max_terms: int | None) -> int:
+        limit = DEFAULT_MAX_TERMS if max_terms is None else max_terms
+        n = self.term_count()
+        if n > limit:
+            raise LimitError(
+                f"this request has {n:,} product terms, over the limit of {limit:,}; "
+                f"raise it with --max-terms {n} (Python: max_terms={n})"
+            )
+        return n
+
+    def enumerate(self, tap_order: tuple[int, ...] | None = None,
+                  max_terms: int | None = None) -> Terms:
+        """All terms, vectorised.  ``tap_order`` permutes the factors' taps (display order)."""
+        self.check_size(max_terms)
+        nf = len(self.factors)
+        order = tuple(range(nf)) if tap_order is None else tap_order
+        tables = [f.table() for f in self.factors]
+        out_shape = self.out_shape
+        tap_shape = tuple(self.factors[j].taps for j in order)
+        # Dense validity over (outputs..., taps in display order...), built by broadcasting.
+        valid = np.ones(out_shape + tap_shape, dtype=bool)
+        for j, (_, _, v) in enumerate(tables):
+            shape = [1] * (2 * nf)
+            shape[j] = v.shape[0]
+            shape[nf + order.index(j)] = v.shape[1]
+            valid &= v.reshape(shape)
+        flat = np.flatnonzero(valid)
+        coords = np.unravel_index(flat, valid.shape)
+        img_cols: list[np.ndarray] = []
+        ker_cols: list[np.ndarray] = []
+        for j, (img, ker, _) in enumerate(tables):
+            m_j = coords[j]
+            t_j = coords[nf + order.index(j)]
+            img_cols.extend(img[m_j, t_j, d] for d in range(img.shape[2]))
+            ker_cols.extend(ker[m_j, t_j, d] for d in range(ker.shape[2]))
+        n_out = int(np.prod(out_shape))
+        per_out = int(np.prod(tap_shape))
+        counts = np.bincount(flat // max(per_out, 1), minlength=n_out) if per_out else \
+            np.zeros(n_out, dtype=np.int64)
+        starts = np.zeros(n_out + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        image = np.stack(img_cols, axis=1) if img_cols else np.zeros((0, 0), np.int64)
+        kernel = np.stack(ker_cols, axis=1) if ker_cols else np.zeros((0, 0), np.int64)
+        return Terms(out_shape, self.out_lo, starts, image, kernel)

@@ -1,0 +1,150 @@
+"""Plain text for terminals: expansions and worked examples."""
+
+from __future__ import annotations
+
+from typing import IO, Any, Sequence
+
+from ..notation import axis_names, kernel_index, plugged_kernel_index
+from ..relation import AffineAxis, ChannelAxis
+
+#: Operation names as a sentence reads them.
+OP_TITLES = {"conv": "convolution", "corr": "cross-correlation",
+             "corr-reflected": "cross-correlation, the article's reflected form"}
+
+
+def _fmt(idx: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in idx)
+
+
+def _ranges(lo: Sequence[int], hi: Sequence[int]) -> str:
+    return " x ".join(f"{a}..{b}" for a, b in zip(lo, hi))
+
+
+def formula(expansion: Any) -> str:
+    """``y[m, n] = sum_{i,j} x[i, j] h[m-i, n-j]`` for the expansion's relation."""
+    op = expansion.operation
+    facs = expansion.relation.factors
+    outs, imgs = axis_names(facs)
+    kparts: list[str] = []
+    for f, m, i in zip(facs, outs, imgs):
+        if isinstance(f, ChannelAxis):
+            kparts += [m, f"{i}-{f.taps}*floor({m}/{f.out_channels // f.groups})"
+                       if f.groups > 1 else i]
+        else:
+            kparts.append(kernel_index(f, m, i))
+    h = op.kernel.name + "[" + ", ".join(kparts) + "]"
+    if op.conjugate:
+        h = f"conj({h})"
+    return (f"{op.output_name}[{', '.join(outs)}] = sum_{{{','.join(imgs)}}} "
+            f"{op.image.name}[{', '.join(imgs)}] {h}")
+
+
+def header(expansion: Any) -> str:
+    op = expansion.operation
+    img, ker = op.image, op.kernel
+    opts = [f"origin {op.origin}", f"axes {img.axes}"]
+    if op.mode:
+        opts.append(f"mode {op.mode}" + (f" ({op.convention})" if op.mode != "full" else ""))
+    if op.padding is not None:
+        opts.append("padding " + ",".join(f"{a}:{b}" if a != b else str(a)
+                                          for a, b in op.padding))
+    if op.boundary != "zeros":
+        opts.append(f"padding mode {op.boundary}")
+    if any(s != 1 for s in op.stride):
+        opts.append("stride " + ",".join(map(str, op.stride)))
+    if any(d != 1 for d in op.dilation):
+        opts.append("dilation " + ",".join(map(str, op.dilation)))
+    if op.layer:
+        opts.append(f"layer, groups {op.groups}")
+    return (f"{OP_TITLES[op.op]}: image {img.name} {'x'.join(map(str, img.shape))} "
+            f"(indices {_ranges(img.lo, img.hi)}), kernel {ker.name} "
+            f"{'x'.join(map(str, ker.shape))} (indices {_ranges(ker.lo, ker.hi)}), "
+            f"output {op.output_name} {'x'.join(map(str, expansion.shape))} (indices "
+            f"{_ranges(expansion.out_lo, expansion.relation.out_hi)}); {', '.join(opts)}")
+
+
+def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = None,
+                     **_: Any) -> None:
+    op = expansion.operation
+    stream.write(header(expansion) + "\n")
+    stream.write(formula(expansion) + "\n\n")
+    has_values = op.image.values is not None and op.kernel.values is not None
+    vals = expansion.values().ravel() if has_values else None
+    if at is None:
+        import numpy as np
+
+        t = expansion.terms_table
+        flats = range(int(np.prod(expansion.shape)))
+        for p, s in zip(flats, expansion._atoms.strs(t, flats)):
+            idx = t.output_index(p)
+            line = f"{op.output_name}[{_fmt(idx)}] = {s}"
+            if vals is not None:
+                line += f" = {_num(vals[p])}"
+            stream.write(line + "\n")
+        return
+    p = expansion.flat_position(at)
+    line = f"{op.output_name}[{_fmt(at)}] = {expansion.expr_str(at)}"
+    if vals is not None:
+        line += f" = {_num(vals[p])}"
+    stream.write(line + "\n\n")
+    render_worked_example(expansion, at, stream)
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, complex) or getattr(v, "imag", 0):
+        return str(complex(v))
+    f = float(v)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def render_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> None:
+    op = expansion.operation
+    we = expansion.worked_example(at)
+    facs = expansion.relation.factors
+    lines: list[tuple[str, str, str]] = []
+    for r in we.rows:
+        plugged = []
+        for f, m, i in zip(facs, at, r.x):
+            if isinstance(f, AffineAxis):
+                plugged.append(plugged_kernel_index(f, m, i))
+            else:
+                plugged.append(str(i))
+        left = f"{op.image.name}[{_fmt(r.x)}] {op.kernel.name}[{', '.join(plugged)}]"
+        if r.h is None:
+            right = f"{op.kernel.name}[not an integer index]"
+        else:
+            right = f"{op.kernel.name}[{_fmt(r.h)}]"
+        if r.valid:
+            note = f"= {r.entry}" + (f"  (pixel {op.image.name}[{_fmt(r.source)}])"
+                                      if r.source else "")
+        else:
+            note = "invalid: no such kernel entry" if r.h is not None else "invalid"
+            if r.h is not None and all(
+                    isinstance(f, AffineAxis) and f.ker_lo <= k < f.ker_lo + f.ker_size
+                    for f, k in zip(facs, r.h) if isinstance(f, AffineAxis)):
+                note = "invalid: pixel outside the image"
+        lines.append((left, right, note))
+    wl = max(len(a) for a, _, _ in lines)
+    wr = max(len(b) for _, b, _ in lines)
+    stream.write(f"worked example for {op.output_name}[{_fmt(at)}]: the window "
+                 f"{_ranges(*we.window)} (one ring wider than the patch)\n")
+    for a, b, c in lines:
+        stream.write(f"  {a.ljust(wl)} | {b.ljust(wr)}  {c}\n")
+    if we.patch is None:
+        stream.write("\nno pixel feeds this output\n")
+        return
+    stream.write(f"\nkernel entries over the patch {op.image.name}"
+                 f"[{_ranges(*we.patch)}] (display order, rows top to bottom):\n")
+    _write_grid(we.grid, stream, "  ")
+
+
+def _write_grid(grid: Any, stream: IO[str], indent: str) -> None:
+    if grid and isinstance(grid[0], list) and grid[0] and isinstance(grid[0][0], list):
+        for k, sl in enumerate(grid):
+            stream.write(f"{indent}[{k}]\n")
+            _write_grid(sl, stream, indent + "  ")
+        return
+    cells = [[c if c is not None else "." for c in row] for row in grid]
+    w = max((len(c) for row in cells for c in row), default=1)
+    for row in cells:
+        stream.write(indent + " ".join(c.ljust(w) for c in row).rstrip() + "\n")
