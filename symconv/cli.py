@@ -103,6 +103,12 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         msg = str(exc)
         err.write(f"symconv {args.command}: error: {msg}\n")
         return 2
+    except BrokenPipeError:  # pragma: no cover - `symconv ... | head`
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:  # pragma: no cover - interactive
         err.write("symconv: interrupted\n")
         return 130

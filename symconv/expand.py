@@ -223,7 +223,7 @@ class Expansion:
                 g0 = int(f.input_channel(m, 0))
                 for c in range(f.in_channels):
                     ok = g0 <= c < g0 + f.taps
-                    cands.append(((c,), (m, c - g0) if ok else None, ok, None))
+                    cands.append(((c,), (m, c - g0), ok, None))
                 window_lo.append(0)
                 window_hi.append(f.in_channels - 1)
             else:

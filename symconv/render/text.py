@@ -28,8 +28,7 @@ def formula(expansion: Any) -> str:
     kparts: list[str] = []
     for f, m, i in zip(facs, outs, imgs):
         if isinstance(f, ChannelAxis):
-            kparts += [m, f"{i}-{f.taps}*floor({m}/{f.out_channels // f.groups})"
-                       if f.groups > 1 else i]
+            kparts += [m, group_channel(f, m, i)]
         else:
             kparts.append(kernel_index(f, m, i))
     h = op.kernel.name + "[" + ", ".join(kparts) + "]"
@@ -37,6 +36,15 @@ def formula(expansion: Any) -> str:
         h = f"conj({h})"
     return (f"{op.output_name}[{', '.join(outs)}] = sum_{{{','.join(imgs)}}} "
             f"{op.image.name}[{', '.join(imgs)}] {h}")
+
+
+def group_channel(f: ChannelAxis, o: str, c: str) -> str:
+    """The kernel's input-channel index: ``c`` minus the first input channel of o's group."""
+    if f.groups == 1:
+        return c
+    per_group = f.out_channels // f.groups
+    first = o if per_group == 1 else f"floor({o}/{per_group})"
+    return f"{c}-{first}" if f.taps == 1 else f"{c}-{f.taps}*{first}"
 
 
 def header(expansion: Any) -> str:
@@ -108,7 +116,8 @@ def render_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) ->
             if isinstance(f, AffineAxis):
                 plugged.append(plugged_kernel_index(f, m, i))
             else:
-                plugged.append(str(i))
+                first = int(f.input_channel(m, 0))
+                plugged += [str(m), f"{i}-{first}" if first else str(i)]
         left = f"{op.image.name}[{_fmt(r.x)}] {op.kernel.name}[{', '.join(plugged)}]"
         if r.h is None:
             right = f"{op.kernel.name}[not an integer index]"
@@ -118,7 +127,8 @@ def render_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) ->
             note = f"= {r.entry}" + (f"  (pixel {op.image.name}[{_fmt(r.source)}])"
                                       if r.source else "")
         else:
-            note = "invalid: no such kernel entry" if r.h is not None else "invalid"
+            note = "invalid: no such kernel entry" if r.h is not None else \
+                "invalid: the kernel index is not an integer (stride/dilation gap)"
             if r.h is not None and all(
                     isinstance(f, AffineAxis) and f.ker_lo <= k < f.ker_lo + f.ker_size
                     for f, k in zip(facs, r.h) if isinstance(f, AffineAxis)):

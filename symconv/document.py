@@ -1,0 +1,61 @@
+"""A document: what ``symconv demo`` and ``symconv derive`` render in every format.
+
+A :class:`Document` is a title and a sequence of blocks, each a reading of the model:
+a heading, a paragraph of plain text, an expansion (with the figures to draw), a
+derivation (a proof), or a checker result.  Renderers implement ``render_document``; the
+model never imports a renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+#: Figures an expansion block can ask for (see symconv.figures).
+FIGURES = ("equation", "kernel", "image", "corner", "worked", "worked-article", "drawing",
+           "boxes", "output-map", "duality", "matrix", "terms")
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text; renderers escape it.  ``$...$`` spans are inline LaTeX math."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ExpansionBlock:
+    expansion: Any
+    at: tuple[int, ...] | None = None
+    figures: tuple[str, ...] = ("equation", "worked", "drawing")
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class DerivationBlock:
+    derivation: Any
+
+
+@dataclass(frozen=True)
+class CheckBlock:
+    """A checker result (``CheckResult``) or an identification, with the input text."""
+
+    result: Any
+    source: str = ""
+
+
+Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock]
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    blocks: tuple[Block, ...] = field(default=())
+    name: str = "document"
+    subtitle: str = ""
