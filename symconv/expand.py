@@ -64,6 +64,10 @@ class Row:
     valid: bool
     entry: str | None
     source: tuple[int, ...] | None = None
+    #: why an invalid row is invalid: "kernel" (no such kernel entry), "fraction" (the
+    #: kernel index is not an integer: a stride or dilation gap), "pixel" (outside the
+    #: image, zero padding), "group" (input channel outside the output's group); "" if valid.
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,17 +217,17 @@ class Expansion:
         op = self.operation
         idx = tuple(int(v) for v in index)
         per: list[list[tuple[tuple[int, ...], tuple[int, ...] | None, bool,
-                             tuple[int, ...] | None]]] = []
+                             tuple[int, ...] | None, str]]] = []
         window_lo: list[int] = []
         window_hi: list[int] = []
         for f, m in zip(self.relation.factors, idx):
             cands: list[tuple[tuple[int, ...], tuple[int, ...] | None, bool,
-                              tuple[int, ...] | None]] = []
+                              tuple[int, ...] | None, str]] = []
             if isinstance(f, ChannelAxis):
                 g0 = int(f.input_channel(m, 0))
                 for c in range(f.in_channels):
                     ok = g0 <= c < g0 + f.taps
-                    cands.append(((c,), (m, c - g0), ok, None))
+                    cands.append(((c,), (m, c - g0), ok, None, "" if ok else "group"))
                 window_lo.append(0)
                 window_hi.append(f.in_channels - 1)
             else:
@@ -235,8 +239,11 @@ class Expansion:
                     mapped, ok = map_boundary(np.array([i]), f.img_lo, f.img_size, f.boundary)
                     src = int(mapped[0])
                     valid = bool(inside and ok[0])
+                    reason = ("fraction" if kint is None else "kernel" if not inside
+                              else "pixel" if not ok[0] else "")
                     cands.append(((i,), (kint,) if kint is not None else None, valid,
-                                  (src,) if f.boundary != "zeros" and src != i else None))
+                                  (src,) if f.boundary != "zeros" and src != i else None,
+                                  reason))
                 window_lo.append(lo - 1)
                 window_hi.append(hi + 1)
             per.append(cands)
@@ -257,7 +264,10 @@ class Expansion:
             if any(s is not None for s in src_parts):
                 src = tuple(v for a in range(n) for v in (src_parts[a] or by_axis[a][0]))
             entry = self.entry_name(hs) if valid and hs is not None else None
-            rows.append(Row(xs, hs, valid, entry, src))
+            reasons = [by_axis[a][4] for a in range(n) if by_axis[a][4]]
+            order = ("fraction", "group", "kernel", "pixel")
+            reason = min(reasons, key=order.index) if reasons else ""
+            rows.append(Row(xs, hs, valid, entry, src, reason))
         valid_rows = [r for r in rows if r.valid]
         patch = None
         if valid_rows:
@@ -403,6 +413,8 @@ def worked_json(we: WorkedExample) -> dict[str, Any]:
     for r in we.rows:
         d: dict[str, Any] = {"x": list(r.x), "h": list(r.h) if r.h is not None else None,
                              "valid": r.valid, "entry": r.entry}
+        if r.reason:
+            d["reason"] = r.reason
         if r.source is not None:
             d["source"] = list(r.source)
         rows.append(d)

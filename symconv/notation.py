@@ -84,22 +84,19 @@ def kernel_index(f: AffineAxis, m: str | int, i: str | int) -> str:
 
 
 def plugged_kernel_index(f: AffineAxis, m: int, i: int) -> str:
-    """The kernel index with numbers plugged in, unsolved: ``1-0``, ``0-1``, ``-1+0``."""
-    sd = f.sigma * f.dilation
-    # Written as the formula reads: the m term then the i term, signs as in kernel_index.
-    cm = Fraction(-f.stride, sd)
-    ci = Fraction(1, sd)
-    const = Fraction(-f.offset, sd)
-    parts: list[tuple[Fraction, str]] = [(cm, _paren(m)), (ci, _paren(i))]
+    """The kernel index with numbers plugged in, unsolved: ``1-0``, ``0-1``, ``1+0``,
+    ``(2-2*1)/2`` (the same shape as :func:`kernel_index`)."""
+    sg = f.sigma
+    parts = [(-sg * f.stride, _paren(m)), (sg, _paren(i))]
     parts.sort(key=lambda t: t[0] < 0)
     out = ""
     for c, n in parts:
-        mag = abs(c)
-        body = n if mag == 1 else f"{_num(mag)}\u00b7{n}"
+        body = n if abs(c) == 1 else f"{abs(c)}\u00b7{n}"
         out += ("-" if c < 0 else ("+" if out else "")) + body
+    const = -sg * f.offset
     if const:
-        out += ("-" if const < 0 else "+") + _num(abs(const))
-    return out
+        out += ("-" if const < 0 else "+") + str(abs(const))
+    return out if f.dilation == 1 else f"({out})/{f.dilation}"
 
 
 def _paren(v: int) -> str:

@@ -12,6 +12,15 @@ OP_TITLES = {"conv": "convolution", "corr": "cross-correlation",
              "corr-reflected": "cross-correlation, the article's reflected form"}
 
 
+#: Why a worked-example row is invalid, as the text says it.
+INVALID_REASONS = {
+    "kernel": "no such kernel entry",
+    "fraction": "the kernel index is not an integer (a stride or dilation gap)",
+    "pixel": "pixel outside the image (zero padding)",
+    "group": "input channel outside this output's group",
+}
+
+
 def _fmt(idx: Sequence[int]) -> str:
     return ", ".join(str(v) for v in idx)
 
@@ -127,12 +136,7 @@ def render_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) ->
             note = f"= {r.entry}" + (f"  (pixel {op.image.name}[{_fmt(r.source)}])"
                                       if r.source else "")
         else:
-            note = "invalid: no such kernel entry" if r.h is not None else \
-                "invalid: the kernel index is not an integer (stride/dilation gap)"
-            if r.h is not None and all(
-                    isinstance(f, AffineAxis) and f.ker_lo <= k < f.ker_lo + f.ker_size
-                    for f, k in zip(facs, r.h) if isinstance(f, AffineAxis)):
-                note = "invalid: pixel outside the image"
+            note = "invalid: " + INVALID_REASONS[r.reason]
         lines.append((left, right, note))
     wl = max(len(a) for a, _, _ in lines)
     wr = max(len(b) for _, b, _ in lines)
