@@ -50,7 +50,6 @@ class CheckBlock:
     source: str = ""
 
 
-Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock]
 
 
 @dataclass(frozen=True)
@@ -59,3 +58,15 @@ class Document:
     blocks: tuple[Block, ...] = field(default=())
     name: str = "document"
     subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class ComparisonBlock:
+    """One operation under several conventions (labelled expansions) side by side."""
+
+    title: str
+    rows: tuple[tuple[str, Any], ...]
+
+
+Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock,
+              ComparisonBlock]

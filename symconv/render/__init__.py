@@ -21,8 +21,12 @@ FORMAT_MODULES = {
 }
 
 
-def render(kind: str, obj: Any, fmt: str, stream: IO[str], **options: Any) -> None:
-    """Render ``obj`` (an ``expansion``, ``derivation``, ``check``...) in ``fmt``."""
+def render(kind: str, obj: Any, fmt: str, stream: IO[str], **options: Any) -> Any:
+    """Render ``obj`` (an ``expansion``, ``derivation``, ``check``, ``document``) in ``fmt``.
+
+    Returns what the renderer returns: the paths of extra files it wrote (the SVG figures
+    beside a Markdown file), or ``None``.
+    """
     modname = FORMAT_MODULES.get(fmt)
     if modname is None:
         raise InputError(f"bad format {fmt!r}: use {', '.join(FORMAT_MODULES)}")
@@ -35,4 +39,4 @@ def render(kind: str, obj: Any, fmt: str, stream: IO[str], **options: Any) -> No
     fn = getattr(mod, f"render_{kind}", None)
     if fn is None:
         raise InputError(f"format {fmt!r} is not available for {kind}")
-    fn(obj, stream, **options)
+    return fn(obj, stream, **options)

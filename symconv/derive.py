@@ -1,0 +1,203 @@
+"""Derivation files: a small declarative TOML format a textbook author can copy and edit.
+
+A file has a ``name``, a ``title`` (and optional ``subtitle``) and a list of ``[[block]]``
+tables; each block has exactly one kind key:
+
+``heading = "..."``            a section heading (``level`` 1 or 2)
+``text = "..."``               a paragraph (``$...$`` is inline math)
+``expand = "conv"``            an expansion, with the options of ``symconv expand``
+                               (``image``, ``kernel``, ``mode``, ``at``, ``x``, ``h``...) and
+                               ``figures = [...]`` (see symconv.document.FIGURES)
+``compare = "corr"``           one operation under several conventions side by side:
+                               ``variants = [{label = "...", mode = "same", ...}, ...]``
+``prove = "duality"``          a theorem, with the options of ``symconv prove``
+``claim = "LHS == RHS"``       a user claim, proved or refuted
+``check = "y[m] = ..."``       a formula classified
+``identify = "numpy.convolve"`` a library function identified
+
+``render_file`` turns a file into a :class:`~symconv.document.Document` and writes it in
+every output format into a folder: ``NAME.tex`` (standalone), ``NAME-slides.tex``
+(beamer), ``NAME.html``, ``NAME.md`` (+ SVG figures), ``NAME.txt``, ``NAME.json``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any, Callable
+
+from .document import (FIGURES, CheckBlock, DerivationBlock, Document, ExpansionBlock,
+                       Heading, Paragraph)
+from .errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+KINDS = ("heading", "text", "expand", "compare", "prove", "claim", "check", "identify")
+#: Expansion options a block may set (the keyword arguments of symconv.ops.operation).
+EXPAND_OPTIONS = ("origin", "axes", "mode", "stride", "padding", "padding_mode", "dilation",
+                  "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h")
+#: Output format -> file name pattern in the output folder.
+OUTPUTS = {
+    "latex": "{name}.tex",
+    "beamer": "{name}-slides.tex",
+    "html": "{name}.html",
+    "markdown": "{name}.md",
+    "text": "{name}.txt",
+    "json": "{name}.json",
+}
+DERIVATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "derivations")
+
+
+def load(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise InputError(f"no derivation file {path!r}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    for key in ("name", "title"):
+        if not isinstance(data.get(key), str):
+            raise InputError(f"{path}: needs a string {key!r} at the top")
+    from .signal import NAME_RE
+
+    if not NAME_RE.match(data["name"].replace("-", "_")):
+        raise InputError(f"{path}: bad name {data['name']!r}: letters, digits, '-' and '_'")
+    return data
+
+
+def build(data: dict[str, Any], source: str = "") -> Document:
+    """The document a derivation file describes (every block computed by the library)."""
+    blocks: list[Any] = []
+    for n, block in enumerate(data.get("block", []), start=1):
+        kinds = [k for k in KINDS if k in block]
+        where = f"{source or data['name']}: block {n}"
+        if len(kinds) != 1:
+            raise InputError(f"{where}: give exactly one of {', '.join(KINDS)}")
+        kind = kinds[0]
+        try:
+            blocks.extend(BUILDERS[kind](block))
+        except InputError as exc:
+            raise InputError(f"{where} ({kind}): {exc}") from None
+    return Document(data["title"], tuple(blocks), data["name"], data.get("subtitle", ""))
+
+
+def _options(block: dict[str, Any], allowed: tuple[str, ...], own: tuple[str, ...]) -> dict:
+    unknown = set(block) - set(allowed) - set(own)
+    if unknown:
+        raise InputError(f"unknown keys {', '.join(sorted(unknown))}; allowed: "
+                         f"{', '.join(allowed + own)}")
+    return {k: v for k, v in block.items() if k in allowed}
+
+
+def _heading(b: dict[str, Any]) -> list[Any]:
+    _options(b, (), ("heading", "level"))
+    return [Heading(str(b["heading"]), int(b.get("level", 1)))]
+
+
+def _text(b: dict[str, Any]) -> list[Any]:
+    _options(b, (), ("text",))
+    return [Paragraph(str(b["text"]))]
+
+
+def _expansion(op: str, b: dict[str, Any], own: tuple[str, ...]) -> Any:
+    from .expand import expand
+
+    opts = _options(b, EXPAND_OPTIONS, own)
+    return expand(op, b["image"], b["kernel"], **opts)
+
+
+def _expand(b: dict[str, Any]) -> list[Any]:
+    own = ("expand", "image", "kernel", "at", "figures", "title")
+    exp = _expansion(b["expand"], b, own)
+    figs = tuple(b.get("figures", ("equation", "worked", "drawing")))
+    bad = [f for f in figs if f not in FIGURES]
+    if bad:
+        raise InputError(f"unknown figures {', '.join(bad)}; use {', '.join(FIGURES)}")
+    at = tuple(b["at"]) if "at" in b else None
+    if at is not None:
+        exp.flat_position(at)
+    return [ExpansionBlock(exp, at, figs, str(b.get("title", "")))]
+
+
+def _compare(b: dict[str, Any]) -> list[Any]:
+    from .document import ComparisonBlock
+
+    _options(b, (), ("compare", "image", "kernel", "x", "h", "variants", "title"))
+    rows = []
+    for v in b["variants"]:
+        v = dict(v)
+        label = str(v.pop("label", ""))
+        opts = {"x": b.get("x"), "h": b.get("h"), **v}
+        rows.append((label, _expansion(b["compare"], {"image": b["image"],
+                                                       "kernel": b["kernel"], **opts},
+                                       ("image", "kernel"))))
+    return [ComparisonBlock(str(b.get("title", "")), tuple(rows))]
+
+
+def _call(target: str, *args: Any, **kwargs: Any) -> Any:
+    mod, fn = target.split(":")
+    return getattr(importlib.import_module(mod), fn)(*args, **kwargs)
+
+
+def _prove(b: dict[str, Any]) -> list[Any]:
+    opts = {k: v for k, v in b.items() if k != "prove"}
+    return [DerivationBlock(_call(PROVE_THEOREM, b["prove"], **opts))]
+
+
+def _claim(b: dict[str, Any]) -> list[Any]:
+    opts = {k: v for k, v in b.items() if k != "claim"}
+    return [DerivationBlock(_call(PROVE_CLAIM, b["claim"], **opts))]
+
+
+def _check(b: dict[str, Any]) -> list[Any]:
+    opts = {k: v for k, v in b.items() if k != "check"}
+    return [CheckBlock(_call(CHECK_FORMULA, b["check"], **opts), b["check"])]
+
+
+def _identify(b: dict[str, Any]) -> list[Any]:
+    opts = {k: v for k, v in b.items() if k != "identify"}
+    return [CheckBlock(_call(IDENTIFY, b["identify"], **opts), b["identify"])]
+
+
+#: The library functions behind the proof and checker blocks.
+PROVE_THEOREM = "symconv.prove:prove_theorem"
+PROVE_CLAIM = "symconv.claims:prove_claim"
+CHECK_FORMULA = "symconv.check:check_formula"
+IDENTIFY = "symconv.identify:identify"
+
+BUILDERS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
+    "heading": _heading, "text": _text, "expand": _expand, "compare": _compare,
+    "prove": _prove, "claim": _claim, "check": _check, "identify": _identify,
+}
+
+
+def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None = None
+                    ) -> list[str]:
+    """Write ``doc`` in every format into ``outdir``; return the paths written."""
+    from .io import open_output
+    from .render import render
+
+    os.makedirs(outdir, exist_ok=True)
+    written = []
+    for fmt in formats or tuple(OUTPUTS):
+        path = os.path.join(outdir, OUTPUTS[fmt].format(name=doc.name))
+        with open_output(path) as fh:
+            extra = render("document", doc, fmt, fh, standalone=True, path=path)
+        written.append(path)
+        written.extend(extra or [])
+    return written
+
+
+def render_file(path: str, outdir: str) -> list[str]:
+    data = load(path)
+    return render_document(build(data, os.path.basename(path)), outdir)
+
+
+def all_files(folder: str = DERIVATIONS) -> list[str]:
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".toml"))
