@@ -128,15 +128,13 @@ def _expand(b: dict[str, Any]) -> list[Any]:
 def _compare(b: dict[str, Any]) -> list[Any]:
     from .document import ComparisonBlock
 
-    _options(b, (), ("compare", "image", "kernel", "x", "h", "variants", "title"))
+    shared = _options(b, EXPAND_OPTIONS, ("compare", "image", "kernel", "variants", "title"))
     rows = []
     for v in b["variants"]:
         v = dict(v)
         label = str(v.pop("label", ""))
-        opts = {"x": b.get("x"), "h": b.get("h"), **v}
-        rows.append((label, _expansion(b["compare"], {"image": b["image"],
-                                                       "kernel": b["kernel"], **opts},
-                                       ("image", "kernel"))))
+        merged = {"image": b["image"], "kernel": b["kernel"], **shared, **v}
+        rows.append((label, _expansion(b["compare"], merged, ("image", "kernel"))))
     return [ComparisonBlock(str(b.get("title", "")), tuple(rows))]
 
 

@@ -162,3 +162,53 @@ def _write_grid(grid: Any, stream: IO[str], indent: str) -> None:
     w = max((len(c) for row in cells for c in row), default=1)
     for row in cells:
         stream.write(indent + " ".join(c.ljust(w) for c in row).rstrip() + "\n")
+
+
+def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
+    """Several conventions of one operation, side by side: output indices and values."""
+    if block.title:
+        stream.write(block.title + "\n")
+    for label, exp in block.rows:
+        op = exp.operation
+        stream.write(f"  {label}: output {op.output_name} {'x'.join(map(str, exp.shape))}, "
+                     f"indices {_ranges(exp.out_lo, exp.relation.out_hi)}\n")
+        has_values = op.image.values is not None and op.kernel.values is not None
+        vals = exp.values().ravel() if has_values else None
+        import numpy as np
+
+        t = exp.terms_table
+        flats = range(int(np.prod(exp.shape)))
+        for p, s in zip(flats, exp._atoms.strs(t, flats)):
+            line = f"    {op.output_name}[{_fmt(t.output_index(p))}] = {s}"
+            if vals is not None:
+                line += f" = {_num(vals[p])}"
+            stream.write(line + "\n")
+
+
+def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
+    from ..document import (CheckBlock, ComparisonBlock, DerivationBlock, ExpansionBlock,
+                            Heading, Paragraph)
+    from . import render
+
+    stream.write(doc.title + "\n" + "=" * len(doc.title) + "\n")
+    if doc.subtitle:
+        stream.write(doc.subtitle + "\n")
+    for block in doc.blocks:
+        stream.write("\n")
+        if isinstance(block, Heading):
+            stream.write(block.text + "\n" + ("-" if block.level > 1 else "=")
+                         * len(block.text) + "\n")
+        elif isinstance(block, Paragraph):
+            import textwrap
+
+            stream.write(textwrap.fill(block.text, 88) + "\n")
+        elif isinstance(block, ExpansionBlock):
+            if block.title:
+                stream.write(block.title + "\n\n")
+            render_expansion(block.expansion, stream, at=block.at)
+        elif isinstance(block, ComparisonBlock):
+            render_comparison(block, stream)
+        elif isinstance(block, DerivationBlock):
+            render("derivation", block.derivation, "text", stream)
+        elif isinstance(block, CheckBlock):
+            render("check", block.result, "text", stream)
