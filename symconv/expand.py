@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
+import types
 from dataclasses import dataclass
 from typing import IO, Any, Iterator, Sequence
 
@@ -462,16 +464,14 @@ class _AtomFactory:
         self.e_prank = np.empty(ker.size, np.int64)
         self.e_prank[order] = np.arange(ker.size)
         # Integer ranks per image axis (Basic.compare orders 0, 1, -1 by class, others by
-        # value; sort_key orders by value).
+        # value).  Printing needs no such table: an Indexed is an atom to sort_key, which
+        # orders pixels by their printed string ('x[-1]' < 'x[-2]' < 'x[10]' < 'x[2]').
         self.ax_rank: list[dict[int, int]] = []
-        self.ax_prank: list[dict[int, int]] = []
         for lo, hi in zip(img.lo, img.hi):
             ints = list(range(lo, hi + 1))
             objs = [sp.Integer(v) for v in ints]
             by_cmp = sorted(range(len(ints)), key=lambda j: cmp(objs[j]))
             self.ax_rank.append({ints[j]: r for r, j in enumerate(by_cmp)})
-            by_key = sorted(range(len(ints)), key=lambda j: sortkey(objs[j]))
-            self.ax_prank.append({ints[j]: r for r, j in enumerate(by_key)})
         probe_e = self.entries[0]
         probe_x = self._indexed(self.xbase, list(img.lo))
         self.entry_first = sp.Basic.compare(probe_e, probe_x) < 0
@@ -555,23 +555,23 @@ class _AtomFactory:
                 continue
             ip, kp = self._flat(t, s, e)
             er = self.e_prank[kp]
-            if self.entry_first_print:
-                order = np.argsort(er, kind="stable")
-            else:
-                pr = self._pixel_rank(t, s, e, self.ax_prank)
-                order = np.lexsort((er, pr))
-            parts = []
-            for j in order:
-                i = int(ip[j])
+            pix: list[str] = []
+            for i in ip.tolist():
                 ps = pcache.get(i)
                 if ps is None:
                     idx = [int(q) - o for q, o in zip(np.unravel_index(i, img.shape),
                                                       img.origin)]
                     ps = f"{xname}[{_fmt_index(idx)}]"
                     pcache[i] = ps
-                en = enames[int(kp[j])]
-                parts.append(f"{en}*{ps}" if self.entry_first_print else f"{ps}*{en}")
-            yield " + ".join(parts)
+                pix.append(ps)
+            ks = kp.tolist()
+            if self.entry_first_print:
+                yield " + ".join(f"{enames[ks[j]]}*{pix[j]}"
+                                 for j in np.argsort(er, kind="stable").tolist())
+            else:
+                ranks = er.tolist()
+                order = sorted(range(e - s), key=lambda j: (pix[j], ranks[j]))
+                yield " + ".join(f"{pix[j]}*{enames[ks[j]]}" for j in order)
         del ker
 
 
@@ -590,3 +590,19 @@ def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
     from .ops import operation
 
     return Expansion(operation(op, image, kernel, **options), max_terms=max_terms)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as :func:`expand`.
+
+    ``symconv.expand`` is the public function, but importing this submodule (``from
+    symconv.expand import Expansion``) makes the package attribute ``expand`` the module;
+    calling the module then does what the function does, so ``symconv.expand(...)`` works
+    whichever was loaded first.
+    """
+
+    def __call__(self, op: str, image: Any, kernel: Any, **options: Any) -> Expansion:
+        return expand(op, image, kernel, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

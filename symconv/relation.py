@@ -223,35 +223,51 @@ class Relation:
 
     def enumerate(self, tap_order: tuple[int, ...] | None = None,
                   max_terms: int | None = None) -> Terms:
-        """All terms, vectorised.  ``tap_order`` permutes the factors' taps (display order)."""
+        """All terms, vectorised.  ``tap_order`` permutes the factors' taps (display order).
+
+        The valid terms are a product of per-factor validity tables, laid out densely over
+        (outputs..., taps in display order...).  Each index column is read by selecting
+        that dense layout with the validity mask on a broadcast view of the factor's small
+        table, written straight into its row of a (columns, terms) array: no flat positions
+        to unravel, no gathers, no stacking.  The counts per output are the outer product of
+        the per-factor counts.
+        """
         self.check_size(max_terms)
         nf = len(self.factors)
         order = tuple(range(nf)) if tap_order is None else tap_order
         tables = [f.table() for f in self.factors]
         out_shape = self.out_shape
         tap_shape = tuple(self.factors[j].taps for j in order)
-        # Dense validity over (outputs..., taps in display order...), built by broadcasting.
-        valid = np.ones(out_shape + tap_shape, dtype=bool)
+        dense = out_shape + tap_shape
+        valid = np.ones(dense, dtype=bool)
+        shapes: list[list[int]] = []
         for j, (_, _, v) in enumerate(tables):
             shape = [1] * (2 * nf)
             shape[j] = v.shape[0]
             shape[nf + order.index(j)] = v.shape[1]
+            shapes.append(shape)
             valid &= v.reshape(shape)
-        flat = np.flatnonzero(valid)
-        coords = np.unravel_index(flat, valid.shape)
-        img_cols: list[np.ndarray] = []
-        ker_cols: list[np.ndarray] = []
+        everything = bool(valid.all())
+        n = valid.size if everything else int(np.count_nonzero(valid))
+        n_img = sum(t[0].shape[2] for t in tables)
+        n_ker = sum(t[1].shape[2] for t in tables)
+        image = np.empty((n_img, n), dtype=np.int64)
+        kernel = np.empty((n_ker, n), dtype=np.int64)
+        filled = {id(image): 0, id(kernel): 0}
         for j, (img, ker, _) in enumerate(tables):
-            m_j = coords[j]
-            t_j = coords[nf + order.index(j)]
-            img_cols.extend(img[m_j, t_j, d] for d in range(img.shape[2]))
-            ker_cols.extend(ker[m_j, t_j, d] for d in range(ker.shape[2]))
-        n_out = int(np.prod(out_shape))
-        per_out = int(np.prod(tap_shape))
-        counts = np.bincount(flat // max(per_out, 1), minlength=n_out) if per_out else \
-            np.zeros(n_out, dtype=np.int64)
-        starts = np.zeros(n_out + 1, dtype=np.int64)
-        np.cumsum(counts, out=starts[1:])
-        image = np.stack(img_cols, axis=1) if img_cols else np.zeros((0, 0), np.int64)
-        kernel = np.stack(ker_cols, axis=1) if ker_cols else np.zeros((0, 0), np.int64)
-        return Terms(out_shape, self.out_lo, starts, image, kernel)
+            for src, dst in ((img, image), (ker, kernel)):
+                for d in range(src.shape[2]):
+                    col = np.broadcast_to(src[:, :, d].reshape(shapes[j]), dense)
+                    row = dst[filled[id(dst)]]
+                    filled[id(dst)] += 1
+                    if everything:
+                        row.reshape(dense)[...] = col
+                    else:
+                        row[...] = col[valid]
+        counts = np.ones((), dtype=np.int64)
+        for _, _, v in tables:
+            counts = np.multiply.outer(counts, v.sum(axis=1, dtype=np.int64))
+        starts = np.zeros(int(np.prod(out_shape)) + 1, dtype=np.int64)
+        np.cumsum(counts.ravel(), out=starts[1:])
+        # (terms, columns) views of the (columns, terms) arrays: one index tuple per term.
+        return Terms(out_shape, self.out_lo, starts, image.T, kernel.T)
