@@ -1,0 +1,409 @@
+"""Identify what a library function computes by probing it with impulses.
+
+A convolution-like function ``y = f(x, h)`` is bilinear: with an impulse at pixel ``i`` and
+another at tap ``k``, ``y`` is nonzero exactly at the outputs ``m`` with ``(m, i, k)`` in its
+index relation.  Probing every pixel/tap pair recovers the relation; fitting
+``i = s*m + sigma*d*k + c`` per axis gives the same normal form as ``symconv check``, with
+0-based array positions (origin ``corner``).  The output window relative to the full one
+gives the mode or padding; a complex probe shows which argument is conjugated; a random
+input checks that the recovered relation reproduces the function.
+
+    >>> r = identify("numpy.convolve", image="7", kernel="4")
+    >>> r.kind, r.extra["mode"]
+    ('conv', 'full')
+
+Only the module the user names is imported (and it runs, as any import does).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .check import AxisForm, CheckResult
+from .errors import InputError, ToolError
+from .formula import poly_const
+from .notation import IMG_NAMES, OUT_NAMES, kernel_index
+from .relation import AffineAxis
+from .signal import parse_shape
+
+#: A dotted name, or ``module:attribute``: nothing else reaches importlib.
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"
+                      r"(:[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)?\Z")
+#: Default probe shapes per number of spatial axes.  Even kernel sizes on purpose: they
+#: tell apart the 'same' conventions (NumPy/SciPy pad more before, PyTorch/TF after).
+DEFAULT_SHAPES = {1: ((7,), (4,)), 2: ((6, 7), (3, 4)), 3: ((4, 5, 6), (2, 3, 4))}
+#: Probes are image size x kernel size calls; refuse more than this.
+MAX_PROBES = 20_000
+
+
+def resolve(name: str) -> tuple[Callable[..., Any], str]:
+    """Import the callable ``name`` (``numpy.convolve`` or ``pkg.mod:func``)."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise InputError(f"bad function name {name!r}: give an importable name such as "
+                         "numpy.convolve or package.module:function")
+    if ":" in name:
+        modname, attr = name.split(":", 1)
+        mod = _import(modname, name)
+        return _getattr(mod, attr.split("."), name), name
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        modname = ".".join(parts[:cut])
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and modname.startswith(exc.name):
+                continue
+            raise ToolError(f"importing {modname} failed: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - a user's module may raise anything
+            raise ToolError(f"importing {modname} failed: {type(exc).__name__}: {exc}") \
+                from None
+        return _getattr(mod, parts[cut:], name), name
+    raise InputError(f"bad function name {name!r}: no module in it can be imported (write "
+                     "module.function or module:function)")
+
+
+def _import(modname: str, full: str) -> Any:
+    try:
+        return importlib.import_module(modname)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and modname.startswith(exc.name):
+            raise InputError(f"cannot import module {modname!r} (for {full})") from None
+        raise ToolError(f"importing {modname} failed: {exc}") from None
+    except Exception as exc:  # noqa: BLE001
+        raise ToolError(f"importing {modname} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _getattr(obj: Any, attrs: Sequence[str], full: str) -> Callable[..., Any]:
+    for a in attrs:
+        try:
+            obj = getattr(obj, a)
+        except AttributeError:
+            raise InputError(f"{full!r}: no attribute {a!r}") from None
+    if not callable(obj):
+        raise InputError(f"{full!r} is not callable")
+    return obj
+
+
+def _is_torch_conv(fn: Callable[..., Any], name: str) -> bool:
+    mod = getattr(fn, "__module__", "") or ""
+    short = getattr(fn, "__name__", "") or name.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+    return (mod.startswith("torch") or name.startswith("torch.")) and short.startswith("conv")
+
+
+def _dims_from_name(name: str) -> int:
+    m = re.search(r"([123])d\b", name.rsplit(".", 1)[-1].rsplit(":", 1)[-1])
+    return int(m.group(1)) if m else 1
+
+
+class _Caller:
+    """Calls the function on NumPy arrays, wrapping PyTorch's (N, C, ...) layout."""
+
+    def __init__(self, fn: Callable[..., Any], name: str, kwargs: dict[str, Any]) -> None:
+        self.fn, self.name, self.kwargs = fn, name, kwargs
+        self.torch = _is_torch_conv(fn, name)
+
+    def __call__(self, x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if self.torch:
+                    import torch
+
+                    xt = torch.from_numpy(np.ascontiguousarray(x))[None, None]
+                    ht = torch.from_numpy(np.ascontiguousarray(h))[None, None]
+                    out = self.fn(xt, ht, **self.kwargs)
+                    return np.asarray(out.detach().numpy()[0, 0])
+                return np.asarray(self.fn(x, h, **self.kwargs))
+        except Exception as exc:  # noqa: BLE001 - the probed function may raise anything
+            raise ToolError(f"{self.name}(image {_shape(x)}, kernel {_shape(h)}"
+                            f"{_kw(self.kwargs)}) failed: {type(exc).__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+
+def _shape(a: np.ndarray) -> str:
+    return "x".join(map(str, a.shape))
+
+
+def _kw(kwargs: dict[str, Any]) -> str:
+    return "".join(f", {k}={v!r}" for k, v in kwargs.items())
+
+
+def parse_kwargs(text: str | dict[str, Any] | None) -> dict[str, Any]:
+    """``--kwargs '{"mode": "same"}'``: a JSON object of keyword arguments."""
+    if text is None:
+        return {}
+    if isinstance(text, dict):
+        return dict(text)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"bad --kwargs {text!r}: not JSON ({exc.msg} at column "
+                         f"{exc.colno}); write it as '{{\"mode\": \"same\"}}'") from None
+    if not isinstance(value, dict):
+        raise InputError(f"bad --kwargs {text!r}: give a JSON object such as "
+                         "'{\"mode\": \"same\"}'")
+    return value
+
+
+def identify(function: str | Callable[..., Any], image: str | Sequence[int] | None = None,
+             kernel: str | Sequence[int] | None = None,
+             kwargs: str | dict[str, Any] | None = None,
+             max_probes: int = MAX_PROBES) -> CheckResult:
+    """Probe ``function`` and return its normal form (a :class:`CheckResult` whose
+    ``extra`` holds the function, shapes, mode, padding and the verification)."""
+    if callable(function):
+        fn = function
+        name = f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', repr(fn))}"
+    else:
+        fn, name = resolve(function)
+    kw = parse_kwargs(kwargs)
+    dims = _dims_from_name(name)
+    if image is not None:
+        dims = len(parse_shape(image, "image shape"))
+    elif kernel is not None:
+        dims = len(parse_shape(kernel, "kernel shape"))
+    if dims not in DEFAULT_SHAPES and (image is None or kernel is None):
+        raise InputError(f"give --image and --kernel shapes for {dims} axes")
+    img_shape = parse_shape(image, "image shape") if image is not None else \
+        DEFAULT_SHAPES[dims][0]
+    ker_shape = parse_shape(kernel, "kernel shape") if kernel is not None else \
+        DEFAULT_SHAPES[dims][1]
+    if len(img_shape) != len(ker_shape):
+        raise InputError(f"image shape {_tshape(img_shape)} and kernel shape "
+                         f"{_tshape(ker_shape)} have different numbers of axes")
+    n_img, n_ker = int(np.prod(img_shape)), int(np.prod(ker_shape))
+    if n_img * n_ker > max_probes:
+        raise InputError(f"probing needs {n_img * n_ker:,} calls (image size x kernel size), "
+                         f"over the limit of {max_probes:,}: use smaller shapes")
+    call = _Caller(fn, name, kw)
+    triples, out_shape, scale = _probe(call, img_shape, ker_shape)
+    axes, mode, padding, notes = _fit(triples, img_shape, ker_shape, out_shape)
+    _verify(call, axes, img_shape, ker_shape, out_shape, scale)
+    conj, complex_note = _conjugation(call, triples, img_shape, ker_shape, scale)
+    if complex_note:
+        notes.append(complex_note)
+    notes.append("indices are 0-based array positions (origin corner): m counts outputs "
+                 "from 0")
+    if scale != 1:
+        notes.append(f"every product is scaled by {_num(scale)}")
+    extra = {"function": name, "image_shape": list(img_shape),
+             "kernel_shape": list(ker_shape), "kwargs": kw, "output_shape": list(out_shape),
+             "mode": mode, "padding": padding, "verified": True,
+             "torch_layout": call.torch}
+    return CheckResult(tuple(axes), "x", "h", "y", conj, {}, None, 1, "", "x", "h", (),
+                       tuple(notes), extra)
+
+
+def _tshape(s: Sequence[int]) -> str:
+    return "x".join(map(str, s))
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _impulse(shape: Sequence[int], flat: int, value: complex = 1.0,
+             dtype: Any = np.float64) -> np.ndarray:
+    a = np.zeros(int(np.prod(shape)), dtype=dtype)
+    a[flat] = value
+    return a.reshape(shape)
+
+
+def _probe(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]
+           ) -> tuple[np.ndarray, tuple[int, ...], float]:
+    """Rows ``(m..., i..., k...)`` of the relation; the output shape; the common weight."""
+    n_img, n_ker = int(np.prod(img_shape)), int(np.prod(ker_shape))
+    rows: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    out_shape: tuple[int, ...] | None = None
+    nd = len(img_shape)
+    for fi in range(n_img):
+        x = _impulse(img_shape, fi)
+        i_idx = np.unravel_index(fi, img_shape)
+        for fk in range(n_ker):
+            y = call(x, _impulse(ker_shape, fk))
+            if out_shape is None:
+                out_shape = tuple(y.shape)
+                if len(out_shape) != nd:
+                    raise ToolError(f"{call.name} returned an array of shape "
+                                    f"{_tshape(out_shape) or 'scalar'} for a {nd}-axis image: "
+                                    "not a convolution-like function of (image, kernel)")
+            elif tuple(y.shape) != out_shape:
+                raise ToolError(f"{call.name} returned outputs of different shapes for "
+                                "different inputs")
+            if np.iscomplexobj(y):
+                y = y.real
+            nz = np.flatnonzero(np.abs(y) > 1e-9)
+            if not nz.size:
+                continue
+            k_idx = np.unravel_index(fk, ker_shape)
+            ms = np.stack(np.unravel_index(nz, out_shape), axis=1)
+            block = np.empty((nz.size, 3 * nd), dtype=np.int64)
+            block[:, :nd] = ms
+            block[:, nd:2 * nd] = i_idx
+            block[:, 2 * nd:] = k_idx
+            rows.append(block)
+            weights.append(y.ravel()[nz])
+    if not rows or out_shape is None:
+        raise ToolError(f"{call.name} returned zeros for every impulse pair: nothing to "
+                        "identify")
+    w = np.concatenate(weights)
+    scale = float(w[0])
+    if not np.allclose(w, scale, rtol=1e-6, atol=1e-9):
+        raise ToolError(f"{call.name} weights its products unequally ({w.min():g} to "
+                        f"{w.max():g}): not a plain convolution or correlation")
+    return np.concatenate(rows), out_shape, scale
+
+
+def _fit(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Sequence[int],
+         out_shape: Sequence[int]) -> tuple[list[AxisForm], str, list[list[int]], list[str]]:
+    nd = len(img_shape)
+    axes: list[AxisForm] = []
+    modes: list[str] = []
+    pads: list[list[int]] = []
+    notes: list[str] = []
+    fitted: list[tuple[int, int, int]] = []
+    for a in range(nd):
+        m, i, k = triples[:, a], triples[:, nd + a], triples[:, 2 * nd + a]
+        cols = [np.ones_like(m)]
+        names = ["c"]
+        if np.ptp(m) > 0:
+            cols.append(m)
+            names.append("s")
+        if np.ptp(k) > 0:
+            cols.append(k)
+            names.append("t")
+        A = np.stack(cols, axis=1).astype(float)
+        sol = np.linalg.lstsq(A, i.astype(float), rcond=None)[0]
+        coef = {n: int(round(v)) for n, v in zip(names, sol, strict=True)}
+        s, t, c = coef.get("s", 1), coef.get("t", 1), coef["c"]
+        if "s" not in coef:
+            notes.append(f"axis {a}: one output position, the stride is not determined "
+                         "(taken as 1)")
+        if "t" not in coef:
+            notes.append(f"axis {a}: one kernel tap, the flip is not determined (taken as "
+                         "no flip)")
+        if t == 0 or s == 0 or not np.array_equal(s * m + t * k + c, i):
+            raise ToolError(f"the index relation along axis {a} is not affine (pixel = "
+                            "s*m + sigma*d*k + c): a circular or mirrored boundary, a "
+                            "transposed convolution, or not a convolution at all")
+        fitted.append((s, t, c))
+    # Every (m, k) whose pixel is inside the image must be present: zero padding, separable.
+    expect = _predict(fitted, img_shape, ker_shape, out_shape)
+    got = {tuple(r) for r in triples.tolist()}
+    if got != expect:
+        raise ToolError("the probed relation is not a product of per-axis affine maps with "
+                        f"zero padding ({len(got)} terms found, {len(expect)} expected)")
+    for a, (s, t, c) in enumerate(fitted):
+        sigma = 1 if t > 0 else -1
+        d = abs(t)
+        axis = AffineAxis(s, sigma, d, c, 0, out_shape[a], 0, img_shape[a], 0, ker_shape[a])
+        ki = kernel_index(axis, OUT_NAMES[a], IMG_NAMES[a])
+        axes.append(AxisForm(poly_const(s), sigma, poly_const(d), poly_const(c),
+                             OUT_NAMES[a], IMG_NAMES[a], ki))
+        mode, pad = _window(s, t, c, img_shape[a], ker_shape[a], out_shape[a])
+        modes.append(mode)
+        pads.append(pad)
+    mode = modes[0] if len(set(modes)) == 1 else "; ".join(
+        f"axis {a}: {md}" for a, md in enumerate(modes))
+    return axes, mode, pads, notes
+
+
+def _predict(fitted: Sequence[tuple[int, int, int]], img_shape: Sequence[int],
+             ker_shape: Sequence[int], out_shape: Sequence[int]) -> set[tuple[int, ...]]:
+    per_axis: list[list[tuple[int, int, int]]] = []
+    for (s, t, c), n, kk, mm in zip(fitted, img_shape, ker_shape, out_shape, strict=True):
+        mg, kg = np.meshgrid(np.arange(mm), np.arange(kk), indexing="ij")
+        ig = s * mg + t * kg + c
+        ok = (ig >= 0) & (ig < n)
+        per_axis.append(list(zip(mg[ok].tolist(), ig[ok].tolist(), kg[ok].tolist(), strict=True)))
+    out: set[tuple[int, ...]] = set()
+    import itertools
+
+    for combo in itertools.product(*per_axis):
+        out.add(tuple(c[0] for c in combo) + tuple(c[1] for c in combo)
+                + tuple(c[2] for c in combo))
+    return out
+
+
+def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, list[int]]:
+    """Mode name and (low, high) padding of one axis, from the pixels the outputs reach."""
+    ke = abs(t) * (k - 1) + 1
+    reach = [s * m + t * kk + c for m in (0, count - 1) for kk in (0, k - 1)]
+    lo, hi = -min(reach), max(reach) - (n - 1)
+    pad = [lo, hi]
+    if abs(s) != 1:
+        return f"strided (stride {abs(s)}), padding {lo}:{hi}", pad
+    if lo == hi == ke - 1:
+        return "full", pad
+    if lo == hi == 0:
+        return "valid", pad
+    if count == max(n, ke) and n < ke:
+        return f"same (NumPy: max(N, K) = {count} outputs, the kernel is longer)", pad
+    if count == n and lo + hi == ke - 1:
+        if lo == hi:
+            return "same", pad
+        if lo > hi:
+            return ("same (NumPy/SciPy convention for an even kernel: the extra padding "
+                    "goes before)"), pad
+        return ("same (PyTorch/TensorFlow padding='same' convention for an even kernel: the "
+                "extra padding goes after)"), pad
+    return f"padding {lo}:{hi} (low:high)", pad
+
+
+def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
+            ker_shape: Sequence[int], out_shape: Sequence[int], scale: float) -> None:
+    """Random inputs: the function must equal the recovered relation (bilinearity)."""
+    rng = np.random.default_rng(0)
+    x = rng.integers(-4, 5, size=tuple(img_shape)).astype(np.float64)
+    h = rng.integers(-4, 5, size=tuple(ker_shape)).astype(np.float64)
+    got = call(x, h)
+    if np.iscomplexobj(got):
+        got = got.real
+    want = np.zeros(tuple(out_shape))
+    for m in np.ndindex(*out_shape):
+        total = 0.0
+        for k in np.ndindex(*ker_shape):
+            i = []
+            for a, ax in enumerate(axes):
+                s = ax.s[0][1] if ax.s else 0
+                d = ax.d[0][1]
+                c = ax.c[0][1] if ax.c else 0
+                i.append(s * m[a] + ax.sigma * d * k[a] + c)
+            if all(0 <= v < n for v, n in zip(i, img_shape, strict=True)):
+                total += x[tuple(i)] * h[k]
+        want[m] = scale * total
+    if not np.allclose(got, want, rtol=1e-6, atol=1e-6):
+        raise ToolError(f"{call.name} is not bilinear in (image, kernel): random inputs do "
+                        "not match the relation its impulses show")
+
+
+def _conjugation(call: _Caller, triples: np.ndarray, img_shape: Sequence[int],
+                 ker_shape: Sequence[int], scale: float = 1.0) -> tuple[str | None, str | None]:
+    nd = len(img_shape)
+    row = triples[0]
+    m = tuple(int(v) for v in row[:nd])
+    fi = int(np.ravel_multi_index(tuple(row[nd:2 * nd]), img_shape))
+    fk = int(np.ravel_multi_index(tuple(row[2 * nd:]), ker_shape))
+    conj: dict[str, bool] = {}
+    for who in ("image", "kernel"):
+        xv = 1j if who == "image" else 1.0
+        hv = 1j if who == "kernel" else 1.0
+        try:
+            y = call(_impulse(img_shape, fi, xv, np.complex128),
+                     _impulse(ker_shape, fk, hv, np.complex128))
+        except ToolError:
+            return None, "complex input was rejected: conjugation not probed"
+        if not np.iscomplexobj(y) or y.shape != tuple(
+                np.asarray(y).shape) or abs(complex(y[m]).imag) < 1e-9:
+            return None, "complex input lost its imaginary part: conjugation not probed"
+        conj[who] = complex(y[m]).imag / scale < 0
+    return ({(False, False): None, (True, False): "image", (False, True): "kernel",
+             (True, True): "both"}[(conj["image"], conj["kernel"])], None)
