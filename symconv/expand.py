@@ -83,6 +83,10 @@ class WorkedExample:
     window: tuple[tuple[int, ...], tuple[int, ...]]
 
 
+#: Outputs handled per vectorised step when printing: bounds the temporary strings.
+_CHUNK = 4096
+
+
 def _fmt_index(idx: Sequence[int]) -> str:
     return ", ".join(str(int(v)) for v in idx)
 
@@ -334,32 +338,38 @@ class Expansion:
         op = self.operation
         if op.image.values is not None and op.kernel.values is not None:
             vals = self.values().ravel()
-        strs = self._atoms.strs(t, flats)
+        atoms = self._atoms
         ker_frag = self._kernel_fragments()
-        img_lo = np.array(op.image.lo)
-        img_shape = op.image.shape
+        we_json = None
+        if at is not None:
+            we_json = ", " + json.dumps(worked_json(self.worked_example(at)))[1:-1]
         first = True
-        for p, expr_s in zip(flats, strs):
-            s, e = int(t.starts[p]), int(t.starts[p + 1])
-            idx = t.output_index(p)
-            pos = [v - lo for v, lo in zip(idx, self.out_lo)]
-            if e > s:
-                ipos = np.ravel_multi_index(tuple((t.image[s:e] - img_lo).T), img_shape)
-                kflat = self._kernel_flat(t.kernel[s:e])
-                parts = ['{"x": [' + self._pix_str(int(a)) + ker_frag[int(b)]
-                         for a, b in zip(ipos, kflat)]
-                terms = ", ".join(parts)
-            else:
-                terms = ""
-            line = (f'{{"index": [{_fmt_index(idx)}], "pos": [{_fmt_index(pos)}], '
-                    f'"terms": [{terms}], "expr": {json.dumps(expr_s)}')
-            if vals is not None:
-                line += ', "value": ' + json.dumps(_json_number(vals[p]))
-            if at is not None:
-                we = self.worked_example(at)
-                line += ", " + json.dumps(worked_json(we))[1:-1]
-            stream.write(("\n" if first else ",\n") + line + "}")
-            first = False
+        # Outputs in chunks: every step is vectorised or one list comprehension per chunk,
+        # and memory stays bounded however large the output is.
+        for c0 in range(0, len(flats), _CHUNK):
+            chunk = flats[c0:c0 + _CHUNK]
+            counts, ip, kp = atoms._select(t, chunk)
+            pix = atoms._pixel_strs(ip)
+            frags = ['{"x": [' + pix[i] + ker_frag[k]
+                     for i, k in zip(ip.tolist(), kp.tolist())]
+            exprs = atoms.strs(t, chunk)
+            fl = np.asarray(chunk, dtype=np.int64)
+            pos = np.stack(np.unravel_index(fl, self.shape), axis=1)
+            pos_s = [", ".join(map(str, r)) for r in pos.tolist()]
+            idx_s = [", ".join(map(str, r)) for r in (pos + np.array(self.out_lo)).tolist()]
+            a = 0
+            lines = []
+            for q, (c, expr_s) in enumerate(zip(counts.tolist(), exprs)):
+                line = (f'{{"index": [{idx_s[q]}], "pos": [{pos_s[q]}], '
+                        f'"terms": [{", ".join(frags[a:a + c])}], "expr": {json.dumps(expr_s)}')
+                a += c
+                if vals is not None:
+                    line += ', "value": ' + json.dumps(_json_number(vals[int(fl[q])]))
+                if we_json is not None:
+                    line += we_json
+                lines.append(("\n" if first else ",\n") + line + "}")
+                first = False
+            stream.write("".join(lines))
         stream.write("\n]}\n")
 
     def to_json(self, at: Sequence[int] | None = None) -> dict[str, Any]:
@@ -368,23 +378,6 @@ class Expansion:
         buf = io.StringIO()
         self.write_json(buf, at)
         return json.loads(buf.getvalue())  # type: ignore[no-any-return]
-
-    @functools.cached_property
-    def _pix_cache(self) -> dict[int, str]:
-        return {}
-
-    def _pix_str(self, flat: int) -> str:
-        c = self._pix_cache.get(flat)
-        if c is None:
-            img = self.operation.image
-            pos = np.unravel_index(flat, img.shape)
-            c = _fmt_index([int(p) - o for p, o in zip(pos, img.origin)])
-            self._pix_cache[flat] = c
-        return c
-
-    def _kernel_flat(self, kidx: np.ndarray) -> np.ndarray:
-        ker = self.operation.kernel
-        return np.ravel_multi_index(tuple((kidx - np.array(ker.lo)).T), ker.shape)
 
     @functools.cached_property
     def _kernel_fragments_cache(self) -> list[str]:
@@ -454,6 +447,8 @@ class _AtomFactory:
             self.entries = [self._indexed(self.hbase, [int(p) - o for p, o in zip(
                 np.unravel_index(f, ker.shape), ker.origin)]) for f in range(ker.size)]
         self._pixels: dict[int, Any] = {}
+        self._flat_cache: tuple[Terms, np.ndarray, np.ndarray] | None = None
+        self._pixel_str_cache: dict[int, str] = {}
         cmp = functools.cmp_to_key(sp.Basic.compare)
         sortkey = sp.default_sort_key
         # Ranks of kernel entries under Basic.compare (canonical args) and sort_key (str).
@@ -487,13 +482,7 @@ class _AtomFactory:
         return obj
 
     def pixel(self, flat: int) -> Any:
-        obj = self._pixels.get(flat)
-        if obj is None:
-            img = self.op.image
-            idx = [int(p) - o for p, o in zip(np.unravel_index(flat, img.shape), img.origin)]
-            obj = self._indexed(self.xbase, idx)
-            self._pixels[flat] = obj
-        return obj
+        return self._pixel_objects(np.array([flat]))[flat]
 
     def _flat(self, t: Terms, s: int, e: int) -> tuple[np.ndarray, np.ndarray]:
         img, ker = self.op.image, self.op.kernel
@@ -501,78 +490,139 @@ class _AtomFactory:
         kp = np.ravel_multi_index(tuple((t.kernel[s:e] - self.ker_lo).T), ker.shape)
         return ip, kp
 
-    def _pixel_rank(self, t: Terms, s: int, e: int, ranks: list[dict[int, int]]) -> np.ndarray:
-        key = np.zeros(e - s, dtype=np.int64)
-        for a, table in enumerate(ranks):
-            size = len(table)
-            col = t.image[s:e, a]
-            key = key * size + np.array([table[int(v)] for v in col], dtype=np.int64)
-        return key
+    def _select(self, t: Terms, flats: Sequence[int] | range
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(terms per selected output, pixel flats, kernel flats) of the selected outputs,
+        their terms in table order; flat positions for the whole table are made once."""
+        if self._flat_cache is None or self._flat_cache[0] is not t:
+            ip_all, kp_all = self._flat(t, 0, t.count)
+            self._flat_cache = (t, ip_all, kp_all)
+        _, ip_all, kp_all = self._flat_cache
+        fl = np.asarray(flats, dtype=np.int64)
+        counts = t.starts[fl + 1] - t.starts[fl]
+        if isinstance(flats, range) and flats.step == 1 and len(flats):
+            sel = slice(int(t.starts[flats.start]), int(t.starts[flats.stop]))
+            return counts, ip_all[sel], kp_all[sel]
+        total = int(counts.sum())
+        ends = np.cumsum(counts)
+        term = np.arange(total, dtype=np.int64) + np.repeat(t.starts[fl] - (ends - counts),
+                                                            counts)
+        return counts, ip_all[term], kp_all[term]
+
+    @functools.cached_property
+    def _pixel_ranks(self) -> np.ndarray:
+        """Basic.compare rank of every image pixel, by flat position (axes combine
+        lexicographically: every multi-index has the same number of axes)."""
+        img = self.op.image
+        key = np.zeros((), dtype=np.int64)
+        for a, (lo, hi) in enumerate(zip(img.lo, img.hi)):
+            table = self.ax_rank[a]
+            col = np.array([table[v] for v in range(lo, hi + 1)], dtype=np.int64)
+            key = np.add.outer(key * len(table), col)
+        return key.ravel()
 
     def exprs(self, t: Terms, flats: Sequence[int] | range) -> list[Any]:
+        """SymPy expressions of the outputs ``flats``, built with ``_from_args``: the
+        canonical order of each Add is one vectorised sort over all the terms."""
         sp = self.sp
         Mul, Add = sp.Mul, sp.Add
-        conj = self.op.conjugate
-        out: list[Any] = []
-        for p in flats:
-            s, e = int(t.starts[p]), int(t.starts[p + 1])
-            if e == s:
-                out.append(sp.S.Zero)
-                continue
-            ip, kp = self._flat(t, s, e)
-            if conj:
-                out.append(Add(*[Mul(sp.conjugate(self.entries[int(k)]), self.pixel(int(i)))
-                                 for i, k in zip(ip, kp)]))
-                continue
-            er = self.e_rank[kp]
-            pr = self._pixel_rank(t, s, e, self.ax_rank)
-            big = max(int(pr.max()) + 1, 1)
-            keys = er * big + pr if self.entry_first else pr * (len(self.e_rank) + 1) + er
-            order = np.argsort(keys, kind="stable")
-            muls = []
-            for j in order:
-                ent = self.entries[int(kp[j])]
-                pix = self.pixel(int(ip[j]))
-                args = (ent, pix) if self.entry_first else (pix, ent)
-                muls.append(Mul._from_args(args, True))
-            out.append(muls[0] if len(muls) == 1 else Add._from_args(tuple(muls), True))
+        counts, ip, kp = self._select(t, flats)
+        if self.op.conjugate:
+            out: list[Any] = []
+            bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+            ipl, kpl = ip.tolist(), kp.tolist()
+            for q in range(len(counts)):
+                a, b = bounds[q], bounds[q + 1]
+                out.append(Add(*[Mul(sp.conjugate(self.entries[k]), self.pixel(i))
+                                 for i, k in zip(ipl[a:b], kpl[a:b])]))
+            return out
+        er = self.e_rank[kp]
+        pr = self._pixel_ranks[ip]
+        if self.entry_first:
+            keys = er * len(self._pixel_ranks) + pr
+        else:
+            keys = pr * len(self.e_rank) + er
+        seg = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        order = np.lexsort((keys, seg))
+        ipl, kpl = ip[order].tolist(), kp[order].tolist()
+        pixels = self._pixel_objects(np.unique(ip))
+        ents = self.entries
+        from_args = Mul._from_args
+        if self.entry_first:
+            muls = [from_args((ents[k], pixels[i]), True) for i, k in zip(ipl, kpl)]
+        else:
+            muls = [from_args((pixels[i], ents[k]), True) for i, k in zip(ipl, kpl)]
+        add = Add._from_args
+        zero = sp.S.Zero
+        out = []
+        a = 0
+        for c in counts.tolist():
+            b = a + c
+            out.append(zero if c == 0 else muls[a] if c == 1 else add(tuple(muls[a:b]), True))
+            a = b
         return out
 
+    def _pixel_objects(self, flats: np.ndarray) -> dict[int, Any]:
+        """The pixels at the given flat positions (made once, then cached)."""
+        missing = [f for f in flats.tolist() if f not in self._pixels]
+        if missing:
+            img = self.op.image
+            pos = np.unravel_index(np.array(missing, dtype=np.int64), img.shape)
+            idx = np.stack([p - o for p, o in zip(pos, img.origin)], axis=1).tolist()
+            for f, ix in zip(missing, idx):
+                self._pixels[f] = self._indexed(self.xbase, ix)
+        return self._pixels
+
+    def _pixel_strs(self, flats: np.ndarray) -> dict[int, str]:
+        """Index strings (``'1, -2'``) of the pixels at the given flat positions (cached)."""
+        cache = self._pixel_str_cache
+        missing = [f for f in np.unique(flats).tolist() if f not in cache]
+        if missing:
+            img = self.op.image
+            pos = np.unravel_index(np.array(missing, dtype=np.int64), img.shape)
+            idx = np.stack([p - o for p, o in zip(pos, img.origin)], axis=1).tolist()
+            for f, ix in zip(missing, idx):
+                cache[f] = ", ".join(map(str, ix))
+        return cache
+
     def strs(self, t: Terms, flats: Sequence[int] | range) -> Iterator[str]:
+        """``str()`` of each output's expression, in SymPy's print order, without objects.
+
+        Terms print in ``sort_key`` order: an Indexed is an atom to ``sort_key`` and orders
+        by its printed string ('x[-1]' < 'x[-2]' < 'x[10]' < 'x[2]'); kernel entries by
+        their ranks.  When entries print first (the usual case) each output's entries are
+        distinct, so one vectorised sort per chunk orders every output.
+        """
         if self.op.conjugate:
-            for ex in self.exprs(t, flats):
-                yield str(ex)
+            for c0 in range(0, len(flats), _CHUNK):
+                yield from (str(ex) for ex in self.exprs(t, flats[c0:c0 + _CHUNK]))
             return
-        ker = self.op.kernel
         enames = [str(e) for e in self.entries]
-        img = self.op.image
-        pcache: dict[int, str] = {}
-        xname = img.name
-        for p in flats:
-            s, e = int(t.starts[p]), int(t.starts[p + 1])
-            if e == s:
-                yield "0"
-                continue
-            ip, kp = self._flat(t, s, e)
+        xname = self.op.image.name
+        for c0 in range(0, len(flats), _CHUNK):
+            counts, ip, kp = self._select(t, flats[c0:c0 + _CHUNK])
+            pix = self._pixel_strs(ip)
             er = self.e_prank[kp]
-            pix: list[str] = []
-            for i in ip.tolist():
-                ps = pcache.get(i)
-                if ps is None:
-                    idx = [int(q) - o for q, o in zip(np.unravel_index(i, img.shape),
-                                                      img.origin)]
-                    ps = f"{xname}[{_fmt_index(idx)}]"
-                    pcache[i] = ps
-                pix.append(ps)
-            ks = kp.tolist()
             if self.entry_first_print:
-                yield " + ".join(f"{enames[ks[j]]}*{pix[j]}"
-                                 for j in np.argsort(er, kind="stable").tolist())
-            else:
-                ranks = er.tolist()
-                order = sorted(range(e - s), key=lambda j: (pix[j], ranks[j]))
-                yield " + ".join(f"{pix[j]}*{enames[ks[j]]}" for j in order)
-        del ker
+                seg = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+                order = np.lexsort((er, seg))
+                prods = [f"{enames[k]}*{xname}[{pix[i]}]"
+                         for i, k in zip(ip[order].tolist(), kp[order].tolist())]
+                a = 0
+                for c in counts.tolist():
+                    yield " + ".join(prods[a:a + c]) if c else "0"
+                    a += c
+                continue
+            ipl, kpl, ranks = ip.tolist(), kp.tolist(), er.tolist()
+            a = 0
+            for c in counts.tolist():
+                if not c:
+                    yield "0"
+                    continue
+                terms = sorted((f"{xname}[{pix[ipl[j]]}]", ranks[j], enames[kpl[j]])
+                               for j in range(a, a + c))
+                yield " + ".join(f"{px}*{en}" for px, _, en in terms)
+                a += c
 
 
 def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
