@@ -43,3 +43,8 @@ def document_json(doc: Any) -> dict[str, Any]:
 
 def render_document(doc: Any, stream: IO[str], **_: Any) -> None:
     dump(document_json(doc), stream)
+
+
+def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
+    """The contract's JSON for ``symconv prove``: verdict, scope, steps, counterexample."""
+    dump(derivation.to_json(), stream)

@@ -212,3 +212,10 @@ def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
             render("derivation", block.derivation, "text", stream)
         elif isinstance(block, CheckBlock):
             render("check", block.result, "text", stream)
+
+
+def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
+    """Derivations (``symconv prove``): delegated to :mod:`symconv.prove_render`."""
+    from ..prove_render import render_derivation_text
+
+    render_derivation_text(derivation, stream)

@@ -1,0 +1,851 @@
+"""User claims: ``symconv prove --claim "LHS == RHS"``, parsed with a grammar and decided exactly.
+
+The language (``claims.lark``) has names (arrays), integers, ``+ - *``, unary minus,
+reflection by indexing (``y[-m]``, ``y[-m, n]``) and calls:
+
+==========================  =================================================================
+``conv(a, b, ...)``          convolution, keywords ``mode stride padding dilation``
+``corr(a, b, ...)``          cross-correlation (NumPy/PyTorch), also ``conjugate=true``
+``corr_reflected(a, b)``     the article's ``sum_i x[i] h[m+i]``
+``flip(a)``                  ``a[-m]`` along every axis
+``conj(a)``                  complex conjugate
+``dilate(a, s)``             ``b[s*m] = a[m]``, zeros between
+``conv_transpose(g, h,...)`` PyTorch's transposed convolution (``stride padding dilation
+                             output_padding``), by its definition
+                             ``out[s*m + d*k - p] += g[m] h[k]``
+``sum(a)``                   the sum of every entry (a scalar)
+``grad(E, x)``               dE/dx for a scalar E; ``grad(E, x, g)`` = grad(sum(g*E), x)
+==========================  =================================================================
+
+Both sides evaluate to arrays of polynomials in the entries of the named arrays
+(:mod:`symconv.polyarray`), for concrete shapes.  A claim is *proved* for those shapes only if
+the two term lists are identical; otherwise it is *refuted* with the smallest shapes tried in
+order, integer values, and the first output where the two sides differ.  The verdict's scope
+is ``instance``: a check over a finite family of shapes is not a proof for every size.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Union
+
+import numpy as np
+
+from . import polyarray as pa
+from .derivation import Derivation, Step
+from .errors import FormulaError, InputError
+from .signal import check_name, parse_shape, resolve_origin
+
+#: Functions of the language and their keyword arguments.
+OPS = {"conv": "conv", "corr": "corr", "corr_reflected": "corr-reflected"}
+OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate"}
+FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"}
+#: Names that take the image shape or the kernel shape when not placed by position.
+IMAGE_NAMES = ("x", "f", "image", "u")
+KERNEL_NAMES = ("h", "w", "k", "kernel", "v")
+#: How many shapes the family search tries at most, per dimension.
+FAMILY_LIMIT = {1: 40, 2: 60, 3: 30}
+#: LaTeX of the operation names.
+LATEX_FN = {"conv": r"\operatorname{conv}", "corr": r"\operatorname{corr}",
+            "corr_reflected": r"\operatorname{corr}_{\mathrm{refl}}",
+            "flip": r"\operatorname{flip}", "conj": r"\overline", "dilate":
+            r"\operatorname{dilate}", "conv_transpose": r"\operatorname{conv}^{\top}",
+            "sum": r"\sum", "grad": r"\nabla"}
+
+
+# -- the tree ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Name:
+    name: str
+    col: int
+
+
+@dataclass(frozen=True)
+class Num:
+    value: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Call:
+    fn: str
+    args: tuple[Node, ...]
+    kwargs: tuple[tuple[str, Any], ...]
+    col: int
+
+
+@dataclass(frozen=True)
+class Unary:
+    arg: Node
+    col: int
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str  # + - *
+    left: Node
+    right: Node
+    col: int
+
+
+@dataclass(frozen=True)
+class Indexed:
+    arg: Node
+    signs: tuple[bool, ...]  # True: reflected axis
+    letters: tuple[str, ...]
+    col: int
+
+
+Node = Union[Name, Num, Call, Unary, Binary, Indexed]
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    left: Node
+    right: Node
+
+
+@functools.cache
+def _parser() -> Any:
+    import lark
+
+    grammar = resources.files("symconv").joinpath("claims.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, start="claim", parser="lalr", propagate_positions=True,
+                     maybe_placeholders=False)
+
+
+def parse_claim(text: str) -> Claim:
+    """Parse ``LHS == RHS``; a syntax error raises :class:`FormulaError` with the column.
+
+    >>> c = parse_claim("conv(x, h) == corr(x, flip(h))")
+    >>> c.left.fn, c.right.args[1].fn
+    ('conv', 'flip')
+    """
+    import lark
+
+    if len(text) > 2000:
+        raise FormulaError("claim is too long (more than 2000 characters)", "", None)
+    try:
+        tree = _parser().parse(text)
+    except lark.exceptions.UnexpectedCharacters as exc:
+        raise FormulaError(f"unexpected character {text[exc.pos_in_stream]!r} in the claim",
+                           text, exc.pos_in_stream) from None
+    except lark.exceptions.UnexpectedEOF:
+        raise FormulaError("the claim ends too early", text, len(text)) from None
+    except lark.exceptions.UnexpectedToken as exc:
+        tok = exc.token
+        if tok.type == "$END":
+            raise FormulaError("the claim ends too early (expected more after this)", text,
+                               len(text)) from None
+        col = (tok.column or 1) - 1
+        hint = " (a claim is LHS == RHS)" if "==" not in text else ""
+        raise FormulaError(f"unexpected {str(tok)!r} in the claim{hint}", text, col) from None
+    left, right = tree.children
+    return Claim(text, _build(left, text), _build(right, text))
+
+
+def _col(t: Any) -> int:
+    meta = getattr(t, "meta", None)
+    if meta is not None and not getattr(meta, "empty", True):
+        return int(meta.column) - 1
+    col = getattr(t, "column", None)
+    return int(col) - 1 if col else 0
+
+
+def _build(t: Any, text: str) -> Node:
+    import lark
+
+    if isinstance(t, lark.Token):  # pragma: no cover - rules wrap every token
+        raise FormulaError(f"unexpected {t!r}", text, _col(t))
+    kind = t.data
+    ch = t.children
+    if kind == "name":
+        name = str(ch[0])
+        if name in FUNCTIONS:
+            raise FormulaError(f"{name} is a function: call it as {name}(...)", text, _col(ch[0]))
+        _check_ident(name, text, _col(ch[0]))
+        return Name(name, _col(ch[0]))
+    if kind == "number":
+        return Num(int(ch[0]), _col(ch[0]))
+    if kind == "neg":
+        return Unary(_build(ch[0], text), _col(t))
+    if kind in ("add", "sub", "mul"):
+        return Binary({"add": "+", "sub": "-", "mul": "*"}[kind], _build(ch[0], text),
+                      _build(ch[1], text), _col(t))
+    if kind == "indexed":
+        signs = tuple(c.data == "index_neg" for c in ch[1:])
+        letters = tuple(str(c.children[0]) for c in ch[1:])
+        if len(set(letters)) != len(letters):
+            raise FormulaError("each index letter may appear once", text, _col(ch[1]))
+        return Indexed(_build(ch[0], text), signs, letters, _col(t))
+    if kind == "call":
+        fn = str(ch[0])
+        if fn not in FUNCTIONS:
+            raise FormulaError(f"unknown function {fn!r}: use {', '.join(sorted(FUNCTIONS))}",
+                               text, _col(ch[0]))
+        args: list[Node] = []
+        kwargs: list[tuple[str, Any]] = []
+        for a in ch[1:]:
+            if getattr(a, "data", None) == "kwarg":
+                key = str(a.children[0])
+                if key in dict(kwargs):
+                    raise FormulaError(f"keyword {key!r} given twice", text, _col(a.children[0]))
+                kwargs.append((key, _value(a.children[1], text)))
+            else:
+                if kwargs:
+                    raise FormulaError("positional argument after a keyword argument", text,
+                                       _col(a))
+                args.append(_build(a, text))
+        return Call(fn, tuple(args), tuple(kwargs), _col(ch[0]))
+    raise FormulaError(f"unexpected {kind}", text, _col(t))  # pragma: no cover
+
+
+def _check_ident(name: str, text: str, col: int) -> None:
+    try:
+        check_name(name, "array")
+    except InputError as exc:
+        raise FormulaError(str(exc), text, col) from None
+
+
+def _value(v: Any, text: str) -> Any:
+    kind = v.data
+    if kind == "string":
+        return str(v.children[0])[1:-1]
+    if kind == "integer":
+        return int(v.children[0])
+    if kind == "ints":
+        return tuple(int(c) for c in v.children)
+    word = str(v.children[0])
+    if word in ("true", "True"):
+        return True
+    if word in ("false", "False"):
+        return False
+    return word
+
+
+# -- printing ---------------------------------------------------------------------------------
+def to_text(n: Node) -> str:
+    if isinstance(n, Name):
+        return n.name
+    if isinstance(n, Num):
+        return str(n.value)
+    if isinstance(n, Unary):
+        return "-" + _paren_text(n.arg)
+    if isinstance(n, Binary):
+        right = to_text(n.right)
+        if isinstance(n.right, Binary) and (n.op != "+" or n.right.op != "*"):
+            right = f"({right})"
+        return f"{to_text(n.left)} {n.op} {right}"
+    if isinstance(n, Indexed):
+        idx = ", ".join(("-" if s else "") + ltr
+                        for s, ltr in zip(n.signs, n.letters, strict=False))
+        return f"{_paren_text(n.arg)}[{idx}]"
+    parts = [to_text(a) for a in n.args] + [f"{k}={_kw_text(v)}" for k, v in n.kwargs]
+    return f"{n.fn}({', '.join(parts)})"
+
+
+def _kw_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, tuple):
+        return "(" + ", ".join(map(str, v)) + ")"
+    if isinstance(v, str):
+        return f"'{v}'"
+    return str(v)
+
+
+def _paren_text(n: Node) -> str:
+    s = to_text(n)
+    return f"({s})" if isinstance(n, (Binary, Unary)) else s
+
+
+def _latex_name(name: str) -> str:
+    body = name.replace("_", r"\_")
+    return body if len(name) == 1 else r"\mathrm{" + body + "}"
+
+
+def to_latex(n: Node) -> str:
+    if isinstance(n, Name):
+        return _latex_name(n.name)
+    if isinstance(n, Num):
+        return str(n.value)
+    if isinstance(n, Unary):
+        return "-" + _paren_latex(n.arg)
+    if isinstance(n, Binary):
+        op = {"+": "+", "-": "-", "*": r"\cdot "}[n.op]
+        right = to_latex(n.right)
+        if isinstance(n.right, Binary) and (n.op != "+" or n.right.op != "*"):
+            right = rf"\left({right}\right)"
+        return f"{to_latex(n.left)} {op} {right}"
+    if isinstance(n, Indexed):
+        idx = ", ".join(("-" if s else "") + ltr
+                        for s, ltr in zip(n.signs, n.letters, strict=False))
+        return f"{_paren_latex(n.arg)}[{idx}]"
+    if n.fn == "conj":
+        return r"\overline{" + to_latex(n.args[0]) + "}" if n.args else r"\overline{\,}"
+    parts = [to_latex(a) for a in n.args]
+    parts += [r"\mathrm{" + k.replace("_", r"\_") + "}=" + _kw_latex(v) for k, v in n.kwargs]
+    return LATEX_FN[n.fn] + r"\left(" + ", ".join(parts) + r"\right)"
+
+
+def _kw_latex(v: Any) -> str:
+    if isinstance(v, str):
+        return r"\mathrm{" + v.replace("_", r"\_") + "}"
+    return _kw_text(v)
+
+
+def _paren_latex(n: Node) -> str:
+    s = to_latex(n)
+    return rf"\left({s}\right)" if isinstance(n, (Binary, Unary)) else s
+
+
+# -- evaluation -------------------------------------------------------------------------------
+class _Unbound(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@dataclass
+class Context:
+    """Shapes of the named arrays for one instance, and the registry of their entries."""
+
+    shapes: dict[str, tuple[int, ...]]
+    origin: str
+    registry: pa.Registry
+    text: str
+
+    def var(self, name: str, col: int) -> pa.Var:
+        if name in self.registry.vars:
+            return self.registry.vars[name]
+        shape = self.shapes.get(name)
+        if shape is None:
+            raise _Unbound(name)
+        lo = tuple(-o for o in resolve_origin(self.origin, shape))
+        return self.registry.add(name, lo, shape)
+
+
+def roles(claim: Claim) -> dict[str, str]:
+    """Which names take the image shape and which the kernel shape.
+
+    Conventional names first (x, f: image; h, w: kernel); other names by their first place
+    as an operation's first (image) or second (kernel) argument.  Names given as the third
+    argument of ``grad`` are bound to the shape of the differentiated expression.
+    """
+    out: dict[str, str] = {}
+    grads: set[str] = set()
+
+    def walk(n: Node) -> None:
+        if isinstance(n, Call):
+            if n.fn in OPS or n.fn == "conv_transpose":
+                for a, role in zip(n.args[:2], ("image", "kernel"), strict=False):
+                    if isinstance(a, Name):
+                        out.setdefault(a.name, role)
+            if n.fn == "grad" and len(n.args) == 3 and isinstance(n.args[2], Name):
+                grads.add(n.args[2].name)
+            for a in n.args:
+                walk(a)
+        elif isinstance(n, (Unary, Indexed)):
+            walk(n.arg)
+        elif isinstance(n, Binary):
+            walk(n.left)
+            walk(n.right)
+        elif isinstance(n, Name):
+            if n.name in IMAGE_NAMES:
+                out[n.name] = "image"
+            elif n.name in KERNEL_NAMES:
+                out[n.name] = "kernel"
+
+    walk(claim.left)
+    walk(claim.right)
+    for g in grads:
+        out[g] = "gradient"
+    return out
+
+
+def _ints(v: Any, what: str) -> Any:
+    if isinstance(v, bool) or not isinstance(v, (int, tuple)):
+        raise InputError(f"bad {what} {v!r}: expected an integer or a tuple such as (2, 1)")
+    return v
+
+
+def evaluate(n: Node, ctx: Context) -> pa.Poly:
+    reg = ctx.registry
+    if isinstance(n, Name):
+        return pa.leaf(ctx.var(n.name, n.col))
+    if isinstance(n, Num):
+        return pa.constant(n.value)
+    if isinstance(n, Unary):
+        return pa.scale(evaluate(n.arg, ctx), -1)
+    if isinstance(n, Binary):
+        a, b = evaluate(n.left, ctx), evaluate(n.right, ctx)
+        if n.op == "*":
+            return pa.multiply(a, b)
+        if a.ndim == 0 and b.ndim != 0 or b.ndim == 0 and a.ndim != 0:
+            raise FormulaError("cannot add a scalar and an array", ctx.text, n.col)
+        return pa.add(a, b, 1 if n.op == "+" else -1)
+    if isinstance(n, Indexed):
+        a = evaluate(n.arg, ctx)
+        if len(n.signs) != a.ndim:
+            raise FormulaError(f"this array has {a.ndim} axes but {len(n.signs)} indices are "
+                               "given", ctx.text, n.col)
+        return pa.reflect(a, n.signs)
+    return _call(n, ctx, reg)
+
+
+def _call(n: Call, ctx: Context, reg: pa.Registry) -> pa.Poly:
+    kw = dict(n.kwargs)
+
+    def need(k: int) -> None:
+        if len(n.args) != k:
+            raise FormulaError(f"{n.fn} takes {k} argument{'s' if k != 1 else ''}, got "
+                               f"{len(n.args)}", ctx.text, n.col)
+
+    def allow(keys: set[str]) -> None:
+        for k in kw:
+            if k not in keys:
+                raise FormulaError(f"{n.fn} has no keyword {k!r}"
+                                   + (f": use {', '.join(sorted(keys))}" if keys else ""),
+                                   ctx.text, n.col)
+
+    if n.fn in OPS:
+        need(2)
+        allow(OP_KEYWORDS if n.fn != "conv" else OP_KEYWORDS - {"conjugate"})
+        opts: dict[str, Any] = {}
+        for key in ("stride", "dilation"):
+            if key in kw:
+                opts[key] = _ints(kw[key], key)
+        if "mode" in kw:
+            opts["mode"] = kw["mode"]
+        if "padding" in kw:
+            p = kw["padding"]
+            opts["padding"] = p if isinstance(p, str) else _ints(p, "padding")
+        if kw.get("conjugate"):
+            opts["conjugate"] = True
+        opts["origin"] = ctx.origin  # the output origin under padding
+        a, b = evaluate(n.args[0], ctx), evaluate(n.args[1], ctx)
+        try:
+            return pa.bilinear(OPS[n.fn], a, b, reg, **opts)
+        except FormulaError:
+            raise
+        except InputError as exc:
+            raise _NoOutput(str(exc), n.col) from None
+    if n.fn == "flip":
+        need(1)
+        allow(set())
+        return pa.reflect(evaluate(n.args[0], ctx))
+    if n.fn == "conj":
+        need(1)
+        allow(set())
+        return pa.conjugate(evaluate(n.args[0], ctx), reg)
+    if n.fn == "dilate":
+        need(2)
+        allow(set())
+        a = evaluate(n.args[0], ctx)
+        s = n.args[1]
+        if not isinstance(s, Num) or s.value < 1:
+            raise FormulaError("dilate(a, s) needs a positive integer s", ctx.text, n.col)
+        return pa.dilate(a, (s.value,) * a.ndim)
+    if n.fn == "sum":
+        need(1)
+        allow(set())
+        return pa.total(evaluate(n.args[0], ctx))
+    if n.fn == "conv_transpose":
+        need(2)
+        allow({"stride", "padding", "dilation", "output_padding"})
+        a, b = evaluate(n.args[0], ctx), evaluate(n.args[1], ctx)
+        return conv_transpose(a, b, **{k: _ints(v, k) for k, v in kw.items()})
+    # grad
+    allow(set())
+    if len(n.args) not in (2, 3):
+        raise FormulaError("grad takes (E, x) for a scalar E or (E, x, g)", ctx.text, n.col)
+    wrt = n.args[1]
+    if not isinstance(wrt, Name):
+        raise FormulaError("grad's second argument must be an array name", ctx.text, n.col)
+    e = evaluate(n.args[0], ctx)
+    if len(n.args) == 3:
+        gname = n.args[2]
+        if not isinstance(gname, Name):
+            raise FormulaError("grad's third argument must be a name (the upstream gradient)",
+                               ctx.text, n.col)
+        if e.ndim == 0:
+            raise FormulaError("grad(E, x, g) needs an array E; for a scalar use grad(E, x)",
+                               ctx.text, n.col)
+        gv = reg.add(gname.name, e.lo, e.shape)
+        e = pa.total(pa.multiply(pa.leaf(gv), e))
+    elif e.ndim != 0:
+        raise FormulaError("grad(E, x) needs a scalar E such as sum(g*y); or give the upstream "
+                           "gradient: grad(E, x, g)", ctx.text, n.col)
+    return pa.gradient(e, ctx.var(wrt.name, wrt.col))
+
+
+class _NoOutput(Exception):
+    """An operation has no output for these shapes (skip the shape in a family search)."""
+
+    def __init__(self, message: str, col: int) -> None:
+        super().__init__(message)
+        self.col = col
+
+
+def _per_axis(v: Any, n: int) -> tuple[int, ...]:
+    if isinstance(v, tuple):
+        if len(v) == 1:
+            return v * n
+        if len(v) != n:
+            raise InputError(f"bad value {v!r}: give 1 value or {n}")
+        return v
+    return (int(v),) * n
+
+
+def conv_transpose(g: pa.Poly, h: pa.Poly, stride: Any = 1, padding: Any = 0, dilation: Any = 1,
+                   output_padding: Any = 0) -> pa.Poly:
+    """PyTorch's transposed convolution by its definition: ``out[s*m + d*k - p] += g[m] h[k]``,
+    on ``L = (M-1)s - 2p + d(K-1) + output_padding + 1`` outputs per axis (from the lowest
+    ``s*m + d*k``).  No flip appears in this form; it appears when the same map is written as
+    a sliding window (see the duality derivation)."""
+    nd = g.ndim
+    s, p, d, a = (_per_axis(v, nd) for v in (stride, padding, dilation, output_padding))
+    for v, what in ((s, "stride"), (d, "dilation")):
+        if any(x < 1 for x in v):
+            raise InputError(f"bad {what} {v!r}: must be at least 1")
+    if any(x < 0 for x in p) or any(x < 0 for x in a):
+        raise InputError("padding and output_padding cannot be negative")
+    if any(ai >= max(si, di) for ai, si, di in zip(a, s, d, strict=False)):
+        raise InputError("output_padding must be smaller than stride or dilation (as PyTorch)")
+    pair = np.repeat(np.arange(g.nterms), h.nterms)
+    rk = np.tile(np.arange(h.nterms), g.nterms)
+    sv, dv, pv = (np.asarray(v, np.int64) for v in (s, d, p))
+    out = g.out[pair] * sv + h.out[rk] * dv - pv
+    lo = tuple(si * gl + di * hl for si, gl, di, hl in zip(s, g.lo, d, h.lo, strict=False))
+    shape = tuple((gn - 1) * si - 2 * pi + di * (hn - 1) + ai + 1
+                  for gn, si, pi, di, hn, ai in zip(g.shape, s, p, d, h.shape, a, strict=False))
+    if any(n < 1 for n in shape):
+        raise InputError("padding leaves no output of the transposed convolution")
+    mono = np.sort(np.concatenate([g.mono[pair], h.mono[rk]], axis=1), axis=1)
+    full = pa.Poly(lo, shape, out, mono, g.coef[pair] * h.coef[rk])
+    return pa.restrict(full, lo, shape)
+
+
+# -- deciding a claim -------------------------------------------------------------------------
+def shape_family(dims: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Small (image, kernel) shapes, smallest first (by total entries, then sizes)."""
+    if dims == 1:
+        ns, ks = range(1, 9), range(1, 5)
+    elif dims == 2:
+        ns, ks = range(1, 6), range(1, 4)
+    else:
+        ns, ks = range(1, 4), range(1, 3)
+    cands = []
+    for n in itertools.product(ns, repeat=dims):
+        for k in itertools.product(ks, repeat=dims):
+            cands.append((tuple(n), tuple(k)))
+    cands.sort(key=lambda nk: (int(np.prod(nk[0])) + int(np.prod(nk[1])), nk[0], nk[1]))
+    # Keep a spread: all smallest ones, and never more than the limit.
+    return cands[:FAMILY_LIMIT.get(dims, 30)]
+
+
+@dataclass
+class Outcome:
+    equal: bool
+    left: pa.Poly
+    right: pa.Poly
+    ctx: Context
+    comparison: pa.Comparison
+
+
+def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: str = "center",
+           extra: dict[str, tuple[int, ...]] | None = None) -> Outcome:
+    """Both sides for one pair of shapes, compared exactly."""
+    rl = roles(claim)
+    shapes: dict[str, tuple[int, ...]] = {}
+    for name, role in rl.items():
+        if role == "image":
+            shapes[name] = tuple(image)
+        elif role == "kernel":
+            shapes[name] = tuple(kernel)
+    shapes.update(extra or {})
+    ctx = Context(shapes, origin, pa.Registry(), claim.text)
+    try:
+        left = evaluate(claim.left, ctx)
+        right = evaluate(claim.right, ctx)
+    except _Unbound as first:
+        ctx = Context(shapes, origin, pa.Registry(), claim.text)
+        try:
+            right = evaluate(claim.right, ctx)
+            left = evaluate(claim.left, ctx)
+        except _Unbound:
+            raise FormulaError(f"cannot tell the shape of {first.name!r}: use x/f for images, "
+                               "h/w for kernels, or pass it to an operation or to grad",
+                               claim.text, claim.text.find(first.name)) from None
+    if left.ndim != right.ndim:
+        raise FormulaError(f"the left side has {left.ndim} axes and the right side "
+                           f"{right.ndim}", claim.text, 0)
+    cmp = pa.compare(left, right, ctx.registry)
+    return Outcome(cmp.equal, left, right, ctx, cmp)
+
+
+def counterexample_values(out: Outcome, tries: int = 40) -> tuple[dict[str, np.ndarray], Any,
+                                                                    Any]:
+    """Small integer values (complex when conjugates occur) that make the sides differ at the
+    first differing output; found by a seeded search and checked numerically."""
+    reg = out.ctx.registry
+    idx = out.comparison.first_output
+    assert idx is not None
+    uses_conj = _has_conj(out.left, reg) or _has_conj(out.right, reg)
+    for t in range(tries):
+        rng = np.random.default_rng(t)
+        vals: dict[str, np.ndarray] = {}
+        for name, v in reg.vars.items():
+            arr = rng.integers(-3, 4, size=v.shape)
+            if t == 0:
+                arr = (np.arange(v.size).reshape(v.shape) % 5) + 1
+            if uses_conj:
+                arr = arr + 1j * rng.integers(-2, 3, size=v.shape)
+            vals[name] = arr
+        lv = _at(pa.evaluate(out.left, reg, vals), out.left, idx)
+        rv = _at(pa.evaluate(out.right, reg, vals), out.right, idx)
+        if lv != rv:
+            return vals, lv, rv
+    raise AssertionError("no values separate two different polynomials")  # pragma: no cover
+
+
+def _has_conj(p: pa.Poly, reg: pa.Registry) -> bool:
+    for v in reg.vars.values():
+        ids = p.mono[(p.mono >= v.offset + v.size) & (p.mono < v.offset + 2 * v.size)]
+        if ids.size:
+            return True
+    return False
+
+
+def _at(arr: np.ndarray, p: pa.Poly, idx: Sequence[int]) -> Any:
+    if p.ndim == 0:
+        return arr.item() if hasattr(arr, "item") else arr
+    pos = tuple(i - lo for i, lo in zip(idx, p.lo, strict=False))
+    if any(q < 0 or q >= n for q, n in zip(pos, p.shape, strict=False)):
+        return 0
+    return arr[pos].item()
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, complex):
+        if v.imag == 0:
+            return _json_value(v.real)
+        return {"re": _json_value(v.real), "im": _json_value(v.imag)}
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _json_array(a: np.ndarray) -> Any:
+    return [_json_array(x) for x in a] if a.ndim > 1 else [_json_value(v) for v in a.tolist()]
+
+
+def _poly_text(terms: Sequence[tuple[int, tuple[int, ...]]], reg: pa.Registry) -> str:
+    out = ""
+    for c, ids in terms:
+        body = " ".join(reg.entry_name(i) for i in ids) or "1"
+        mag = abs(c)
+        piece = body if mag == 1 and ids else f"{mag}" + (f" {body}" if ids else "")
+        out += ("-" if c < 0 else ("+" if out else "")) + (" " if out else "") + piece
+        out = out.replace("+ ", " + ").replace("- ", " - ") if len(out) > 2 else out
+    return out.strip() or "0"
+
+
+def _terms_at(p: pa.Poly, idx: Sequence[int], reg: pa.Registry) -> str:
+    if p.ndim:
+        sel = np.all(p.out == np.asarray(idx, dtype=np.int64), axis=1)
+    else:
+        sel = np.ones(p.nterms, dtype=bool)
+    c = pa.canonical(pa.Poly(p.lo, p.shape, p.out[sel], p.mono[sel], p.coef[sel]), p.lo,
+                     p.shape, reg.total + 1, p.degree)
+    ids = c.mono_ids(np.arange(c.coef.size))
+    return _poly_text([(int(c.coef[j]), tuple(int(v) for v in ids[j] if v >= 0))
+                       for j in range(c.coef.size)], reg)
+
+
+def _box_text(p: pa.Poly) -> str:
+    if p.ndim == 0:
+        return "a scalar"
+    return " x ".join(f"{a}..{b}" for a, b in zip(p.lo, p.hi, strict=False))
+
+
+def _fmt_idx(idx: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in idx)
+
+
+def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] | None = None,
+                kernel: str | Sequence[int] | None = None, origin: str = "center",
+                ) -> Derivation:
+    """Decide ``LHS == RHS``: proved for the given shapes (or a family of small shapes), or
+    refuted with a counterexample.
+
+    >>> d = prove_claim("conv(x, h) == corr(x, flip(h))", image="7", kernel="3")
+    >>> d.verdict, d.scope
+    ('proved', 'instance')
+    >>> prove_claim("conv(x, h) == corr(x, h)").counterexample["output"]
+    [-1]
+    """
+    claim = parse_claim(text)
+    img = parse_shape(image, "image shape") if image is not None else None
+    ker = parse_shape(kernel, "kernel shape") if kernel is not None else None
+    if img is not None and ker is not None and len(img) != len(ker):
+        raise InputError(f"image has {len(img)} axes but kernel has {len(ker)}")
+    nd = dims or (len(img) if img is not None else len(ker) if ker is not None else 1)
+    for s, what in ((img, "image"), (ker, "kernel")):
+        if s is not None and len(s) != nd:
+            raise InputError(f"--dims {nd} but the {what} shape has {len(s)} axes")
+    if img is not None and ker is not None:
+        family = [(img, ker)]
+        smaller = [(n, k) for n, k in shape_family(nd)
+                   if all(a <= b for a, b in zip(n, img, strict=False))
+                   and all(a <= b for a, b in zip(k, ker, strict=False))
+                   and (n, k) != (img, ker)]
+        candidates = family
+    else:
+        candidates = shape_family(nd)
+        if img is not None or ker is not None:
+            fixed = img if img is not None else ker
+            assert fixed is not None
+            seen = []
+            for n, k in shape_family(nd):
+                pair = (img or n, ker or k)
+                if pair not in seen:
+                    seen.append(pair)
+            candidates = seen
+        smaller = []
+    checked: list[tuple[tuple[int, ...], tuple[int, ...], int]] = []
+    skipped: list[str] = []
+    failure: Outcome | None = None
+    fail_shapes: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+    for n, k in candidates:
+        try:
+            o = decide(claim, n, k, origin)
+        except _NoOutput as exc:
+            skipped.append(f"{'x'.join(map(str, n))}/{'x'.join(map(str, k))}: {exc}")
+            continue
+        checked.append((n, k, o.comparison.terms_left))
+        if not o.equal:
+            failure, fail_shapes = o, (n, k)
+            break
+    if failure is not None and smaller:
+        # The smallest shapes (within the given ones) where the sides also differ.
+        for n, k in smaller:
+            try:
+                o = decide(claim, n, k, origin)
+            except _NoOutput:
+                continue
+            if not o.equal:
+                failure, fail_shapes = o, (n, k)
+                break
+    if not checked:
+        raise InputError("no shape in the family gives an output on both sides: "
+                         + "; ".join(skipped[:3]))
+    claim_latex = to_latex(claim.left) + " = " + to_latex(claim.right)
+    claim_text = to_text(claim.left) + " == " + to_text(claim.right)
+    steps = [Step(claim_latex, "the claim, parsed by the claim grammar (no eval): both sides "
+                  "are arrays of polynomials in the entries of the named arrays; outside its "
+                  "index range an array is 0", claim_text)]
+    if failure is None:
+        last = checked[-1]
+        o = decide(claim, last[0], last[1], origin)
+        steps.append(_sides_step(o))
+        fam = ", ".join(f"{'x'.join(map(str, n))}/{'x'.join(map(str, k))}"
+                        for n, k, _ in checked)
+        steps.append(Step(
+            r"\text{LHS} - \text{RHS} = 0",
+            f"for every shape tried the two sides have identical term lists (output index, "
+            f"monomial, integer coefficient), compared exactly by sorting integer keys: "
+            f"{len(checked)} shape pair(s) (image/kernel): {fam}",
+            f"identical term lists for {len(checked)} shape pair(s)"))
+        notes = [f"scope instance: checked for image/kernel shapes {fam} with origin {origin}; "
+                 "this is not a proof for every size (see the named theorems, e.g. "
+                 "'symconv prove flip --scope all-sizes', for proofs over all sizes)"]
+        if skipped:
+            notes.append("skipped (no output on one side): " + "; ".join(skipped[:5]))
+        return Derivation("claim", claim_latex, claim_text, "proved", "instance", tuple(steps),
+                          None, tuple(notes), "claim")
+    assert fail_shapes is not None
+    vals, lv, rv = counterexample_values(failure)
+    reg = failure.ctx.registry
+    idx = failure.comparison.first_output
+    assert idx is not None
+    steps.append(_sides_step(failure))
+    diff = _poly_text(failure.comparison.difference, reg)
+    at = f"[{_fmt_idx(idx)}]" if idx else ""
+    lt = _terms_at(failure.left, idx, reg)
+    rt = _terms_at(failure.right, idx, reg)
+    steps.append(Step(
+        r"\text{LHS}" + at + r" - \text{RHS}" + at + r" \neq 0",
+        f"at output {at or '(the scalar)'} the sides are different polynomials: left "
+        f"{lt}; right {rt}; difference {diff}",
+        f"LHS{at} = {lt}\nRHS{at} = {rt}\nLHS-RHS = {diff}"))
+    steps.append(Step(
+        r"\text{LHS}" + at + " = " + _latex_num(lv) + r" \neq " + _latex_num(rv) + r" = \text{RHS}"
+        + at,
+        "with the integer values of the counterexample, computed from the term lists",
+        f"LHS{at} = {_num_text(lv)}, RHS{at} = {_num_text(rv)}"))
+    cex = {
+        "shapes": {name: list(v.shape) for name, v in reg.vars.items()},
+        "lo": {name: list(v.lo) for name, v in reg.vars.items()},
+        "values": {name: _json_array(np.asarray(vals[name])) for name in reg.vars},
+        "output": list(idx),
+        "left": _json_value(complex(lv)),
+        "right": _json_value(complex(rv)),
+        "left_terms": lt,
+        "right_terms": rt,
+        "origin": origin,
+        "image": list(fail_shapes[0]),
+        "kernel": list(fail_shapes[1]),
+    }
+    notes = [f"refuted for image {'x'.join(map(str, fail_shapes[0]))} and kernel "
+             f"{'x'.join(map(str, fail_shapes[1]))} (origin {origin}); the first differing "
+             f"output is {at or 'the scalar'}"]
+    if any(n < k for n, k in zip(*fail_shapes, strict=False)) and (img is None or ker is None):
+        big = [(n, k) for n, k in shape_family(nd)
+               if all(a >= b for a, b in zip(n, k, strict=False))]
+        held = []
+        for n, k in big:
+            try:
+                if not decide(claim, n, k, origin).equal:
+                    break
+            except _NoOutput:
+                continue
+            held.append((n, k))
+        else:
+            if held:
+                notes.append(f"the claim holds for every shape tried with the image at least "
+                             f"as large as the kernel on every axis ({len(held)} shape pairs, "
+                             "instance scope); it fails when the kernel is larger")
+    return Derivation("claim", claim_latex, claim_text, "refuted", "instance", tuple(steps),
+                      cex, tuple(notes), "claim")
+
+
+def _num_text(v: Any) -> str:
+    j = _json_value(complex(v))
+    if isinstance(j, dict):
+        return str(complex(j["re"], j["im"]))
+    return str(j)
+
+
+def _latex_num(v: Any) -> str:
+    j = _json_value(complex(v))
+    if isinstance(j, dict):
+        sign = "+" if j["im"] >= 0 else "-"
+        return f"{j['re']} {sign} {abs(j['im'])}i"
+    return str(j)
+
+
+def _sides_step(o: Outcome) -> Step:
+    reg = o.ctx.registry
+    shapes = ", ".join(f"{v.name}: {'x'.join(map(str, v.shape))} (indices "
+                       f"{' x '.join(f'{a}..{b}' for a, b in zip(v.lo, v.hi, strict=False))})"
+                       for v in reg.vars.values())
+    return Step(r"\text{LHS},\ \text{RHS}\ \text{expanded}",
+                f"arrays {shapes}; the left side has {o.comparison.terms_left} terms on "
+                f"{_box_text(o.left)}, the right side {o.comparison.terms_right} terms on "
+                f"{_box_text(o.right)}",
+                f"left: {o.comparison.terms_left} terms on {_box_text(o.left)}; right: "
+                f"{o.comparison.terms_right} terms on {_box_text(o.right)}")

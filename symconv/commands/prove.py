@@ -1,0 +1,83 @@
+"""``symconv prove THEOREM | --claim "LHS == RHS"``: derivations with a verdict and a scope."""
+
+from __future__ import annotations
+
+import argparse
+from typing import IO
+
+from .common import add_format
+
+HELP = "prove the flip, symmetry, reflection, sizes and backward-pass duality, or a claim"
+DESCRIPTION = (
+    "Prove a named theorem (flip, symmetric, commutative, reflection, sizes, duality) or "
+    "decide a claim such as \"conv(x, h) == corr(x, flip(h))\". Scope 'instance' is exact for "
+    "the given shapes; 'all-sizes' is symbolic in N, K, stride, padding and dilation. "
+    "Exit 0 proved, 1 refuted (a counterexample is printed), 2 bad input.")
+THEOREM_NAMES = ("flip", "symmetric", "commutative", "reflection", "sizes", "duality")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("theorem", nargs="?", choices=THEOREM_NAMES, metavar="THEOREM",
+                   help="one of: " + ", ".join(THEOREM_NAMES))
+    p.add_argument("--claim", metavar="'LHS == RHS'",
+                   help="decide a claim in the small claim language: conv, corr, "
+                        "corr_reflected, flip, conj, dilate, conv_transpose, grad, sum, "
+                        "names, + - *, keyword arguments mode/stride/padding/dilation")
+    p.add_argument("--dims", type=int, help="number of spatial dimensions (default 1, or "
+                                            "from the shapes)")
+    p.add_argument("--image", metavar="SHAPE", help="image shape (5, 7x7; with --layer "
+                                                    "C_in x spatial)")
+    p.add_argument("--kernel", metavar="SHAPE", help="kernel shape (with --layer C_out x "
+                                                     "C_in/groups x spatial)")
+    p.add_argument("--scope", choices=("instance", "all-sizes"),
+                   help="instance (exact, given shapes) or all-sizes (symbolic); default: "
+                        "instance when shapes are given, else all-sizes")
+    p.add_argument("--forward", choices=("conv", "corr"), default="corr",
+                   help="duality: the forward operation (default corr, as PyTorch)")
+    p.add_argument("--wrt", choices=("input", "kernel"), default="input",
+                   help="duality: the gradient with respect to the input or the kernel")
+    p.add_argument("--origin", choices=("center", "corner"),
+                   help="index origin (default center, the article; corner for PyTorch)")
+    p.add_argument("--mode", choices=("full", "valid", "same"), help="NumPy/SciPy output window")
+    p.add_argument("--stride", help="stride, one value or one per axis")
+    p.add_argument("--padding", help="PyTorch padding: an int, one per axis, low:high, same "
+                                     "or valid")
+    p.add_argument("--padding-mode", default="zeros", help="zeros (default), circular, reflect, "
+                                                           "replicate")
+    p.add_argument("--dilation", help="dilation, one value or one per axis")
+    p.add_argument("--layer", action="store_true", help="PyTorch layer shapes with channels")
+    p.add_argument("--groups", type=int, default=1, help="channel groups (with --layer)")
+    p.add_argument("--x", help="image values (symmetric: an image to show a difference)")
+    p.add_argument("--h", help="kernel values (symmetric: test this kernel)")
+    p.add_argument("--max-terms", type=int, help="refuse requests with more product terms")
+    add_format(p, ("text", "json", "latex", "mathml", "html", "markdown"))
+
+
+def run(args: argparse.Namespace, out: IO[str]) -> int:
+    from ..errors import InputError
+    from ..io import open_output
+    from ..render import render
+
+    if (args.theorem is None) == (args.claim is None):
+        raise InputError("give a THEOREM (flip, symmetric, commutative, reflection, sizes, "
+                         "duality) or --claim 'LHS == RHS', not both")
+    if args.claim is not None:
+        from ..claims import prove_claim
+
+        if args.scope == "all-sizes":
+            raise InputError("--claim is decided for concrete shapes (scope instance); the "
+                             "named theorems have all-sizes proofs")
+        derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
+                                 kernel=args.kernel, origin=args.origin or "center")
+    else:
+        from ..prove import Options, prove
+
+        opts = Options(dims=args.dims, image=args.image, kernel=args.kernel,
+                       forward=args.forward, wrt=args.wrt, mode=args.mode, stride=args.stride,
+                       padding=args.padding, dilation=args.dilation,
+                       padding_mode=args.padding_mode, layer=args.layer, groups=args.groups,
+                       origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms)
+        derivation = prove(args.theorem, scope=args.scope, options=opts)
+    with open_output(args.output, out) as stream:
+        render("derivation", derivation, args.format, stream)
+    return derivation.exit_code

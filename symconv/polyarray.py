@@ -1,0 +1,498 @@
+"""Arrays of multilinear polynomials over symbolic arrays: the exact instance-scope engine.
+
+A :class:`Poly` is a finitely supported array on a box of integer indices whose entries are
+polynomials with integer coefficients in the entries of named arrays (``x[i]``, ``h[k]``,
+``g[m]``).  Each term is one row: the output index, the monomial (sorted ids of the entries
+it multiplies) and the coefficient.  Two expressions are equal for *every* choice of values
+exactly when their canonical term lists are equal (a polynomial identity: compare
+coefficients), so equality is decided by sorting integer keys, never by ``simplify``.
+
+Outside its box an array is zero (signals on Z^d with finite support, the article's
+``sum_{i=-inf}^{inf}``).  Convolutions and correlations are built from the core's relation
+(:meth:`symconv.relation.Relation.enumerate`): each relation triple ``(m, i, k)`` contributes
+``A[i] * B[k]`` to output ``m``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError, LimitError
+from .ops import operation
+from .signal import Signal
+
+Box = tuple[tuple[int, ...], tuple[int, ...]]  # (lo, shape)
+
+
+@dataclass(frozen=True)
+class Var:
+    """A named array: its index box and the ids of its entries (and of their conjugates)."""
+
+    name: str
+    lo: tuple[int, ...]
+    shape: tuple[int, ...]
+    offset: int
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def hi(self) -> tuple[int, ...]:
+        return tuple(a + n - 1 for a, n in zip(self.lo, self.shape, strict=False))
+
+
+@dataclass
+class Registry:
+    """The variables of one comparison; ids ``offset..offset+size`` and conjugates after."""
+
+    vars: dict[str, Var] = field(default_factory=dict)
+    total: int = 0
+
+    def add(self, name: str, lo: Sequence[int], shape: Sequence[int]) -> Var:
+        if name in self.vars:
+            v = self.vars[name]
+            if v.lo != tuple(lo) or v.shape != tuple(shape):
+                raise InputError(f"array {name!r} is used with two different index ranges")
+            return v
+        v = Var(name, tuple(int(a) for a in lo), tuple(int(n) for n in shape), self.total)
+        self.total += 2 * v.size
+        self.vars[name] = v
+        return v
+
+    def owner(self, gid: int) -> tuple[Var, tuple[int, ...], bool]:
+        """The variable, index and conjugation of one entry id."""
+        for v in self.vars.values():
+            if v.offset <= gid < v.offset + 2 * v.size:
+                local = gid - v.offset
+                conj = local >= v.size
+                pos = np.unravel_index(local - (v.size if conj else 0), v.shape)
+                return v, tuple(int(p) + a for p, a in zip(pos, v.lo, strict=False)), conj
+        raise KeyError(gid)  # pragma: no cover - ids come from the registry
+
+    def entry_name(self, gid: int) -> str:
+        v, idx, conj = self.owner(gid)
+        s = f"{v.name}[{', '.join(map(str, idx))}]"
+        return f"conj({s})" if conj else s
+
+    def conj_ids(self, ids: np.ndarray) -> np.ndarray:
+        out = ids.copy()
+        for v in self.vars.values():
+            sel = (ids >= v.offset) & (ids < v.offset + 2 * v.size)
+            base = ids[sel] - v.offset
+            out[sel] = np.where(base < v.size, ids[sel] + v.size, ids[sel] - v.size)
+        return out
+
+
+@dataclass(frozen=True)
+class Poly:
+    """``out`` (n, d) indices, ``mono`` (n, deg) sorted entry ids (-1 = the constant 1),
+    ``coef`` (n,); the array lives on the box ``lo``/``shape``."""
+
+    lo: tuple[int, ...]
+    shape: tuple[int, ...]
+    out: np.ndarray
+    mono: np.ndarray
+    coef: np.ndarray
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def hi(self) -> tuple[int, ...]:
+        return tuple(a + n - 1 for a, n in zip(self.lo, self.shape, strict=False))
+
+    @property
+    def nterms(self) -> int:
+        return int(self.coef.shape[0])
+
+    @property
+    def degree(self) -> int:
+        return int(self.mono.shape[1])
+
+
+def _flat(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+    if len(shape) == 0:
+        return np.zeros(idx.shape[0], dtype=np.int64)
+    pos = idx - np.asarray(lo, dtype=np.int64)
+    return np.ravel_multi_index(tuple(pos.T), tuple(shape)).astype(np.int64)
+
+
+def _inside(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+    if len(shape) == 0:
+        return np.ones(idx.shape[0], dtype=bool)
+    lo_a = np.asarray(lo, dtype=np.int64)
+    return np.all((idx >= lo_a) & (idx < lo_a + np.asarray(shape, dtype=np.int64)), axis=1)
+
+
+def _all_indices(lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+    if len(shape) == 0:
+        return np.zeros((1, 0), dtype=np.int64)
+    grids = np.indices(tuple(shape), dtype=np.int64).reshape(len(shape), -1).T
+    return grids + np.asarray(lo, dtype=np.int64)
+
+
+def leaf(var: Var) -> Poly:
+    """The array itself: one term ``var[i]`` at each index ``i``."""
+    n = var.size
+    return Poly(var.lo, var.shape, _all_indices(var.lo, var.shape),
+                (var.offset + np.arange(n, dtype=np.int64))[:, None], np.ones(n, np.int64))
+
+
+def constant(value: int) -> Poly:
+    return Poly((), (), np.zeros((1, 0), np.int64), np.full((1, 1), -1, np.int64),
+                np.array([value], np.int64))
+
+
+def _pad_degree(p: Poly, deg: int) -> np.ndarray:
+    if p.degree == deg:
+        return p.mono
+    extra = np.full((p.nterms, deg - p.degree), -1, dtype=np.int64)
+    return np.sort(np.concatenate([extra, p.mono], axis=1), axis=1)
+
+
+# -- canonical form ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Canonical:
+    """Sorted, merged terms: ``(out_flat, mono_key)`` unique with nonzero ``coef``."""
+
+    lo: tuple[int, ...]
+    shape: tuple[int, ...]
+    base: int
+    degree: int
+    out_flat: np.ndarray
+    mono_key: np.ndarray
+    coef: np.ndarray
+    single: np.ndarray | None  # the combined key, when it fits in int64
+
+    def mono_ids(self, rows: np.ndarray) -> np.ndarray:
+        keys = self.mono_key[rows].copy()
+        cols = []
+        for _ in range(self.degree):
+            cols.append(keys % self.base - 1)
+            keys //= self.base
+        return np.stack(cols[::-1], axis=1) if cols else np.zeros((len(rows), 0), np.int64)
+
+
+def canonical(p: Poly, lo: Sequence[int], shape: Sequence[int], base: int,
+              degree: int) -> Canonical:
+    """Terms keyed by position in the box ``lo/shape`` (which must contain ``p``'s terms)."""
+    mono = _pad_degree(p, degree) + 1
+    if base ** max(degree, 1) >= 2 ** 62:
+        raise LimitError("too many array entries to compare exactly; use smaller shapes")
+    mkey = np.zeros(p.nterms, dtype=np.int64)
+    for j in range(degree):
+        mkey = mkey * base + mono[:, j]
+    oflat = _flat(p.out, lo, shape)
+    span = base ** degree
+    nout = int(np.prod(shape, dtype=np.int64)) if len(shape) else 1
+    coef = p.coef
+    single: np.ndarray | None = None
+    if nout * span < 2 ** 62:
+        key = oflat * span + mkey
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        coef = coef[order]
+        if key.size:
+            new = np.empty(key.size, dtype=bool)
+            new[0] = True
+            np.not_equal(key[1:], key[:-1], out=new[1:])
+            if not new.all():
+                starts = np.flatnonzero(new)
+                coef = np.add.reduceat(coef, starts)
+                key = key[starts]
+        keep = coef != 0
+        key, coef = key[keep], coef[keep]
+        single = key
+        return Canonical(tuple(lo), tuple(shape), base, degree, key // span, key % span,
+                         coef, single)
+    order = np.lexsort((mkey, oflat))
+    oflat, mkey, coef = oflat[order], mkey[order], coef[order]
+    if oflat.size:
+        new = np.empty(oflat.size, dtype=bool)
+        new[0] = True
+        new[1:] = (oflat[1:] != oflat[:-1]) | (mkey[1:] != mkey[:-1])
+        starts = np.flatnonzero(new)
+        coef = np.add.reduceat(coef, starts)
+        oflat, mkey = oflat[starts], mkey[starts]
+    keep = coef != 0
+    return Canonical(tuple(lo), tuple(shape), base, degree, oflat[keep], mkey[keep],
+                     coef[keep], None)
+
+
+def union_box(a: Poly, b: Poly) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    if a.ndim != b.ndim:
+        raise InputError(f"the two sides have different numbers of axes ({a.ndim} and "
+                         f"{b.ndim})")
+    lo = tuple(min(x, y) for x, y in zip(a.lo, b.lo, strict=False))
+    hi = tuple(max(x, y) for x, y in zip(a.hi, b.hi, strict=False))
+    return lo, tuple(h - lw + 1 for lw, h in zip(lo, hi, strict=False))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing two arrays of polynomials term by term."""
+
+    equal: bool
+    terms_left: int
+    terms_right: int
+    lo: tuple[int, ...]
+    shape: tuple[int, ...]
+    first_output: tuple[int, ...] | None = None
+    #: the difference left - right at the first differing output: [(coef, [entry ids])]
+    difference: tuple[tuple[int, tuple[int, ...]], ...] = ()
+
+
+def compare(a: Poly, b: Poly, registry: Registry) -> Comparison:
+    """Equal as polynomial arrays (zero outside each box)?  Exact: keys sorted and compared.
+
+    The check can fail: any term present on one side only, or with another coefficient,
+    makes the sorted key arrays differ.
+    """
+    lo, shape = union_box(a, b)
+    deg = max(a.degree, b.degree)
+    base = registry.total + 1
+    ca = canonical(a, lo, shape, base, deg)
+    cb = canonical(b, lo, shape, base, deg)
+    same = (ca.coef.size == cb.coef.size and np.array_equal(ca.out_flat, cb.out_flat)
+            and np.array_equal(ca.mono_key, cb.mono_key) and np.array_equal(ca.coef, cb.coef))
+    if same:
+        return Comparison(True, int(ca.coef.size), int(cb.coef.size), lo, shape)
+    diff = Poly(lo, shape, np.concatenate([a.out, b.out]),
+                np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
+                np.concatenate([a.coef, -b.coef]))
+    cd = canonical(diff, lo, shape, base, deg)
+    if cd.coef.size == 0:  # pragma: no cover - same canonical forms were caught above
+        return Comparison(True, int(ca.coef.size), int(cb.coef.size), lo, shape)
+    first = int(cd.out_flat[0])
+    rows = np.flatnonzero(cd.out_flat == first)
+    ids = cd.mono_ids(rows)
+    terms = tuple((int(cd.coef[r]), tuple(int(v) for v in ids[j] if v >= 0))
+                  for j, r in enumerate(rows))
+    pos = np.unravel_index(first, shape) if shape else ()
+    out_idx = tuple(int(p) + lw for p, lw in zip(pos, lo, strict=False))
+    return Comparison(False, int(ca.coef.size), int(cb.coef.size), lo, shape, out_idx, terms)
+
+
+# -- evaluation -------------------------------------------------------------------------------
+def evaluate(p: Poly, registry: Registry, values: dict[str, np.ndarray]) -> np.ndarray:
+    """The numeric array on ``p``'s box for the given values (conjugates taken from them)."""
+    flat = np.zeros(registry.total + 1, dtype=complex)
+    for name, v in registry.vars.items():
+        arr = np.asarray(values[name], dtype=complex).ravel()
+        flat[v.offset + 1:v.offset + 1 + v.size] = arr
+        flat[v.offset + 1 + v.size:v.offset + 1 + 2 * v.size] = np.conj(arr)
+    flat[0] = 1.0
+    prod = p.coef.astype(complex)
+    for j in range(p.degree):
+        prod = prod * flat[p.mono[:, j] + 1]
+    out = np.zeros(int(np.prod(p.shape, dtype=np.int64)) if p.shape else 1, dtype=complex)
+    np.add.at(out, _flat(p.out, p.lo, p.shape), prod)
+    out = out.reshape(p.shape)
+    if np.all(out.imag == 0):
+        re = out.real
+        if np.all(re == np.round(re)):
+            return re.astype(np.int64)
+        return re
+    return out
+
+
+# -- operations -------------------------------------------------------------------------------
+def _join(pos_a: np.ndarray, pos_b: np.ndarray, a_sorted: tuple[np.ndarray, np.ndarray],
+          b_sorted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each pair (pos_a[t], pos_b[t]): every term of A there times every term of B there.
+
+    ``*_sorted`` are ``(starts, counts)`` per position.  Returns (pair, a_row, b_row).
+    """
+    sa, na = a_sorted[0][pos_a], a_sorted[1][pos_a]
+    sb, nb = b_sorted[0][pos_b], b_sorted[1][pos_b]
+    tot = na * nb
+    pair = np.repeat(np.arange(pos_a.size, dtype=np.int64), tot)
+    first = np.cumsum(tot) - tot
+    r = np.arange(int(tot.sum()), dtype=np.int64) - np.repeat(first, tot)
+    nbp = nb[pair]
+    return pair, sa[pair] + r // nbp, sb[pair] + r % nbp
+
+
+def _grouped(p: Poly) -> tuple[Poly, tuple[np.ndarray, np.ndarray]]:
+    """Terms sorted by position, and ``(starts, counts)`` per flat position of the box."""
+    flat = _flat(p.out, p.lo, p.shape)
+    order = np.argsort(flat, kind="stable")
+    q = Poly(p.lo, p.shape, p.out[order], p.mono[order], p.coef[order])
+    size = int(np.prod(p.shape, dtype=np.int64)) if p.shape else 1
+    counts = np.bincount(flat, minlength=size).astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    return q, (starts, counts)
+
+
+def _is_leaf(p: Poly) -> bool:
+    return p.degree == 1 and p.nterms == int(np.prod(p.shape, dtype=np.int64)) and \
+        bool(np.all(p.coef == 1))
+
+
+def _product_terms(out: np.ndarray, a: Poly, ra: np.ndarray, b: Poly, rb: np.ndarray,
+                   lo: tuple[int, ...], shape: tuple[int, ...]) -> Poly:
+    mono = np.concatenate([a.mono[ra], b.mono[rb]], axis=1)
+    if mono.shape[1] > 1:
+        mono.sort(axis=1)
+    return Poly(lo, shape, out, mono, a.coef[ra] * b.coef[rb])
+
+
+def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
+             **options: Any) -> Poly:
+    """``op(a, b)`` (conv, corr, corr-reflected) with the core's modes, stride, padding...
+
+    The core builds the relation for signals with ``a``'s and ``b``'s index boxes; each
+    triple (m, i, k) multiplies every term of ``a`` at ``i`` with every term of ``b`` at ``k``.
+    """
+    if a.ndim == 0 or b.ndim == 0:
+        raise InputError(f"{op} needs arrays, not scalars")
+    if a.ndim != b.ndim:
+        raise InputError(f"{op}: the image has {a.ndim} axes but the kernel has {b.ndim}")
+    conj = bool(options.pop("conjugate", False))
+    img = Signal("x", a.shape, tuple(-v for v in a.lo), entries=None)
+    ker = Signal("h", b.shape, tuple(-v for v in b.lo), entries=None)
+    o = operation(op, img, ker, **options)
+    rel = o.relation
+    terms = rel.enumerate()
+    counts = np.diff(terms.starts)
+    outflat = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    out_lo = rel.out_lo
+    if rel.out_shape:
+        pos = np.stack(np.unravel_index(outflat, rel.out_shape), axis=1) if outflat.size \
+            else np.zeros((0, len(rel.out_shape)), np.int64)
+        out_idx = pos.astype(np.int64) + np.asarray(out_lo, dtype=np.int64)
+    else:  # pragma: no cover
+        out_idx = np.zeros((outflat.size, 0), np.int64)
+    ia = _flat(terms.image, a.lo, a.shape)
+    kb = _flat(terms.kernel, b.lo, b.shape)
+    bb = b
+    if conj:
+        if registry is None:  # pragma: no cover - callers pass it
+            raise InputError("conjugation needs the registry")
+        bb = Poly(b.lo, b.shape, b.out, np.sort(registry.conj_ids(b.mono), axis=1), b.coef)
+    if _is_leaf(a) and _is_leaf(bb):
+        ga = _flat(a.out, a.lo, a.shape)
+        gb = _flat(bb.out, bb.lo, bb.shape)
+        inv_a = np.empty_like(ga)
+        inv_a[ga] = np.arange(ga.size)
+        inv_b = np.empty_like(gb)
+        inv_b[gb] = np.arange(gb.size)
+        return _product_terms(out_idx, a, inv_a[ia], bb, inv_b[kb], out_lo, rel.out_shape)
+    ga_p, ga_s = _grouped(a)
+    gb_p, gb_s = _grouped(bb)
+    pair, ra, rb = _join(ia, kb, ga_s, gb_s)
+    return _product_terms(out_idx[pair], ga_p, ra, gb_p, rb, out_lo, rel.out_shape)
+
+
+def multiply(a: Poly, b: Poly) -> Poly:
+    """Entrywise product (a scalar broadcasts)."""
+    if a.ndim == 0 and b.ndim != 0:
+        a, b = b, a
+    if b.ndim == 0:
+        # b is a scalar polynomial: every term of a times every term of b.
+        pair = np.repeat(np.arange(a.nterms), b.nterms)
+        rb = np.tile(np.arange(b.nterms), a.nterms)
+        return _product_terms(a.out[pair], a, pair, b, rb, a.lo, a.shape)
+    lo, shape = union_box(a, b)
+    lo_i = tuple(max(x, y) for x, y in zip(a.lo, b.lo, strict=False))
+    hi_i = tuple(min(x, y) for x, y in zip(a.hi, b.hi, strict=False))
+    if any(h < lw for lw, h in zip(lo_i, hi_i, strict=False)):
+        return Poly(lo, shape, np.zeros((0, len(shape)), np.int64),
+                    np.zeros((0, a.degree + b.degree), np.int64), np.zeros(0, np.int64))
+    ga_p, ga_s = _grouped(a)
+    gb_p, gb_s = _grouped(b)
+    sel = _inside(ga_p.out, b.lo, b.shape)
+    rows = np.flatnonzero(sel)
+    pos_b = _flat(ga_p.out[rows], b.lo, b.shape)
+    # pair each selected a-term with every b-term at its position
+    ones = (np.arange(rows.size, dtype=np.int64), np.ones(rows.size, dtype=np.int64))
+    pair, ra_local, rb = _join(np.arange(rows.size), pos_b, ones, gb_s)
+    ra = rows[ra_local]
+    return _product_terms(ga_p.out[ra], ga_p, ra, gb_p, rb, lo, shape)
+
+
+def add(a: Poly, b: Poly, sign: int = 1) -> Poly:
+    if a.ndim != b.ndim:
+        raise InputError(f"cannot add arrays with {a.ndim} and {b.ndim} axes")
+    lo, shape = union_box(a, b)
+    deg = max(a.degree, b.degree)
+    return Poly(lo, shape, np.concatenate([a.out, b.out]),
+                np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
+                np.concatenate([a.coef, sign * b.coef]))
+
+
+def scale(a: Poly, c: int) -> Poly:
+    return Poly(a.lo, a.shape, a.out, a.mono, a.coef * c)
+
+
+def reflect(a: Poly, axes: Sequence[bool] | None = None) -> Poly:
+    """``b[m] = a[-m]`` along the chosen axes (all by default): the flip."""
+    sel = [True] * a.ndim if axes is None else list(axes)
+    sign = np.array([-1 if s else 1 for s in sel], dtype=np.int64)
+    lo = tuple(-hi_ if s else lo_ for lo_, hi_, s in zip(a.lo, a.hi, sel, strict=False))
+    return Poly(lo, a.shape, a.out * sign, a.mono, a.coef)
+
+
+def shift(a: Poly, by: Sequence[int]) -> Poly:
+    """``b[m] = a[m - by]``."""
+    off = np.asarray(by, dtype=np.int64)
+    lo = tuple(lw + int(o) for lw, o in zip(a.lo, by, strict=False))
+    return Poly(lo, a.shape, a.out + off, a.mono, a.coef)
+
+
+def dilate(a: Poly, factors: Sequence[int]) -> Poly:
+    """``b[s*m] = a[m]``, zero between (the input of a transposed convolution)."""
+    f = np.asarray(factors, dtype=np.int64)
+    lo = tuple(lw * s for lw, s in zip(a.lo, factors, strict=False))
+    shape = tuple((n - 1) * s + 1 for n, s in zip(a.shape, factors, strict=False))
+    return Poly(lo, shape, a.out * f, a.mono, a.coef)
+
+
+def restrict(a: Poly, lo: Sequence[int], shape: Sequence[int]) -> Poly:
+    """Read ``a`` on the box ``lo/shape`` only (zero-extended where ``a`` has no entry)."""
+    keep = _inside(a.out, lo, shape)
+    return Poly(tuple(lo), tuple(shape), a.out[keep], a.mono[keep], a.coef[keep])
+
+
+def total(a: Poly) -> Poly:
+    """The sum of every entry: a scalar."""
+    return Poly((), (), np.zeros((a.nterms, 0), np.int64), a.mono, a.coef)
+
+
+def conjugate(a: Poly, registry: Registry) -> Poly:
+    return Poly(a.lo, a.shape, a.out, np.sort(registry.conj_ids(a.mono), axis=1), a.coef)
+
+
+def gradient(scalar: Poly, var: Var) -> Poly:
+    """``d scalar / d var[i]`` for every index of ``var``: an array on ``var``'s box.
+
+    A term ``c * var[i] * rest`` contributes ``c * rest`` at ``i``; a square contributes
+    twice (once per factor), as the product rule says.
+    """
+    if scalar.ndim != 0:
+        raise InputError("grad of an array needs the upstream gradient: grad(E, x, g)")
+    lo_id, hi_id = var.offset, var.offset + var.size
+    outs, monos, coefs = [], [], []
+    deg = scalar.degree
+    for j in range(deg):
+        col = scalar.mono[:, j]
+        sel = (col >= lo_id) & (col < hi_id)
+        rows = np.flatnonzero(sel)
+        local = col[rows] - lo_id
+        pos = np.stack(np.unravel_index(local, var.shape), axis=1) if rows.size else \
+            np.zeros((0, len(var.shape)), np.int64)
+        outs.append(pos.astype(np.int64) + np.asarray(var.lo, dtype=np.int64))
+        rest = np.delete(scalar.mono[rows], j, axis=1)
+        monos.append(rest)
+        coefs.append(scalar.coef[rows])
+    if deg == 0:
+        return Poly(var.lo, var.shape, np.zeros((0, len(var.shape)), np.int64),
+                    np.zeros((0, 0), np.int64), np.zeros(0, np.int64))
+    return Poly(var.lo, var.shape, np.concatenate(outs), np.concatenate(monos),
+                np.concatenate(coefs))

@@ -1,0 +1,1448 @@
+"""Theorems about convolution and correlation, proved in two labelled scopes.
+
+``instance``
+    For given shapes and options: both sides are built from the core's index relation
+    (:mod:`symconv.polyarray` over :meth:`Relation.enumerate`) and compared exactly as lists
+    of terms (output index, monomial, integer coefficient), by sorting integer keys.  Any
+    differing term makes the comparison fail, and the derivation is then *refuted* with the
+    first differing output: no path says "proved" without a check that could fail.
+
+``all-sizes``
+    For symbolic sizes: per spatial axis the relation is ``i = s*m + sigma*d*k + c`` on
+    intervals whose ends are SymPy expressions in ``N, K, s, d, p, alpha, beta`` (image and
+    kernel origins included), built by :func:`sym_axis`, the symbolic twin of the core's
+    ``ops._axis`` (the tests hold the two together on many numbers).  Two relations are the
+    same set when the equations agree after the change of variables and every interval end
+    agrees; each agreement is a SymPy identity (``expand`` after writing ``ceil(u)`` as
+    ``-floor(-u)``) shown as a step.  If an identity is not established the proof stops
+    and the theorem falls back to the instance scope, saying so in the notes.  An
+    N-dimensional relation is the product of its axes (the core builds it that way), so the
+    per-axis proof covers every number of dimensions.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from . import polyarray as pa
+from .derivation import Derivation, Step
+from .errors import InputError
+from .notation import IMG_NAMES, OUT_NAMES, kernel_index
+from .ops import operation
+from .relation import AffineAxis, ChannelAxis
+from .signal import as_values, parse_shape, resolve_origin
+
+THEOREMS = {
+    "flip": "Convolution is correlation with the kernel flipped along every axis",
+    "symmetric": "Convolution equals correlation exactly when the kernel is centrosymmetric",
+    "commutative": "Convolution commutes; correlation commutes up to a reflection",
+    "reflection": "The article's correlation is the usual one read at -m",
+    "sizes": "Output sizes of every mode, layer setting and transposed convolution",
+    "duality": "The backward pass: correlation forward, convolution backward (and back)",
+}
+SCOPES = ("instance", "all-sizes")
+#: Shapes used when an all-sizes proof falls back to the instance scope without shapes.
+DEFAULT_SHAPES = {1: ((7,), (3,)), 2: ((7, 7), (3, 3)), 3: ((5, 5, 5), (3, 3, 3))}
+#: Families of output windows the all-sizes engine handles (SciPy modes; PyTorch padding).
+FAMILIES = ("full", "valid", "same", "padding")
+
+SUM_I = r"\sum_{i=-\infty}^{\infty}"
+SUM_M = r"\sum_{m=-\infty}^{\infty}"
+SUM_K = r"\sum_{k=-\infty}^{\infty}"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What ``symconv prove`` passes in; every field optional."""
+
+    dims: int | None = None
+    image: str | None = None
+    kernel: str | None = None
+    forward: str = "corr"
+    wrt: str = "input"
+    mode: str | None = None
+    stride: Any = None
+    padding: Any = None
+    dilation: Any = None
+    padding_mode: str = "zeros"
+    layer: bool = False
+    groups: int = 1
+    origin: str | None = None
+    x: Any = None
+    h: Any = None
+    max_terms: int | None = None
+
+    def op_kwargs(self) -> dict[str, Any]:
+        kw: dict[str, Any] = {}
+        for key in ("mode", "stride", "padding", "dilation"):
+            v = getattr(self, key)
+            if v is not None:
+                kw[key] = v
+        if self.padding_mode != "zeros":
+            kw["padding_mode"] = self.padding_mode
+        if self.origin is not None:
+            kw["origin"] = self.origin  # the output origin under padding (0-based: corner)
+        return kw
+
+
+class Beyond(Exception):
+    """The all-sizes engine cannot establish a step (the theorem falls back to instance)."""
+
+
+# =============================================================================================
+# The symbolic engine
+# =============================================================================================
+@functools.cache
+def _sp() -> Any:
+    import sympy
+
+    return sympy
+
+
+@functools.cache
+def syms() -> dict[str, Any]:
+    sp = _sp()
+    pos = dict(integer=True, positive=True)
+    nonneg = dict(integer=True, nonnegative=True)
+    return {
+        "N": sp.Symbol("N", **pos), "K": sp.Symbol("K", **pos),
+        "s": sp.Symbol("s", **pos), "d": sp.Symbol("d", **pos),
+        "pl": sp.Symbol("p_l", **nonneg), "pr": sp.Symbol("p_r", **nonneg),
+        "p": sp.Symbol("p", **nonneg),
+        "alpha": sp.Symbol("alpha", integer=True), "beta": sp.Symbol("beta", integer=True),
+        "m": sp.Symbol("m", integer=True), "i": sp.Symbol("i", integer=True),
+        "k": sp.Symbol("k", integer=True), "j": sp.Symbol("j", integer=True),
+        "t": sp.Symbol("t", integer=True),
+        "q": sp.Symbol("q", **nonneg), "r": sp.Symbol("r", **nonneg),
+        "M": sp.Symbol("M", **pos), "kappa": sp.Symbol("kappa", **nonneg),
+    }
+
+
+def norm(e: Any) -> Any:
+    """A canonical form for identities with floors: ``ceil(u) = -floor(-u)``, arguments
+    expanded, then the whole expanded."""
+    sp = _sp()
+    e = sp.sympify(e)
+    e = e.replace(sp.ceiling, lambda u: -sp.floor(sp.expand(-u)))
+    e = e.replace(sp.floor, lambda u: sp.floor(sp.expand(u)))
+    return sp.expand(e)
+
+
+def is_zero(e: Any) -> bool:
+    """True only when SymPy establishes ``e == 0`` (False means: not established)."""
+    sp = _sp()
+    z = norm(e)
+    if z == 0:
+        return True
+    try:
+        return bool(sp.simplify(z) == 0)
+    except Exception:  # pragma: no cover - SymPy gives up
+        return False
+
+
+def tex(e: Any) -> str:
+    return str(_sp().latex(e))
+
+
+@dataclass(frozen=True)
+class SymAxis:
+    """One axis of a relation, symbolically: ``i = S*m + sigma*D*k + C`` and the boxes."""
+
+    S: Any
+    sigma: int
+    D: Any
+    C: Any
+    m_lo: Any
+    m_hi: Any
+    i_lo: Any
+    i_hi: Any
+    k_lo: Any
+    k_hi: Any
+    assumptions: tuple[str, ...] = ()
+
+
+def sym_axis(op: str, family: str, N: Any = None, K: Any = None, s: Any = None,
+             d: Any = None, alpha: Any = None, beta: Any = None, pl: Any = None,
+             pr: Any = None, out_origin: str = "corner") -> SymAxis:
+    """The symbolic twin of ``ops._axis`` (SciPy convention; zero padding).
+
+    ``family`` is a mode (``full``/``valid``/``same``: natural output indices) or
+    ``padding`` (PyTorch: the output runs where the kernel fits the padded image).
+    """
+    sp = _sp()
+    S_ = syms()
+    N = S_["N"] if N is None else N
+    K = S_["K"] if K is None else K
+    s = S_["s"] if s is None else s
+    d = S_["d"] if d is None else d
+    alpha = S_["alpha"] if alpha is None else alpha
+    beta = S_["beta"] if beta is None else beta
+    sigma = {"conv": -1, "corr": 1, "corr-reflected": 1}[op]
+    if sigma > 0:
+        f_lo, f_hi = d * beta, d * (beta + K - 1)
+    else:
+        f_lo, f_hi = -d * (beta + K - 1), -d * beta
+    ke = d * (K - 1) + 1
+    assumptions: list[str] = []
+    if family != "padding":
+        full_lo = alpha - f_hi
+        if family == "full":
+            w_lo, length = full_lo, N + ke - 1
+        elif family == "valid":
+            w_lo, length = full_lo + ke - 1, N - ke + 1
+            assumptions.append(r"N \geq d(K-1)+1")
+        elif family == "same":
+            w_lo, length = full_lo + sp.floor((ke - 1) / 2), N
+        else:
+            raise InputError(f"bad family {family!r}")
+        w_hi = w_lo + length - 1
+        m_lo, m_hi = sp.ceiling(w_lo / s), sp.floor(w_hi / s)
+        C = sp.Integer(0)
+    else:
+        pl = S_["pl"] if pl is None else pl
+        pr = S_["pr"] if pr is None else pr
+        count = sp.floor((N + pl + pr - ke) / s) + 1
+        assumptions.append(r"N + p_l + p_r \geq d(K-1)+1")
+        c0 = alpha - pl - f_lo
+        oo = sp.Integer(0) if out_origin == "corner" else sp.floor(count / 2)
+        m_lo, C = -oo, c0 + s * oo
+        m_hi = m_lo + count - 1
+    if op == "corr-reflected":
+        return SymAxis(-s, sigma, d, C, -m_hi, -m_lo, alpha, alpha + N - 1, beta, beta + K - 1,
+                       tuple(assumptions))
+    return SymAxis(s, sigma, d, C, m_lo, m_hi, alpha, alpha + N - 1, beta, beta + K - 1,
+                   tuple(assumptions))
+
+
+@dataclass(frozen=True)
+class SymSet:
+    """A set of integer triples: ``eq == 0`` and ``lo <= var <= hi`` for each variable."""
+
+    eq: Any
+    bounds: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @staticmethod
+    def of(ax: SymAxis) -> SymSet:
+        S_ = syms()
+        m, i, k = S_["m"], S_["i"], S_["k"]
+        return SymSet(i - (ax.S * m + ax.sigma * ax.D * k + ax.C),
+                      {"m": (ax.m_lo, ax.m_hi), "i": (ax.i_lo, ax.i_hi),
+                       "k": (ax.k_lo, ax.k_hi)})
+
+    def rename(self, mapping: dict[str, str]) -> SymSet:
+        """Rename the variables (``{'m': 'k', ...}``), simultaneously."""
+        S_ = syms()
+        sp = _sp()
+        tmp = {v: sp.Symbol(f"_tmp_{v}", integer=True) for v in mapping}
+        eq = self.eq.subs({S_[v]: tmp[v] for v in mapping}, simultaneous=True)
+        eq = eq.subs({tmp[v]: S_[w] for v, w in mapping.items()}, simultaneous=True)
+        bounds = {mapping.get(v, v): b for v, b in self.bounds.items()}
+        return SymSet(eq, bounds)
+
+    def negate(self, var: str) -> SymSet:
+        """Substitute ``var -> -var`` (a reflection of that index)."""
+        S_ = syms()
+        v = S_[var]
+        lo, hi = self.bounds[var]
+        b = dict(self.bounds)
+        b[var] = (-hi, -lo)
+        return SymSet(self.eq.subs(v, -v), b)
+
+
+def _lin_tex(e: Any) -> str:
+    """``i - s m - d k - c`` in the order people write it (SymPy sorts its own way)."""
+    sp = _sp()
+    S_ = syms()
+    e = sp.expand(e)
+    order = [S_["i"], S_["m"], S_["k"], S_["j"], S_["t"]]
+    parts: list[tuple[Any, str]] = []
+    rest = e
+    for v in order:
+        c = e.coeff(v)
+        if c != 0:
+            parts.append((c, v.name))
+            rest = sp.expand(rest - c * v)
+    out = ""
+    for c, name in parts:
+        neg = c.could_extract_minus_sign()
+        mag = -c if neg else c
+        body = name if mag == 1 else (tex(mag) if mag.is_Atom else rf"\left({tex(mag)}\right)") \
+            + " " + name if mag != 1 else name
+        out += ("-" if neg else ("+" if out else "")) + body
+    if rest != 0 or not out:
+        neg = rest.could_extract_minus_sign()
+        mag = -rest if neg else rest
+        piece = tex(mag) if (mag.is_Atom or mag.is_Mul or mag.is_Pow) else \
+            rf"\left({tex(mag)}\right)"
+        out += ("-" if neg else ("+" if out else "")) + piece
+    return out
+
+
+def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
+    """Steps showing ``a`` and ``b`` are the same set of triples, or raise :class:`Beyond`."""
+    sp = _sp()
+    S_ = syms()
+    steps: list[Step] = []
+    ci_a, ci_b = sp.expand(a.eq).coeff(S_["i"]), sp.expand(b.eq).coeff(S_["i"])
+    lam = None
+    for var in ("i", "m", "k"):
+        ca, cb = sp.expand(a.eq).coeff(S_[var]), sp.expand(b.eq).coeff(S_[var])
+        if ca != 0 and cb != 0:
+            lam = sp.simplify(cb / ca)
+            break
+    if lam is None or not is_zero(b.eq - lam * a.eq):
+        raise Beyond(f"the index equations of {label_a} and {label_b} are not shown to agree: "
+                     f"{a.eq} = 0 and {b.eq} = 0")
+    _ = (ci_a, ci_b)
+    steps.append(Step(
+        f"{_lin_tex(b.eq)} = {tex(lam) if lam not in (1, -1) else ('-' if lam == -1 else '')}"
+        + (rf"\left({_lin_tex(a.eq)}\right)" if lam != 1 else _lin_tex(a.eq)),
+        f"the index equation of {label_b} is the one of {label_a}"
+        + ("" if lam == 1 else f" times {lam}") + " (SymPy: the difference expands to 0)",
+        f"{sp.expand(b.eq)} = 0  <=>  {sp.expand(a.eq)} = 0"))
+    for var in ("m", "i", "k"):
+        if var not in a.bounds or var not in b.bounds:
+            raise Beyond(f"no bounds for {var}")
+        (alo, ahi), (blo, bhi) = a.bounds[var], b.bounds[var]
+        for x, y, side in ((alo, blo, "lowest"), (ahi, bhi, "highest")):
+            if not is_zero(x - y):
+                raise Beyond(f"the {side} {var} of {label_a} ({x}) and of {label_b} ({y}) are "
+                             "not shown to agree")
+        steps.append(Step(
+            f"{tex(blo)} \\leq {var} \\leq {tex(bhi)}",
+            f"the range of {var} in {label_b} is the range in {label_a}, "
+            f"{alo} .. {ahi} (SymPy: each end's difference is 0)",
+            f"{blo} <= {var} <= {bhi}"))
+    return steps
+
+
+# =============================================================================================
+# Entry point
+# =============================================================================================
+def prove(theorem: str, scope: str | None = None, options: Options | None = None,
+          **kw: Any) -> Derivation:
+    """Prove a named theorem.
+
+    >>> prove("flip", scope="all-sizes").scope
+    'all-sizes'
+    >>> d = prove("duality", image="8", kernel="3", stride=2, padding=1)
+    >>> d.verdict, d.scope
+    ('proved', 'instance')
+    """
+    if theorem not in THEOREMS:
+        raise InputError(f"bad theorem {theorem!r}: use {', '.join(THEOREMS)}")
+    opts = options if options is not None else Options(**kw)
+    if opts.forward not in ("conv", "corr"):
+        raise InputError(f"bad --forward {opts.forward!r}: use conv or corr")
+    if opts.wrt not in ("input", "kernel"):
+        raise InputError(f"bad --wrt {opts.wrt!r}: use input or kernel")
+    if scope is not None and scope not in SCOPES:
+        raise InputError(f"bad scope {scope!r}: use instance or all-sizes")
+    has_shapes = opts.image is not None or opts.kernel is not None
+    if scope is None:
+        scope = "instance" if has_shapes or opts.h is not None else "all-sizes"
+    if scope == "all-sizes":
+        why = _beyond_all_sizes(theorem, opts)
+        if why is None:
+            try:
+                return ALL_SIZES[theorem](opts)
+            except Beyond as exc:
+                why = str(exc)
+        d = INSTANCE[theorem](_with_shapes(opts))
+        note = (f"all-sizes scope was asked for, but {why}; this result is for the instance "
+                "scope only")
+        return replace(d, notes=(note,) + d.notes)
+    return INSTANCE[theorem](_with_shapes(opts))
+
+
+def _beyond_all_sizes(theorem: str, o: Options) -> str | None:
+    if o.layer or o.groups != 1:
+        return "channels and groups are handled by the instance engine only"
+    if o.padding_mode != "zeros":
+        return f"padding mode {o.padding_mode!r} (not zeros) is handled by the instance engine"
+    if o.h is not None or o.x is not None:
+        return "values were given (--x/--h), which concern one instance"
+    if isinstance(o.padding, str) and o.padding.strip().lower() == "same" and theorem != "flip":
+        return "padding 'same' splits d(K-1) unevenly and is handled by the instance engine"
+    return None
+
+
+def _dims(o: Options) -> int:
+    if o.image is not None:
+        return len(parse_shape(o.image)) - (1 if o.layer else 0)
+    if o.kernel is not None:
+        return len(parse_shape(o.kernel)) - (2 if o.layer else 0)
+    return o.dims or 1
+
+
+def _with_shapes(o: Options) -> Options:
+    nd = o.dims or _dims(o)
+    if nd not in DEFAULT_SHAPES and (o.image is None or o.kernel is None):
+        raise InputError(f"give --image and --kernel for {nd} dimensions")
+    img, ker = DEFAULT_SHAPES.get(nd, ((5,) * nd, (3,) * nd))
+    if o.layer:
+        img = (2,) + img
+        ker = (2, 2 // max(o.groups, 1) or 1) + ker
+    image = o.image if o.image is not None else "x".join(map(str, img))
+    kernel = o.kernel if o.kernel is not None else "x".join(map(str, ker))
+    if o.h is not None and o.kernel is None:
+        kernel = "x".join(map(str, np.asarray(as_values(o.h, np.shape(_values_shape(o.h)),
+                                                        "h")).shape))
+    return replace(o, image=image, kernel=kernel, dims=nd)
+
+
+def _values_shape(v: Any) -> np.ndarray:
+    from .signal import parse_values
+
+    return parse_values(v) if isinstance(v, str) else np.asarray(v)
+
+
+# =============================================================================================
+# Instance scope: building both sides from the core relation
+# =============================================================================================
+@dataclass
+class Inst:
+    reg: pa.Registry
+    x: pa.Var
+    h: pa.Var
+    origin: str
+
+    @staticmethod
+    def make(o: Options, layer_ok: bool = False) -> Inst:
+        if o.layer and not layer_ok:
+            raise InputError("--layer (channels, groups) applies to the duality and sizes "
+                             "theorems; the others are about the spatial index relation")
+        img = parse_shape(o.image or "7", "image shape")
+        ker = parse_shape(o.kernel or "3", "kernel shape")
+        if o.layer:
+            img, ker = img[1:], ker[2:]  # the spatial sizes (channels do not change them)
+        if len(img) != len(ker):
+            raise InputError(f"image has {len(img)} axes but kernel has {len(ker)}")
+        origin = o.origin or "center"
+        reg = pa.Registry()
+        x = reg.add("x", tuple(-v for v in resolve_origin(origin, img)), img)
+        h = reg.add("h", tuple(-v for v in resolve_origin(origin, ker)), ker)
+        return Inst(reg, x, h, origin)
+
+
+def _refuted(title: str, name: str, claim_latex: str, claim_text: str, scope_steps: list[Step],
+             left: pa.Poly, right: pa.Poly, cmp: pa.Comparison, reg: pa.Registry,
+             notes: Sequence[str] = ()) -> Derivation:
+    """A check failed: the derivation is refuted with the first differing output."""
+    from .claims import Context, Outcome, _json_array, _json_value, counterexample_values
+
+    out = Outcome(False, left, right, Context({}, "center", reg, ""), cmp)
+    vals, lv, rv = counterexample_values(out)
+    idx = cmp.first_output or ()
+    cex = {"shapes": {n: list(v.shape) for n, v in reg.vars.items()},
+           "lo": {n: list(v.lo) for n, v in reg.vars.items()},
+           "values": {n: _json_array(np.asarray(vals[n])) for n in reg.vars},
+           "output": list(idx), "left": _json_value(complex(lv)),
+           "right": _json_value(complex(rv))}
+    steps = scope_steps + [Step(r"\text{LHS} \neq \text{RHS}",
+                                "the term lists differ first at output "
+                                f"[{', '.join(map(str, idx))}]",
+                                f"LHS[{idx}] = {lv}, RHS[{idx}] = {rv}")]
+    return Derivation(title, claim_latex, claim_text, "refuted", "instance", tuple(steps), cex,
+                      tuple(notes), name)
+
+
+def _check_step(cmp: pa.Comparison, what: str) -> Step:
+    return Step(r"\text{LHS} - \text{RHS} = 0",
+                f"{what}: both sides have {cmp.terms_left:,} terms (output index, monomial, "
+                "coefficient); the sorted integer keys are identical, so the two sides agree "
+                "for every value of the arrays (a polynomial identity)",
+                f"{cmp.terms_left:,} = {cmp.terms_right:,} terms, identical after sorting")
+
+
+def _op_latex(opn: Any, y: str = "y", x: str = "x", h: str = "h") -> str:
+    """``y[m,n] = \\sum_i\\sum_j x[i,j] h[m-i,n-j]`` from the core operation's relation."""
+    facs = [f for f in opn.relation.factors if isinstance(f, AffineAxis)]
+    outs = OUT_NAMES[:len(facs)]
+    imgs = IMG_NAMES[:len(facs)]
+    kidx = ", ".join(kernel_index(f, m, i) for f, m, i in zip(facs, outs, imgs, strict=False))
+    sums = "".join(rf"\sum_{{{i}=-\infty}}^{{\infty}}" for i in reversed(imgs))
+    conj = opn.conjugate
+    hh = rf"\overline{{{h}[{kidx}]}}" if conj else f"{h}[{kidx}]"
+    return f"{y}[{', '.join(outs)}] = {sums} {x}[{', '.join(imgs)}]\\,{hh}"
+
+
+def _op_text(opn: Any, y: str = "y", x: str = "x", h: str = "h") -> str:
+    facs = [f for f in opn.relation.factors if isinstance(f, AffineAxis)]
+    outs = OUT_NAMES[:len(facs)]
+    imgs = IMG_NAMES[:len(facs)]
+    kidx = ", ".join(kernel_index(f, m, i) for f, m, i in zip(facs, outs, imgs, strict=False))
+    return f"{y}[{', '.join(outs)}] = sum_{{{','.join(imgs)}}} {x}[{', '.join(imgs)}] {h}[{kidx}]"
+
+
+def _core_op(op: str, a: pa.Var | pa.Poly, b: pa.Var | pa.Poly, o: Options) -> Any:
+    from .signal import Signal
+
+    img = Signal("x", a.shape, tuple(-v for v in a.lo), entries=None)
+    ker = Signal("h", b.shape, tuple(-v for v in b.lo), entries=None)
+    return operation(op, img, ker, **o.op_kwargs())
+
+
+def _bil(op: str, a: pa.Poly, b: pa.Poly, o: Options, reg: pa.Registry) -> pa.Poly:
+    return pa.bilinear(op, a, b, reg, **o.op_kwargs())
+
+
+def _shape_note(inst: Inst, o: Options) -> str:
+    opts = ", ".join(f"{k} {v}" for k, v in o.op_kwargs().items()) or "mode full"
+    return (f"scope instance: image {'x'.join(map(str, inst.x.shape))} (indices "
+            f"{_rng(inst.x)}), kernel {'x'.join(map(str, inst.h.shape))} (indices "
+            f"{_rng(inst.h)}), origin {inst.origin}, {opts}")
+
+
+def _rng(v: pa.Var | pa.Poly) -> str:
+    return " x ".join(f"{a}..{b}" for a, b in zip(v.lo, v.hi, strict=False))
+
+
+def _decide(title: str, name: str, claim_latex: str, claim_text: str, steps: list[Step],
+            pairs: Sequence[tuple[pa.Poly, pa.Poly, str]], reg: pa.Registry,
+            notes: Sequence[str], closing: Sequence[Step] = ()) -> Derivation:
+    for left, right, what in pairs:
+        cmp = pa.compare(left, right, reg)
+        if not cmp.equal:
+            return _refuted(title, name, claim_latex, claim_text, steps, left, right, cmp, reg,
+                            notes)
+        steps.append(_check_step(cmp, what))
+    return Derivation(title, claim_latex, claim_text, "proved", "instance",
+                      tuple(steps) + tuple(closing), None, tuple(notes), name)
+
+
+# -- flip -------------------------------------------------------------------------------------
+FLIP_LATEX = (r"\operatorname{conv}(x, h)[m] = \operatorname{corr}(x, \tilde h)[m],\quad "
+              r"\tilde h[k] = h[-k]")
+FLIP_TEXT = "conv(x, h) = corr(x, flip(h)), flip(h)[k] = h[-k] on every axis; and " \
+            "corr(x, h) = conv(x, flip(h))"
+
+
+def instance_flip(o: Options) -> Derivation:
+    inst = Inst.make(o)
+    reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
+    conv = _core_op("conv", inst.x, inst.h, o)
+    corr = _core_op("corr", inst.x, inst.h, o)
+    steps = [
+        Step(_op_latex(conv), "convolution, from the core's relation for these shapes and "
+             "options", _op_text(conv)),
+        Step(r"\tilde h[k] = h[-k]", "the flip reflects every kernel axis; its index range is "
+             "reflected too", "flip(h)[k] = h[-k]"),
+        Step(_op_latex(corr, h=r"\tilde h"), "correlation with the flipped kernel",
+             _op_text(corr, h="flip(h)")),
+        Step(r"\tilde h[i-m] = h[m-i]", "substitute the flip: the kernel index i-m of "
+             "correlation reads h at m-i, the convolution's index", "flip(h)[i-m] = h[m-i]"),
+    ]
+    fh = pa.reflect(H)
+    pairs = [(_bil("conv", X, H, o, reg), _bil("corr", X, fh, o, reg),
+              "conv(x, h) and corr(x, flip(h))"),
+             (_bil("corr", X, H, o, reg), _bil("conv", X, fh, o, reg),
+              "corr(x, h) and conv(x, flip(h)) (the converse)")]
+    return _decide(THEOREMS["flip"], "flip", FLIP_LATEX, FLIP_TEXT, steps, pairs, reg,
+                   [_shape_note(inst, o)])
+
+
+def _families(o: Options) -> list[str]:
+    if o.mode is not None:
+        return [o.mode]
+    if o.padding is not None:
+        return ["padding"]
+    return list(FAMILIES)
+
+
+def _axis_intro(fam: str) -> str:
+    return {"full": "mode full (NumPy/SciPy), natural output indices",
+            "valid": "mode valid (NumPy/SciPy), natural output indices",
+            "same": "mode same (SciPy), natural output indices",
+            "padding": "PyTorch padding p_l, p_r, 0-based outputs"}[fam]
+
+
+def _axis_tex(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
+    S_ = syms()
+    rhs = _lin_tex(ax.S * S_["m"] + ax.sigma * ax.D * S_["k"] + ax.C)
+    return (f"{y}[m] = {SUM_K} {x}[{rhs}]\\,{h}[k],\\quad {tex(ax.m_lo)} \\leq m \\leq "
+            f"{tex(ax.m_hi)}")
+
+
+def _product_step(nd: int) -> Step:
+    return Step(r"R = R_1 \times R_2 \times \cdots \times R_D",
+                "the relation of a D-dimensional operation is the product of its per-axis "
+                "relations (each axis has its own stride, dilation, padding and size), so the "
+                "per-axis identities below hold on every axis and hence for every number of "
+                f"dimensions (here {nd})", "R = R_1 x ... x R_D")
+
+
+def _assume_step(assumptions: Sequence[str], fam: str) -> list[Step]:
+    base = (r"N, K, s, d \geq 1,\ \alpha, \beta \in \mathbb{Z}"
+            + (r",\ p_l, p_r \geq 0" if fam == "padding" else ""))
+    extra = ",\\ ".join(assumptions)
+    return [Step(base + (",\\ " + extra if extra else ""),
+                 "symbols: image size N with lowest index alpha, kernel size K with lowest "
+                 "index beta (centre and corner origins are special cases), stride s, "
+                 "dilation d" + (", padding p_l, p_r" if fam == "padding" else ""),
+                 "N, K, s, d >= 1; alpha, beta integers"
+                 + ("; p_l, p_r >= 0" if fam == "padding" else ""))]
+
+
+def all_flip(o: Options) -> Derivation:
+    S_ = syms()
+    steps: list[Step] = [_product_step(o.dims or 1)]
+    for fam in _families(o):
+        conv = sym_axis("conv", fam)
+        beta_f = -(S_["beta"] + S_["K"] - 1)
+        corr_f = sym_axis("corr", fam, beta=beta_f)
+        steps += [Step(r"\text{" + fam + "}", _axis_intro(fam), fam)]
+        steps += _assume_step(conv.assumptions, fam)
+        steps.append(Step(_axis_tex(conv), "convolution: the image index is s m - d k + c "
+                          "(the minus sign is the flip)", "conv"))
+        steps.append(Step(_axis_tex(corr_f, h=r"\tilde h"), "correlation with the flipped "
+                          r"kernel, whose indices run from -(beta+K-1) to -beta",
+                          "corr with flip(h)"))
+        a = SymSet.of(conv)
+        b = SymSet.of(corr_f).negate("k")
+        steps.append(Step(r"\tilde h[k'] = h[-k'],\ k' = -k",
+                          "change the kernel variable: k' = -k turns the flipped kernel back "
+                          "into h", "k' = -k"))
+        steps += prove_same(a, b, "conv(x, h)", "corr(x, flip(h))")
+        # the converse: corr(x, h) = conv(x, flip(h))
+        corr = sym_axis("corr", fam)
+        conv_f = sym_axis("conv", fam, beta=beta_f)
+        steps += prove_same(SymSet.of(corr), SymSet.of(conv_f).negate("k"), "corr(x, h)",
+                            "conv(x, flip(h))")
+    return Derivation(THEOREMS["flip"], FLIP_LATEX, FLIP_TEXT, "proved", "all-sizes",
+                      tuple(steps), None, (_families_note(o),), "flip")
+
+
+def _families_note(o: Options) -> str:
+    return ("scope all-sizes: for every image size N, kernel size K, origin, stride s, "
+            "dilation d (and padding p_l, p_r) in the families "
+            + ", ".join(_families(o)) + "; per axis, hence in every dimension")
+
+
+# -- reflection -------------------------------------------------------------------------------
+REFL_LATEX = (r"\sum_{i=-\infty}^{\infty} x[i]\,h[m+i] = \operatorname{corr}(x, h)[-m]")
+REFL_TEXT = "corr_reflected(x, h)[m] = corr(x, h)[-m] (the article's h[m+i] form)"
+
+
+def instance_reflection(o: Options) -> Derivation:
+    inst = Inst.make(o)
+    reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
+    refl = _core_op("corr-reflected", inst.x, inst.h, o)
+    corr = _core_op("corr", inst.x, inst.h, o)
+    steps = [Step(_op_latex(refl), "the article's cross-correlation, from the core's relation",
+                  _op_text(refl)),
+             Step(_op_latex(corr), "the usual cross-correlation (NumPy, PyTorch)",
+                  _op_text(corr)),
+             Step(r"m \mapsto -m", "read the usual correlation at -m: its kernel index i-m "
+                  "becomes m+i", "m -> -m")]
+    pairs = [(_bil("corr-reflected", X, H, o, reg), pa.reflect(_bil("corr", X, H, o, reg)),
+              "corr_reflected(x, h)[m] and corr(x, h)[-m]")]
+    return _decide(THEOREMS["reflection"], "reflection", REFL_LATEX, REFL_TEXT, steps, pairs,
+                   reg, [_shape_note(inst, o)])
+
+
+def all_reflection(o: Options) -> Derivation:
+    steps: list[Step] = [_product_step(o.dims or 1)]
+    for fam in _families(o):
+        refl = sym_axis("corr-reflected", fam)
+        corr = sym_axis("corr", fam)
+        steps += [Step(r"\text{" + fam + "}", _axis_intro(fam), fam)]
+        steps += _assume_step(corr.assumptions, fam)
+        steps.append(Step(_axis_tex(refl), "the article's form: the output index enters with "
+                          "the opposite sign", "corr-reflected"))
+        steps.append(Step(_axis_tex(corr), "the usual correlation", "corr"))
+        steps.append(Step(r"m \mapsto -m", "change the output variable", "m -> -m"))
+        steps += prove_same(SymSet.of(refl), SymSet.of(corr).negate("m"), "corr_reflected(x, h)",
+                            "corr(x, h)[-m]")
+    return Derivation(THEOREMS["reflection"], REFL_LATEX, REFL_TEXT, "proved", "all-sizes",
+                      tuple(steps), None, (_families_note(o),), "reflection")
+
+
+# -- commutative ------------------------------------------------------------------------------
+COMM_LATEX = (r"\operatorname{conv}(x, h) = \operatorname{conv}(h, x),\quad "
+              r"\operatorname{corr}(x, h)[m] = \operatorname{corr}(h, x)[-m]")
+COMM_TEXT = "conv(x, h) = conv(h, x); corr(x, h)[m] = corr(h, x)[-m] (corr is not commutative)"
+
+
+def instance_commutative(o: Options) -> Derivation:
+    inst = Inst.make(o)
+    reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
+    conv = _core_op("conv", inst.x, inst.h, o)
+    steps = [Step(_op_latex(conv), "convolution of x with h", _op_text(conv)),
+             Step(r"\operatorname{conv}(h, x)[m] = \sum_{k=-\infty}^{\infty} h[k]\,x[m-k]",
+                  "convolution of h with x; substitute k = m - i: the same products x[i] h[m-i]",
+                  "conv(h, x)[m] = sum_k h[k] x[m-k], k = m-i"),
+             Step(r"\operatorname{corr}(h, x)[-m] = \sum_{k=-\infty}^{\infty} h[k]\,x[k+m]",
+                  "correlation of h with x read at -m; substitute k = i - m: the products "
+                  "x[i] h[i-m] of corr(x, h)", "corr(h, x)[-m] = sum_k h[k] x[k+m]")]
+    conv_xh = _bil("conv", X, H, o, reg)
+    corr_xh = _bil("corr", X, H, o, reg)
+    corr_hx = _bil("corr", H, X, o, reg)
+    pairs = [(conv_xh, _bil("conv", H, X, o, reg), "conv(x, h) and conv(h, x)"),
+             (corr_xh, pa.reflect(corr_hx), "corr(x, h)[m] and corr(h, x)[-m]")]
+    d = _decide(THEOREMS["commutative"], "commutative", COMM_LATEX, COMM_TEXT, steps, pairs, reg,
+                [_shape_note(inst, o)])
+    if d.proved:
+        d = replace(d, steps=d.steps + (_noncommutative_step(corr_xh, corr_hx, reg),))
+    return d
+
+
+def _noncommutative_step(a: pa.Poly, b: pa.Poly, reg: pa.Registry) -> Step:
+    cmp = pa.compare(a, b, reg)
+    if cmp.equal:
+        return Step(r"\operatorname{corr}(x, h) = \operatorname{corr}(h, x)",
+                    "for these shapes correlation happens to commute (both arrays have one "
+                    "entry); in general it does not", "corr commutes here (trivial shapes)")
+    idx = ", ".join(map(str, cmp.first_output or ()))
+    from .claims import _poly_text
+
+    return Step(rf"\operatorname{{corr}}(x, h)[{idx}] \neq \operatorname{{corr}}(h, x)[{idx}]",
+                "correlation is not commutative: at this output the difference of the two "
+                f"sides is {_poly_text(cmp.difference, reg)}, a nonzero polynomial",
+                f"corr(x,h)[{idx}] - corr(h,x)[{idx}] = {_poly_text(cmp.difference, reg)}")
+
+
+def all_commutative(o: Options) -> Derivation:
+    S_ = syms()
+    if o.dilation not in (None, 1, "1") or o.padding is not None or \
+            (o.mode not in (None, "full")):
+        raise Beyond("commutativity is proved for the full mode without dilation or padding "
+                     "(swapping image and kernel changes what padding and dilation apply to)")
+    N, K, a, b = S_["N"], S_["K"], S_["alpha"], S_["beta"]
+    steps: list[Step] = [_product_step(o.dims or 1)]
+    steps += _assume_step((), "full")
+    conv_xh = sym_axis("conv", "full", d=1)
+    conv_hx = sym_axis("conv", "full", N=K, K=N, alpha=b, beta=a, d=1)
+    steps.append(Step(_axis_tex(conv_xh), "conv(x, h), stride s", "conv(x, h)"))
+    steps.append(Step(_axis_tex(conv_hx, x="h", h="x"), "conv(h, x): h is the image, x the "
+                      "kernel", "conv(h, x)"))
+    steps.append(Step(r"(m, j, l) \mapsto (m, k, i)", "rename: the image index of conv(h, x) "
+                      "is h's index k, its kernel index is x's index i", "j -> k, l -> i"))
+    steps += prove_same(SymSet.of(conv_xh), SymSet.of(conv_hx).rename({"i": "k", "k": "i"}),
+                        "conv(x, h)", "conv(h, x)")
+    corr_xh = sym_axis("corr", "full", d=1)
+    corr_hx = sym_axis("corr", "full", N=K, K=N, alpha=b, beta=a, d=1)
+    steps.append(Step(_axis_tex(corr_xh), "corr(x, h)", "corr(x, h)"))
+    steps.append(Step(_axis_tex(corr_hx, x="h", h="x"), "corr(h, x)", "corr(h, x)"))
+    steps.append(Step(r"m \mapsto -m", "read corr(h, x) at -m and rename its indices",
+                      "m -> -m"))
+    steps += prove_same(SymSet.of(corr_xh),
+                        SymSet.of(corr_hx).rename({"i": "k", "k": "i"}).negate("m"),
+                        "corr(x, h)", "corr(h, x)[-m]")
+    # corr(x, h) vs corr(h, x) without the reflection: the equations differ.
+    eq_a = SymSet.of(corr_xh).eq
+    eq_b = SymSet.of(corr_hx).rename({"i": "k", "k": "i"}).eq
+    same = is_zero(eq_a - eq_b) or is_zero(eq_a + eq_b)
+    if same:  # pragma: no cover - would contradict the algebra
+        raise Beyond("the correlation equations unexpectedly agree")
+    steps.append(Step(f"{_lin_tex(eq_a)} \\neq \\pm\\left({_lin_tex(eq_b)}\\right)",
+                      "without the reflection the index equations of corr(x, h) and corr(h, x) "
+                      "differ (SymPy), so correlation does not commute: for a kernel with two "
+                      "different entries an impulse image tells them apart",
+                      "corr(x, h) != corr(h, x) in general"))
+    return Derivation(THEOREMS["commutative"], COMM_LATEX, COMM_TEXT, "proved", "all-sizes",
+                      tuple(steps), None, ("scope all-sizes: every N, K, origin and stride s, "
+                                           "full mode; per axis, hence in every dimension",),
+                      "commutative")
+
+
+# -- symmetric --------------------------------------------------------------------------------
+SYM_LATEX = (r"\operatorname{conv}(x, h) = \operatorname{corr}(x, h)\ \forall x "
+             r"\iff h[k] = h[-k]\ \forall k")
+SYM_TEXT = "conv(x, h) = corr(x, h) for every x exactly when h[k] = h[-k] for every k " \
+           "(h centrosymmetric, zero outside its range)"
+
+
+def instance_symmetric(o: Options) -> Derivation:
+    inst = Inst.make(o)
+    reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
+    conv = _bil("conv", X, H, o, reg)
+    corr = _bil("corr", X, H, o, reg)
+    steps = [Step(_op_latex(_core_op("conv", inst.x, inst.h, o)), "convolution",
+                  _op_text(_core_op("conv", inst.x, inst.h, o))),
+             Step(_op_latex(_core_op("corr", inst.x, inst.h, o)), "correlation",
+                  _op_text(_core_op("corr", inst.x, inst.h, o))),
+             Step(r"h[m-i] = h[i-m]\ \forall (m, i)", "both are linear in x: they agree for "
+                  "every x exactly when the coefficient of each x[i] in each y[m] agrees "
+                  "(take x an impulse at i)", "h[m-i] = h[i-m] for every (m, i)")]
+    # The conditions: group the difference by (output, pixel): linear forms in h.
+    cond = _kernel_conditions(conv, corr, reg, inst)
+    text = "; ".join(f"h[{a}] = h[{b}]" for a, b in cond) or "none"
+    steps.append(Step(r"\text{conditions: }" + (", ".join(
+        f"h[{a}] = h[{b}]" for a, b in cond[:12]) or r"\text{none}")
+        + (r", \ldots" if len(cond) > 12 else ""),
+        "every pair of kernel entries the two operations put on the same x[i] in the same "
+        "y[m] (read off the two relations); an entry outside the kernel's range counts as 0",
+        f"conditions: {text}"))
+    notes = [_shape_note(inst, o)]
+    if o.h is None:
+        steps.append(Step(r"h = \tilde h", "so conv(x, h) = corr(x, h) for every x exactly "
+                          "when these equalities hold, i.e. h equals its flip on its range",
+                          "h = flip(h)"))
+        return Derivation(THEOREMS["symmetric"], SYM_LATEX, SYM_TEXT, "proved", "instance",
+                          tuple(steps), None, tuple(notes), "symmetric")
+    hv = as_values(o.h, inst.h.shape, "h")
+    bad = [(a, b) for a, b in cond if _hval(hv, inst.h, a) != _hval(hv, inst.h, b)]
+    if not bad:
+        steps.append(Step(r"h = \tilde h", "the given kernel satisfies every condition "
+                          "(checked entry by entry), so conv(x, h) = corr(x, h) for every x",
+                          "the given h is centrosymmetric"))
+        return Derivation(THEOREMS["symmetric"], SYM_LATEX, SYM_TEXT, "proved", "instance",
+                          tuple(steps), None, tuple(notes), "symmetric")
+    # A concrete x where they differ: evaluate with the given h and an x (given or found).
+    a, b = bad[0]
+    cmp = pa.compare(conv, corr, reg)
+    xs = [np.asarray(as_values(o.x, inst.x.shape, "x"))] if o.x is not None else []
+    rng = np.random.default_rng(0)
+    xs += [rng.integers(-3, 4, size=inst.x.shape) for _ in range(20)]
+    for xv in xs:
+        vals = {"x": xv, "h": hv}
+        yc = pa.evaluate(conv, reg, vals)
+        yr = pa.evaluate(corr, reg, vals)
+        lo, shape = pa.union_box(conv, corr)
+        A = _embed(yc, conv, lo, shape)
+        B = _embed(yr, corr, lo, shape)
+        diff = np.argwhere(A != B)
+        if diff.size:
+            pos = tuple(int(v) for v in diff[0])
+            idx = [p + lw for p, lw in zip(pos, lo, strict=False)]
+            from .claims import _json_array, _json_value
+
+            cex = {"shapes": {"x": list(inst.x.shape), "h": list(inst.h.shape)},
+                   "lo": {"x": list(inst.x.lo), "h": list(inst.h.lo)},
+                   "values": {"x": _json_array(np.asarray(xv)), "h": _json_array(hv)},
+                   "output": idx, "left": _json_value(complex(A[pos])),
+                   "right": _json_value(complex(B[pos])),
+                   "conv": _json_array(A), "corr": _json_array(B), "output_lo": list(lo)}
+            steps.append(Step(rf"h[{a}] \neq h[{b}]", f"the given kernel breaks the condition "
+                              f"h[{a}] = h[{b}] ({_hval(hv, inst.h, a)} vs "
+                              f"{_hval(hv, inst.h, b)})", f"h[{a}] != h[{b}]"))
+            steps.append(Step(rf"\operatorname{{conv}}(x, h)[{', '.join(map(str, idx))}] = "
+                              f"{_fmtnum(A[pos])} \\neq {_fmtnum(B[pos])} = "
+                              rf"\operatorname{{corr}}(x, h)[{', '.join(map(str, idx))}]",
+                              "a concrete image where the two differ", "conv != corr here"))
+            claim_t = "conv(x, h) = corr(x, h) for the given h"
+            return Derivation(THEOREMS["symmetric"], SYM_LATEX, claim_t, "refuted", "instance",
+                              tuple(steps), cex, tuple(notes), "symmetric")
+    raise AssertionError("no image separates conv and corr")  # pragma: no cover
+    _ = cmp
+
+
+def _fmtnum(v: Any) -> str:
+    f = float(np.real(v))
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def _embed(arr: np.ndarray, p: pa.Poly, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+    out = np.zeros(tuple(shape), dtype=arr.dtype)
+    sl = tuple(slice(a - b, a - b + n) for a, b, n in zip(p.lo, lo, p.shape, strict=False))
+    out[sl] = arr
+    return out
+
+
+def _hval(hv: np.ndarray, var: pa.Var, idx: str) -> Any:
+    k = tuple(int(v) for v in idx.split(", "))
+    pos = tuple(a - b for a, b in zip(k, var.lo, strict=False))
+    if any(p < 0 or p >= n for p, n in zip(pos, var.shape, strict=False)):
+        return 0
+    return hv[pos].item()
+
+
+def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
+                       inst: Inst) -> list[tuple[str, str]]:
+    """Pairs (k1, k2) of kernel indices that must hold equal values (``'0'`` for none)."""
+    def table(p: pa.Poly) -> dict[tuple[Any, ...], set[str]]:
+        t: dict[tuple[Any, ...], set[str]] = {}
+        hid_lo, hid_hi = inst.h.offset, inst.h.offset + inst.h.size
+        for out, mono in zip(p.out.tolist(), p.mono.tolist(), strict=False):
+            xs = [v for v in mono if not hid_lo <= v < hid_hi]
+            hs = [v for v in mono if hid_lo <= v < hid_hi]
+            key = (tuple(out), tuple(xs))
+            t.setdefault(key, set()).update(reg.entry_name(v)[2:-1] for v in hs)
+        return t
+
+    a, b = table(conv), table(corr)
+    pairs: set[tuple[str, str]] = set()
+    for key in set(a) | set(b):
+        ka, kb = sorted(a.get(key, {"0"})), sorted(b.get(key, {"0"}))
+        for u in ka:
+            for v in kb:
+                if u != v:
+                    lo_, hi_ = sorted((u, v), key=lambda s: [int(z) for z in s.split(", ")]
+                                      if s != "0" else [10 ** 9])
+                    pairs.add((lo_, hi_))
+    return sorted(pairs, key=lambda p: [int(z) for z in p[0].split(", ")])
+
+
+def all_symmetric(o: Options) -> Derivation:
+    S_ = syms()
+    steps: list[Step] = [_product_step(o.dims or 1)]
+    d = all_flip(replace(o, mode="full", padding=None))
+    steps.append(Step(r"\operatorname{conv}(x, h) = \operatorname{corr}(x, \tilde h)",
+                      "the flip theorem, proved for all sizes (symconv prove flip --scope "
+                      "all-sizes)", "conv(x, h) = corr(x, flip(h))"))
+    steps.append(Step(r"\operatorname{corr}(x, \tilde h) - \operatorname{corr}(x, h) = "
+                      r"\operatorname{corr}(x, \tilde h - h)",
+                      "correlation is linear in the kernel (each term is x[i] times one "
+                      "kernel entry)", "corr(x, flip(h)) - corr(x, h) = corr(x, flip(h) - h)"))
+    i, m = S_["i"], S_["m"]
+    steps.append(Step(r"\operatorname{corr}(\delta_{i_0}, u)[m] = u[i_0 - m]",
+                      "with x an impulse at i_0, correlation lists the kernel u reflected: "
+                      "every entry of u appears at some output", "corr(delta_i0, u)[m] = "
+                      "u[i0-m]"))
+    _ = (i, m)
+    steps.append(Step(r"\operatorname{corr}(x, \tilde h - h) = 0\ \forall x \iff "
+                      r"\tilde h - h = 0 \iff h[k] = h[-k]\ \forall k",
+                      "if the kernel difference is 0 every output is 0; conversely an impulse "
+                      "image reads every entry of the difference, so it must be 0", "h = flip(h)"))
+    steps.append(Step(r"h[k] = h[-k]\ \text{on } \beta \leq k \leq \beta+K-1 \Rightarrow "
+                      r"\beta = -(\beta + K - 1)",
+                      "h is zero outside its range, so a kernel equal to its flip has a range "
+                      "symmetric about 0: the centre origin with an odd size (with corner "
+                      "indices only a 1-entry kernel is its own flip; the thread's "
+                      "[-1, 2, -1] is symmetric about its centre)", "range symmetric about 0"))
+    return Derivation(THEOREMS["symmetric"], SYM_LATEX, SYM_TEXT, "proved", "all-sizes",
+                      tuple(steps) + d.steps[1:4], None,
+                      ("scope all-sizes: every N, K, origin, stride and dilation (full mode); "
+                       "give --h VALUES to test one kernel (instance scope)",), "symmetric")
+
+
+# -- sizes ------------------------------------------------------------------------------------
+SIZES_LATEX = (r"M = \left\lfloor \frac{N + p_l + p_r - d(K-1) - 1}{s} \right\rfloor + 1")
+SIZES_TEXT = "output sizes: full N+d(K-1), valid N-d(K-1), same N; layers " \
+             "floor((N+p_l+p_r-d(K-1)-1)/s)+1; transposed (M-1)s-2p+d(K-1)+a+1"
+
+
+def size_formulas(n: int, k: int, s: int = 1, d: int = 1, pl: int = 0, pr: int = 0,
+                  ) -> dict[str, int]:
+    """The closed forms (numbers), as proved by the all-sizes derivation."""
+    ke = d * (k - 1) + 1
+    out = {"full": n + ke - 1, "valid": abs(n - ke) + 1, "same": n,
+           "padding": (n + pl + pr - ke) // s + 1}
+    # PyTorch's documented formula and the conv_arithmetic guide's relationship 6.
+    out["torch"] = int(np.floor((n + pl + pr - d * (k - 1) - 1) / s + 1))
+    out["arith"] = (n + pl + pr - ke) // s + 1
+    return out
+
+
+def transposed_size(m: int, k: int, s: int = 1, p: int = 0, d: int = 1, a: int = 0) -> int:
+    """PyTorch's ConvTranspose output size: (M-1)s - 2p + d(K-1) + a + 1."""
+    return (m - 1) * s - 2 * p + d * (k - 1) + a + 1
+
+
+def instance_sizes(o: Options) -> Derivation:
+    inst = Inst.make(o, layer_ok=True)
+    opn = _core_op("corr", inst.x, inst.h, o)
+    rel = opn.relation
+    steps: list[Step] = []
+    ok = True
+    for ax, f in enumerate(f for f in rel.factors if isinstance(f, AffineAxis)):
+        n, k, s, d = f.img_size, f.ker_size, f.stride, f.dilation
+        if opn.padding is not None:
+            pl, pr = opn.padding[ax]
+            claimed = size_formulas(n, k, s, d, pl, pr)
+            want = {"relation": f.out_count, "formula": claimed["padding"],
+                    "PyTorch": claimed["torch"], "conv_arithmetic": claimed["arith"]}
+            fam = f"padding {pl}:{pr}"
+        else:
+            fam = f"mode {opn.mode}"
+            cl = size_formulas(n, k, 1, d)
+            # natural-index windows with a stride: count the multiples of s in the window
+            want = {"relation": f.out_count, "formula": cl[opn.mode or "full"]
+                    if s == 1 else _strided_window_count(f, opn)}
+        agree = len(set(want.values())) == 1
+        ok &= agree
+        steps.append(Step(f"M_{ax + 1} = {want['relation']}",
+                          f"axis {ax + 1}: N={n}, K={k}, s={s}, d={d}, {fam}: the relation's "
+                          "output range has " + ", ".join(f"{k2} {v}" for k2, v in want.items())
+                          + (" (all agree)" if agree else " (DISAGREE)"),
+                          ", ".join(f"{k2}={v}" for k2, v in want.items())))
+        if opn.padding is not None and opn.mode is None:
+            m = f.out_count
+            pl, pr = opn.padding[ax]
+            if pl == pr:
+                a = (n + 2 * pl - d * (k - 1) - 1) % s
+                back = transposed_size(m, k, s, pl, d, a)
+                ok &= back == n
+                steps.append(Step(f"(M-1)s - 2p + d(K-1) + a + 1 = {back}",
+                                  f"axis {ax + 1}: the transposed convolution with output_padding "
+                                  f"a = (N+2p-d(K-1)-1) mod s = {a} gives back N = {n}",
+                                  f"transposed size {back} (N = {n})"))
+    claim_l = SIZES_LATEX
+    if not ok:
+        return Derivation(THEOREMS["sizes"], claim_l, SIZES_TEXT, "refuted", "instance",
+                          tuple(steps), {"steps": [s.text for s in steps]},
+                          (_shape_note(inst, o),), "sizes")
+    return Derivation(THEOREMS["sizes"], claim_l, SIZES_TEXT, "proved", "instance", tuple(steps),
+                      None, (_shape_note(inst, o),), "sizes")
+
+
+def _strided_window_count(f: AffineAxis, opn: Any) -> int:
+    full = f.img_size + f.dilation * (f.ker_size - 1)
+    lengths = {"full": full, "valid": abs(f.img_size - (f.dilation * (f.ker_size - 1) + 1)) + 1,
+               "same": f.img_size}
+    length = lengths[opn.mode or "full"]
+    # the window's natural positions start at s*out_lo rounded: count multiples of s in it
+    lo = f.stride * f.out_lo
+    # lowest natural position of the window is in (lo - s, lo]; count multiples in window
+    w_lo = _natural_window_lo(f, opn)
+    w_hi = w_lo + length - 1
+    _ = lo
+    return w_hi // f.stride - (-((-w_lo) // f.stride)) + 1
+
+
+def _natural_window_lo(f: AffineAxis, opn: Any) -> int:
+    ends = (f.sigma * f.dilation * f.ker_lo, f.sigma * f.dilation * (f.ker_lo + f.ker_size - 1))
+    ke = f.dilation * (f.ker_size - 1) + 1
+    full_lo = f.img_lo - max(ends)
+    if opn.mode == "valid":
+        return full_lo + min(f.img_size, ke) - 1
+    if opn.mode == "same":
+        return full_lo + (ke - 1) // 2
+    return full_lo
+
+
+def all_sizes(o: Options) -> Derivation:
+    sp = _sp()
+    S_ = syms()
+    N, K, s, d, pl, pr, p = S_["N"], S_["K"], S_["s"], S_["d"], S_["pl"], S_["pr"], S_["p"]
+    q, r, M = S_["q"], S_["r"], S_["M"]
+    steps: list[Step] = []
+    # Modes (stride 1): the output range is read off the relation's domain.
+    for fam in ("full", "valid", "same"):
+        ax = sym_axis("corr", fam, s=sp.Integer(1))
+        count = sp.expand(ax.m_hi - ax.m_lo + 1)
+        if fam == "full":
+            derived = N + d * (K - 1)
+            why = ("full: every m with at least one term: i = m + d k runs over the image for "
+                   "some tap, so m runs from alpha - d(beta+K-1) to alpha + N - 1 - d beta")
+        elif fam == "valid":
+            derived = N - d * (K - 1)
+            why = ("valid: every m whose taps all land in the image: alpha <= m + d beta and "
+                   "m + d(beta+K-1) <= alpha + N - 1")
+        else:
+            derived = N
+            why = "same: the centred window of N outputs inside the full one (SciPy)"
+        if not is_zero(count - derived):
+            raise Beyond(f"the {fam} size {count} is not shown to equal {derived}")
+        steps.append(Step(rf"M_{{\mathrm{{{fam}}}}} = m_{{\max}} - m_{{\min}} + 1 = {tex(derived)}",
+                          why + " (SymPy: the range's length simplifies to this)",
+                          f"M_{fam} = {derived}"))
+    # PyTorch padding, stride, dilation.
+    ax = sym_axis("corr", "padding")
+    count = ax.m_hi - ax.m_lo + 1
+    steps.append(Step(r"0 \leq s m \quad\text{and}\quad s m + d(K-1) \leq N + p_l + p_r - 1",
+                      "PyTorch: output m starts at s m in the padded image (0-based) and its "
+                      "last tap s m + d(K-1) must still be inside it",
+                      "0 <= s m and s m + d(K-1) <= N + p_l + p_r - 1"))
+    derived = sp.floor((N + pl + pr - d * (K - 1) - 1) / s) + 1
+    if not is_zero(count - derived):
+        raise Beyond("the padded size is not shown to match")
+    steps.append(Step(rf"M = {tex(derived)}", "the number of integers m from 0 to "
+                      "floor((N + p_l + p_r - d(K-1) - 1)/s): the relation's output range "
+                      "(SymPy: equal to the range built by the engine)", f"M = {derived}"))
+    torch_f = sp.floor((N + 2 * p - d * (K - 1) - 1) / s + 1)
+    ours_sym = derived.subs({pl: p, pr: p})
+    if not is_zero(torch_f - ours_sym):
+        raise Beyond("PyTorch's formula is not shown to match")
+    steps.append(Step(rf"L_{{out}} = {tex(torch_f)}", "PyTorch's documented Conv1d/2d/3d shape "
+                      "(padding p on both sides) is this formula with p_l = p_r = p (SymPy: "
+                      "the difference is 0)", f"torch: {torch_f}"))
+    kh = K + (K - 1) * (d - 1)
+    arith = sp.floor((N + 2 * p - kh) / s) + 1
+    if not is_zero(arith - ours_sym):
+        raise Beyond("the conv_arithmetic relationship is not shown to match")
+    steps.append(Step(r"o = \left\lfloor \frac{i + 2p - \hat k}{s} \right\rfloor + 1,\ "
+                      r"\hat k = k + (k-1)(d-1)", "Dumoulin and Visin, conv_arithmetic, "
+                      "relationships 6 and 15 (dilated kernel size k^ = k + (k-1)(d-1)), with "
+                      "i = N, k = K: the same formula (SymPy)", f"conv_arithmetic: {arith}"))
+    # Transposed convolution: write N + 2p - d(K-1) - 1 = q s + r (division algorithm).
+    a_ = N + 2 * p - d * (K - 1) - 1
+    Nq = sp.solve(sp.Eq(a_, q * s + r), N)[0]
+    Mq = q + 1  # floor((q s + r)/s) + 1 with 0 <= r < s
+    steps.append(Step(r"N + 2p - d(K-1) - 1 = q s + r,\quad 0 \leq r < s",
+                      "the division algorithm; then floor((q s + r)/s) = q, so M = q + 1",
+                      "N + 2p - d(K-1) - 1 = q s + r"))
+    t_size = (M - 1) * s - 2 * p + d * (K - 1) + r + 1
+    back = t_size.subs(M, Mq)
+    if not is_zero(back - Nq):
+        raise Beyond("the transposed size is not shown to give back N")
+    steps.append(Step(r"(M-1)s - 2p + d(K-1) + a + 1 = N,\quad a = (N + 2p - d(K-1) - 1) "
+                      r"\bmod s", "the transposed convolution (PyTorch ConvTranspose, "
+                      "output_padding a) maps M back to N exactly when a = r, the remainder "
+                      "(SymPy: both sides equal q s + r - 2p + d(K-1) + 1)",
+                      "transposed: (M-1)s - 2p + d(K-1) + a + 1 = N with a = r"))
+    steps.append(Step(r"o' = s(i' - 1) + a + k - 2p", "conv_arithmetic relationship 14 "
+                      "(with d = 1, i' = M, a = (i + 2p - k) mod s): the same formula",
+                      "conv_arithmetic relationship 14"))
+    # The natural-index windows with a stride: the count of multiples of s.
+    ax = sym_axis("corr", "full")
+    steps.append(Step(rf"M = {tex(ax.m_hi)} - {tex(ax.m_lo)} + 1",
+                      "with a stride in the SciPy modes (natural indices), the outputs are the "
+                      "multiples of s in the window: floor(w_hi/s) - ceil(w_lo/s) + 1",
+                      f"M = {ax.m_hi} - ({ax.m_lo}) + 1"))
+    return Derivation(THEOREMS["sizes"], SIZES_LATEX, SIZES_TEXT, "proved", "all-sizes",
+                      tuple(steps), None, ("scope all-sizes: every N, K, s, d, padding; valid "
+                                           "assumes N >= d(K-1)+1",), "sizes")
+
+
+# -- duality ----------------------------------------------------------------------------------
+def _duality_claim(o: Options) -> tuple[str, str]:
+    if o.wrt == "input":
+        if o.forward == "corr":
+            return (r"\frac{\partial L}{\partial x}[i] = \left(g^{\uparrow s} * "
+                    r"h^{\uparrow d}\right)[i - c]",
+                    "y = corr(x, h): dL/dx = conv(g dilated by s, h dilated by d) read at i-c "
+                    "(the full convolution of g with h when s = d = 1, c = 0; PyTorch: the "
+                    "transposed convolution)")
+        return (r"\frac{\partial L}{\partial x}[i] = \operatorname{corr}\left(g^{\uparrow s}, "
+                r"h^{\uparrow d}\right)[i - c]",
+                "y = conv(x, h): dL/dx = corr(g dilated by s, h dilated by d) read at i-c "
+                "(a correlation: the roles swap)")
+    if o.forward == "corr":
+        return (r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d, s}\left("
+                r"x[\cdot + c], g\right)[k]",
+                "y = corr(x, h): dL/dh = corr(x, g) with output stride d and g's taps s apart")
+    return (r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d, s}\left("
+            r"x[\cdot + c], g\right)[-k]",
+            "y = conv(x, h): dL/dh = corr(x, g) read at -k (output stride d, g's taps s apart)")
+
+
+def textbook_steps(forward: str, wrt: str, s: Any = None, d: Any = None, c: Any = None,
+                   ) -> list[Step]:
+    """The derivation a textbook writes, for one axis with ``i = s m +- d k + c``."""
+    S_ = syms()
+    sp = _sp()
+    s = S_["s"] if s is None else sp.Integer(s)
+    d = S_["d"] if d is None else sp.Integer(d)
+    c = sp.Symbol("c", integer=True) if c is None else sp.Integer(c)
+    m, k, i, j, t = S_["m"], S_["k"], S_["i"], S_["j"], S_["t"]
+    sg = 1 if forward == "corr" else -1
+    img = s * m + sg * d * k + c
+    L = rf"L = {SUM_M} g[m]\,y[m] = {SUM_M} {SUM_K} g[m]\,x[{_lin_tex(img)}]\,h[k]"
+    steps = [
+        Step(rf"y[m] = {SUM_K} x[{_lin_tex(img)}]\,h[k]",
+             f"the forward pass, y = {forward}(x, h), per axis: the image index is "
+             f"s m {'+' if sg > 0 else '-'} d k + c (stride s, dilation d, offset c from the "
+             "padding or mode)", f"y[m] = sum_k x[{img}] h[k]"),
+        Step(L, "g = dL/dy is the upstream gradient; to first order the loss depends on y "
+             "through L = sum_m g[m] y[m] (the chain rule), so dL/dx = d/dx of this sum",
+             "L = sum_m g[m] y[m]"),
+    ]
+    if wrt == "input":
+        steps += [
+            Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} {SUM_K} g[m]\,h[k]\,"
+                 rf"\frac{{\partial x[{_lin_tex(img)}]}}{{\partial x[i]}}",
+                 "differentiate the sum term by term (it is linear in x)",
+                 "dL/dx[i] = sum_m sum_k g[m] h[k] dx[...]/dx[i]"),
+            Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} {SUM_K} g[m]\,h[k]\,"
+                 rf"\delta[{_lin_tex(i - img)}]",
+                 "the derivative of x[j] by x[i] is the Kronecker delta: 1 when j = i, else 0",
+                 f"delta[{i - img}]"),
+        ]
+        ksol = sp.solve(sp.Eq(i, img), k)[0]
+        steps.append(Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} g[m]\,"
+                          rf"h\left[\frac{{{_lin_tex(sg * (i - s * m - c))}}}{{{tex(d)}}}\right]"
+                          if d != 1 else
+                          rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} g[m]\,"
+                          rf"h[{_lin_tex(ksol)}]",
+                          "the delta picks the one k with "
+                          f"{_lin_tex(img)} = i (none when d does not divide): the sum over k "
+                          "collapses", f"k = {ksol}"))
+        if forward == "corr":
+            steps += [
+                Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_I.replace('i=', 'j=')} "
+                     rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{_lin_tex(i - c - j)}]",
+                     "change the summation variable to j = s m and write g^(s) for g with s-1 "
+                     "zeros between entries (g^(s)[s m] = g[m]) and h^(d) likewise",
+                     "j = s m"),
+                Step(r"\frac{\partial L}{\partial x}[i] = \left(g^{\uparrow s} * "
+                     r"h^{\uparrow d}\right)[i - c]",
+                     "recognise the convolution y[m] = sum_j x[j] h[m-j]: the backward pass "
+                     "of a correlation is a convolution; with s = d = 1 and c = 0 the full "
+                     "convolution of g with h, read on x's index range (a valid forward "
+                     "correlation gives exactly the full convolution)", "dL/dx = conv(g, h)"),
+                Step(rf"\left(g^{{\uparrow s}} * h\right)[t] = {SUM_K} g^{{\uparrow s}}[t - d k]"
+                     rf"\,h[k] = \sum_{{k'=0}}^{{K-1}} g^{{\uparrow s}}[t - d(K-1) + d k']\,"
+                     r"h[K-1-k']",
+                     "why the transposed convolution's kernel appears flipped: drawn as a "
+                     "sliding window over the zero-inserted (and padded) g, as conv_arithmetic "
+                     "draws it, the window reads g at increasing positions t - d(K-1) + d k' "
+                     "while the kernel index K-1-k' decreases: a correlation with the flipped "
+                     "kernel", "sliding window: corr(pad(g^s), flip(h))"),
+            ]
+        else:
+            steps += [
+                Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_I.replace('i=', 'j=')} "
+                     rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{_lin_tex(j - i + c)}]",
+                     "change the summation variable to j = s m (g^(s): s-1 zeros between "
+                     "entries)", "j = s m"),
+                Step(r"\frac{\partial L}{\partial x}[i] = \operatorname{corr}\left("
+                     r"g^{\uparrow s}, h^{\uparrow d}\right)[i - c]",
+                     "recognise the correlation y[m] = sum_j x[j] h[j-m]: the backward pass "
+                     "of a convolution is a correlation (the opposite of the forward "
+                     "correlation case)", "dL/dx = corr(g, h)"),
+            ]
+    else:
+        steps += [
+            Step(rf"\frac{{\partial L}}{{\partial h[k]}} = {SUM_M} g[m]\,x[{_lin_tex(img)}]",
+                 "differentiate the sum by h[k]: the delta of the kernel index keeps the "
+                 "terms with that k", f"dL/dh[k] = sum_m g[m] x[{img}]"),
+        ]
+        if forward == "corr":
+            steps.append(Step(r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d,s}"
+                              r"\left(x[\cdot + c], g\right)[k]",
+                              "recognise a correlation of the image with g: output index k "
+                              "with stride d, g's taps s apart (dilation s); PyTorch computes "
+                              "the weight gradient exactly so (stride and dilation swapped)",
+                              "dL/dh = corr(x, g)"))
+        else:
+            steps.append(Step(r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d,s}"
+                              r"\left(x[\cdot + c], g\right)[-k]",
+                              "recognise the same correlation read at -k: for a forward "
+                              "convolution the kernel gradient comes out flipped",
+                              "dL/dh = flip(corr(x, g))"))
+    _ = (j, t)
+    return steps
+
+
+def _claimed_gradient(o: Options, reg: pa.Registry, fwd: Any, G: pa.Poly, X: pa.Poly,
+                      H: pa.Poly, xv: pa.Var, hv: pa.Var) -> pa.Poly:
+    """The claimed operation, built from its own definition (not from the forward relation)."""
+    facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
+    s = tuple(abs(f.stride) for f in facs)
+    d = tuple(f.dilation for f in facs)
+    c = tuple(f.offset for f in facs)
+    if o.wrt == "input":
+        op = "conv" if o.forward == "corr" else "corr"
+        full = pa.bilinear(op, pa.dilate(G, s), H, reg, mode="full", dilation=d)
+        return pa.restrict(pa.shift(full, c), xv.lo, xv.shape)
+    xs = pa.shift(X, tuple(-v for v in c))
+    corr = pa.bilinear("corr", xs, G, reg, mode="full", stride=d, dilation=s)
+    if o.forward == "conv":
+        corr = pa.reflect(corr)
+    return pa.restrict(corr, hv.lo, hv.shape)
+
+
+def instance_duality(o: Options) -> Derivation:
+    claim_l, claim_t = _duality_claim(o)
+    if o.layer:
+        return _instance_duality_layer(o, claim_l, claim_t)
+    inst = Inst.make(o)
+    reg = inst.reg
+    X, H = pa.leaf(inst.x), pa.leaf(inst.h)
+    fwd = _core_op(o.forward, inst.x, inst.h, o)
+    facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
+    if any(f.boundary != "zeros" for f in facs):
+        raise InputError("duality is stated for zero padding (padding_mode zeros)")
+    y = pa.bilinear(o.forward, X, H, reg, **o.op_kwargs())
+    g = reg.add("g", y.lo, y.shape)
+    G = pa.leaf(g)
+    wrt = inst.x if o.wrt == "input" else inst.h
+    grad = pa.gradient(pa.total(pa.multiply(G, y)), wrt)
+    claimed = _claimed_gradient(o, reg, fwd, G, X, H, inst.x, inst.h)
+    f0 = facs[0]
+    steps = textbook_steps(o.forward, o.wrt, abs(f0.stride), f0.dilation, f0.offset)
+    params = "; ".join(f"axis {a + 1}: s={abs(f.stride)}, d={f.dilation}, c={f.offset}"
+                       for a, f in enumerate(facs))
+    steps.insert(0, Step(_op_latex(fwd), f"the forward pass from the core's relation ({params})",
+                         _op_text(fwd)))
+    steps.append(Step(r"\frac{\partial L}{\partial " + ("x[i]" if o.wrt == "input" else "h[k]")
+                      + r"} = \sum_{(m, i, k) \in R} g[m]\," + ("h[k]" if o.wrt == "input"
+                                                             else "x[i]"),
+                      "derived from the relation itself: differentiate L = sum g[m] y[m] term by "
+                      "term (the relation's triples, read with the roles swapped), and build "
+                      "the claimed operation independently from its own definition",
+                      "dL/dx read off R with roles swapped"))
+    notes = [_shape_note(inst, o), "the Kronecker-delta derivation is written for axis 1; "
+             f"every axis has its own parameters ({params})"]
+    return _decide(THEOREMS["duality"], "duality", claim_l, claim_t, steps,
+                   [(grad, claimed, "the gradient read off R and the claimed operation")],
+                   reg, notes)
+
+
+def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivation:
+    """Channels and groups, as torch.nn.functional.convNd and its autograd."""
+    from .signal import Signal
+
+    img = parse_shape(o.image or "2x7", "image shape")
+    ker = parse_shape(o.kernel or "2x2x3", "kernel shape")
+    if o.forward != "corr":
+        raise InputError("with --layer the forward pass is PyTorch's (a correlation): use "
+                         "--forward corr")
+    fwd = operation("corr", Signal("x", img, (0,) * len(img), channel_axes=1, entries=None),
+                    Signal("h", ker, (0,) * len(ker), channel_axes=2, entries=None),
+                    layer=True, groups=o.groups, origin=o.origin or "corner", **o.op_kwargs())
+    rel = fwd.relation
+    terms = rel.enumerate(max_terms=o.max_terms)
+    reg = pa.Registry()
+    xv = reg.add("x", (0,) * len(img), img)
+    hv = reg.add("h", (0,) * len(ker), ker)
+    counts = np.diff(terms.starts)
+    outflat = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+    out_idx = np.stack(np.unravel_index(outflat, rel.out_shape), axis=1).astype(np.int64) \
+        + np.asarray(rel.out_lo, dtype=np.int64)
+    mono = np.sort(np.stack([xv.offset + pa._flat(terms.image, xv.lo, xv.shape),
+                             hv.offset + pa._flat(terms.kernel, hv.lo, hv.shape)], axis=1), axis=1)
+    y = pa.Poly(rel.out_lo, rel.out_shape, out_idx, mono, np.ones(outflat.size, np.int64))
+    gv = reg.add("g", y.lo, y.shape)
+    grad = pa.gradient(pa.total(pa.multiply(pa.leaf(gv), y)), xv if o.wrt == "input" else hv)
+    # The claimed grouped operation: one spatial computation, mapped over channel pairs.
+    ch = next(f for f in rel.factors if isinstance(f, ChannelAxis))
+    facs = [f for f in rel.factors if isinstance(f, AffineAxis)]
+    reg0 = pa.Registry()
+    x0 = reg0.add("x", (0,) * len(facs), img[1:])
+    h0 = reg0.add("h", (0,) * len(facs), ker[2:])
+    g0 = reg0.add("g", y.lo[1:], y.shape[1:])
+    sub = Options(forward="corr", wrt=o.wrt)
+    spatial = _claimed_gradient(sub, reg0, fwd, pa.leaf(g0), pa.leaf(x0), pa.leaf(h0), x0, h0)
+    cpg = ch.taps
+    opg = ch.out_channels // ch.groups
+    pairs_o = np.repeat(np.arange(ch.out_channels), cpg)
+    pairs_t = np.tile(np.arange(cpg), ch.out_channels)
+    pairs_c = (pairs_o // opg) * cpg + pairs_t
+    npair, nt = pairs_o.size, spatial.nterms
+    P = np.repeat(np.arange(npair), nt)
+    T = np.tile(np.arange(nt), npair)
+    ids = spatial.mono[T]
+    new = np.empty_like(ids)
+    for var0, var, chan in ((g0, gv, pairs_o), (h0, hv, None), (x0, xv, pairs_c)):
+        sel = (ids >= var0.offset) & (ids < var0.offset + var0.size)
+        local = ids - var0.offset
+        if chan is not None:
+            base = chan[P][:, None] * var0.size
+        else:
+            base = (pairs_o[P] * cpg + pairs_t[P])[:, None] * var0.size
+        new = np.where(sel, var.offset + base + local, new)
+    sp_out = spatial.out[T]
+    if o.wrt == "input":
+        out = np.concatenate([pairs_c[P][:, None], sp_out], axis=1)
+        lo, shape = xv.lo, xv.shape
+    else:
+        out = np.concatenate([pairs_o[P][:, None], pairs_t[P][:, None], sp_out], axis=1)
+        lo, shape = hv.lo, hv.shape
+    claimed = pa.Poly(lo, shape, out, np.sort(new, axis=1), spatial.coef[T])
+    f0 = facs[0]
+    steps = textbook_steps("corr", o.wrt, f0.stride, f0.dilation, f0.offset)
+    steps.insert(0, Step(r"y[o, m] = \sum_{t=0}^{C_{in}/G - 1} \sum_{k} x[c(o, t), "
+                         r"s m + d k + c]\,h[o, t, k]",
+                         f"PyTorch's layer with groups G = {ch.groups}: output channel o reads "
+                         "input channel c(o, t) = floor(o / (C_out/G)) C_in/G + t",
+                         "y[o,m] = sum_t sum_k x[c(o,t), s m + d k + c] h[o,t,k]"))
+    steps.append(Step(r"\frac{\partial L}{\partial x[c, i]} = \sum_{o, t:\ c(o,t) = c} "
+                      r"\left(g[o]^{\uparrow s} * h[o, t]^{\uparrow d}\right)[i - c_0]"
+                      if o.wrt == "input" else
+                      r"\frac{\partial L}{\partial h[o, t, k]} = \operatorname{corr}_{d,s}"
+                      r"\left(x[c(o,t), \cdot + c_0], g[o]\right)[k]",
+                      "channels: each (o, t) pair contributes the spatial result to input "
+                      "channel c(o, t) (a grouped transposed convolution: the channel roles "
+                      "of the weight are transposed)" if o.wrt == "input" else
+                      "channels: the weight gradient of (o, t) correlates input channel c(o, t) "
+                      "with output channel o", "channels"))
+    notes = [f"scope instance: layer image {'x'.join(map(str, img))}, kernel "
+             f"{'x'.join(map(str, ker))}, groups {ch.groups}, "
+             + (", ".join(f"{k} {v}" for k, v in o.op_kwargs().items()) or "padding 0")]
+    return _decide(THEOREMS["duality"], "duality", claim_l, claim_t, steps,
+                   [(grad, claimed, "the gradient read off R and the claimed grouped operation")],
+                   reg, notes)
+
+
+def all_duality(o: Options) -> Derivation:
+    S_ = syms()
+    sp = _sp()
+    claim_l, claim_t = _duality_claim(o)
+    steps: list[Step] = [_product_step(o.dims or 1)]
+    steps += textbook_steps(o.forward, o.wrt)
+    m, i, k = S_["m"], S_["i"], S_["k"]
+    s, d = S_["s"], S_["d"]
+    for fam in _families(o):
+        fwd = sym_axis(o.forward, fam)
+        steps.append(Step(r"\text{" + fam + "}", _axis_intro(fam), fam))
+        steps += _assume_step(fwd.assumptions, fam)
+        steps.append(Step(_axis_tex(fwd), "the forward relation R on this axis", "forward"))
+        R = SymSet.of(fwd)
+        c = fwd.C
+        if o.wrt == "input":
+            # The claimed operation in its own variables: output t (read at i = t + c), image
+            # index j of g dilated by s (j = s m), kernel index k, dilation d.
+            sg = -1 if o.forward == "corr" else 1  # conv of g: j = t - d k ; corr: j = t + d k
+            j_expr = (i - c) + sg * d * k
+            claimed = SymSet(s * m - j_expr, {"m": (fwd.m_lo, fwd.m_hi), "i": (fwd.i_lo, fwd.i_hi),
+                                              "k": (fwd.k_lo, fwd.k_hi)})
+            label = ("conv(g dilated by s, h dilated by d)[i - c]" if o.forward == "corr" else
+                     "corr(g dilated by s, h dilated by d)[i - c]")
+            steps.append(Step(rf"j = s m,\quad j = {_lin_tex(j_expr)}",
+                              f"the claimed operation {label}: its image index j runs over the "
+                              "multiples s m (the zeros of g dilated contribute nothing), its "
+                              "output i over x's range, its kernel over h's range",
+                              f"j = s m = {j_expr}"))
+        else:
+            # corr(x[. + c], g; stride d, dilation s): image index i - c = d t + s m, output
+            # t = k (or -k for a forward convolution), kernel g index m.
+            kk = k if o.forward == "corr" else -k
+            claimed = SymSet((i - c) - (d * kk + s * m),
+                             {"m": (fwd.m_lo, fwd.m_hi), "i": (fwd.i_lo, fwd.i_hi),
+                              "k": (fwd.k_lo, fwd.k_hi)})
+            label = "corr(x, g) with stride d, dilation s" + ("" if o.forward == "corr"
+                                                              else ", read at -k")
+            steps.append(Step(rf"i - c = d\,({_lin_tex(kk)}) + s m",
+                              f"the claimed operation {label}: output {'k' if kk == k else '-k'}, "
+                              "g as the kernel with taps s apart", f"i - c = d*{kk} + s m"))
+        steps += prove_same(R, claimed, "the gradient read off R", label)
+    # Mode pairing for stride 1: valid forward <-> full backward.
+    if o.wrt == "input" and o.forward == "corr" and o.mode in (None, "valid", "full"):
+        one = sp.Integer(1)
+        for fwd_mode, back_mode in (("valid", "full"), ("full", "valid")):
+            fwd = sym_axis("corr", fwd_mode, s=one)
+            g_lo, g_n = fwd.m_lo, sp.expand(fwd.m_hi - fwd.m_lo + 1)
+            back = sym_axis("conv", back_mode, N=g_n, alpha=g_lo, s=one)
+            if not (is_zero(back.m_lo - fwd.i_lo) and is_zero(back.m_hi - fwd.i_hi)):
+                raise Beyond(f"the {back_mode} window of conv(g, h) is not shown to be x's range")
+            steps.append(Step(rf"\text{{{fwd_mode} forward}} \Rightarrow {tex(back.m_lo)} \leq i "
+                              rf"\leq {tex(back.m_hi)}",
+                              f"with s = 1: g lives on the {fwd_mode} window of the forward pass, "
+                              f"and the {back_mode} window of conv(g, h) is exactly x's range "
+                              f"(SymPy): dL/dx = conv(g, h, mode='{back_mode}')"
+                              + (" (assumes N >= d(K-1)+1)" if "valid" in (fwd_mode, back_mode)
+                                 else ""),
+                              f"{fwd_mode} forward -> {back_mode} backward"))
+    if o.wrt == "input" and o.forward == "corr" and o.mode is None:
+        steps += _torch_transposed_steps()
+    return Derivation(THEOREMS["duality"], claim_l, claim_t, "proved", "all-sizes", tuple(steps),
+                      None, (_families_note(o),), "duality")
+
+
+def _torch_transposed_steps() -> list[Step]:
+    """PyTorch: with padding p (corner origins) c = -p, so dL/dx is conv_transpose(g, h)."""
+    S_ = syms()
+    p, s, d, m, k, i = S_["p"], S_["s"], S_["d"], S_["m"], S_["k"], S_["i"]
+    fwd = sym_axis("corr", "padding", alpha=0, beta=0, pl=p, pr=p)
+    if not is_zero(fwd.C + p):
+        raise Beyond("the PyTorch offset is not shown to be -p")
+    eq_fwd = i - (fwd.S * m + fwd.D * k + fwd.C)
+    eq_t = i - (s * m + d * k - p)  # PyTorch's definition of ConvTranspose
+    if not is_zero(eq_fwd - eq_t):
+        raise Beyond("the transposed-convolution equation is not shown to match")
+    return [Step(r"c = -p,\quad i = s m + d k - p",
+                 "PyTorch (corner origins, padding p): the forward relation's offset is -p (SymPy)",
+                 "c = -p"),
+            Step(r"\frac{\partial L}{\partial x} = \operatorname{conv\_transpose}(g, h, "
+                 r"\mathrm{stride}=s, \mathrm{padding}=p, \mathrm{dilation}=d)",
+                 "PyTorch defines ConvTranspose by out[s m + d k - p] += g[m] h[k]: the same "
+                 "equation (SymPy), on N outputs with output_padding a = (N + 2p - d(K-1) - 1) "
+                 "mod s (symconv prove sizes)", "dL/dx = conv_transpose(g, h)")]
+
+
+INSTANCE: dict[str, Callable[[Options], Derivation]] = {
+    "flip": instance_flip, "symmetric": instance_symmetric, "commutative": instance_commutative,
+    "reflection": instance_reflection, "sizes": instance_sizes, "duality": instance_duality,
+}
+ALL_SIZES: dict[str, Callable[[Options], Derivation]] = {
+    "flip": all_flip, "symmetric": all_symmetric, "commutative": all_commutative,
+    "reflection": all_reflection, "sizes": all_sizes, "duality": all_duality,
+}

@@ -1,0 +1,271 @@
+"""The named theorems: both scopes, the symbolic twin of the core, the CLI contract."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+from symconv import polyarray as pa
+from symconv.errors import InputError
+from symconv.ops import operation
+from symconv.prove import (
+    THEOREMS,
+    Beyond,
+    Options,
+    SymSet,
+    _decide,
+    is_zero,
+    prove,
+    prove_same,
+    size_formulas,
+    sym_axis,
+    syms,
+    transposed_size,
+)
+
+NAMES = list(THEOREMS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("scope", ["instance", "all-sizes"])
+def test_every_theorem_is_proved_in_both_scopes(name: str, scope: str) -> None:
+    kw = {"image": "7", "kernel": "3"} if scope == "instance" else {}
+    d = prove(name, scope=scope, **kw)
+    assert d.verdict == "proved"
+    assert d.scope == scope
+    assert d.steps and all(s.latex and s.why for s in d.steps)
+    assert d.exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["flip", "reflection", "duality", "commutative", "symmetric"])
+@pytest.mark.parametrize("shapes", [("7x7", "3x3"), ("6x5", "2x3"), ("4x3x3", "2x2x1")],
+                         ids=["2d-odd", "2d-even", "3d"])
+def test_instance_in_nd(name: str, shapes: tuple[str, str]) -> None:
+    d = prove(name, image=shapes[0], kernel=shapes[1])
+    assert (d.verdict, d.scope) == ("proved", "instance")
+
+
+@pytest.mark.parametrize("opts", [
+    dict(mode="valid"), dict(mode="same"), dict(padding=1, stride=2), dict(dilation=2),
+    dict(padding="2:1", stride=3, dilation=2, origin="corner"), dict(stride=2, mode="full")],
+    ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()))
+@pytest.mark.parametrize("name", ["flip", "reflection", "duality"])
+def test_instance_with_options(name: str, opts: dict) -> None:
+    d = prove(name, image="9", kernel="3", **opts)
+    assert d.verdict == "proved"
+
+
+@pytest.mark.parametrize("forward,wrt", list(itertools.product(["corr", "conv"],
+                                                                ["input", "kernel"])))
+def test_duality_all_sizes_every_direction(forward: str, wrt: str) -> None:
+    d = prove("duality", scope="all-sizes", forward=forward, wrt=wrt)
+    assert (d.verdict, d.scope) == ("proved", "all-sizes")
+    text = " ".join(s.why for s in d.steps)
+    assert "Kronecker delta" in text and "change the summation variable" in text or \
+        wrt == "kernel"
+    if wrt == "input":
+        assert ("convolution" if forward == "corr" else "correlation") in text
+
+
+def test_duality_textbook_steps_in_order() -> None:
+    d = prove("duality", scope="all-sizes")
+    whys = [s.why for s in d.steps]
+    order = ["forward pass", "upstream gradient", "differentiate", "Kronecker delta",
+             "delta picks", "change the summation variable", "recognise the convolution",
+             "flipped"]
+    pos = [next(n for n, w in enumerate(whys) if key in w) for key in order]
+    assert pos == sorted(pos)
+
+
+def test_fallback_to_instance_is_labelled() -> None:
+    d = prove("duality", scope="all-sizes", layer=True, groups=2)
+    assert d.scope == "instance"
+    assert "all-sizes scope was asked for" in d.notes[0]
+
+
+def test_symmetric_with_values() -> None:
+    # The thread's typo [-1, 2, 1] is not symmetric: a concrete x where they differ.
+    d = prove("symmetric", h="-1,2,1")
+    assert d.verdict == "refuted"
+    cex = d.counterexample
+    x = np.array(cex["values"]["x"])
+    h = np.array(cex["values"]["h"])
+    conv, corr = np.convolve(x, h), np.correlate(np.pad(x, 2), h, mode="valid")
+    assert not np.array_equal(conv, corr)
+    assert cex["left"] != cex["right"]
+    assert prove("symmetric", h="-1,2,-1").verdict == "proved"
+
+
+# -- the symbolic twin of ops._axis -------------------------------------------------------------
+def _subs(ax, n, k, s, d, a, b, pl=0, pr=0):
+    S = syms()
+    sub = {S["N"]: n, S["K"]: k, S["s"]: s, S["d"]: d, S["alpha"]: a, S["beta"]: b,
+           S["pl"]: pl, S["pr"]: pr}
+    return tuple(int(v.subs(sub)) if hasattr(v, "subs") else int(v)
+                 for v in (ax.S, ax.C, ax.m_lo, ax.m_hi))
+
+
+@pytest.mark.parametrize("op", ["conv", "corr", "corr-reflected"])
+@pytest.mark.parametrize("family", ["full", "valid", "same", "padding"])
+def test_symbolic_axis_matches_the_core(op: str, family: str) -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        n, k = int(rng.integers(1, 12)), int(rng.integers(1, 5))
+        s, d = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        pl, pr = int(rng.integers(0, 3)), int(rng.integers(0, 3))
+        origin = tuple(int(v) for v in rng.integers(-2, 3, size=1))
+        korigin = tuple(int(v) for v in rng.integers(-2, 3, size=1))
+        if family == "valid" and n < d * (k - 1) + 1:
+            continue
+        from symconv.signal import Signal
+
+        img = Signal("x", (n,), (-origin[0],), entries=None)
+        ker = Signal("h", (k,), (-korigin[0],), entries=None)
+        kw = dict(padding=f"{pl}:{pr}", origin="corner") if family == "padding" else \
+            dict(mode=family)
+        try:
+            o = operation(op, img, ker, stride=s, dilation=d, **kw)
+        except InputError:
+            continue
+        f = o.relation.factors[0]
+        sym = sym_axis(op, family, out_origin="corner")
+        got = _subs(sym, n, k, s, d, origin[0], korigin[0], pl, pr)
+        want = (f.stride, f.offset, f.out_lo, f.out_lo + f.out_count - 1)
+        assert got == want, (op, family, n, k, s, d, pl, pr, origin, korigin)
+
+
+def test_prove_same_fails_on_a_wrong_relation() -> None:
+    # The engine must be able to say no: conv against unflipped corr.
+    a = SymSet.of(sym_axis("conv", "full"))
+    b = SymSet.of(sym_axis("corr", "full"))
+    with pytest.raises(Beyond):
+        prove_same(a, b, "conv", "corr")
+    S = syms()
+    assert not is_zero(S["N"] - S["K"])
+
+
+def test_instance_check_can_fail() -> None:
+    reg = pa.Registry()
+    x = reg.add("x", (-3,), (7,))
+    h = reg.add("h", (-1,), (3,))
+    conv = pa.bilinear("conv", pa.leaf(x), pa.leaf(h), reg)
+    corr = pa.bilinear("corr", pa.leaf(x), pa.leaf(h), reg)
+    d = _decide("t", "t", "a", "a", [], [(conv, corr, "conv vs corr")], reg, [])
+    assert d.verdict == "refuted" and d.counterexample["left"] != d.counterexample["right"]
+
+
+# -- sizes --------------------------------------------------------------------------------------
+def test_size_formulas_match_the_core_and_torch_formula() -> None:
+    for n, k, s, d, p in itertools.product(range(1, 10), range(1, 5), range(1, 4), range(1, 3),
+                                           range(0, 3)):
+        if n + 2 * p < d * (k - 1) + 1:
+            continue
+        f = size_formulas(n, k, s, d, p, p)
+        o = operation("corr", n, k, padding=p, stride=s, dilation=d, origin="corner")
+        assert f["padding"] == f["torch"] == f["arith"] == o.relation.out_shape[0]
+        a = (n + 2 * p - d * (k - 1) - 1) % s
+        assert transposed_size(f["padding"], k, s, p, d, a) == n
+        if s == 1:
+            for mode in ("full", "same") + (("valid",) if n >= d * (k - 1) + 1 else ()):
+                o = operation("corr", n, k, mode=mode, dilation=d)
+                assert o.relation.out_shape[0] == f[mode]
+
+
+def test_sizes_against_torch_shapes(torch) -> None:
+    F = torch.nn.functional
+    for n, k, s, d, p in [(7, 3, 2, 1, 1), (10, 4, 3, 2, 2), (5, 5, 1, 1, 0), (9, 2, 2, 3, 3)]:
+        x = torch.zeros(1, 1, n)
+        w = torch.zeros(1, 1, k)
+        m = F.conv1d(x, w, stride=s, padding=p, dilation=d).shape[-1]
+        assert m == size_formulas(n, k, s, d, p, p)["padding"]
+        a = (n + 2 * p - d * (k - 1) - 1) % s
+        back = F.conv_transpose1d(torch.zeros(1, 1, m), w, stride=s, padding=p, dilation=d,
+                                  output_padding=a).shape[-1]
+        assert back == transposed_size(m, k, s, p, d, a) == n
+
+
+# -- LaTeX that latex2mathml converts -------------------------------------------------------------
+def _all_derivations():
+    for name in NAMES:
+        yield prove(name, scope="all-sizes")
+        yield prove(name, image="5x5", kernel="3x3")
+    yield prove("duality", scope="all-sizes", forward="conv", wrt="kernel")
+    yield prove("duality", image="8", kernel="3", stride=2, padding=1, origin="corner")
+    yield prove("symmetric", h="-1,2,1")
+    from symconv.claims import prove_claim
+
+    yield prove_claim("grad(corr(x, h, mode='valid'), x, g) == conv(g, h)[-m]")
+    yield prove_claim("corr_reflected(x, h) == conj(corr(x, h))")
+
+
+def test_latex_converts_to_mathml() -> None:
+    l2m = pytest.importorskip("latex2mathml.converter")
+    for d in _all_derivations():
+        for latex in [d.claim_latex] + [s.latex for s in d.steps]:
+            assert "aligned" not in latex and "\\color{" not in latex
+            mathml = l2m.convert(latex)
+            ET.fromstring(mathml)
+            assert "\\" not in mathml, latex
+
+
+# -- CLI -------------------------------------------------------------------------------------------
+def test_cli_theorem_json(cli) -> None:
+    r = cli("prove", "flip", "--format", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["verdict"] == "proved" and data["scope"] == "all-sizes"
+    assert data["counterexample"] is None
+    assert all(set(s) >= {"latex", "why"} for s in data["steps"])
+
+
+def test_cli_instance_text(cli) -> None:
+    r = cli("prove", "duality", "--image", "8x8", "--kernel", "3x3", "--stride", "2",
+            "--padding", "1", "--origin", "corner")
+    assert r.code == 0, r.err
+    assert "verdict: PROVED   scope: instance" in r.out
+
+
+def test_cli_layer_groups(cli) -> None:
+    r = cli("prove", "duality", "--layer", "--image", "4x6x6", "--kernel", "6x2x3x3",
+            "--groups", "2", "--stride", "2", "--format", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["scope"] == "instance"
+
+
+def test_cli_refuted_exit_1(cli) -> None:
+    r = cli("prove", "symmetric", "--h", "-1,2,1", "--format", "json")
+    assert r.code == 1
+    assert json.loads(r.out)["counterexample"]["output"]
+
+
+def test_cli_output_file(cli, tmp_path) -> None:
+    path = tmp_path / "flip.json"
+    r = cli("prove", "reflection", "--format", "json", "-o", str(path))
+    assert r.code == 0 and r.out == ""
+    assert json.loads(path.read_text())["verdict"] == "proved"
+
+
+@pytest.mark.parametrize("argv", [
+    ("prove",), ("prove", "flip", "--claim", "conv(x,h)==conv(h,x)"),
+    ("prove", "flip", "--image", "7", "--kernel", "3x3"),
+    ("prove", "duality", "--image", "0", "--kernel", "3"),
+    ("prove", "flip", "--layer", "--image", "2x7", "--kernel", "2x2x3"),
+], ids=["nothing", "both", "axes-mismatch", "zero-size", "layer-on-flip"])
+def test_cli_bad_input_exit_2(cli, argv) -> None:
+    r = cli(*argv)
+    assert r.code == 2
+    assert "Traceback" not in r.err and r.err.strip()
+
+
+def test_deterministic_output(cli) -> None:
+    a = cli("prove", "duality", "--format", "json").out
+    b = cli("prove", "duality", "--format", "json").out
+    assert a == b
+
+
+def test_options_defaults() -> None:
+    assert Options().op_kwargs() == {}
