@@ -399,6 +399,8 @@ class _Converter:
         for ch in t.children:
             if ch.data == "mulop":
                 ops.append(str(ch.children[0]))
+            elif ch.data == "sumterm":
+                factors.append(self.term(ch))
             else:
                 factors.append(self.factor(ch))
         if len(factors) == 1 and not ops:

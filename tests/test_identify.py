@@ -1,0 +1,225 @@
+"""symconv identify: library functions probed with impulses, each with the relation it
+computes; the 'same' conventions for even kernels; conjugation; user functions; errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from symconv.errors import InputError, ToolError
+from symconv.identify import identify, resolve
+
+NUMPY_SCIPY = [
+    # function, image, kernel, kwargs, kind, normal form, mode, padding, conjugate
+    pytest.param("numpy.convolve", "7", "4", None, "conv", "i = m - k", "full", [[3, 3]],
+                 None, id="numpy.convolve"),
+    pytest.param("numpy.convolve", "7", "4", {"mode": "same"}, "conv", "i = m - k + 1",
+                 "same (NumPy/SciPy", [[2, 1]], None, id="numpy.convolve-same-even"),
+    pytest.param("numpy.convolve", "7", "3", {"mode": "same"}, "conv", "i = m - k + 1",
+                 "same", [[1, 1]], None, id="numpy.convolve-same-odd"),
+    pytest.param("numpy.convolve", "7", "3", {"mode": "valid"}, "conv", "i = m - k + 2",
+                 "valid", [[0, 0]], None, id="numpy.convolve-valid"),
+    pytest.param("numpy.correlate", "7", "4", None, "corr", "i = m + k", "valid", [[0, 0]],
+                 "kernel", id="numpy.correlate"),
+    pytest.param("numpy.correlate", "7", "4", {"mode": "full"}, "corr", "i = m + k - 3",
+                 "full", [[3, 3]], "kernel", id="numpy.correlate-full"),
+    pytest.param("numpy.correlate", "7", "4", {"mode": "same"}, "corr", "i = m + k - 2",
+                 "same (NumPy/SciPy", [[2, 1]], "kernel", id="numpy.correlate-same-even"),
+    pytest.param("scipy.signal.convolve", "7", "4", None, "conv", "i = m - k", "full",
+                 [[3, 3]], None, id="scipy.signal.convolve"),
+    pytest.param("scipy.signal.correlate", "7", "4", None, "corr", "i = m + k - 3", "full",
+                 [[3, 3]], "kernel", id="scipy.signal.correlate"),
+    pytest.param("scipy.signal.correlate", "7", "4", {"mode": "same"}, "corr",
+                 "i = m + k - 2", "same (NumPy/SciPy", [[2, 1]], "kernel",
+                 id="scipy.signal.correlate-same-even"),
+    pytest.param("scipy.signal.convolve2d", "6x7", "3x4", None, "conv",
+                 "i = m - k, j = n - l", "full", [[2, 2], [3, 3]], None,
+                 id="scipy.signal.convolve2d"),
+    pytest.param("scipy.signal.correlate2d", "6x7", "3x4", None, "corr",
+                 "i = m + k - 2, j = n + l - 3", "full", [[2, 2], [3, 3]], "kernel",
+                 id="scipy.signal.correlate2d"),
+    pytest.param("scipy.signal.correlate2d", "6x7", "3x4", {"mode": "valid"}, "corr",
+                 "i = m + k, j = n + l", "valid", [[0, 0], [0, 0]], "kernel",
+                 id="scipy.signal.correlate2d-valid"),
+    pytest.param("scipy.signal:fftconvolve", "5x5", "2x3", None, "conv",
+                 "i = m - k, j = n - l", "full", [[1, 1], [2, 2]], None,
+                 id="scipy.signal:fftconvolve"),
+]
+
+
+@pytest.mark.parametrize("function, image, kernel, kwargs, kind, normal_form, mode, padding, "
+                         "conj", NUMPY_SCIPY)
+def test_identify_numpy_scipy(function, image, kernel, kwargs, kind, normal_form, mode,
+                              padding, conj) -> None:
+    r = identify(function, image=image, kernel=kernel, kwargs=kwargs)
+    d = r.to_json()
+    assert d["kind"] == kind
+    assert d["normal_form"] == normal_form
+    assert d["mode"].startswith(mode)
+    assert d["padding"] == padding
+    assert d["conjugate"] == conj
+    assert d["verified"] is True
+    assert d["flipped"] == (kind == "conv")
+
+
+TORCH = [
+    pytest.param("torch.nn.functional.conv1d", None, None, None, "i = m + k", "valid",
+                 [[0, 0]], id="conv1d"),
+    pytest.param("torch.nn.functional.conv2d", None, None, None, "i = m + k, j = n + l",
+                 "valid", [[0, 0], [0, 0]], id="conv2d"),
+    pytest.param("torch.nn.functional.conv1d", "7", "4", {"padding": "same"},
+                 "i = m + k - 1", "same (PyTorch", [[1, 2]], id="conv1d-same-even"),
+    pytest.param("torch.nn.functional.conv2d", "6x7", "3x3", {"stride": 2, "padding": 1},
+                 "i = 2m + k - 1, j = 2n + l - 1", "strided (stride 2)", [[1, 0], [1, 1]],
+                 id="conv2d-stride2-padding1"),
+    pytest.param("torch.nn.functional.conv1d", "9", "3", {"dilation": 2},
+                 "i = m + 2k", "valid", [[0, 0]], id="conv1d-dilation2"),
+]
+
+
+@pytest.mark.parametrize("function, image, kernel, kwargs, normal_form, mode, padding", TORCH)
+def test_identify_torch(torch, function, image, kernel, kwargs, normal_form, mode,
+                        padding) -> None:
+    r = identify(function, image=image, kernel=kernel, kwargs=kwargs)
+    d = r.to_json()
+    assert d["kind"] == "corr" and d["flipped"] is False
+    assert d["normal_form"] == normal_form
+    assert mode in d["mode"]
+    assert d["padding"] == padding
+    assert d["conjugate"] is None  # PyTorch does not conjugate complex kernels
+    assert d["torch_layout"] is True
+
+
+def test_same_conventions_differ_for_even_kernels(torch) -> None:
+    np_same = identify("numpy.convolve", "7", "4", {"mode": "same"}).to_json()
+    sp_same = identify("scipy.signal.correlate", "7", "4", {"mode": "same"}).to_json()
+    th_same = identify("torch.nn.functional.conv1d", "7", "4", {"padding": "same"}).to_json()
+    assert np_same["padding"] == sp_same["padding"] == [[2, 1]]
+    assert th_same["padding"] == [[1, 2]]
+    assert np_same["mode"] != th_same["mode"]
+
+
+# -- a module's own functions ------------------------------------------------------------------
+
+def reflected_correlation(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """The article's form: the full correlation, output reversed."""
+    return np.correlate(x, h, "full")[::-1]
+
+
+def scaled_convolution(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    return 3 * np.convolve(x, h)
+
+
+def squared(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    return np.convolve(x, h) ** 2
+
+
+def circular(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    n = len(x)
+    return np.array([sum(x[(m - k) % n] * h[k] for k in range(len(h))) for m in range(n)])
+
+
+def test_own_function_reflected_correlation() -> None:
+    r = identify(reflected_correlation, "7", "3")
+    assert r.kind == "corr-reflected"
+    assert r.normal_form == "i = -m + k + 6"
+    assert r.equivalent == "corr(x, conj(h))[-m + 6]"
+
+
+def test_own_function_scaled() -> None:
+    r = identify(scaled_convolution, "6", "3")
+    assert r.kind == "conv"
+    assert any("scaled by 3" in n for n in r.notes)
+
+
+@pytest.mark.parametrize("fn, fragment", [
+    pytest.param(squared, "not bilinear", id="not-bilinear"),
+    pytest.param(circular, "not affine", id="circular"),
+])
+def test_own_function_not_of_this_family(fn, fragment) -> None:
+    with pytest.raises(ToolError, match=fragment):
+        identify(fn, "6", "3")
+
+
+def test_module_colon_function_via_cli(cli, tmp_path, monkeypatch) -> None:
+    (tmp_path / "symconv_probe_mod.py").write_text(textwrap.dedent("""
+        import numpy as np
+
+        def reversed_corr(x, h):
+            return np.correlate(x, h, "full")[::-1]
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    res = cli("identify", "symconv_probe_mod:reversed_corr", "--image", "6", "--kernel", "2",
+              "--format", "json")
+    sys.modules.pop("symconv_probe_mod", None)
+    assert res.code == 0, res.err
+    d = json.loads(res.out)
+    assert d["kind"] == "corr-reflected" and d["function"] == "symconv_probe_mod:reversed_corr"
+
+
+# -- the CLI contract and errors -------------------------------------------------------------
+
+def test_cli_json_contract(cli) -> None:
+    res = cli("identify", "numpy.convolve", "--format", "json")
+    assert res.code == 0, res.err
+    d = json.loads(res.out)
+    for key in ("kind", "flipped", "axes", "normal_form", "equivalent", "mode", "padding",
+                "conjugate"):
+        assert key in d
+    assert d["kind"] == "conv"
+    assert {"kind", "stride", "dilation", "offset"} <= set(d["axes"][0])
+
+
+def test_cli_text_kwargs(cli) -> None:
+    res = cli("identify", "numpy.correlate", "--kernel", "4", "--kwargs", '{"mode": "same"}')
+    assert res.code == 0, res.err
+    assert "corr" in res.out and "NumPy/SciPy" in res.out and "2:1" in res.out
+
+
+def test_only_the_named_module_is_imported() -> None:
+    import subprocess
+
+    code = ("import sys; from symconv.identify import identify; "
+            "identify('numpy.convolve'); "
+            "print('torch' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+IDENTIFY_ERRORS = [
+    pytest.param(["os.path;rm"], "bad function name", id="bad-characters"),
+    pytest.param(["no_such_module_xyz.f"], "no module in it can be imported", id="no-module"),
+    pytest.param(["no_such_module_xyz:f"], "cannot import module", id="no-module-colon"),
+    pytest.param(["numpy.no_such_function"], "no attribute", id="no-attribute"),
+    pytest.param(["numpy.pi"], "not callable", id="not-callable"),
+    pytest.param(["numpy.add"], "failed", id="function-fails"),
+    pytest.param(["numpy.convolve", "--kwargs", "{mode: same}"], "not JSON", id="bad-json"),
+    pytest.param(["numpy.convolve", "--kwargs", "[1]"], "JSON object", id="json-not-object"),
+    pytest.param(["numpy.convolve", "--image", "0"], "image shape", id="bad-shape"),
+    pytest.param(["numpy.convolve", "--image", "7", "--kernel", "3x3"], "numbers of axes",
+                 id="axes-mismatch"),
+    pytest.param(["scipy.signal.convolve2d", "--image", "200x200", "--kernel", "9x9"],
+                 "over the limit", id="too-many-probes"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", IDENTIFY_ERRORS)
+def test_identify_errors_exit_2(cli, argv, fragment) -> None:
+    res = cli("identify", *argv)
+    assert res.code == 2, res.out
+    assert fragment in res.err and res.err.startswith("symconv identify: error: ")
+    assert "Traceback" not in res.err
+
+
+def test_resolve_dotted_and_colon() -> None:
+    fn, _ = resolve("numpy.convolve")
+    assert fn is np.convolve
+    fn, _ = resolve("numpy:convolve")
+    assert fn is np.convolve
+    with pytest.raises(InputError):
+        resolve("")
