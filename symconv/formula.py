@@ -242,7 +242,7 @@ def parse_formula(text: str) -> Formula:
     try:
         tree = _parser().parse(flat)
     except lark.exceptions.UnexpectedCharacters as exc:
-        pos = exc.pos_in_stream
+        pos = exc.pos_in_stream or 0
         ch = flat[pos] if pos < len(flat) else ""
         if ch == "\\":
             word = _command_at(flat, pos)
