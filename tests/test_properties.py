@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from symconv.expand import entry_class, expand
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 SMALL = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -232,7 +232,7 @@ def canonical(e: Any, index: tuple[int, ...]) -> Any:
     return sympy.Add(*prods)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=expr_case())
 def test_fast_exprs_and_strings_equal_sympy(case: dict[str, Any]) -> None:
     e = expand(case["op"], case["image"], case["kernel"], **case["opts"])
