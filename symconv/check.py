@@ -478,8 +478,10 @@ def _flatten(node: Any, f: Formula, conj: bool = False) -> _Term:
             for op in n.ops:
                 if op not in ("*", "\\ast", "\u2217", "\\cdot", "\\times", "\u00b7",
                               "\u00d7", "\u22c5"):
-                    raise FormulaError(f"the operator {op} between arrays: write the "
-                                       "formula with indices (y[m] = sum_i x[i] h[m-i])",
+                    raise FormulaError(f"the operator {op} between arrays names an operation "
+                                       "instead of writing it (PyTorch's and Wikipedia's "
+                                       "\\star is cross-correlation by definition): write "
+                                       "the formula with indices, y[m] = sum_i x[i] h[m-i]",
                                        f.text, n.pos)
             stack.extend((c, cj) for c in reversed(n.factors))
         elif isinstance(n, Conj):

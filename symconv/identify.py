@@ -345,6 +345,8 @@ def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, li
         return "full", pad
     if lo == hi == 0:
         return "valid", pad
+    if n < ke and count == ke - n + 1 and lo == hi == ke - n:
+        return "valid (the kernel is longer: every output sees the whole image)", pad
     if count == max(n, ke) and n < ke:
         return f"same (NumPy: max(N, K) = {count} outputs, the kernel is longer)", pad
     if count == n and lo + hi == ke - 1:

@@ -522,6 +522,25 @@ def test_cli_output_file_and_determinism(cli, tmp_path) -> None:
     assert json.loads(first)["equivalent"] == "corr(x, h)[-m, -n]"
 
 
+def test_cli_reads_standard_input(cli, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("y[m] = sum_k x[m-k] h[k]\n"))
+    res = cli("check", "-", "--format", "json")
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["kind"] == "conv"
+
+
+def test_cli_format_not_yet_rendered_is_exit_2(cli) -> None:
+    from symconv.render import FORMAT_MODULES
+
+    res = cli("check", "y[m] = sum_k x[m-k] h[k]", "--format", "markdown")
+    if res.code == 0:  # the renderer for checks exists
+        assert "markdown" in FORMAT_MODULES and res.out
+    else:
+        assert res.code == 2 and "not available" in res.err
+
+
 def test_cli_unknown_role_name_exit_2(cli) -> None:
     res = cli("check", "y[m] = sum_i x[i] h[m-i]", "--image", "nope")
     assert res.code == 2 and "unknown image name 'nope'" in res.err
