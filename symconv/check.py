@@ -789,6 +789,14 @@ def _solve(lx: _Lin, lh: _Lin, t: str, m: str, text: str) -> AxisForm:
     a1, b1, c1 = lx.coef.get(t, zero), lx.coef.get(m, zero), lx.const
     a2, b2, c2 = lh.coef.get(t, zero), lh.coef.get(m, zero), lh.const
     if not (_is_const(a2, 1) or _is_const(a2, -1)):
+        if not b1 and (_is_const(a1, 1) or _is_const(a1, -1)) and (
+                _is_const(b2, 1) or _is_const(b2, -1)):
+            raise FormulaError(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per "
+                               f"pixel: this is a transposed (fractionally strided) "
+                               f"convolution, the output index {m} is s*pixel + tap; it is "
+                               "the adjoint of a strided correlation, not itself of the form "
+                               "pixel = s*m + sigma*d*k + c (symconv prove duality derives "
+                               "it)", text, lh.index.pos)
         raise FormulaError(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per step "
                            f"of {t}: each kernel tap must be used once (coefficient +1 or -1)"
                            "; not of this family", text, lh.index.pos)
