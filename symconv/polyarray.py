@@ -337,9 +337,15 @@ def _is_leaf(p: Poly) -> bool:
 
 def _product_terms(out: np.ndarray, a: Poly, ra: np.ndarray, b: Poly, rb: np.ndarray,
                    lo: tuple[int, ...], shape: tuple[int, ...]) -> Poly:
-    mono = np.concatenate([a.mono[ra], b.mono[rb]], axis=1)
-    if mono.shape[1] > 1:
-        mono.sort(axis=1)
+    ma, mb = a.mono[ra], b.mono[rb]
+    if ma.shape[1] == 1 and mb.shape[1] == 1:
+        # two factors: min/max is the sort, without numpy's per-row sort
+        mono = np.stack([np.minimum(ma[:, 0], mb[:, 0]), np.maximum(ma[:, 0], mb[:, 0])],
+                        axis=1)
+    else:
+        mono = np.concatenate([ma, mb], axis=1)
+        if mono.shape[1] > 1:
+            mono.sort(axis=1)
     return Poly(lo, shape, out, mono, a.coef[ra] * b.coef[rb])
 
 

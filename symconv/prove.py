@@ -1113,60 +1113,87 @@ def _duality_claim(o: Options) -> tuple[str, str]:
             "y = conv(x, h): dL/dh = corr(x, g) read at -k (output stride d, g's taps s apart)")
 
 
-def textbook_steps(forward: str, wrt: str, s: Any = None, d: Any = None, c: Any = None,
-                   ) -> list[Step]:
-    """The derivation a textbook writes, for one axis with ``i = s m +- d k + c``."""
-    S_ = syms()
-    sp = _sp()
-    s = S_["s"] if s is None else sp.Integer(s)
-    d = S_["d"] if d is None else sp.Integer(d)
-    c = sp.Symbol("c", integer=True) if c is None else sp.Integer(c)
-    m, k, i, j, t = S_["m"], S_["k"], S_["i"], S_["j"], S_["t"]
+def _affine(terms: Sequence[tuple[int | str, str]]) -> str:
+    """``[(1,'i'), ('-s','m'), (-2,'')] -> 'i - s m - 2'`` (coefficients int or a letter
+    with an optional minus; ``''`` is the constant).  No SymPy: the instance path stays
+    light."""
+    out = ""
+    for coef, name in terms:
+        if isinstance(coef, int):
+            if coef == 0:
+                continue
+            neg, mag = coef < 0, abs(coef)
+            body = name if (mag == 1 and name) else f"{mag}{name}"
+        else:
+            neg, mag_s = coef.startswith("-"), coef.lstrip("-")
+            body = f"{mag_s} {name}".strip() if name else mag_s
+        if not out:
+            out = ("-" if neg else "") + body
+        else:
+            out += (" - " if neg else " + ") + body
+    return out or "0"
+
+
+def _neg(c: int | str) -> int | str:
+    if isinstance(c, int):
+        return -c
+    return c[1:] if c.startswith("-") else "-" + c
+
+
+def textbook_steps(forward: str, wrt: str, s: int | str = "s", d: int | str = "d",
+                   c: int | str = "c") -> list[Step]:
+    """The derivation a textbook writes, for one axis with ``i = s m +- d k + c``; the
+    parameters are numbers (instance) or letters (all sizes)."""
     sg = 1 if forward == "corr" else -1
-    img = s * m + sg * d * k + c
-    L = rf"L = {SUM_M} g[m]\,y[m] = {SUM_M} {SUM_K} g[m]\,x[{_lin_tex(img)}]\,h[k]"
+    dk: int | str = (d * sg if isinstance(d, int) else (d if sg > 0 else "-" + d))
+    img = _affine([(s, "m"), (dk, "k"), (c, "")])
+    i_minus = _affine([(1, "i"), (_neg(s), "m"), (_neg(dk), "k"), (_neg(c), "")])
+    L = rf"L = {SUM_M} g[m]\,y[m] = {SUM_M} {SUM_K} g[m]\,x[{img}]\,h[k]"
     steps = [
-        Step(rf"y[m] = {SUM_K} x[{_lin_tex(img)}]\,h[k]",
+        Step(rf"y[m] = {SUM_K} x[{img}]\,h[k]",
              f"the forward pass, y = {forward}(x, h), per axis: the image index is "
              f"s m {'+' if sg > 0 else '-'} d k + c (stride s, dilation d, offset c from the "
              "padding or mode)", f"y[m] = sum_k x[{img}] h[k]"),
         Step(L, "g = dL/dy is the upstream gradient; to first order the loss depends on y "
              "through L = sum_m g[m] y[m] (the chain rule), so dL/dx = d/dx of this sum",
-             "L = sum_m g[m] y[m]"),
+             f"L = sum_m g[m] y[m] = sum_m sum_k g[m] x[{img}] h[k]"),
     ]
     if wrt == "input":
+        # the k picked by the delta: sg*d*k = i - s m - c
+        num = _affine([(sg, "i"), (_neg(s) if sg > 0 else s, "m"),
+                       (_neg(c) if sg > 0 else c, "")])
+        kexpr = num if d == 1 else rf"\frac{{{num}}}{{{d}}}"
+        ktext = num if d == 1 else f"({num})/{d}"
         steps += [
             Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} {SUM_K} g[m]\,h[k]\,"
-                 rf"\frac{{\partial x[{_lin_tex(img)}]}}{{\partial x[i]}}",
+                 rf"\frac{{\partial x[{img}]}}{{\partial x[i]}}",
                  "differentiate the sum term by term (it is linear in x)",
-                 "dL/dx[i] = sum_m sum_k g[m] h[k] dx[...]/dx[i]"),
+                 f"dL/dx[i] = sum_m sum_k g[m] h[k] d x[{img}] / d x[i]"),
             Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} {SUM_K} g[m]\,h[k]\,"
-                 rf"\delta[{_lin_tex(i - img)}]",
+                 rf"\delta[{i_minus}]",
                  "the derivative of x[j] by x[i] is the Kronecker delta: 1 when j = i, else 0",
-                 f"delta[{i - img}]"),
+                 f"dL/dx[i] = sum_m sum_k g[m] h[k] delta[{i_minus}]"),
+            Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} g[m]\,h\left[{kexpr}\right]",
+                 f"the delta picks the one k with {img} = i (none when d does not divide): "
+                 "the sum over k collapses", f"dL/dx[i] = sum_m g[m] h[{ktext}]"),
         ]
-        ksol = sp.solve(sp.Eq(i, img), k)[0]
-        steps.append(Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} g[m]\,"
-                          rf"h\left[\frac{{{_lin_tex(sg * (i - s * m - c))}}}{{{tex(d)}}}\right]"
-                          if d != 1 else
-                          rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} g[m]\,"
-                          rf"h[{_lin_tex(ksol)}]",
-                          "the delta picks the one k with "
-                          f"{_lin_tex(img)} = i (none when d does not divide): the sum over k "
-                          "collapses", f"k = {ksol}"))
+        ic = _affine([(1, "i"), (_neg(c), "")])
+        ic_j = _affine([(1, "i"), (_neg(c), ""), (-1, "j")])
+        j_ic = _affine([(1, "j"), (-1, "i"), (c, "")])
         if forward == "corr":
             steps += [
                 Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_I.replace('i=', 'j=')} "
-                     rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{_lin_tex(i - c - j)}]",
+                     rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{ic_j}]",
                      "change the summation variable to j = s m and write g^(s) for g with s-1 "
                      "zeros between entries (g^(s)[s m] = g[m]) and h^(d) likewise",
-                     "j = s m"),
-                Step(r"\frac{\partial L}{\partial x}[i] = \left(g^{\uparrow s} * "
-                     r"h^{\uparrow d}\right)[i - c]",
+                     f"dL/dx[i] = sum_j g^s[j] h^d[{ic} - j], j = s m"),
+                Step(rf"\frac{{\partial L}}{{\partial x}}[i] = \left(g^{{\uparrow s}} * "
+                     rf"h^{{\uparrow d}}\right)[{ic}]",
                      "recognise the convolution y[m] = sum_j x[j] h[m-j]: the backward pass "
                      "of a correlation is a convolution; with s = d = 1 and c = 0 the full "
                      "convolution of g with h, read on x's index range (a valid forward "
-                     "correlation gives exactly the full convolution)", "dL/dx = conv(g, h)"),
+                     "correlation gives exactly the full convolution)",
+                     f"dL/dx[i] = conv(g^s, h^d)[{ic}]"),
                 Step(rf"\left(g^{{\uparrow s}} * h\right)[t] = {SUM_K} g^{{\uparrow s}}[t - d k]"
                      rf"\,h[k] = \sum_{{k'=0}}^{{K-1}} g^{{\uparrow s}}[t - d(K-1) + d k']\,"
                      r"h[K-1-k']",
@@ -1174,40 +1201,39 @@ def textbook_steps(forward: str, wrt: str, s: Any = None, d: Any = None, c: Any 
                      "sliding window over the zero-inserted (and padded) g, as conv_arithmetic "
                      "draws it, the window reads g at increasing positions t - d(K-1) + d k' "
                      "while the kernel index K-1-k' decreases: a correlation with the flipped "
-                     "kernel", "sliding window: corr(pad(g^s), flip(h))"),
+                     "kernel",
+                     "conv(g^s, h)[t] = sum_k' g^s[t - d(K-1) + d k'] h[K-1-k']: a sliding "
+                     "window with the kernel flipped"),
             ]
         else:
             steps += [
                 Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_I.replace('i=', 'j=')} "
-                     rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{_lin_tex(j - i + c)}]",
+                     rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{j_ic}]",
                      "change the summation variable to j = s m (g^(s): s-1 zeros between "
-                     "entries)", "j = s m"),
+                     "entries)", f"dL/dx[i] = sum_j g^s[j] h^d[j - ({ic})], j = s m"),
                 Step(r"\frac{\partial L}{\partial x}[i] = \operatorname{corr}\left("
-                     r"g^{\uparrow s}, h^{\uparrow d}\right)[i - c]",
+                     rf"g^{{\uparrow s}}, h^{{\uparrow d}}\right)[{ic}]",
                      "recognise the correlation y[m] = sum_j x[j] h[j-m]: the backward pass "
                      "of a convolution is a correlation (the opposite of the forward "
-                     "correlation case)", "dL/dx = corr(g, h)"),
+                     "correlation case)", f"dL/dx[i] = corr(g^s, h^d)[{ic}]"),
             ]
     else:
-        steps += [
-            Step(rf"\frac{{\partial L}}{{\partial h[k]}} = {SUM_M} g[m]\,x[{_lin_tex(img)}]",
-                 "differentiate the sum by h[k]: the delta of the kernel index keeps the "
-                 "terms with that k", f"dL/dh[k] = sum_m g[m] x[{img}]"),
-        ]
+        steps.append(Step(rf"\frac{{\partial L}}{{\partial h[k]}} = {SUM_M} g[m]\,x[{img}]",
+                          "differentiate the sum by h[k]: the delta of the kernel index keeps "
+                          "the terms with that k", f"dL/dh[k] = sum_m g[m] x[{img}]"))
         if forward == "corr":
             steps.append(Step(r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d,s}"
                               r"\left(x[\cdot + c], g\right)[k]",
                               "recognise a correlation of the image with g: output index k "
                               "with stride d, g's taps s apart (dilation s); PyTorch computes "
                               "the weight gradient exactly so (stride and dilation swapped)",
-                              "dL/dh = corr(x, g)"))
+                              "dL/dh = corr(x, g) with stride d, dilation s"))
         else:
             steps.append(Step(r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d,s}"
                               r"\left(x[\cdot + c], g\right)[-k]",
                               "recognise the same correlation read at -k: for a forward "
                               "convolution the kernel gradient comes out flipped",
                               "dL/dh = flip(corr(x, g))"))
-    _ = (j, t)
     return steps
 
 
