@@ -239,3 +239,16 @@ def test_max_terms_on_expansion() -> None:
     assert Expansion(op, max_terms=361).terms_table.count == 361  # 19 terms per axis
     with pytest.raises(symconv.LimitError, match="361 product terms"):
         Expansion(op, max_terms=360)
+
+
+def test_explicit_origin_offsets() -> None:
+    """Offsets per spatial axis place index 0 at that position, on image and kernel."""
+    e = expand("conv", "5x5", "3x3", origin=(1, 2), mode="same")
+    assert e.operation.image.lo == (-1, -2) and e.operation.kernel.lo == (-1, -2)
+    assert e.out_lo == (-1, -3)
+    corner = expand("conv", "5x5", "3x3", origin=(0, 0), mode="same")
+    assert corner.operation.image.lo == (0, 0)
+    assert corner.expr_str((1, 1)) == expand("conv", "5x5", "3x3", origin="corner",
+                                             mode="same").expr_str((1, 1))
+    with pytest.raises(InputError, match="one offset per spatial axis"):
+        expand("conv", "5x5", "3x3", origin=(1,))

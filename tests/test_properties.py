@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 import scipy.signal
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from symconv.errors import InputError
 from symconv.expand import entry_class, expand
 
 SETTINGS = settings(max_examples=120, deadline=None,
@@ -262,3 +264,84 @@ def test_array_strings_match_json_exprs() -> None:
     for out, pos in zip(doc["outputs"], np.ndindex(*e.shape), strict=True):
         assert out["expr"] == str(arr[pos])
         assert list(pos) == out["pos"]
+
+
+# -- stride, dilation and boundaries under a mode (beyond what SciPy offers directly) --------
+def dilate(h: np.ndarray, d: int) -> np.ndarray:
+    """The kernel with d-1 zeros between entries on every axis."""
+    out = np.zeros(tuple(d * (k - 1) + 1 for k in h.shape), dtype=h.dtype)
+    out[(slice(None, None, d),) * h.ndim] = h
+    return out
+
+
+@SETTINGS
+@given(case=nd_case(), d=st.integers(1, 3), op=st.sampled_from(("conv", "corr")))
+def test_dilation_is_scipy_with_a_dilated_kernel(case: dict[str, Any], d: int,
+                                                 op: str) -> None:
+    mode = case["mode"] if case["mode"] != "valid" else "full"
+    x, h = ints(case["image"], case["seed"]), ints(case["kernel"], case["seed"] + 1)
+    e = expand(op, case["image"], case["kernel"], origin=case["origin"], mode=mode,
+               dilation=d, x=x, h=h)
+    fn = scipy.signal.convolve if op == "conv" else scipy.signal.correlate
+    np.testing.assert_array_equal(e.values(), fn(x, dilate(h, d), mode, method="direct"))
+
+
+@SETTINGS
+@given(n=st.integers(1, 9), k=st.integers(1, 5), s=st.integers(1, 4),
+       mode=st.sampled_from(MODES), op=st.sampled_from(("conv", "corr")),
+       seed=st.integers(0, 2**31))
+def test_stride_under_a_mode_samples_natural_positions(n: int, k: int, s: int, mode: str,
+                                                       op: str, seed: int) -> None:
+    """With a mode, y[m] is the unstrided output at natural position s*m (indices stay the
+    m of y[m] = sum_i x[i] h[s*m - i])."""
+    x, h = ints((n,), seed), ints((k,), seed + 1)
+    plain = expand(op, n, k, origin="corner", mode=mode, x=x, h=h)
+    if not any(i[0] % s == 0 for i in plain.indices()):
+        with pytest.raises(InputError, match=f"stride {s} leaves no output"):
+            expand(op, n, k, origin="corner", mode=mode, stride=s)
+        return
+    strided = expand(op, n, k, origin="corner", mode=mode, stride=s, x=x, h=h)
+    by_index = dict(zip((i[0] for i in plain.indices()), plain.values().tolist(), strict=True))
+    got = dict(zip((i[0] for i in strided.indices()), strided.values().tolist(), strict=True))
+    assert got == {m: by_index[s * m] for m in got}
+    assert set(got) == {v // s for v in by_index if v % s == 0}
+
+
+@SETTINGS
+@given(n=st.tuples(st.integers(1, 6), st.integers(1, 6)),
+       k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       mode=st.sampled_from(("full", "same")),
+       boundary=st.sampled_from(("circular", "reflect", "replicate", "symmetric")),
+       op=st.sampled_from(("conv", "corr")), seed=st.integers(0, 2**31))
+def test_boundaries_are_numpy_pad_then_valid(n: tuple[int, int], k: tuple[int, int],
+                                             mode: str, boundary: str, op: str,
+                                             seed: int) -> None:
+    np_mode = {"circular": "wrap", "reflect": "reflect", "replicate": "edge",
+               "symmetric": "symmetric"}[boundary]
+    if np_mode == "reflect" and min(n) == 1:
+        n = (max(n[0], 2), max(n[1], 2))  # numpy.pad cannot reflect a single element
+    x, h = ints(n, seed), ints(k, seed + 1)
+    pads = [(kk - 1, kk - 1) for kk in k]
+    fn = scipy.signal.convolve if op == "conv" else scipy.signal.correlate
+    full = fn(np.pad(x, pads, mode=np_mode), h, "valid", method="direct")
+    if mode == "same":
+        # scipy's 'same': the centred slice of 'full', starting at (k-1)//2.
+        full = full[tuple(slice((kk - 1) // 2, (kk - 1) // 2 + nn)
+                          for kk, nn in zip(k, n, strict=True))]
+    e = expand(op, n, k, mode=mode, padding_mode=boundary, x=x, h=h)
+    np.testing.assert_array_equal(e.values(), full)
+
+
+@SETTINGS
+@given(case=nd_case(), padding=st.integers(0, 2), stride=st.integers(1, 2))
+def test_corr_reflected_is_corr_reversed_under_padding(case: dict[str, Any], padding: int,
+                                                      stride: int) -> None:
+    image = tuple(max(n, k) for n, k in zip(case["image"], case["kernel"], strict=True))
+    x, h = ints(image, case["seed"]), ints(case["kernel"], case["seed"] + 1)
+    kw = dict(origin=case["origin"], padding=padding, stride=stride, x=x, h=h)
+    corr = expand("corr", image, case["kernel"], **kw)
+    refl = expand("corr-reflected", image, case["kernel"], **kw)
+    np.testing.assert_array_equal(refl.values(), corr.values()[(slice(None, None, -1),)
+                                                               * len(image)])
+    for idx in list(refl.indices())[:6]:
+        assert refl.expr(idx) == corr.expr(tuple(-v for v in idx))
