@@ -213,6 +213,8 @@ class Relation:
 
     def check_size(self, max_terms: int | None) -> int:
         limit = DEFAULT_MAX_TERMS if max_terms is None else max_terms
+        if limit < 0:
+            raise InputError(f"bad --max-terms {limit}: the limit must be 0 or more")
         n = self.term_count()
         if n > limit:
             raise LimitError(
