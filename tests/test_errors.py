@@ -29,6 +29,7 @@ BASE = ("--image", "7x7", "--kernel", "3x3")
                  "at least as large", id="valid-mixed-sizes"),
     pytest.param(("--image", "2", "--kernel", "2", "--mode", "valid", "--stride", "2",
                   "--origin", "corner"), "stride 2 leaves no output", id="stride-no-output"),
+    pytest.param(BASE + ("--max-terms", "-1"), "bad --max-terms -1", id="max-terms-negative"),
     pytest.param(BASE + ("--stride", "0"), "stride '0'", id="stride-zero"),
     pytest.param(BASE + ("--stride", "a"), "stride 'a'", id="stride-not-int"),
     pytest.param(BASE + ("--stride", "1,1,1"), "stride '1,1,1'", id="stride-per-axis-count"),
