@@ -30,6 +30,10 @@ MAX_CHARS = 4000
 #: Brackets nested deeper than this are refused (no real formula needs it; it bounds the
 #: recursion of the tree conversion).
 MAX_DEPTH = 40
+#: Bounds on one index expression's polynomial: an affine index has a handful of terms of
+#: degree <= 2 (``s*m``); the bounds stop ``(a+b+c)(a+b+c)...`` from growing exponentially.
+MAX_POLY_TERMS = 64
+MAX_POLY_DEGREE = 6
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 _ALLOWED_CONTROL = "\t\n\r"
@@ -203,8 +207,8 @@ def precheck(text: object, what: str = "formula") -> str:
         if ch in _ALLOWED_CONTROL:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise FormulaError(f"control or invisible character U+{ord(ch):04X} in the "
-                               f"{what} at column {pos + 1}", _printable(text), pos)
+            raise formula_error(f"control or invisible character U+{ord(ch):04X} in the "
+                                f"{what} at column {pos + 1}", _printable(text), pos)
     flat = text.translate({ord(c): " " for c in _ALLOWED_CONTROL})
     stack: list[tuple[str, int]] = []
     for pos, ch in enumerate(flat):
@@ -213,21 +217,40 @@ def precheck(text: object, what: str = "formula") -> str:
                 continue
             stack.append((ch, pos))
             if len(stack) > MAX_DEPTH:
-                raise FormulaError(f"brackets nested more than {MAX_DEPTH} deep", flat, pos)
+                raise formula_error(f"brackets nested more than {MAX_DEPTH} deep", flat, pos)
         elif ch in _CLOSE:
             if pos and flat[pos - 1] == "\\":
                 continue
             if not stack:
-                raise FormulaError(f"unbalanced brackets: {ch!r} closes nothing", flat, pos)
+                raise formula_error(f"unbalanced brackets: {ch!r} closes nothing", flat, pos)
             op, at = stack.pop()
             if op != _CLOSE[ch]:
-                raise FormulaError(f"unbalanced brackets: {ch!r} closes {op!r} (opened at "
+                raise formula_error(f"unbalanced brackets: {ch!r} closes {op!r} (opened at "
                                    f"column {at + 1})", flat, pos)
     if stack:
         op, at = stack[-1]
-        raise FormulaError(f"unbalanced brackets: {op!r} is never closed "
+        raise formula_error(f"unbalanced brackets: {op!r} is never closed "
                            f"(expected {_OPEN[op]!r})", flat, at)
     return flat
+
+
+#: Longest line FormulaError draws a caret under; longer formulas show a window around the
+#: column (errors.FormulaError itself only draws carets under short one-line texts).
+CARET_WINDOW = 70
+
+
+def formula_error(message: str, text: str, pos: int) -> FormulaError:
+    """A FormulaError whose caret line shows the text around ``pos``, however long the
+    formula; ``.text`` and ``.column`` stay the whole text and the real column."""
+    if len(text) <= 200:
+        return FormulaError(message, text, pos)
+    start = max(0, pos - CARET_WINDOW)
+    end = min(len(text), pos + CARET_WINDOW)
+    excerpt = ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
+    err = FormulaError(f"{message} (column {pos + 1})", excerpt, pos - start + (3 if start
+                                                                             else 0))
+    err.text, err.column = text, pos
+    return err
 
 
 def _printable(text: str) -> str:
@@ -246,18 +269,18 @@ def parse_formula(text: str) -> Formula:
         ch = flat[pos] if pos < len(flat) else ""
         if ch == "\\":
             word = _command_at(flat, pos)
-            raise FormulaError(f"unknown LaTeX command {word!r} in the formula", flat,
+            raise formula_error(f"unknown LaTeX command {word!r} in the formula", flat,
                                pos) from None
-        raise FormulaError(f"unexpected character {ch!r} in the formula", flat, pos) from None
+        raise formula_error(f"unexpected character {ch!r} in the formula", flat, pos) from None
     except lark.exceptions.UnexpectedToken as exc:
         tok = exc.token
         if tok.type == "$END":
-            raise FormulaError("the formula ends too early: expected "
+            raise formula_error("the formula ends too early: expected "
                                + _expected(exc.expected), flat, len(flat.rstrip())) from None
-        raise FormulaError(f"unexpected {str(tok)!r} in the formula: expected "
+        raise formula_error(f"unexpected {str(tok)!r} in the formula: expected "
                            + _expected(exc.expected), flat, tok.start_pos or 0) from None
     except lark.exceptions.UnexpectedInput as exc:  # pragma: no cover - other lark cases
-        raise FormulaError("the formula could not be parsed", flat,
+        raise formula_error("the formula could not be parsed", flat,
                            getattr(exc, "pos_in_stream", 0) or 0) from None
     except RecursionError:  # pragma: no cover - bounded by MAX_DEPTH
         raise FormulaError("the formula is nested too deeply") from None
@@ -286,7 +309,7 @@ class _Converter:
 
     # -- helpers ---------------------------------------------------------------------------
     def err(self, message: str, pos: int) -> FormulaError:
-        return FormulaError(message, self.text, pos)
+        return formula_error(message, self.text, pos)
 
     @staticmethod
     def start(t: Any) -> int:
@@ -525,6 +548,10 @@ class _Converter:
                 if ch.data == "imul":
                     continue
                 out = poly_mul(out, self.ipoly(ch))
+                if len(out) > MAX_POLY_TERMS or max((len(m) for m, _ in out), default=0) > MAX_POLY_DEGREE:
+                    raise self.err(f"the index expression {self.slice(t)!r} is too complex "
+                                   f"(over {MAX_POLY_TERMS} terms or degree "
+                                   f"{MAX_POLY_DEGREE} when multiplied out)", self.start(t))
             return out
         if t.data == "inum":
             return poly_const(int(str(t.children[0])))

@@ -150,9 +150,28 @@ def test_huge_input_is_refused_quickly(cli) -> None:
     assert res.code == 2 and "characters long" in res.err
 
 
+def test_long_formula_error_shows_a_window_with_a_caret(cli) -> None:
+    text = "y[m] = sum_k x[m+k] h[k] " + "+ b[m] " * 40 + "$"
+    with pytest.raises(FormulaError) as exc:
+        parse_formula(text)
+    assert exc.value.column == len(text) - 1 and exc.value.text == text
+    lines = str(exc.value).splitlines()
+    assert lines[-2].strip().startswith("...") and lines[-2].rstrip().endswith("$")
+    assert lines[-1].index("^") == lines[-2].index("$")
+    res = cli("check", text)
+    assert res.code == 2 and res.err.rstrip().endswith("^")
+
+
 def test_deep_nesting_is_refused() -> None:
     with pytest.raises(FormulaError, match="nested more than"):
         parse_formula("y[m] = " + "(" * 60 + "x[m]" + ")" * 60)
+
+
+def test_exploding_index_polynomial_is_refused_quickly() -> None:
+    t0 = time.perf_counter()
+    with pytest.raises(FormulaError, match="too complex"):
+        parse_formula("y[m] = x[" + "(a+b+c+d+e+f+g+h)" * 200 + "]")
+    assert time.perf_counter() - t0 < 1.0
 
 
 def test_not_a_string() -> None:
