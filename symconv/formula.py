@@ -548,7 +548,8 @@ class _Converter:
                 if ch.data == "imul":
                     continue
                 out = poly_mul(out, self.ipoly(ch))
-                if len(out) > MAX_POLY_TERMS or max((len(m) for m, _ in out), default=0) > MAX_POLY_DEGREE:
+                degree = max((len(m) for m, _ in out), default=0)
+                if len(out) > MAX_POLY_TERMS or degree > MAX_POLY_DEGREE:
                     raise self.err(f"the index expression {self.slice(t)!r} is too complex "
                                    f"(over {MAX_POLY_TERMS} terms or degree "
                                    f"{MAX_POLY_DEGREE} when multiplied out)", self.start(t))
