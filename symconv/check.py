@@ -214,6 +214,9 @@ class CheckResult:
     sums: tuple[SumVar, ...] = ()
     notes: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Every index of the output as written on the left (channels included); empty means
+    #: the spatial axes' output indices.
+    output_indices: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -276,6 +279,7 @@ class CheckResult:
             "image": self.image,
             "kernel": self.kernel,
             "output": self.output,
+            "output_indices": list(self.output_indices or (a.output for a in self.axes)),
             "flipped_axes": self.flipped_axes,
         }
         sw = self.swapped()
@@ -518,8 +522,8 @@ def _roles(a: Array, b: Array, image: str | None, kernel: str | None,
     names = (a.name, b.name)
     for given, what in ((image, "image"), (kernel, "kernel")):
         if given is not None and given not in names:
-            raise InputError(f"unknown {what} name {given!r}: the formula multiplies "
-                             f"{a.name} and {b.name}")
+            raise formula_error(f"unknown {what} name {given!r}: the formula multiplies "
+                                f"{a.name} and {b.name}", f.text, a.pos)
     if image is not None and kernel is not None and image == kernel and a.name != b.name:
         raise InputError(f"--image and --kernel are both {image!r}")
     if a.name == b.name:
@@ -782,7 +786,7 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
     return CheckResult(axes, x.name, h.name, lhs.name, conj,
                        {k: v for k, v in channels.items() if v},
                        " + ".join(biases) or None, scale, text, _array_text(x),
-                       _array_text(h), tuple(sums), tuple(notes))
+                       _array_text(h), tuple(sums), tuple(notes), {}, tuple(outputs))
 
 
 def _solve(lx: _Lin, lh: _Lin, t: str, m: str, text: str) -> AxisForm:

@@ -64,7 +64,7 @@ def render_check_text(data: Any, stream: IO[str]) -> None:
     _line(stream, "roles", f"image {d['image']}, kernel {d['kernel']}, output {d['output']}")
     _line(stream, "kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}")
     _line(stream, "normal form", f"{d['normal_form']}   (pixel = s*m + sigma*d*k + c per axis)")
-    out_idx = ", ".join(a["output_index"] for a in d["axes"])
+    out_idx = ", ".join(d.get("output_indices") or [a["output_index"] for a in d["axes"]])
     _line(stream, "equivalent", f"{d['output']}[{out_idx}] = {d['equivalent']}")
     for a in d["axes"]:
         refl = " (reflected output)" if a.get("reflected") else ""

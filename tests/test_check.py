@@ -545,6 +545,7 @@ def test_cli_format_not_yet_rendered_is_exit_2(cli) -> None:
 def test_cli_unknown_role_name_exit_2(cli) -> None:
     res = cli("check", "y[m] = sum_i x[i] h[m-i]", "--image", "nope")
     assert res.code == 2 and "unknown image name 'nope'" in res.err
+    assert res.err.rstrip().splitlines()[-1] == "               ^"  # under x[i]
 
 
 # -- property: random normal forms written as formulas classify back -------------------------
