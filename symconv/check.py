@@ -483,11 +483,12 @@ def _flatten(node: Any, f: Formula, conj: bool = False) -> _Term:
             for op in n.ops:
                 if op not in ("*", "\\ast", "\u2217", "\\cdot", "\\times", "\u00b7",
                               "\u00d7", "\u22c5"):
-                    raise formula_error(f"the operator {op} between arrays names an operation "
-                                       "instead of writing it (PyTorch's and Wikipedia's "
-                                       "\\star is cross-correlation by definition): write "
-                                       "the formula with indices, y[m] = sum_i x[i] h[m-i]",
-                                       f.text, n.pos)
+                    raise formula_error(
+                        f"the operator {op} between arrays names an operation instead of "
+                        "writing it out, so there is nothing to check (PyTorch's docs and "
+                        "Wikipedia define \\star as cross-correlation); write it with "
+                        "indices, e.g. out[b,o,m,n] = bias[o] + sum_{c,k,l} weight[o,c,k,l] "
+                        "input[b,c,m+k,n+l]", f.text, n.pos)
             stack.extend((c, cj) for c in reversed(n.factors))
         elif isinstance(n, Conj):
             stack.append((n.body, not cj))

@@ -465,6 +465,10 @@ NOT_OF_THIS_FAMILY = [
     pytest.param("y[m] = sum_k (x[m+k] + 1) h[k]", "inside a product", id="sum-in-product"),
     pytest.param("y[m] = sum_k x[m+k, 0] h[k]", "constant", id="constant-index"),
     pytest.param(r"y[m] = \sum_k x[m+k] \star h[k]", "operator", id="operator-between"),
+    pytest.param(r"\text{out}(N_i, C_{\text{out}_j}) = \text{bias}(C_{\text{out}_j}) + "
+                 r"\sum_{k = 0}^{C_{\text{in}} - 1} \text{weight}(C_{\text{out}_j}, k) "
+                 r"\star \text{input}(N_i, k)", "write it with indices",
+                 id="pytorch-docs-operator-form"),
 ]
 
 
