@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Union
 
@@ -181,7 +181,8 @@ def _build(t: Any, text: str) -> Node:
         signs = tuple(c.data == "index_neg" for c in ch[1:])
         letters = tuple(str(c.children[0]) for c in ch[1:])
         if len(set(letters)) != len(letters):
-            raise FormulaError("each index letter may appear once", text, _col(ch[1]))
+            rep = next(j for j, v in enumerate(letters) if v in letters[:j])
+            raise FormulaError("each index letter may appear once", text, _col(ch[1 + rep]))
         return Indexed(_build(ch[0], text), signs, letters, _col(t))
     if kind == "call":
         fn = str(ch[0])
@@ -318,6 +319,7 @@ class Context:
     origin: str
     registry: pa.Registry
     text: str
+    roles: dict[str, str] = field(default_factory=dict)
 
     def var(self, name: str, col: int) -> pa.Var:
         if name in self.registry.vars:
@@ -352,6 +354,12 @@ def roles(claim: Claim) -> dict[str, str]:
         elif isinstance(n, (Unary, Indexed)):
             walk(n.arg)
         elif isinstance(n, Binary):
+            if n.op == "*":
+                # g * E: g takes E's index range (the upstream gradient of L = sum(g*E))
+                for a, b in ((n.left, n.right), (n.right, n.left)):
+                    if isinstance(a, Name) and not isinstance(b, (Name, Num)) and \
+                            a.name not in IMAGE_NAMES + KERNEL_NAMES:
+                        grads.add(a.name)
             walk(n.left)
             walk(n.right)
         elif isinstance(n, Name):
@@ -382,6 +390,15 @@ def evaluate(n: Node, ctx: Context) -> pa.Poly:
     if isinstance(n, Unary):
         return pa.scale(evaluate(n.arg, ctx), -1)
     if isinstance(n, Binary):
+        if n.op == "*":
+            for first, other in ((n.left, n.right), (n.right, n.left)):
+                if isinstance(first, Name) and ctx.roles.get(first.name) == "gradient" and \
+                        first.name not in ctx.registry.vars and not isinstance(other, Name):
+                    e = evaluate(other, ctx)
+                    if e.ndim == 0:
+                        raise FormulaError(f"{first.name} * E needs an array E", ctx.text,
+                                           n.col)
+                    return pa.multiply(pa.leaf(ctx.registry.add(first.name, e.lo, e.shape)), e)
         a, b = evaluate(n.left, ctx), evaluate(n.right, ctx)
         if n.op == "*":
             return pa.multiply(a, b)
@@ -458,7 +475,12 @@ def _call(n: Call, ctx: Context, reg: pa.Registry) -> pa.Poly:
         need(2)
         allow({"stride", "padding", "dilation", "output_padding"})
         a, b = evaluate(n.args[0], ctx), evaluate(n.args[1], ctx)
-        return conv_transpose(a, b, **{k: _ints(v, k) for k, v in kw.items()})
+        try:
+            return conv_transpose(a, b, **{k: _ints(v, k) for k, v in kw.items()})
+        except InputError as exc:
+            if "no output" in str(exc):
+                raise _NoOutput(str(exc), n.col) from None
+            raise FormulaError(str(exc), ctx.text, n.col) from None
     # grad
     allow(set())
     if len(n.args) not in (2, 3):
@@ -568,12 +590,12 @@ def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: st
         elif role == "kernel":
             shapes[name] = tuple(kernel)
     shapes.update(extra or {})
-    ctx = Context(shapes, origin, pa.Registry(), claim.text)
+    ctx = Context(shapes, origin, pa.Registry(), claim.text, rl)
     try:
         left = evaluate(claim.left, ctx)
         right = evaluate(claim.right, ctx)
     except _Unbound as first:
-        ctx = Context(shapes, origin, pa.Registry(), claim.text)
+        ctx = Context(shapes, origin, pa.Registry(), claim.text, rl)
         try:
             right = evaluate(claim.right, ctx)
             left = evaluate(claim.left, ctx)
