@@ -383,7 +383,7 @@ def test_never_eval() -> None:
         parse_claim("__import__('os').system('true') == x")
 
 
-# -- CLI --------------------------------------------------------------------------------------------
+# -- CLI -------------------------------------------------------------------------------------
 def test_cli_claim_proved(cli) -> None:
     r = cli("prove", "--claim", "conv(x, h) == corr(x, flip(h))", "--image", "7x7",
             "--kernel", "3x3", "--format", "json")
