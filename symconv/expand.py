@@ -433,47 +433,63 @@ class _AtomFactory:
     """Builds (and ranks) the SymPy atoms of one operation: pixels and kernel entries."""
 
     def __init__(self, operation: Operation) -> None:
-        sp = _sympy()
-        self.sp = sp
         self.op = operation
         img, ker = operation.image, operation.kernel
-        self.xbase = sp.IndexedBase(img.name)
-        self.hbase = sp.IndexedBase(ker.name)
         names = ker.entry_names()
-        Entry = entry_class()
-        if names is not None:
-            self.entries = [Entry(n) for n in names]
-        else:
-            self.entries = [self._indexed(self.hbase, [int(p) - o for p, o in zip(
-                np.unravel_index(f, ker.shape), ker.origin)]) for f in range(ker.size)]
+        self._named = names is not None
+        self._symbolic_ready = False
         self._pixels: dict[int, Any] = {}
         self._flat_cache: tuple[Terms, np.ndarray, np.ndarray] | None = None
         self._pixel_str_cache: dict[int, str] = {}
+        self.img_lo = np.array(img.lo)
+        self.ker_lo = np.array(ker.lo)
+        # What printing needs, without importing SymPy (so a worked example or a JSON dump
+        # never pays for it).  sort_key puts a Symbol (class key (2, 0, name)) before an
+        # Indexed (5, 0, 'Indexed'); two Symbols, or two Indexed (atoms to sort_key),
+        # compare by their printed strings.  The property tests hold this to SymPy.
+        if names is not None:
+            self.enames = list(names)
+        else:
+            pos = np.stack(np.unravel_index(np.arange(ker.size), ker.shape), axis=1)
+            self.enames = [f"{ker.name}[{_fmt_index(row)}]"
+                           for row in (pos - np.array(ker.origin)).tolist()]
+        order = sorted(range(ker.size), key=lambda j: self.enames[j])
+        self.e_prank = np.empty(ker.size, np.int64)
+        self.e_prank[order] = np.arange(ker.size)
+        self.entry_first_print = self._named or f"{ker.name}[" < f"{img.name}["
+
+    def _symbolic(self) -> None:
+        """The SymPy side, made on first use: atoms and their Basic.compare ranks."""
+        if self._symbolic_ready:
+            return
+        sp = _sympy()
+        self.sp = sp
+        img, ker = self.op.image, self.op.kernel
+        self.xbase = sp.IndexedBase(img.name)
+        self.hbase = sp.IndexedBase(ker.name)
+        Entry = entry_class()
+        if self._named:
+            self.entries = [Entry(n) for n in self.enames]
+        else:
+            self.entries = [self._indexed(self.hbase, [int(p) - o for p, o in zip(
+                np.unravel_index(f, ker.shape), ker.origin)]) for f in range(ker.size)]
         cmp = functools.cmp_to_key(sp.Basic.compare)
-        sortkey = sp.default_sort_key
-        # Ranks of kernel entries under Basic.compare (canonical args) and sort_key (str).
+        # Ranks of kernel entries under Basic.compare (the canonical order of args).
         order = sorted(range(ker.size), key=lambda j: cmp(self.entries[j]))
         self.e_rank = np.empty(ker.size, np.int64)
         self.e_rank[order] = np.arange(ker.size)
-        order = sorted(range(ker.size), key=lambda j: sortkey(self.entries[j]))
-        self.e_prank = np.empty(ker.size, np.int64)
-        self.e_prank[order] = np.arange(ker.size)
         # Integer ranks per image axis (Basic.compare orders 0, 1, -1 by class, others by
-        # value).  Printing needs no such table: an Indexed is an atom to sort_key, which
-        # orders pixels by their printed string ('x[-1]' < 'x[-2]' < 'x[10]' < 'x[2]').
+        # value); every multi-index has the same number of axes, so ranks combine
+        # lexicographically.
         self.ax_rank: list[dict[int, int]] = []
         for lo, hi in zip(img.lo, img.hi):
             ints = list(range(lo, hi + 1))
             objs = [sp.Integer(v) for v in ints]
             by_cmp = sorted(range(len(ints)), key=lambda j: cmp(objs[j]))
             self.ax_rank.append({ints[j]: r for r, j in enumerate(by_cmp)})
-        probe_e = self.entries[0]
         probe_x = self._indexed(self.xbase, list(img.lo))
-        self.entry_first = sp.Basic.compare(probe_e, probe_x) < 0
-        self.entry_first_print = sortkey(probe_e) < sortkey(probe_x)
-        # Every multi-index has the same number of axes, so ranks combine lexicographically.
-        self.img_lo = np.array(img.lo)
-        self.ker_lo = np.array(ker.lo)
+        self.entry_first = sp.Basic.compare(self.entries[0], probe_x) < 0
+        self._symbolic_ready = True
 
     def _indexed(self, base: Any, idx: Sequence[int]) -> Any:
         sp = self.sp
@@ -513,6 +529,7 @@ class _AtomFactory:
     def _pixel_ranks(self) -> np.ndarray:
         """Basic.compare rank of every image pixel, by flat position (axes combine
         lexicographically: every multi-index has the same number of axes)."""
+        self._symbolic()
         img = self.op.image
         key = np.zeros((), dtype=np.int64)
         for a, (lo, hi) in enumerate(zip(img.lo, img.hi)):
@@ -524,6 +541,7 @@ class _AtomFactory:
     def exprs(self, t: Terms, flats: Sequence[int] | range) -> list[Any]:
         """SymPy expressions of the outputs ``flats``, built with ``_from_args``: the
         canonical order of each Add is one vectorised sort over all the terms."""
+        self._symbolic()
         sp = self.sp
         Mul, Add = sp.Mul, sp.Add
         counts, ip, kp = self._select(t, flats)
@@ -564,6 +582,7 @@ class _AtomFactory:
 
     def _pixel_objects(self, flats: np.ndarray) -> dict[int, Any]:
         """The pixels at the given flat positions (made once, then cached)."""
+        self._symbolic()
         missing = [f for f in flats.tolist() if f not in self._pixels]
         if missing:
             img = self.op.image
@@ -597,7 +616,7 @@ class _AtomFactory:
             for c0 in range(0, len(flats), _CHUNK):
                 yield from (str(ex) for ex in self.exprs(t, flats[c0:c0 + _CHUNK]))
             return
-        enames = [str(e) for e in self.entries]
+        enames = self.enames
         xname = self.op.image.name
         for c0 in range(0, len(flats), _CHUNK):
             counts, ip, kp = self._select(t, flats[c0:c0 + _CHUNK])
