@@ -229,6 +229,18 @@ def test_help_does_not_import_sympy_or_numpy() -> None:
     assert out.stdout.split()[-3:] == ["0", "False", "False"]
 
 
+def test_printing_does_not_import_sympy() -> None:
+    """The worked example and whole dumps print without building SymPy objects."""
+    code = ("import io, sys; from symconv.cli import main; "
+            "rc = [main(['expand', 'conv', '--image', '7x7', '--kernel', '3x3', '--mode', "
+            "'same', '--at', '1,1', '--format', f], stdout=io.StringIO()) "
+            "for f in ('json', 'text')]; "
+            "print(rc, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split()[-3:] == ["[0,", "0]", "False"]
+
+
 def test_python_dash_m(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "symconv", "expand", "corr", "--image", "5",
                           "--kernel", "2", "--origin", "corner", "--mode", "valid", "--x",

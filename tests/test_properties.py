@@ -187,6 +187,9 @@ def test_scipy_2d_boundaries(n: tuple[int, int], k: tuple[int, int], mode: str,
 
 
 # -- SymPy objects: _from_args and the fast printer agree with SymPy's own ------------------
+#: Entry names that sort differently by case, length and digits ('B' < 'a', 'x1' < 'xi').
+ENTRY_POOL = ("a", "B", "zz", "h", "x1", "A_2", "k9", "Q", "w", "xi", "b", "Z", "h_1", "hh",
+              "y", "c10", "c2", "x")
 NAME_PAIRS = (("x", "h"), ("a", "w"), ("w", "a"), ("img", "b"), ("z", "k"), ("A", "B"),
               ("B", "A"), ("f", "g"), ("xi", "h"))
 
@@ -212,8 +215,12 @@ def expr_case(draw: Any) -> dict[str, Any]:
         opts["padding_mode"] = draw(st.sampled_from(("circular", "replicate", "symmetric")))
     image_name, kernel_name = draw(st.sampled_from(NAME_PAIRS))
     opts["names"] = dict(image=image_name, kernel=kernel_name, output="out")
-    if draw(st.booleans()):
+    size = int(np.prod(kernel))
+    how_entries = draw(st.sampled_from(("default", "indexed", "custom")))
+    if how_entries == "indexed":
         opts["entries"] = "indexed"
+    elif how_entries == "custom" and size <= len(ENTRY_POOL):
+        opts["entries"] = draw(st.permutations(ENTRY_POOL))[:size]
     return dict(op=draw(st.sampled_from(("conv", "corr", "corr-reflected"))), image=image,
                 kernel=kernel, opts=opts)
 
