@@ -353,10 +353,10 @@ def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, li
         if lo == hi:
             return "same", pad
         if lo > hi:
-            return ("same (NumPy/SciPy convention for an even kernel: the extra padding "
-                    "goes before)"), pad
-        return ("same (PyTorch/TensorFlow padding='same' convention for an even kernel: the "
-                "extra padding goes after)"), pad
+            return ("same (extra padding before, as numpy and scipy.signal 'same' with an "
+                    "even kernel)"), pad
+        return ("same (extra padding after, as PyTorch and TensorFlow padding='same' with "
+                "an even kernel)"), pad
     return f"padding {lo}:{hi} (low:high)", pad
 
 

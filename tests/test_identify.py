@@ -18,7 +18,7 @@ NUMPY_SCIPY = [
     pytest.param("numpy.convolve", "7", "4", None, "conv", "i = m - k", "full", [[3, 3]],
                  None, id="numpy.convolve"),
     pytest.param("numpy.convolve", "7", "4", {"mode": "same"}, "conv", "i = m - k + 1",
-                 "same (NumPy/SciPy", [[2, 1]], None, id="numpy.convolve-same-even"),
+                 "same (extra padding before", [[2, 1]], None, id="numpy.convolve-same-even"),
     pytest.param("numpy.convolve", "7", "3", {"mode": "same"}, "conv", "i = m - k + 1",
                  "same", [[1, 1]], None, id="numpy.convolve-same-odd"),
     pytest.param("numpy.convolve", "7", "3", {"mode": "valid"}, "conv", "i = m - k + 2",
@@ -28,13 +28,13 @@ NUMPY_SCIPY = [
     pytest.param("numpy.correlate", "7", "4", {"mode": "full"}, "corr", "i = m + k - 3",
                  "full", [[3, 3]], "kernel", id="numpy.correlate-full"),
     pytest.param("numpy.correlate", "7", "4", {"mode": "same"}, "corr", "i = m + k - 2",
-                 "same (NumPy/SciPy", [[2, 1]], "kernel", id="numpy.correlate-same-even"),
+                 "same (extra padding before", [[2, 1]], "kernel", id="numpy.correlate-same-even"),
     pytest.param("scipy.signal.convolve", "7", "4", None, "conv", "i = m - k", "full",
                  [[3, 3]], None, id="scipy.signal.convolve"),
     pytest.param("scipy.signal.correlate", "7", "4", None, "corr", "i = m + k - 3", "full",
                  [[3, 3]], "kernel", id="scipy.signal.correlate"),
     pytest.param("scipy.signal.correlate", "7", "4", {"mode": "same"}, "corr",
-                 "i = m + k - 2", "same (NumPy/SciPy", [[2, 1]], "kernel",
+                 "i = m + k - 2", "same (extra padding before", [[2, 1]], "kernel",
                  id="scipy.signal.correlate-same-even"),
     pytest.param("scipy.signal.convolve2d", "6x7", "3x4", None, "conv",
                  "i = m - k, j = n - l", "full", [[2, 2], [3, 3]], None,
@@ -45,6 +45,13 @@ NUMPY_SCIPY = [
     pytest.param("scipy.signal.correlate2d", "6x7", "3x4", {"mode": "valid"}, "corr",
                  "i = m + k, j = n + l", "valid", [[0, 0], [0, 0]], "kernel",
                  id="scipy.signal.correlate2d-valid"),
+    # scipy.ndimage centres an even kernel differently for convolve and correlate.
+    pytest.param("scipy.ndimage.correlate", "7", "4", {"mode": "constant"}, "corr",
+                 "i = m + k - 2", "same (extra padding before", [[2, 1]], "kernel",
+                 id="scipy.ndimage.correlate-constant"),
+    pytest.param("scipy.ndimage.convolve", "7", "4", {"mode": "constant"}, "conv",
+                 "i = m - k + 2", "same (extra padding after", [[1, 2]], None,
+                 id="scipy.ndimage.convolve-constant"),
     pytest.param("scipy.signal:fftconvolve", "5x5", "2x3", None, "conv",
                  "i = m - k, j = n - l", "full", [[1, 1], [2, 2]], None,
                  id="scipy.signal:fftconvolve"),
@@ -72,7 +79,7 @@ TORCH = [
     pytest.param("torch.nn.functional.conv2d", None, None, None, "i = m + k, j = n + l",
                  "valid", [[0, 0], [0, 0]], id="conv2d"),
     pytest.param("torch.nn.functional.conv1d", "7", "4", {"padding": "same"},
-                 "i = m + k - 1", "same (PyTorch", [[1, 2]], id="conv1d-same-even"),
+                 "i = m + k - 1", "same (extra padding after", [[1, 2]], id="conv1d-same-even"),
     pytest.param("torch.nn.functional.conv2d", "6x7", "3x3", {"stride": 2, "padding": 1},
                  "i = 2m + k - 1, j = 2n + l - 1", "strided (stride 2)", [[1, 0], [1, 1]],
                  id="conv2d-stride2-padding1"),
@@ -177,7 +184,7 @@ def test_cli_json_contract(cli) -> None:
 def test_cli_text_kwargs(cli) -> None:
     res = cli("identify", "numpy.correlate", "--kernel", "4", "--kwargs", '{"mode": "same"}')
     assert res.code == 0, res.err
-    assert "corr" in res.out and "NumPy/SciPy" in res.out and "2:1" in res.out
+    assert "corr" in res.out and "extra padding before" in res.out and "2:1" in res.out
 
 
 def test_only_the_named_module_is_imported() -> None:
@@ -201,6 +208,7 @@ IDENTIFY_ERRORS = [
     pytest.param(["numpy.convolve", "--kwargs", "{mode: same}"], "not JSON", id="bad-json"),
     pytest.param(["numpy.convolve", "--kwargs", "[1]"], "JSON object", id="json-not-object"),
     pytest.param(["numpy.convolve", "--image", "0"], "image shape", id="bad-shape"),
+    pytest.param(["scipy.ndimage.convolve"], "not affine", id="mirrored-boundary"),
     pytest.param(["numpy.convolve", "--image", "7", "--kernel", "3x3"], "numbers of axes",
                  id="axes-mismatch"),
     pytest.param(["scipy.signal.convolve2d", "--image", "200x200", "--kernel", "9x9"],
