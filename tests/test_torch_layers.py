@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import need_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import InputError
 from symconv.expand import expand
-from tests.conftest import need_module
 
 SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
