@@ -34,6 +34,7 @@ def test_tree_plain_text() -> None:
     assert isinstance(rhs, Sum) and [v.name for v in rhs.vars] == ["i", "j"]
     assert isinstance(rhs.body, Product)
     x, h = rhs.body.factors
+    assert isinstance(x, Array) and isinstance(h, Array) and h.indices is not None
     assert (x.name, h.name) == ("x", "h")
     assert [poly_str(i.poly) for i in h.indices] == ["m-i", "n-j"]
 
@@ -57,11 +58,11 @@ def test_tree_latex_bounds() -> None:
     pytest.param(r"s_0 m + C_{\text{in}} k", "C_{in}*k+m*s_0", id="subscripted-parameters"),
     pytest.param("s(m-1)", "m*s-s", id="juxtaposed-group"),
     pytest.param("-(i - m)", "m-i", id="negated-group"),
-], )
+])
 def test_index_polynomials(text: str, expected: str) -> None:
     f = parse_formula(f"y[m] = x[{text}]")
     rhs = f.sides[1]
-    assert isinstance(rhs, Array)
+    assert isinstance(rhs, Array) and rhs.indices is not None
     assert poly_str(rhs.indices[0].poly) == expected
 
 
