@@ -460,6 +460,16 @@ def dilate(a: Poly, factors: Sequence[int]) -> Poly:
     return Poly(lo, shape, a.out * f, a.mono, a.coef)
 
 
+def decimate(a: Poly, factors: Sequence[int]) -> Poly:
+    """``b[m] = a[s*m]``: keep the entries at multiples of ``s`` (a natural-index stride)."""
+    f = np.asarray(factors, dtype=np.int64)
+    keep = np.all(a.out % f == 0, axis=1) if a.ndim else np.ones(a.nterms, dtype=bool)
+    lo = tuple(-((-lw) // s) for lw, s in zip(a.lo, factors, strict=True))
+    hi = tuple(h // s for h, s in zip(a.hi, factors, strict=True))
+    shape = tuple(max(h - lw + 1, 1) for lw, h in zip(lo, hi, strict=True))
+    return Poly(lo, shape, a.out[keep] // f, a.mono[keep], a.coef[keep])
+
+
 def restrict(a: Poly, lo: Sequence[int], shape: Sequence[int]) -> Poly:
     """Read ``a`` on the box ``lo/shape`` only (zero-extended where ``a`` has no entry)."""
     keep = _inside(a.out, lo, shape)

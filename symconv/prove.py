@@ -1249,16 +1249,28 @@ def _claimed_gradient(o: Options, reg: pa.Registry, fwd: Any, G: pa.Poly, X: pa.
         full = pa.bilinear(op, pa.dilate(G, s), H, reg, mode="full", dilation=d)
         return pa.restrict(pa.shift(full, c), xv.lo, xv.shape)
     xs = pa.shift(X, tuple(-v for v in c))
-    corr = pa.bilinear("corr", xs, G, reg, mode="full", stride=d, dilation=s)
+    # corr(x, g) with output stride d: the full correlation read at multiples of d
+    corr = pa.decimate(pa.bilinear("corr", xs, G, reg, mode="full", dilation=s), d)
     if o.forward == "conv":
         corr = pa.reflect(corr)
     return pa.restrict(corr, hv.lo, hv.shape)
 
 
-def instance_duality(o: Options) -> Derivation:
-    claim_l, claim_t = _duality_claim(o)
+@dataclass
+class DualitySides:
+    """Both sides of the duality for one instance: the gradient read off the forward
+    relation, and the claimed operation built from its own definition."""
+
+    registry: pa.Registry
+    gradient: pa.Poly
+    claimed: pa.Poly
+    forward: Any
+
+
+def duality_sides(o: Options) -> DualitySides:
+    """Build the two sides of the duality theorem for the shapes and options in ``o``."""
     if o.layer:
-        return _instance_duality_layer(o, claim_l, claim_t)
+        return _duality_sides_layer(o)
     inst = Inst.make(o)
     reg = inst.reg
     X, H = pa.leaf(inst.x), pa.leaf(inst.h)
@@ -1272,6 +1284,17 @@ def instance_duality(o: Options) -> Derivation:
     wrt = inst.x if o.wrt == "input" else inst.h
     grad = pa.gradient(pa.total(pa.multiply(G, y)), wrt)
     claimed = _claimed_gradient(o, reg, fwd, G, X, H, inst.x, inst.h)
+    return DualitySides(reg, grad, claimed, fwd)
+
+
+def instance_duality(o: Options) -> Derivation:
+    claim_l, claim_t = _duality_claim(o)
+    if o.layer:
+        return _instance_duality_layer(o, claim_l, claim_t)
+    inst = Inst.make(o)
+    sides = duality_sides(o)
+    reg, grad, claimed, fwd = sides.registry, sides.gradient, sides.claimed, sides.forward
+    facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
     f0 = facs[0]
     steps = textbook_steps(o.forward, o.wrt, abs(f0.stride), f0.dilation, f0.offset)
     params = "; ".join(f"axis {a + 1}: s={abs(f.stride)}, d={f.dilation}, c={f.offset}"
@@ -1292,7 +1315,7 @@ def instance_duality(o: Options) -> Derivation:
                    reg, notes)
 
 
-def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivation:
+def _duality_sides_layer(o: Options) -> DualitySides:
     """Channels and groups, as torch.nn.functional.convNd and its autograd."""
     from .signal import Signal
 
@@ -1303,7 +1326,8 @@ def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivatio
                          "--forward corr")
     fwd = operation("corr", Signal("x", img, (0,) * len(img), channel_axes=1, entries=None),
                     Signal("h", ker, (0,) * len(ker), channel_axes=2, entries=None),
-                    layer=True, groups=o.groups, origin=o.origin or "corner", **o.op_kwargs())
+                    layer=True, groups=o.groups,
+                    **{**o.op_kwargs(), "origin": o.origin or "corner"})
     rel = fwd.relation
     terms = rel.enumerate(max_terms=o.max_terms)
     reg = pa.Registry()
@@ -1353,6 +1377,17 @@ def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivatio
         out = np.concatenate([pairs_o[P][:, None], pairs_t[P][:, None], sp_out], axis=1)
         lo, shape = hv.lo, hv.shape
     claimed = pa.Poly(lo, shape, out, np.sort(new, axis=1), spatial.coef[T])
+    return DualitySides(reg, grad, claimed, fwd)
+
+
+def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivation:
+    sides = _duality_sides_layer(o)
+    reg, grad, claimed, fwd = sides.registry, sides.gradient, sides.claimed, sides.forward
+    rel = fwd.relation
+    img = parse_shape(o.image or "2x7", "image shape")
+    ker = parse_shape(o.kernel or "2x2x3", "kernel shape")
+    ch = next(f for f in rel.factors if isinstance(f, ChannelAxis))
+    facs = [f for f in rel.factors if isinstance(f, AffineAxis)]
     f0 = facs[0]
     steps = textbook_steps("corr", o.wrt, f0.stride, f0.dilation, f0.offset)
     steps.insert(0, Step(r"y[o, m] = \sum_{t=0}^{C_{in}/G - 1} \sum_{k} x[c(o, t), "
