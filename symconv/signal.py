@@ -222,11 +222,20 @@ def parse_number(tok: str) -> int | float | complex:
     if not _NUMBER_RE.match(t):
         raise InputError(f"bad number {tok!r}: expected an integer, a decimal or a complex "
                          "such as 1+2j")
+    value: int | float | complex
     if t.endswith("j"):
-        return complex(t)
-    if re.fullmatch(r"[+-]?\d+", t):
-        return int(t)
-    return float(t)
+        value = complex(t)
+    elif re.fullmatch(r"[+-]?\d+", t):
+        value = int(t)
+        if not -2**63 <= value < 2**63:
+            raise InputError(f"bad number {tok!r}: integers must fit in 64 bits; write a "
+                             "decimal such as 1e20 for a larger value")
+        return value
+    else:
+        value = float(t)
+    if not np.isfinite(value):
+        raise InputError(f"bad number {tok!r}: values must be finite")
+    return value
 
 
 def parse_values(text: str) -> np.ndarray:
@@ -275,6 +284,8 @@ def as_values(values: object, shape: tuple[int, ...], name: str) -> np.ndarray:
             raise InputError(f"bad values for {name}: expected numbers, got dtype {arr.dtype}")
         if arr.dtype.kind in "bu":
             arr = arr.astype(np.int64)
+    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+        raise InputError(f"values for {name} include inf or nan: values must be finite")
     if arr.shape != shape:
         if arr.size == int(np.prod(shape)):
             arr = arr.reshape(shape)
