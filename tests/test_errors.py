@@ -45,6 +45,14 @@ BASE = ("--image", "7x7", "--kernel", "3x3")
     pytest.param(BASE + ("--origin", "1"), "one offset per spatial axis", id="origin-count"),
     pytest.param(("--image", "5", "--kernel", "3", "--x", "1,a,3,4,5"), "'a'",
                  id="value-not-number"),
+    pytest.param(("--image", "2", "--kernel", "1", "--x", "99999999999999999999,1"),
+                 "fit in 64 bits", id="value-int-overflow"),
+    pytest.param(("--image", "2", "--kernel", "1", "--x", "1e400,1"), "finite",
+                 id="value-infinite"),
+    pytest.param(("--image", "2", "--kernel", "1", "--x", "1+1e400j,1"), "finite",
+                 id="value-complex-infinite"),
+    pytest.param(("--image", "2", "--kernel", "1", "--x", "nan,1"), "'nan'",
+                 id="value-nan"),
     pytest.param(("--image", "5", "--kernel", "3", "--x", "1,2,3"), "shape 3, expected 5",
                  id="value-count"),
     pytest.param(("--image", "5", "--kernel", "3", "--h", "1,2;3"), "different lengths",
@@ -167,6 +175,24 @@ def test_negative_values_reach_the_numbers(cli: Any) -> None:
     ref = np.correlate([1 + 2j, 1, 1, 1, 1], [-1j, 1, 1], "valid")
     assert ref[0] == 1j
     assert json.loads(run.out)["outputs"][0]["value"] == {"re": 0.0, "im": 1.0}
+
+
+def test_non_finite_npy_values_refused(cli: Any, tmp_path: Path) -> None:
+    """JSON has no NaN or Infinity: non-finite values are refused at input."""
+    path = tmp_path / "x.npy"
+    np.save(path, np.array([1.0, np.nan]))
+    run = cli("expand", "corr", "--image", "2", "--kernel", "1", "--x", str(path), "--h", "1",
+              "--format", "json")
+    assert run.code == 2 and "include inf or nan" in run.err and run.out == ""
+    with pytest.raises(InputError, match="finite"):
+        expand("corr", 2, 1, x=[np.inf, 1.0], h=[1])
+
+
+def test_largest_int64_values_are_accepted(cli: Any) -> None:
+    run = cli("expand", "corr", "--image", "2", "--kernel", "1", "--x",
+              "-9223372036854775808,9223372036854775807", "--h", "1", "--format", "json")
+    assert run.code == 0
+    assert [o["value"] for o in json.loads(run.out)["outputs"]] == [-2**63, 2**63 - 1]
 
 
 def test_debug_shows_the_exception(cli: Any) -> None:
