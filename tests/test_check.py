@@ -666,3 +666,22 @@ def test_random_normal_forms_classify_back(case) -> None:
     kinds = {("conv" if sg < 0 else "corr") + ("-reflected" if isinstance(s, int) and s < 0
                                                else "") for s, sg, _, _ in axes}
     assert r.kind == (kinds.pop() if len(kinds) == 1 else "mixed"), formula
+
+
+# -- agreement with the core engine's operations ---------------------------------------------
+
+@pytest.mark.parametrize("op, formula", [
+    ("conv", "y[m,n] = sum_{i,j} x[i,j] h[m-i,n-j]"),
+    ("corr", "y[m,n] = sum_{i,j} x[i,j] h[i-m,j-n]"),
+    ("corr-reflected", "y[m,n] = sum_{i,j} x[i,j] h[m+i,n+j]"),
+])
+def test_design_definitions_match_ops(op: str, formula: str) -> None:
+    """DESIGN.md's three operations, written as formulas, classify to the relation
+    symconv.ops builds for them (sigma, and the sign of the stride)."""
+    from symconv.ops import operation
+
+    r = check_formula(formula)
+    assert r.kind == op
+    for ax, f in zip(r.axes, operation(op, "7x7", "3x3").relation.factors, strict=True):
+        assert ax.sigma == f.sigma
+        assert (ax.s[0][1] if ax.s else 0) == f.stride

@@ -231,3 +231,52 @@ def test_resolve_dotted_and_colon() -> None:
     assert fn is np.convolve
     with pytest.raises(InputError):
         resolve("")
+
+
+# -- agreement with the core engine's operations ---------------------------------------------
+
+@pytest.mark.parametrize("op, fn", [("conv", "numpy.convolve"), ("corr", "numpy.correlate")])
+@pytest.mark.parametrize("mode", ["full", "valid", "same"])
+@pytest.mark.parametrize("n, k", [(7, 4), (7, 3), (3, 5)])
+def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -> None:
+    """The relation probed from NumPy is the relation symconv.ops builds for the same
+    request (outputs counted from 0 here, natural indices there)."""
+    from symconv.ops import operation
+
+    ref = operation(op, n, k, origin="corner", mode=mode, convention="numpy")
+    (f,) = ref.relation.factors
+    got = identify(fn, str(n), str(k), {"mode": mode})
+    (ax,) = got.axes
+    assert ax.sigma == f.sigma and ax.stride == f.stride and ax.dilation == f.dilation
+    assert ax.offset == f.stride * f.out_lo + f.offset
+    assert got.to_json()["output_shape"] == [f.out_count]
+
+
+@pytest.mark.parametrize("op, fn", [("conv", "scipy.signal.convolve2d"),
+                                    ("conv", "scipy.signal.convolve"),
+                                    ("corr", "scipy.signal.correlate2d"),
+                                    ("corr", "scipy.signal.correlate")])
+@pytest.mark.parametrize("mode", ["full", "valid", "same"])
+def test_identify_agrees_with_ops_2d(op: str, fn: str, mode: str) -> None:
+    if fn == "scipy.signal.correlate2d" and mode == "same":
+        pytest.skip("correlate2d centres an even kernel on the other side: see below")
+    from symconv.ops import operation
+
+    ref = operation(op, "6x7", "3x4", origin="corner", mode=mode)
+    got = identify(fn, "6x7", "3x4", {"mode": mode})
+    for ax, f in zip(got.axes, ref.relation.factors, strict=True):
+        assert ax.sigma == f.sigma and ax.stride == f.stride
+        assert ax.offset == f.stride * f.out_lo + f.offset
+    assert got.to_json()["output_shape"] == list(ref.relation.out_shape)
+
+
+def test_correlate2d_same_differs_from_correlate_same_for_even_kernels() -> None:
+    """A finding of the probe: scipy.signal.correlate2d(mode='same') puts the extra padding
+    of an even kernel after, scipy.signal.correlate(mode='same') before (correlate2d flips
+    the kernel and calls convolve2d, whose 'same' centring then lands on the other side)."""
+    c2 = identify("scipy.signal.correlate2d", "6x7", "3x4", {"mode": "same"}).to_json()
+    cn = identify("scipy.signal.correlate", "6x7", "3x4", {"mode": "same"}).to_json()
+    assert c2["padding"] == [[1, 1], [1, 2]]
+    assert cn["padding"] == [[1, 1], [2, 1]]
+    assert c2["normal_form"] == "i = m + k - 1, j = n + l - 1"
+    assert cn["normal_form"] == "i = m + k - 1, j = n + l - 2"
