@@ -405,9 +405,9 @@ def conventions(r: CheckResult) -> list[str]:
             if any(p != 0 for p in pads):
                 opts.append(f"padding={_tuple(pads)}")
             tail = (", " + ", ".join(opts)) if opts else ""
-            out.append(f"With 0-based indices and the output counted from 0 this is exactly "
-                       f"{torch_fn}({x}, {h}{tail}) (padding = -offset)"
-                       + (" and TensorFlow's padding='VALID'" if not any(pads) else "")
+            out.append(f"With 0-based indices and the output counted from 0 this is the index "
+                       f"relation of {torch_fn}({x}, {h}{tail}) (padding = -offset)"
+                       + (" and of TensorFlow's padding='VALID'" if not any(pads) else "")
                        + ".")
         else:
             out.append("The offset is positive: the output starts inside the image (a "

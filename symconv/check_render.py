@@ -30,6 +30,7 @@ EXTRA_LABELS = (
     ("mode", "mode"),
     ("padding", "padding"),
     ("verified", "verified"),
+    ("torch_equivalent", "same outputs"),
 )
 _WIDTH = 92
 _LABEL = 15
@@ -106,4 +107,4 @@ def render_check_text(data: Any, stream: IO[str]) -> None:
                 stream.write("    " + more + "\n")
     for n in d.get("notes") or []:
         _line(stream, "note", n)
-    stream.write(DEFINITIONS + "\n")
+    stream.write("\n".join(textwrap.wrap(DEFINITIONS, _WIDTH)) + "\n")

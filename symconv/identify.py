@@ -193,12 +193,58 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
                  "from 0")
     if scale != 1:
         notes.append(f"every product is scaled by {_num(scale)}")
+    result_conv = _torch_call(axes, img_shape, ker_shape, out_shape, padding)
     extra = {"function": name, "image_shape": list(img_shape),
              "kernel_shape": list(ker_shape), "kwargs": kw, "output_shape": list(out_shape),
              "mode": mode, "padding": padding, "verified": True,
              "torch_layout": call.torch}
+    if result_conv:
+        extra["torch_equivalent"] = result_conv
     return CheckResult(tuple(axes), "x", "h", "y", conj, {}, None, 1, "", "x", "h", (),
                        tuple(notes), extra)
+
+
+def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: Sequence[int],
+                out_shape: Sequence[int], padding: Sequence[Sequence[int]]) -> str | None:
+    """The PyTorch call with the same outputs (same window), when there is one: kernel
+    flipped for convolution, ``F.pad`` for uneven padding; None for reflected outputs,
+    mixed flips or padding that crops."""
+    sigmas = {a.sigma for a in axes}
+    if len(sigmas) != 1 or any(a.reflected for a in axes):
+        return None
+    nd = len(axes)
+    st = [int(a.stride) for a in axes]
+    dl = [int(a.dilation) for a in axes]
+    if any(lo < 0 or hi < 0 for lo, hi in padding):
+        return None
+    for a in range(nd):
+        lo, hi = padding[a]
+        ke = dl[a] * (ker_shape[a] - 1) + 1
+        if (img_shape[a] + lo + hi - ke) // st[a] + 1 != out_shape[a]:
+            return None
+    fn = f"torch.nn.functional.conv{nd}d" if nd <= 3 else "torch.nn.functional.conv3d"
+    h = "h" if sigmas == {1} else "h.flip(" + ", ".join(str(-d) for d in range(nd, 0, -1)) + ")"
+    x = "x"
+    opts = []
+    # PyTorch pads both sides alike: a high side that is never reached may be padded too.
+    symmetric = all(hi <= lo and (n + 2 * lo - (d * (k - 1) + 1)) // s + 1 == c
+                    for (lo, hi), n, k, d, s, c in zip(padding, img_shape, ker_shape, dl, st,
+                                                       out_shape, strict=True))
+    if symmetric:
+        if any(lo for lo, _ in padding):
+            opts.append("padding=" + _tup([lo for lo, _ in padding]))
+    else:
+        pads = [v for lo, hi in reversed(list(padding)) for v in (lo, hi)]
+        x = f"torch.nn.functional.pad(x, ({', '.join(map(str, pads))}))"
+    if any(v != 1 for v in st):
+        opts.append("stride=" + _tup(st))
+    if any(v != 1 for v in dl):
+        opts.append("dilation=" + _tup(dl))
+    return f"{fn}({x}, {h}{''.join(', ' + o for o in opts)})"
+
+
+def _tup(vals: Sequence[int]) -> str:
+    return str(vals[0]) if len(set(vals)) == 1 else "(" + ", ".join(map(str, vals)) + ")"
 
 
 def _tshape(s: Sequence[int]) -> str:

@@ -280,3 +280,35 @@ def test_correlate2d_same_differs_from_correlate_same_for_even_kernels() -> None
     assert cn["padding"] == [[1, 1], [2, 1]]
     assert c2["normal_form"] == "i = m + k - 1, j = n + l - 1"
     assert cn["normal_form"] == "i = m + k - 1, j = n + l - 2"
+
+
+@pytest.mark.parametrize("function, image, kernel, kwargs", [
+    pytest.param("numpy.convolve", "7", "4", None, id="np-convolve-full"),
+    pytest.param("numpy.convolve", "7", "4", {"mode": "same"}, id="np-convolve-same"),
+    pytest.param("numpy.correlate", "7", "4", {"mode": "same"}, id="np-correlate-same"),
+    pytest.param("numpy.correlate", "7", "3", {"mode": "valid"}, id="np-correlate-valid"),
+    pytest.param("scipy.signal.correlate2d", "6x7", "3x4", None, id="correlate2d-full"),
+    pytest.param("scipy.signal.convolve2d", "6x7", "3x4", {"mode": "same"},
+                 id="convolve2d-same"),
+    pytest.param("torch.nn.functional.conv2d", "6x7", "3x3", {"stride": 2, "padding": 1},
+                 id="torch-stride-padding"),
+    pytest.param("torch.nn.functional.conv1d", "9", "3", {"dilation": 2, "padding": 2},
+                 id="torch-dilation"),
+])
+def test_torch_equivalent_gives_the_same_outputs(torch, function, image, kernel,
+                                                 kwargs) -> None:
+    """The printed PyTorch call, run (this test evaluates symconv's own output, never user
+    text), equals the probed function on random data."""
+    from symconv.identify import _Caller, resolve
+
+    r = identify(function, image, kernel, kwargs)
+    call_text = r.to_json()["torch_equivalent"]
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(tuple(r.to_json()["image_shape"]))
+    h = rng.standard_normal(tuple(r.to_json()["kernel_shape"]))
+    fn, name = resolve(function)
+    want = _Caller(fn, name, dict(kwargs or {}))(x, h)
+    xt = torch.from_numpy(x)[None, None]
+    ht = torch.from_numpy(h)[None, None]
+    got = eval(call_text, {"torch": torch, "x": xt, "h": ht})[0, 0].numpy()  # noqa: S307
+    np.testing.assert_allclose(got, want, atol=1e-9)
