@@ -85,6 +85,8 @@ class WorkedExample:
 
 #: Outputs handled per vectorised step when printing: bounds the temporary strings.
 _CHUNK = 4096
+#: Single outputs enumerated on their own before the whole table is cheaper.
+_SINGLE_OUTPUTS = 64
 
 
 def _fmt_index(idx: Sequence[int]) -> str:
@@ -107,6 +109,7 @@ class Expansion:
         self.max_terms = max_terms
         self.relation.check_size(max_terms)
         self._terms: Terms | None = None
+        self._single: dict[int, Terms] = {}
         ker = operation.kernel
         self._entry_names = ker.entry_names()
         nf = len(self.relation.factors)
@@ -120,7 +123,22 @@ class Expansion:
     def terms_table(self) -> Terms:
         if self._terms is None:
             self._terms = self.relation.enumerate(self.tap_order, self.max_terms)
+            self._single.clear()
         return self._terms
+
+    def _terms_for(self, index: Sequence[int]) -> tuple[Terms, int]:
+        """A terms table holding ``y[index]`` and its flat position there: the whole table
+        once it exists (or once many single outputs were asked for), else a table of that
+        one output, so one output of a large image costs one output's work."""
+        p = self.flat_position(index)
+        if self._terms is not None or len(self._single) >= _SINGLE_OUTPUTS:
+            return self.terms_table, p
+        t = self._single.get(p)
+        if t is None:
+            t = self.relation.enumerate_at(tuple(int(v) for v in index), self.tap_order,
+                                           self.max_terms)
+            self._single[p] = t
+        return t, 0
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -157,8 +175,7 @@ class Expansion:
 
     def terms(self, index: Sequence[int]) -> list[Term]:
         """The products of ``y[index]``: pixel index, kernel index, entry name."""
-        p = self.flat_position(index)
-        t = self.terms_table
+        t, p = self._terms_for(index)
         s, e = int(t.starts[p]), int(t.starts[p + 1])
         return [Term(tuple(int(v) for v in t.image[j]), tuple(int(v) for v in t.kernel[j]),
                      self.entry_name(t.kernel[j])) for j in range(s, e)]
@@ -170,8 +187,8 @@ class Expansion:
 
     def expr(self, index: Sequence[int]) -> Any:
         """``y[index]`` as a SymPy expression."""
-        p = self.flat_position(index)
-        return self._atoms.exprs(self.terms_table, [p])[0]
+        t, p = self._terms_for(index)
+        return self._atoms.exprs(t, [p])[0]
 
     def array(self) -> Any:
         """Every output as a SymPy ``ImmutableDenseNDimArray`` (positions in C order)."""
@@ -192,8 +209,8 @@ class Expansion:
 
     def expr_str(self, index: Sequence[int]) -> str:
         """``str(self.expr(index))``, computed without building SymPy objects."""
-        p = self.flat_position(index)
-        return next(iter(self._atoms.strs(self.terms_table, [p])))
+        t, p = self._terms_for(index)
+        return next(iter(self._atoms.strs(t, [p])))
 
     # -- numbers --------------------------------------------------------------------------
     def values(self) -> np.ndarray:
@@ -202,7 +219,22 @@ class Expansion:
         if op.image.values is None or op.kernel.values is None:
             raise InputError("numeric output needs values for both image (--x) and kernel "
                              "(--h)")
-        t = self.terms_table
+        return self._values_of(self.terms_table).reshape(self.shape)
+
+    def value(self, index: Sequence[int]) -> Any:
+        """The number ``y[index]`` (needs values for image and kernel); only that output's
+        terms are read."""
+        op = self.operation
+        if op.image.values is None or op.kernel.values is None:
+            raise InputError("numeric output needs values for both image (--x) and kernel "
+                             "(--h)")
+        t, p = self._terms_for(index)
+        return self._values_of(t)[p]
+
+    def _values_of(self, t: Terms) -> np.ndarray:
+        """The numbers of the outputs of a terms table, flat."""
+        op = self.operation
+        assert op.image.values is not None and op.kernel.values is not None
         xv = op.image.values[tuple((t.image - np.array(op.image.lo)).T)]
         hv = op.kernel.values[tuple((t.kernel - np.array(op.kernel.lo)).T)]
         if op.conjugate:
@@ -214,7 +246,7 @@ class Expansion:
         nz = counts > 0
         if prod.size:
             out[nz] = np.add.reduceat(prod, t.starts[:-1][nz])
-        return out.reshape(self.shape)
+        return out
 
     # -- the worked example ---------------------------------------------------------------
     def worked_example(self, index: Sequence[int]) -> WorkedExample:
@@ -329,15 +361,19 @@ class Expansion:
         """Stream the contract's JSON object (one output per line)."""
         head = json.dumps(self.header(), sort_keys=False)[:-1]
         stream.write(head + ', "outputs": [')
+        # flats: positions in the output (index, pos); tflats: positions in the table t.
+        tflats: Sequence[int]
         if at is not None:
             flats: Sequence[int] = [self.flat_position(at)]
+            t, p0 = self._terms_for(at)
+            tflats = [p0]
         else:
-            flats = range(int(np.prod(self.shape)))
-        t = self.terms_table
+            flats = tflats = range(int(np.prod(self.shape)))
+            t = self.terms_table
         vals = None
         op = self.operation
         if op.image.values is not None and op.kernel.values is not None:
-            vals = self.values().ravel()
+            vals = self._values_of(t)
         atoms = self._atoms
         ker_frag = self._kernel_fragments()
         we_json = None
@@ -348,12 +384,14 @@ class Expansion:
         # and memory stays bounded however large the output is.
         for c0 in range(0, len(flats), _CHUNK):
             chunk = flats[c0:c0 + _CHUNK]
-            counts, ip, kp = atoms._select(t, chunk)
+            tchunk = tflats[c0:c0 + _CHUNK]
+            counts, ip, kp = atoms._select(t, tchunk)
             pix = atoms._pixel_strs(ip)
             frags = ['{"x": [' + pix[i] + ker_frag[k]
                      for i, k in zip(ip.tolist(), kp.tolist())]
-            exprs = atoms.strs(t, chunk)
+            exprs = atoms.strs(t, tchunk)
             fl = np.asarray(chunk, dtype=np.int64)
+            tfl = np.asarray(tchunk, dtype=np.int64)
             pos = np.stack(np.unravel_index(fl, self.shape), axis=1)
             pos_s = [", ".join(map(str, r)) for r in pos.tolist()]
             idx_s = [", ".join(map(str, r)) for r in (pos + np.array(self.out_lo)).tolist()]
@@ -364,7 +402,7 @@ class Expansion:
                         f'"terms": [{", ".join(frags[a:a + c])}], "expr": {json.dumps(expr_s)}')
                 a += c
                 if vals is not None:
-                    line += ', "value": ' + json.dumps(_json_number(vals[int(fl[q])]))
+                    line += ', "value": ' + json.dumps(_json_number(vals[int(tfl[q])]))
                 if we_json is not None:
                     line += we_json
                 lines.append(("\n" if first else ",\n") + line + "}")

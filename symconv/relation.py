@@ -14,7 +14,7 @@ NumPy integer arithmetic on small per-factor tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Union
 
@@ -273,3 +273,27 @@ class Relation:
         np.cumsum(counts.ravel(), out=starts[1:])
         # (terms, columns) views of the (columns, terms) arrays: one index tuple per term.
         return Terms(out_shape, self.out_lo, starts, image.T, kernel.T)
+
+    def enumerate_at(self, index: tuple[int, ...], tap_order: tuple[int, ...] | None = None,
+                     max_terms: int | None = None) -> Terms:
+        """The terms of the one output ``index`` (a table with a single output), in the
+        order :meth:`enumerate` gives them; nothing else is enumerated.  Each spatial axis
+        is restricted to that output; a channel factor (small) is enumerated whole and the
+        output channel's block is kept."""
+        if len(index) != len(self.factors):
+            raise InputError(f"bad output index {index}: give {len(self.factors)} values")
+        factors: list[Factor] = []
+        pos: list[int] = []
+        for f, m in zip(self.factors, index):
+            if isinstance(f, AffineAxis):
+                factors.append(replace(f, out_lo=int(m), out_count=1))
+                pos.append(0)
+            else:
+                factors.append(f)
+                pos.append(int(m) - f.out_lo)
+        sub = Relation(tuple(factors))
+        t = sub.enumerate(tap_order, max_terms)
+        p = int(np.ravel_multi_index(tuple(pos), sub.out_shape))
+        s, e = int(t.starts[p]), int(t.starts[p + 1])
+        return Terms((1,) * len(index), tuple(int(v) for v in index),
+                     np.array([0, e - s], dtype=np.int64), t.image[s:e], t.kernel[s:e])

@@ -86,9 +86,10 @@ def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None =
     stream.write(header(expansion) + "\n")
     stream.write(formula(expansion) + "\n\n")
     has_values = op.image.values is not None and op.kernel.values is not None
-    vals = expansion.values().ravel() if has_values else None
     if at is None:
         import numpy as np
+
+        vals = expansion.values().ravel() if has_values else None
 
         t = expansion.terms_table
         flats = range(int(np.prod(expansion.shape)))
@@ -99,10 +100,9 @@ def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None =
                 line += f" = {_num(vals[p])}"
             stream.write(line + "\n")
         return
-    p = expansion.flat_position(at)
     line = f"{op.output_name}[{_fmt(at)}] = {expansion.expr_str(at)}"
-    if vals is not None:
-        line += f" = {_num(vals[p])}"
+    if has_values:
+        line += f" = {_num(expansion.value(at))}"
     stream.write(line + "\n\n")
     render_worked_example(expansion, at, stream)
 
