@@ -252,3 +252,25 @@ def test_explicit_origin_offsets() -> None:
                                              mode="same").expr_str((1, 1))
     with pytest.raises(InputError, match="one offset per spatial axis"):
         expand("conv", "5x5", "3x3", origin=(1,))
+
+
+def test_single_outputs_without_the_whole_table() -> None:
+    """One output of a large image is read alone; answers equal the whole table's."""
+    big = expand("conv", "1400x1400", "3x3", mode="same", x=np.ones((1400, 1400), int),
+                 h=np.arange(9).reshape(3, 3))
+    assert big.value((0, 0)) == 36 and big.value((-700, -700)) == 0 + 1 + 3 + 4
+    assert big.expr_str((1, 1)).startswith("a*x[2, 2] + b*x[1, 2]")
+    assert len(big.terms((699, 699))) == 4
+    assert big._terms is None  # nothing else was enumerated
+    small = expand("corr", "9x9", "3x3", mode="same", x=np.arange(81).reshape(9, 9),
+                   h=np.arange(9).reshape(3, 3) - 4)
+    alone = [(small.value(i), small.expr_str(i), small.terms(i), small.expr(i))
+             for i in small.indices()]  # 81 outputs: past the cut-over to the whole table
+    assert small._terms is not None
+    whole = small.values()
+    for (v, s, ts, ex), pos, idx in zip(alone, np.ndindex(*small.shape), small.indices(),
+                                        strict=True):
+        assert v == whole[pos] and s == small.expr_str(idx) and ts == small.terms(idx)
+        assert ex == small.expr(idx)
+    with pytest.raises(InputError, match="--x"):
+        expand("corr", 3, 2).value((0,))

@@ -286,3 +286,19 @@ def test_term_count_without_enumerating_and_limit() -> None:
     assert small.check_size(13) == 13
     with pytest.raises(LimitError, match="13 product terms, over the limit of 12"):
         small.check_size(12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rel=relations(), reverse=st.booleans(), data=st.data())
+def test_enumerate_at_is_that_outputs_block(rel: Relation, reverse: bool, data: Any) -> None:
+    """One output enumerated alone gives exactly its block of the whole table, in order."""
+    order = tuple(range(len(rel.factors)))[::-1 if reverse else 1]
+    full = rel.enumerate(order)
+    p = data.draw(st.integers(0, len(full.starts) - 2))
+    index = full.output_index(p)
+    one = rel.enumerate_at(index, order)
+    s, e = int(full.starts[p]), int(full.starts[p + 1])
+    assert one.out_shape == (1,) * len(index) and one.out_lo == index
+    assert one.starts.tolist() == [0, e - s]
+    np.testing.assert_array_equal(one.image, full.image[s:e])
+    np.testing.assert_array_equal(one.kernel, full.kernel[s:e])
