@@ -29,6 +29,8 @@ EXTRA_LABELS = (
     ("output_shape", "output shape"),
     ("mode", "mode"),
     ("padding", "padding"),
+    ("boundary", "boundary"),
+    ("boundary_names", "which is"),
     ("verified", "verified"),
     ("torch_equivalent", "same outputs"),
 )

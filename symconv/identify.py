@@ -18,9 +18,11 @@ Only the module the user names is imported (and it runs, as any import does).
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,9 +30,9 @@ import numpy as np
 
 from .check import AxisForm, CheckResult
 from .errors import InputError, ToolError
-from .formula import poly_const
+from .formula import Poly, poly_const
 from .notation import IMG_NAMES, OUT_NAMES, kernel_index
-from .relation import AffineAxis
+from .relation import BOUNDARIES, AffineAxis, map_boundary
 from .signal import parse_shape
 
 #: A dotted name, or ``module:attribute``: nothing else reaches importlib.
@@ -39,6 +41,18 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"
 #: Default probe shapes per number of spatial axes.  Even kernel sizes on purpose: they
 #: tell apart the 'same' conventions (NumPy/SciPy pad more before, PyTorch/TF after).
 DEFAULT_SHAPES = {1: ((7,), (4,)), 2: ((6, 7), (3, 4)), 3: ((4, 5, 6), (2, 3, 4))}
+#: symconv's boundary names (relation.BOUNDARIES) as the libraries spell them.
+BOUNDARY_NAMES = {
+    "zeros": "zero padding: SciPy fill / constant, NumPy and PyTorch default",
+    "circular": "periodic: SciPy signal wrap, ndimage grid-wrap, PyTorch circular",
+    "reflect": "mirrored without repeating the edge: ndimage mirror, np.pad and PyTorch "
+               "reflect",
+    "replicate": "edge value repeated: ndimage nearest, np.pad edge, PyTorch replicate",
+    "symmetric": "mirrored repeating the edge: SciPy signal symm, ndimage reflect, np.pad "
+                 "symmetric",
+}
+#: torch.nn.functional.pad modes for symconv's boundary names.
+TORCH_PAD_MODES = {"circular": "circular", "reflect": "reflect", "replicate": "replicate"}
 #: Probes are image size x kernel size calls; refuse more than this.
 MAX_PROBES = 20_000
 
@@ -184,8 +198,8 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
                          f"over the limit of {max_probes:,}: use smaller shapes")
     call = _Caller(fn, name, kw)
     triples, out_shape, scale = _probe(call, img_shape, ker_shape)
-    axes, mode, padding, notes = _fit(triples, img_shape, ker_shape, out_shape)
-    _verify(call, axes, img_shape, ker_shape, out_shape, scale)
+    axes, mode, padding, notes, boundary = _fit(triples, img_shape, ker_shape, out_shape)
+    _verify(call, axes, img_shape, ker_shape, out_shape, scale, boundary)
     conj, complex_note = _conjugation(call, triples, img_shape, ker_shape, scale)
     if complex_note:
         notes.append(complex_note)
@@ -193,10 +207,11 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
                  "from 0")
     if scale != 1:
         notes.append(f"every product is scaled by {_num(scale)}")
-    result_conv = _torch_call(axes, img_shape, ker_shape, out_shape, padding)
+    result_conv = _torch_call(axes, img_shape, ker_shape, out_shape, padding, boundary)
     extra = {"function": name, "image_shape": list(img_shape),
              "kernel_shape": list(ker_shape), "kwargs": kw, "output_shape": list(out_shape),
-             "mode": mode, "padding": padding, "verified": True,
+             "mode": mode, "padding": padding, "boundary": boundary,
+             "boundary_names": BOUNDARY_NAMES[boundary], "verified": True,
              "torch_layout": call.torch}
     if result_conv:
         extra["torch_equivalent"] = result_conv
@@ -205,12 +220,15 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
 
 
 def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: Sequence[int],
-                out_shape: Sequence[int], padding: Sequence[Sequence[int]]) -> str | None:
+                out_shape: Sequence[int], padding: Sequence[Sequence[int]],
+                boundary: str = "zeros") -> str | None:
     """The PyTorch call with the same outputs (same window), when there is one: kernel
-    flipped for convolution, ``F.pad`` for uneven padding; None for reflected outputs,
-    mixed flips or padding that crops."""
+    flipped for convolution, ``F.pad`` for uneven or non-zero padding; None for reflected
+    outputs, mixed flips, padding that crops, or a boundary PyTorch lacks."""
     sigmas = {a.sigma for a in axes}
     if len(sigmas) != 1 or any(a.reflected for a in axes):
+        return None
+    if boundary != "zeros" and boundary not in TORCH_PAD_MODES:
         return None
     nd = len(axes)
     st = [int(a.stride) for a in axes]
@@ -227,15 +245,17 @@ def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: S
     x = "x"
     opts = []
     # PyTorch pads both sides alike: a high side that is never reached may be padded too.
-    symmetric = all(hi <= lo and (n + 2 * lo - (d * (k - 1) + 1)) // s + 1 == c
-                    for (lo, hi), n, k, d, s, c in zip(padding, img_shape, ker_shape, dl, st,
-                                                       out_shape, strict=True))
+    symmetric = boundary == "zeros" and all(
+        hi <= lo and (n + 2 * lo - (d * (k - 1) + 1)) // s + 1 == c
+        for (lo, hi), n, k, d, s, c in zip(padding, img_shape, ker_shape, dl, st, out_shape,
+                                           strict=True))
     if symmetric:
         if any(lo for lo, _ in padding):
             opts.append("padding=" + _tup([lo for lo, _ in padding]))
     else:
         pads = [v for lo, hi in reversed(list(padding)) for v in (lo, hi)]
-        x = f"torch.nn.functional.pad(x, ({', '.join(map(str, pads))}))"
+        mode = "" if boundary == "zeros" else f", mode={TORCH_PAD_MODES[boundary]!r}"
+        x = f"torch.nn.functional.pad(x, ({', '.join(map(str, pads))}){mode})"
     if any(v != 1 for v in st):
         opts.append("stride=" + _tup(st))
     if any(v != 1 for v in dl):
@@ -308,71 +328,93 @@ def _probe(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]
     return np.concatenate(rows), out_shape, scale
 
 
+def _vote(values: Sequence[int]) -> int | None:
+    """The most common value (ties: the smallest), None for no values."""
+    if not values:
+        return None
+    counts = Counter(values)
+    best = max(counts.values())
+    return min(v for v, n in counts.items() if n == best)
+
+
 def _fit(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Sequence[int],
-         out_shape: Sequence[int]) -> tuple[list[AxisForm], str, list[list[int]], list[str]]:
+         out_shape: Sequence[int]
+         ) -> tuple[list[AxisForm], str, list[list[int]], list[str], str]:
+    """Per axis ``pixel = s*m + t*k + c`` by majority over neighbouring probes (outputs near
+    a padded edge may be folded back by a boundary rule); then the boundary rule under which
+    the whole relation is exactly the product of the per-axis maps."""
     nd = len(img_shape)
-    axes: list[AxisForm] = []
-    modes: list[str] = []
-    pads: list[list[int]] = []
     notes: list[str] = []
     fitted: list[tuple[int, int, int]] = []
     for a in range(nd):
-        m, i, k = triples[:, a], triples[:, nd + a], triples[:, 2 * nd + a]
-        cols = [np.ones_like(m)]
-        names = ["c"]
-        if np.ptp(m) > 0:
-            cols.append(m)
-            names.append("s")
-        if np.ptp(k) > 0:
-            cols.append(k)
-            names.append("t")
-        A = np.stack(cols, axis=1).astype(float)
-        sol = np.linalg.lstsq(A, i.astype(float), rcond=None)[0]
-        coef = {n: int(round(v)) for n, v in zip(names, sol, strict=True)}
-        s, t, c = coef.get("s", 1), coef.get("t", 1), coef["c"]
-        if "s" not in coef:
+        table: dict[tuple[int, int], set[int]] = {}
+        for mm, ii, kk in zip(triples[:, a].tolist(), triples[:, nd + a].tolist(),
+                              triples[:, 2 * nd + a].tolist(), strict=True):
+            table.setdefault((mm, kk), set()).add(ii)
+        if any(len(v) > 1 for v in table.values()):
+            raise ToolError(f"along axis {a} one output and one kernel tap read several "
+                            "pixels: not a convolution or correlation")
+        pix = {key: next(iter(v)) for key, v in table.items()}
+        t = _vote([pix[(mm, kk + 1)] - ii for (mm, kk), ii in pix.items()
+                   if (mm, kk + 1) in pix])
+        s_ = _vote([pix[(mm + 1, kk)] - ii for (mm, kk), ii in pix.items()
+                    if (mm + 1, kk) in pix])
+        if s_ is None:
             notes.append(f"axis {a}: one output position, the stride is not determined "
                          "(taken as 1)")
-        if "t" not in coef:
+            s_ = 1
+        if t is None:
             notes.append(f"axis {a}: one kernel tap, the flip is not determined (taken as "
                          "no flip)")
-        if t == 0 or s == 0 or not np.array_equal(s * m + t * k + c, i):
+            t = 1
+        if t == 0 or s_ == 0:
             raise ToolError(f"the index relation along axis {a} is not affine (pixel = "
-                            "s*m + sigma*d*k + c): a circular or mirrored boundary, a "
-                            "transposed convolution, or not a convolution at all")
-        fitted.append((s, t, c))
-    # Every (m, k) whose pixel is inside the image must be present: zero padding, separable.
-    expect = _predict(fitted, img_shape, ker_shape, out_shape)
+                            "s*m + sigma*d*k + c): a transposed convolution, or not a "
+                            "convolution at all")
+        c = _vote([ii - s_ * mm - t * kk for (mm, kk), ii in pix.items()])
+        assert c is not None
+        fitted.append((s_, t, c))
     got = {tuple(r) for r in triples.tolist()}
-    if got != expect:
-        raise ToolError("the probed relation is not a product of per-axis affine maps with "
-                        f"zero padding ({len(got)} terms found, {len(expect)} expected)")
-    for a, (s, t, c) in enumerate(fitted):
+    boundary = None
+    for b in BOUNDARIES:
+        if _predict(fitted, img_shape, ker_shape, out_shape, b) == got:
+            boundary = b
+            break
+    if boundary is None:
+        expect = _predict(fitted, img_shape, ker_shape, out_shape, "zeros")
+        raise ToolError("the index relation is not affine (pixel = s*m + sigma*d*k + c) with "
+                        f"zero padding or a known boundary rule ({len(got)} terms found, "
+                        f"{len(expect)} expected with zeros): a transposed convolution, or "
+                        "not a convolution at all")
+    axes: list[AxisForm] = []
+    modes: list[str] = []
+    pads: list[list[int]] = []
+    for a, (s_, t, c) in enumerate(fitted):
         sigma = 1 if t > 0 else -1
         d = abs(t)
-        axis = AffineAxis(s, sigma, d, c, 0, out_shape[a], 0, img_shape[a], 0, ker_shape[a])
+        axis = AffineAxis(s_, sigma, d, c, 0, out_shape[a], 0, img_shape[a], 0, ker_shape[a],
+                          boundary)
         ki = kernel_index(axis, OUT_NAMES[a], IMG_NAMES[a])
-        axes.append(AxisForm(poly_const(s), sigma, poly_const(d), poly_const(c),
+        axes.append(AxisForm(poly_const(s_), sigma, poly_const(d), poly_const(c),
                              OUT_NAMES[a], IMG_NAMES[a], ki))
-        mode, pad = _window(s, t, c, img_shape[a], ker_shape[a], out_shape[a])
+        mode, pad = _window(s_, t, c, img_shape[a], ker_shape[a], out_shape[a])
         modes.append(mode)
         pads.append(pad)
     mode = modes[0] if len(set(modes)) == 1 else "; ".join(
         f"axis {a}: {md}" for a, md in enumerate(modes))
-    return axes, mode, pads, notes
+    return axes, mode, pads, notes, boundary
 
 
 def _predict(fitted: Sequence[tuple[int, int, int]], img_shape: Sequence[int],
-             ker_shape: Sequence[int], out_shape: Sequence[int]) -> set[tuple[int, ...]]:
+             ker_shape: Sequence[int], out_shape: Sequence[int],
+             boundary: str = "zeros") -> set[tuple[int, ...]]:
     per_axis: list[list[tuple[int, int, int]]] = []
     for (s, t, c), n, kk, mm in zip(fitted, img_shape, ker_shape, out_shape, strict=True):
         mg, kg = np.meshgrid(np.arange(mm), np.arange(kk), indexing="ij")
-        ig = s * mg + t * kg + c
-        ok = (ig >= 0) & (ig < n)
-        per_axis.append(list(zip(mg[ok].tolist(), ig[ok].tolist(), kg[ok].tolist(), strict=True)))
+        ig, ok = map_boundary(s * mg + t * kg + c, 0, n, boundary)
+        per_axis.append(list(zip(mg[ok].tolist(), ig[ok].tolist(), kg[ok].tolist(),
+                                 strict=True)))
     out: set[tuple[int, ...]] = set()
-    import itertools
-
     for combo in itertools.product(*per_axis):
         out.add(tuple(c[0] for c in combo) + tuple(c[1] for c in combo)
                 + tuple(c[2] for c in combo))
@@ -407,7 +449,8 @@ def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, li
 
 
 def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
-            ker_shape: Sequence[int], out_shape: Sequence[int], scale: float) -> None:
+            ker_shape: Sequence[int], out_shape: Sequence[int], scale: float,
+            boundary: str = "zeros") -> None:
     """Random inputs: the function must equal the recovered relation (bilinearity)."""
     rng = np.random.default_rng(0)
     x = rng.integers(-4, 5, size=tuple(img_shape)).astype(np.float64)
@@ -416,21 +459,18 @@ def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
     if np.iscomplexobj(got):
         got = got.real
     want = np.zeros(tuple(out_shape))
-    for m in np.ndindex(*out_shape):
-        total = 0.0
-        for k in np.ndindex(*ker_shape):
-            i = []
-            for a, ax in enumerate(axes):
-                s = ax.s[0][1] if ax.s else 0
-                d = ax.d[0][1]
-                c = ax.c[0][1] if ax.c else 0
-                i.append(s * m[a] + ax.sigma * d * k[a] + c)
-            if all(0 <= v < n for v, n in zip(i, img_shape, strict=True)):
-                total += x[tuple(i)] * h[k]
-        want[m] = scale * total
+    nd = len(axes)
+    fitted = [(_int(a.s), a.sigma * _int(a.d), _int(a.c)) for a in axes]
+    for term in _predict(fitted, img_shape, ker_shape, out_shape, boundary):
+        want[term[:nd]] += x[term[nd:2 * nd]] * h[term[2 * nd:]]
+    want *= scale
     if not np.allclose(got, want, rtol=1e-6, atol=1e-6):
         raise ToolError(f"{call.name} is not bilinear in (image, kernel): random inputs do "
                         "not match the relation its impulses show")
+
+
+def _int(p: Poly) -> int:
+    return p[0][1] if p else 0
 
 
 def _conjugation(call: _Caller, triples: np.ndarray, img_shape: Sequence[int],

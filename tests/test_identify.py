@@ -130,6 +130,10 @@ def circular(x: np.ndarray, h: np.ndarray) -> np.ndarray:
     return np.array([sum(x[(m - k) % n] * h[k] for k in range(len(h))) for m in range(n)])
 
 
+def upsampled(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    return np.convolve(np.repeat(x, 2), h)
+
+
 def test_own_function_reflected_correlation() -> None:
     r = identify(reflected_correlation, "7", "3")
     assert r.kind == "corr-reflected"
@@ -145,11 +149,37 @@ def test_own_function_scaled() -> None:
 
 @pytest.mark.parametrize("fn, fragment", [
     pytest.param(squared, "not bilinear", id="not-bilinear"),
-    pytest.param(circular, "not affine", id="circular"),
+    pytest.param(upsampled, "not affine", id="upsampled"),
 ])
 def test_own_function_not_of_this_family(fn, fragment) -> None:
     with pytest.raises(ToolError, match=fragment):
         identify(fn, "6", "3")
+
+
+def test_own_function_circular_boundary() -> None:
+    r = identify(circular, "6", "3").to_json()
+    assert (r["kind"], r["boundary"], r["normal_form"]) == ("conv", "circular", "i = m - k")
+
+
+BOUNDARIES = [
+    pytest.param("scipy.signal.convolve2d", {"mode": "same", "boundary": "wrap"}, "circular",
+                 id="convolve2d-wrap"),
+    pytest.param("scipy.signal.convolve2d", {"mode": "same", "boundary": "symm"}, "symmetric",
+                 id="convolve2d-symm"),
+    pytest.param("scipy.ndimage.correlate", None, "symmetric", id="ndimage-default-reflect"),
+    pytest.param("scipy.ndimage.correlate", {"mode": "mirror"}, "reflect", id="ndimage-mirror"),
+    pytest.param("scipy.ndimage.correlate", {"mode": "nearest"}, "replicate",
+                 id="ndimage-nearest"),
+    pytest.param("scipy.ndimage.correlate", {"mode": "grid-wrap"}, "circular",
+                 id="ndimage-grid-wrap"),
+]
+
+
+@pytest.mark.parametrize("function, kwargs, boundary", BOUNDARIES)
+def test_boundary_rules_are_identified(function, kwargs, boundary) -> None:
+    r = identify(function, "6x7" if "2d" in function else "7",
+                 "3x4" if "2d" in function else "4", kwargs).to_json()
+    assert r["boundary"] == boundary and r["verified"] is True
 
 
 def test_module_colon_function_via_cli(cli, tmp_path, monkeypatch) -> None:
@@ -208,7 +238,6 @@ IDENTIFY_ERRORS = [
     pytest.param(["numpy.convolve", "--kwargs", "{mode: same}"], "not JSON", id="bad-json"),
     pytest.param(["numpy.convolve", "--kwargs", "[1]"], "JSON object", id="json-not-object"),
     pytest.param(["numpy.convolve", "--image", "0"], "image shape", id="bad-shape"),
-    pytest.param(["scipy.ndimage.convolve"], "not affine", id="mirrored-boundary"),
     pytest.param(["numpy.convolve", "--image", "7", "--kernel", "3x3"], "numbers of axes",
                  id="axes-mismatch"),
     pytest.param(["scipy.signal.convolve2d", "--image", "200x200", "--kernel", "9x9"],
@@ -294,6 +323,11 @@ def test_correlate2d_same_differs_from_correlate_same_for_even_kernels() -> None
                  id="torch-stride-padding"),
     pytest.param("torch.nn.functional.conv1d", "9", "3", {"dilation": 2, "padding": 2},
                  id="torch-dilation"),
+    pytest.param("scipy.signal.convolve2d", "6x7", "3x4", {"mode": "same", "boundary": "wrap"},
+                 id="convolve2d-wrap"),
+    pytest.param("scipy.ndimage.correlate", "7", "4", {"mode": "mirror"}, id="ndimage-mirror"),
+    pytest.param("scipy.ndimage.correlate", "7", "4", {"mode": "nearest"},
+                 id="ndimage-nearest"),
 ])
 def test_torch_equivalent_gives_the_same_outputs(torch, function, image, kernel,
                                                  kwargs) -> None:
