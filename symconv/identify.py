@@ -5,8 +5,10 @@ another at tap ``k``, ``y`` is nonzero exactly at the outputs ``m`` with ``(m, i
 index relation.  Probing every pixel/tap pair recovers the relation; fitting
 ``i = s*m + sigma*d*k + c`` per axis gives the same normal form as ``symconv check``, with
 0-based array positions (origin ``corner``).  The output window relative to the full one
-gives the mode or padding; a complex probe shows which argument is conjugated; a random
-input checks that the recovered relation reproduces the function.
+gives the mode or padding; outputs near the edges that read folded-back pixels give the
+boundary rule (zeros, circular, reflect, replicate, symmetric); a complex probe shows which
+argument is conjugated; a random input checks that the recovered relation reproduces the
+function; and, when one exists, the PyTorch call with the same outputs is printed.
 
     >>> r = identify("numpy.convolve", image="7", kernel="4")
     >>> r.kind, r.extra["mode"]
@@ -213,8 +215,9 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
              "mode": mode, "padding": padding, "boundary": boundary,
              "boundary_names": BOUNDARY_NAMES[boundary], "verified": True,
              "torch_layout": call.torch}
-    if result_conv:
-        extra["torch_equivalent"] = result_conv
+    if result_conv and scale != 1:
+        result_conv = f"{_num(scale)} * {result_conv}"
+    extra["torch_equivalent"] = result_conv
     return CheckResult(tuple(axes), "x", "h", "y", conj, {}, None, 1, "", "x", "h", (),
                        tuple(notes), extra)
 
