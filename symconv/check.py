@@ -651,6 +651,11 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
         raise formula_error(f"a product of {len(arrays)} arrays "
                            f"({', '.join(a.name for a in arrays)}): a formula of this family "
                            "multiplies one image and one kernel", text, arrays[2].pos)
+    for a in arrays:
+        if a.name == lhs.name:
+            raise formula_error(f"the output {lhs.name} also appears on the right side: a "
+                                "recursive (feedback) filter is not a convolution of an image "
+                                "with a kernel, not of this family", text, a.pos)
     x, h = _roles(arrays[0], arrays[1], image, kernel, f)
     sums = list(term.sums)
     seen: set[str] = set()

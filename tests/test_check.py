@@ -440,6 +440,7 @@ NOT_OF_THIS_FAMILY = [
     pytest.param("y[m] = sum_i x[i] h[i*j]", "neither summed nor on the left",
                  id="non-affine-unsummed-j"),
     pytest.param("y[m] = sum_i x[i] h[i*i - m]", "squares the index i", id="square"),
+    pytest.param("y[m] = sum_k y[m-k] h[k]", "recursive", id="recursive-filter"),
     pytest.param("y[m] = sum_i x[i] x[m-i]", "both factors are x", id="same-array-twice"),
     pytest.param("y[m] = sum_i x[i] f[m-i]", "two image factors", id="two-image-factors"),
     pytest.param("y[m] = x[i] h[m-i]", "not summed", id="no-sum"),
