@@ -547,9 +547,31 @@ def conv_transpose(g: pa.Poly, h: pa.Poly, stride: Any = 1, padding: Any = 0, di
                   for gn, si, pi, di, hn, ai in zip(g.shape, s, p, d, h.shape, a, strict=False))
     if any(n < 1 for n in shape):
         raise InputError("padding leaves no output of the transposed convolution")
-    mono = np.sort(np.concatenate([g.mono[pair], h.mono[rk]], axis=1), axis=1)
-    full = pa.Poly(lo, shape, out, mono, g.coef[pair] * h.coef[rk])
+    mono = pa.sort_rows(np.concatenate([g.mono[pair], h.mono[rk]], axis=1))
+    # every s*m + d*k - p, then cropped to the PyTorch window
+    full_lo = tuple(a_ - pi for a_, pi in zip(lo, p, strict=True))
+    full_shape = tuple((gn - 1) * si + di * (hn - 1) + 1
+                       for gn, si, di, hn in zip(g.shape, s, d, h.shape, strict=True))
+    full = pa.Poly(full_lo, full_shape, out, mono, g.coef[pair] * h.coef[rk])
     return pa.restrict(full, lo, shape)
+
+
+#: Claims that are a named theorem, which has an all-sizes proof (symconv prove THEOREM):
+#: after the instance check passes, such a claim is reported for all sizes.
+THEOREM_FORMS = {
+    "conv(x, h) == corr(x, flip(h))": "flip",
+    "corr(x, h) == conv(x, flip(h))": "flip",
+    "conv(x, h) == conv(h, x)": "commutative",
+    "corr(x, h) == flip(corr(h, x))": "commutative",
+    "corr(x, h) == corr(h, x)[-m]": "commutative",
+    "corr_reflected(x, h) == corr(x, h)[-m]": "reflection",
+}
+
+
+def theorem_form(claim: Claim) -> str | None:
+    """The named theorem this claim states (either side order), if any."""
+    a, b = to_text(claim.left), to_text(claim.right)
+    return THEOREM_FORMS.get(f"{a} == {b}") or THEOREM_FORMS.get(f"{b} == {a}")
 
 
 # -- deciding a claim -------------------------------------------------------------------------
@@ -787,6 +809,20 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
                  "'symconv prove flip --scope all-sizes', for proofs over all sizes)"]
         if skipped:
             notes.append("skipped (no output on one side): " + "; ".join(skipped[:5]))
+        name = theorem_form(claim)
+        if name is not None:
+            from .prove import prove
+
+            thm = prove(name, scope="all-sizes", dims=nd)
+            if thm.proved and thm.scope == "all-sizes":
+                steps.append(Step(r"\text{theorem: " + name + "}",
+                                  f"this claim is the theorem '{name}' ({thm.claim_text}), "
+                                  "proved for all sizes below (symconv prove " + name
+                                  + " --scope all-sizes)", f"theorem {name}"))
+                notes = [f"scope all-sizes: the claim is the theorem '{name}'; it was also "
+                         f"checked exactly for {len(checked)} shape pair(s)"] + notes[1:]
+                return Derivation("claim", claim_latex, claim_text, "proved", "all-sizes",
+                                  tuple(steps) + thm.steps, None, tuple(notes), "claim")
         return Derivation("claim", claim_latex, claim_text, "proved", "instance", tuple(steps),
                           None, tuple(notes), "claim")
     assert fail_shapes is not None

@@ -117,10 +117,20 @@ class Poly:
 
 
 def _flat(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+    """C-order positions of indices inside the box (mixed radix; the caller guarantees
+    the indices are inside)."""
     if len(shape) == 0:
         return np.zeros(idx.shape[0], dtype=np.int64)
-    pos = idx - np.asarray(lo, dtype=np.int64)
-    return np.ravel_multi_index(tuple(pos.T), tuple(shape)).astype(np.int64)
+    acc = idx[:, 0] - np.int64(lo[0])
+    for j in range(1, len(shape)):
+        acc = acc * np.int64(shape[j]) + (idx[:, j] - np.int64(lo[j]))
+    return acc.astype(np.int64, copy=False)
+
+
+def _box_within(inner_lo: Sequence[int], inner_shape: Sequence[int],
+                outer_lo: Sequence[int], outer_shape: Sequence[int]) -> bool:
+    return all(a >= b and a + n <= b + m for a, n, b, m in
+               zip(inner_lo, inner_shape, outer_lo, outer_shape, strict=True))
 
 
 def _inside(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
@@ -195,9 +205,13 @@ def canonical(p: Poly, lo: Sequence[int], shape: Sequence[int], base: int,
     single: np.ndarray | None = None
     if nout * span < 2 ** 62:
         key = oflat * span + mkey
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        coef = coef[order]
+        if coef.size and bool(np.all(coef == 1)):
+            key = np.sort(key)  # unit coefficients: the order alone is needed
+            coef = np.ones(key.size, dtype=np.int64)
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
+            coef = coef[order]
         if key.size:
             new = np.empty(key.size, dtype=bool)
             new[0] = True
@@ -331,22 +345,38 @@ def _grouped(p: Poly) -> tuple[Poly, tuple[np.ndarray, np.ndarray]]:
 
 
 def _is_leaf(p: Poly) -> bool:
-    return p.degree == 1 and p.nterms == int(np.prod(p.shape, dtype=np.int64)) and \
-        bool(np.all(p.coef == 1))
+    """One term of degree 1 with coefficient 1 at every index of the box (an array
+    itself, maybe reflected or shifted)."""
+    size = int(np.prod(p.shape, dtype=np.int64))
+    if not (p.ndim and p.degree == 1 and p.nterms == size and bool(np.all(p.coef == 1))):
+        return False
+    return bool(np.bincount(_flat(p.out, p.lo, p.shape), minlength=size).max() == 1)
 
 
 def _product_terms(out: np.ndarray, a: Poly, ra: np.ndarray, b: Poly, rb: np.ndarray,
                    lo: tuple[int, ...], shape: tuple[int, ...]) -> Poly:
-    ma, mb = a.mono[ra], b.mono[rb]
-    if ma.shape[1] == 1 and mb.shape[1] == 1:
-        # two factors: min/max is the sort, without numpy's per-row sort
-        mono = np.stack([np.minimum(ma[:, 0], mb[:, 0]), np.maximum(ma[:, 0], mb[:, 0])],
-                        axis=1)
-    else:
-        mono = np.concatenate([ma, mb], axis=1)
-        if mono.shape[1] > 1:
-            mono.sort(axis=1)
+    mono = sort_rows(np.concatenate([a.mono[ra], b.mono[rb]], axis=1))
     return Poly(lo, shape, out, mono, a.coef[ra] * b.coef[rb])
+
+
+#: Compare-exchange networks that sort 2, 3 or 4 columns (faster than a per-row np.sort).
+_NETWORKS = {2: [(0, 1)], 3: [(0, 1), (1, 2), (0, 1)],
+             4: [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)]}
+
+
+def sort_rows(mono: np.ndarray) -> np.ndarray:
+    """Each row sorted ascending (a monomial's factors in canonical order)."""
+    k = mono.shape[1]
+    if k < 2:
+        return mono
+    net = _NETWORKS.get(k)
+    if net is None:
+        return np.sort(mono, axis=1)
+    cols = [mono[:, j].copy() for j in range(k)]
+    for i, j in net:
+        lo_, hi_ = np.minimum(cols[i], cols[j]), np.maximum(cols[i], cols[j])
+        cols[i], cols[j] = lo_, hi_
+    return np.stack(cols, axis=1)
 
 
 def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
@@ -405,6 +435,25 @@ def multiply(a: Poly, b: Poly) -> Poly:
         pair = np.repeat(np.arange(a.nterms), b.nterms)
         rb = np.tile(np.arange(b.nterms), a.nterms)
         return _product_terms(a.out[pair], a, pair, b, rb, a.lo, a.shape)
+    if _is_leaf(b) and not _is_leaf(a):
+        a, b = b, a
+    if _is_leaf(a):
+        # a leaf times anything: each term of b gains the leaf's entry at its index
+        lo, shape = union_box(a, b)
+        flat_a = _flat(a.out, a.lo, a.shape)
+        inv = np.empty_like(flat_a)
+        inv[flat_a] = np.arange(flat_a.size)
+        # every term lies in its array's box, so a box test often spares the per-term test
+        rows = None
+        if not _box_within(b.lo, b.shape, a.lo, a.shape):
+            keep = _inside(b.out, a.lo, a.shape)
+            rows = np.flatnonzero(keep) if not keep.all() else None
+        bo = b.out if rows is None else b.out[rows]
+        bm = b.mono if rows is None else b.mono[rows]
+        bc = b.coef if rows is None else b.coef[rows]
+        ids = a.mono[inv[_flat(bo, a.lo, a.shape)], 0]
+        mono = sort_rows(np.concatenate([bm, ids[:, None]], axis=1))
+        return Poly(lo, shape, bo, mono, bc)
     lo, shape = union_box(a, b)
     lo_i = tuple(max(x, y) for x, y in zip(a.lo, b.lo, strict=False))
     hi_i = tuple(min(x, y) for x, y in zip(a.hi, b.hi, strict=False))
@@ -472,6 +521,8 @@ def decimate(a: Poly, factors: Sequence[int]) -> Poly:
 
 def restrict(a: Poly, lo: Sequence[int], shape: Sequence[int]) -> Poly:
     """Read ``a`` on the box ``lo/shape`` only (zero-extended where ``a`` has no entry)."""
+    if _box_within(a.lo, a.shape, lo, shape):
+        return Poly(tuple(lo), tuple(shape), a.out, a.mono, a.coef)
     keep = _inside(a.out, lo, shape)
     return Poly(tuple(lo), tuple(shape), a.out[keep], a.mono[keep], a.coef[keep])
 

@@ -25,6 +25,7 @@ from symconv.claims import (
     Unary,
     parse_claim,
     prove_claim,
+    theorem_form,
 )
 from symconv.errors import FormulaError
 
@@ -298,8 +299,11 @@ FALSE_2D = [
 def test_true_claims_are_proved(text: str) -> None:
     d = prove_claim(text)
     assert d.verdict == "proved", d.notes
-    assert d.scope == "instance"  # a family of shapes is not all sizes
-    assert "not a proof for every size" in d.notes[0]
+    if theorem_form(parse_claim(text)) is None:
+        assert d.scope == "instance"  # a family of shapes is not all sizes
+        assert "not a proof for every size" in d.notes[0]
+    else:  # the claim is a named theorem, proved for all sizes
+        assert d.scope == "all-sizes" and "is the theorem" in d.notes[0]
 
 
 def _check_refuted(text: str, dims: int = 1) -> None:
@@ -385,8 +389,8 @@ def test_never_eval() -> None:
 
 # -- CLI -------------------------------------------------------------------------------------
 def test_cli_claim_proved(cli) -> None:
-    r = cli("prove", "--claim", "conv(x, h) == corr(x, flip(h))", "--image", "7x7",
-            "--kernel", "3x3", "--format", "json")
+    r = cli("prove", "--claim", "conv(x, h, mode=same) == corr(x, flip(h), mode=same)",
+            "--image", "7x7", "--kernel", "3x3", "--format", "json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
     assert (data["verdict"], data["scope"]) == ("proved", "instance")
@@ -404,3 +408,18 @@ def test_cli_claim_syntax_error(cli) -> None:
     assert r.code == 2
     lines = r.err.splitlines()
     assert lines[-1].strip() == "^" and lines[-1].index("^") - 2 == 11
+
+
+def test_cli_claim_all_sizes_falls_back_honestly(cli) -> None:
+    r = cli("prove", "--claim", "conv(x, h, mode=valid) == corr(x, flip(h), mode=valid)",
+            "--scope", "all-sizes", "--format", "json")
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["scope"] == "instance"
+    assert "all-sizes scope was asked for" in data["notes"][0]
+
+
+def test_cli_claim_that_is_a_theorem(cli) -> None:
+    r = cli("prove", "--claim", "corr(x, flip(h)) == conv(x, h)", "--format", "json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["scope"] == "all-sizes"

@@ -64,11 +64,15 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     if args.claim is not None:
         from ..claims import prove_claim
 
-        if args.scope == "all-sizes":
-            raise InputError("--claim is decided for concrete shapes (scope instance); the "
-                             "named theorems have all-sizes proofs")
         derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
                                  kernel=args.kernel, origin=args.origin or "center")
+        if args.scope == "all-sizes" and derivation.scope != "all-sizes" and derivation.proved:
+            from dataclasses import replace
+
+            derivation = replace(derivation, notes=(
+                "all-sizes scope was asked for, but this claim is not one of the named "
+                "theorems with an all-sizes proof; it is proved for the instances listed "
+                "only",) + derivation.notes)
     else:
         from ..prove import Options, prove
 
