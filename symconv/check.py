@@ -167,6 +167,14 @@ class AxisForm:
     def offset(self) -> Scalar:
         return _scalar(self.c)
 
+    @property
+    def offset_one_based(self) -> Scalar:
+        """The 0-based offset when the formula counts image, kernel and output from 1 (as
+        the Deep Learning book does): ``i0+1 = s*(m0+1) + sigma*d*(k0+1) + c`` gives
+        ``c0 = c + s + sigma*d - 1``."""
+        sd = poly_mul(self.d, poly_const(self.sigma))
+        return _scalar(poly_add(poly_add(poly_add(self.c, self.s), sd), poly_const(-1)))
+
     def normal_form(self, letters: tuple[str, str, str] = ("i", "m", "k")) -> str:
         i, m, k = letters
         sd = poly_mul(self.d, poly_const(self.sigma))
@@ -180,7 +188,8 @@ class AxisForm:
         return {"kind": self.kind, "stride": self.stride, "dilation": self.dilation,
                 "offset": self.offset, "sigma": self.sigma, "reflected": self.reflected,
                 "output_index": self.output, "image_index": self.image_index,
-                "kernel_index": self.kernel_index}
+                "kernel_index": self.kernel_index,
+                "offset_if_one_based": self.offset_one_based}
 
 
 def _sign(p: Poly) -> int:
@@ -420,6 +429,11 @@ def conventions(r: CheckResult) -> list[str]:
                        f"{_tuple([a.stride for a in r.axes])}, dilation = "
                        f"{_tuple([a.dilation for a in r.axes])}, padding = -offset = "
                        f"{_tuple([_neg(a.offset) for a in r.axes])} (0-based indices).")
+    if any(a.offset != 0 for a in r.axes) and r.source:
+        ob = [a.offset_one_based for a in r.axes]
+        out.append("If the formula counts every index from 1 (as the Deep Learning book "
+                   "does), the offsets counted from 0 are " + _tuple(ob)
+                   + (": no shift at all" if all(v == 0 for v in ob) else "") + ".")
     if all(isinstance(a.offset, int) and isinstance(a.stride, int) and a.stride == 1
            for a in r.axes) and kind in ("conv", "corr"):
         if kind == "conv":

@@ -401,7 +401,7 @@ def test_axis_details_strided_dilated() -> None:
     (ax,) = r.to_json()["axes"]
     assert ax == {"kind": "corr", "stride": 2, "dilation": 3, "offset": -1, "sigma": 1,
                   "reflected": False, "output_index": "m", "image_index": "2m + 3k - 1",
-                  "kernel_index": "k"}
+                  "kernel_index": "k", "offset_if_one_based": 3}
     assert r.equivalent == "corr(x, h, dilation=3)[2m - 1]"
     assert any("stride=2, dilation=3, padding=1" in c for c in r.conventions)
 
@@ -411,6 +411,14 @@ def test_symbolic_parameters_are_strings() -> None:
     (ax,) = r.to_json()["axes"]
     assert (ax["stride"], ax["dilation"], ax["offset"]) == ("s", 1, "-s")
     assert r.to_json()["sums"] == [{"index": "m", "from": "0", "to": "K-1"}]
+
+
+def test_one_based_formulas_dl_book() -> None:
+    """The DL book counts from 1: its V_{l,j+m-1,k+n-1} is padding 0 when counted from 0."""
+    r = check_formula(r"Z_{i,j,k} = \sum_{l,m,n} V_{l,j+m-1,k+n-1} K_{i,l,m,n}")
+    assert [a["offset"] for a in r.to_json()["axes"]] == [-1, -1]
+    assert [a["offset_if_one_based"] for a in r.to_json()["axes"]] == [0, 0]
+    assert any("no shift at all" in c for c in r.conventions)
 
 
 def test_reflected_stride_is_reported_positive() -> None:
