@@ -193,6 +193,8 @@ class AxisForm:
 
 
 def _sign(p: Poly) -> int:
+    """The sign of a stride: of its number, or of its symbol's coefficient (symbols such as
+    s are positive sizes)."""
     if not p:
         return 0
     if len(p) == 1:

@@ -594,7 +594,6 @@ def normal_forms(draw: st.DrawFn) -> tuple[str, list[tuple[object, int, object, 
         m, t = outs[a], sums[a]
         mul = draw(st.sampled_from(("*", r"\cdot ", " ", r"\times "))) if latex else \
             draw(st.sampled_from(("*", "")))
-        s_sign = -1 if isinstance(s, int) and s < 0 else 1
         if over_kernel:
             # pixel = s*m + sigma*d*t + c, tap = t
             ximg.append(_lin([(s, m), (sigma, d, t)], c, mul))
@@ -604,7 +603,6 @@ def normal_forms(draw: st.DrawFn) -> tuple[str, list[tuple[object, int, object, 
             ximg.append(t)
             hker.append(_lin([(sigma, t), (-sigma, s, m)], ("neg", sigma, c), mul))
         axes.append((s, sigma, d, c))
-        del s_sign
     if latex:
         sum_text = "".join(rf"\sum_{{{t}=-\infty}}^{{\infty}}" for t in sums) \
             if draw(st.booleans()) else rf"\sum_{{{','.join(sums)}}}"
