@@ -133,8 +133,9 @@ def parse_claim(text: str) -> Claim:
     try:
         tree = _parser().parse(text)
     except lark.exceptions.UnexpectedCharacters as exc:
-        raise FormulaError(f"unexpected character {text[exc.pos_in_stream]!r} in the claim",
-                           text, exc.pos_in_stream) from None
+        pos = int(exc.pos_in_stream or 0)
+        raise FormulaError(f"unexpected character {text[pos]!r} in the claim", text,
+                           pos) from None
     except lark.exceptions.UnexpectedEOF:
         raise FormulaError("the claim ends too early", text, len(text)) from None
     except lark.exceptions.UnexpectedToken as exc:

@@ -121,10 +121,10 @@ def _flat(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarra
     the indices are inside)."""
     if len(shape) == 0:
         return np.zeros(idx.shape[0], dtype=np.int64)
-    acc = idx[:, 0] - np.int64(lo[0])
+    acc: np.ndarray = np.asarray(idx[:, 0] - int(lo[0]), dtype=np.int64)
     for j in range(1, len(shape)):
-        acc = acc * np.int64(shape[j]) + (idx[:, j] - np.int64(lo[j]))
-    return acc.astype(np.int64, copy=False)
+        acc = acc * int(shape[j]) + (idx[:, j] - int(lo[j]))
+    return acc
 
 
 def _box_within(inner_lo: Sequence[int], inner_shape: Sequence[int],
