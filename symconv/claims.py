@@ -727,9 +727,12 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     """Decide ``LHS == RHS``: proved for the given shapes (or a family of small shapes), or
     refuted with a counterexample.
 
-    >>> d = prove_claim("conv(x, h) == corr(x, flip(h))", image="7", kernel="3")
+    >>> d = prove_claim("conv(x, h, mode='same') == corr(x, flip(h), mode='same')",
+    ...                 image="7", kernel="3")
     >>> d.verdict, d.scope
     ('proved', 'instance')
+    >>> prove_claim("conv(x, h) == corr(x, flip(h))").scope  # the flip theorem
+    'all-sizes'
     >>> prove_claim("conv(x, h) == corr(x, h)").counterexample["output"]
     [-1]
     """
