@@ -493,7 +493,8 @@ def _bil(op: str, a: pa.Poly, b: pa.Poly, o: Options, reg: pa.Registry) -> pa.Po
 
 
 def _shape_note(inst: Inst, o: Options) -> str:
-    opts = ", ".join(f"{k} {v}" for k, v in o.op_kwargs().items()) or "mode full"
+    opts = ", ".join(f"{k} {v}" for k, v in o.op_kwargs().items()
+                     if k != "origin") or "mode full"
     return (f"scope instance: image {'x'.join(map(str, inst.x.shape))} (indices "
             f"{_rng(inst.x)}), kernel {'x'.join(map(str, inst.h.shape))} (indices "
             f"{_rng(inst.h)}), origin {inst.origin}, {opts}")
@@ -772,9 +773,12 @@ def instance_symmetric(o: Options) -> Derivation:
                   "(take x an impulse at i)", "h[m-i] = h[i-m] for every (m, i)")]
     # The conditions: group the difference by (output, pixel): linear forms in h.
     cond = _kernel_conditions(conv, corr, reg, inst)
-    text = "; ".join(f"h[{a}] = h[{b}]" for a, b in cond) or "none"
+    def eq(a: str, b: str) -> str:
+        return f"h[{a}] = " + ("0" if b == "0" else f"h[{b}]")
+
+    text = "; ".join(eq(a, b) for a, b in cond) or "none"
     steps.append(Step(r"\text{conditions: }" + (", ".join(
-        f"h[{a}] = h[{b}]" for a, b in cond[:12]) or r"\text{none}")
+        eq(a, b) for a, b in cond[:12]) or r"\text{none}")
         + (r", \ldots" if len(cond) > 12 else ""),
         "every pair of kernel entries the two operations put on the same x[i] in the same "
         "y[m] (read off the two relations); an entry outside the kernel's range counts as 0",
@@ -784,6 +788,8 @@ def instance_symmetric(o: Options) -> Derivation:
         steps.append(Step(r"h = \tilde h", "so conv(x, h) = corr(x, h) for every x exactly "
                           "when these equalities hold, i.e. h equals its flip on its range",
                           "h = flip(h)"))
+        if cond:
+            steps.append(_nonsymmetric_example(conv, corr, reg, inst, cond[0]))
         return Derivation(THEOREMS["symmetric"], SYM_LATEX, SYM_TEXT, "proved", "instance",
                           tuple(steps), None, tuple(notes), "symmetric")
     hv = as_values(o.h, inst.h.shape, "h")
@@ -831,6 +837,34 @@ def instance_symmetric(o: Options) -> Derivation:
                               tuple(steps), cex, tuple(notes), "symmetric")
     raise AssertionError("no image separates conv and corr")  # pragma: no cover
     _ = cmp
+
+
+def _nonsymmetric_example(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry, inst: Inst,
+                          pair: tuple[str, str]) -> Step:
+    """The 'only if' direction made concrete: a kernel breaking one condition (1 at the
+    first index of the pair, 0 elsewhere) and an impulse image; the outputs differ."""
+    a, _ = pair
+    k = tuple(int(v) for v in a.split(", ")) if a != "0" else inst.h.lo
+    hv = np.zeros(inst.h.shape, dtype=np.int64)
+    hv[tuple(v - lo for v, lo in zip(k, inst.h.lo, strict=True))] = 1
+    xv = np.zeros(inst.x.shape, dtype=np.int64)
+    xv[tuple(n // 2 for n in inst.x.shape)] = 1
+    vals = {"x": xv, "h": hv}
+    lo, shape = pa.union_box(conv, corr)
+    A = _embed(np.asarray(pa.evaluate(conv, reg, vals)), conv, lo, shape)
+    B = _embed(np.asarray(pa.evaluate(corr, reg, vals)), corr, lo, shape)
+    diff = np.argwhere(A != B)
+    if not diff.size:  # pragma: no cover - the condition says they differ
+        raise AssertionError("the example kernel does not separate conv and corr")
+    pos = tuple(int(v) for v in diff[0])
+    idx = ", ".join(str(p + lw) for p, lw in zip(pos, lo, strict=True))
+    ximp = ", ".join(str(n // 2 + lw) for n, lw in zip(inst.x.shape, inst.x.lo, strict=True))
+    return Step(rf"\operatorname{{conv}}(\delta, h)[{idx}] = {_fmtnum(A[pos])} \neq "
+                rf"{_fmtnum(B[pos])} = \operatorname{{corr}}(\delta, h)[{idx}]",
+                f"a non-symmetric kernel (1 at h[{a}], 0 elsewhere) and the impulse image at "
+                f"x[{ximp}]: the two operations differ at output [{idx}] (computed from the "
+                "relations)", f"conv(delta, h)[{idx}] = {_fmtnum(A[pos])} != "
+                f"{_fmtnum(B[pos])} = corr(delta, h)[{idx}]")
 
 
 def _fmtnum(v: Any) -> str:
