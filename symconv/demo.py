@@ -56,12 +56,119 @@ DEMO_EXPANSIONS = (
                   {**THREAD, "x": THREAD_F, "h": [-1, 2, 1]}),
 )
 
-#: format -> file extension of the demo's files.
+#: format -> file extension of the per-expansion files (the worked examples as data).
 DEMO_FORMATS = {"text": "txt", "json": "json"}
+#: The article's figures, by operation: conv (figures 1-6), the article's correlation
+#: (figures 7-8) and the standard correlation, each with its output map (ConvolutionOutput,
+#: CrossCorrelationOutput) and, on slides, the kernel sliding over the image.
+ARTICLE_FIGURES = {
+    "conv": ("equation", "kernel", "image", "corner", "worked-article", "worked", "terms",
+             "drawing", "boxes", "output-map"),
+    "corr-reflected": ("equation", "worked-article", "terms", "drawing", "output-map"),
+    "corr": ("equation", "worked-article", "terms", "drawing", "output-map"),
+}
+
+
+def _prove(theorem: str, **options: Any) -> Any:
+    """The proof engine's named theorem (``prove_theorem`` where it exists, else ``prove``)."""
+    from . import prove as engine
+
+    fn = getattr(engine, "prove_theorem", None) or engine.prove
+    return fn(theorem, **options)
+
+
+def article_document() -> Any:
+    """The article's full worked example: every figure, convolution and both correlations."""
+    from .document import Document, ExpansionBlock, Heading, Paragraph
+    from .expand import expand
+
+    conv = expand("conv", "7x7", "3x3", **ARTICLE)
+    refl = expand("corr-reflected", "7x7", "3x3", **ARTICLE)
+    corr = expand("corr", "7x7", "3x3", **ARTICLE)
+    small = expand("conv", "3x3", "2x2", origin="corner", mode="valid")
+    blocks = (
+        Heading("Notation"),
+        Paragraph("The image is x, the kernel h, the output y; the centre element of each is "
+                  "[0,0]. The first index m (red) runs horizontally, the second n (green) "
+                  "vertically, downwards; i and j do the same on the image. The kernel value "
+                  "named h is a number (plain); the kernel is the array h (bold)."),
+        ExpansionBlock(conv, (1, 1), ARTICLE_FIGURES["conv"],
+                       "Convolution: the article's figures 1 to 6, output y[1,1]"),
+        Heading("The article's cross-correlation, h[m+i, n+j]"),
+        Paragraph("The same red patch x[0..2, 0..2] is output y[-1,-1] of the article's "
+                  "cross-correlation, with the kernel unflipped (figures 7 and 8). Its output "
+                  "map is the point reflection of the usual one: corr_reflected(x,h)[m,n] = "
+                  "corr(x,h)[-m,-n]."),
+        ExpansionBlock(refl, (-1, -1), ARTICLE_FIGURES["corr-reflected"],
+                       "The article's cross-correlation, output y[-1,-1]"),
+        Heading("Cross-correlation as NumPy, PyTorch and TensorFlow compute it, h[i-m, j-n]"),
+        Paragraph("Under the standard definition the red patch is output y[1,1] for both "
+                  "operations: the same patch, the same output index; convolution flips the "
+                  "kernel, correlation does not."),
+        ExpansionBlock(corr, (1, 1), ARTICLE_FIGURES["corr"],
+                       "Standard cross-correlation, output y[1,1]"),
+        Heading("The relation as a matrix"),
+        Paragraph("For a 3x3 image and a 2x2 kernel (0-based, valid), y = C x with C doubly "
+                  "block Toeplitz; the backward pass multiplies the upstream gradient g by "
+                  "the transpose of C."),
+        ExpansionBlock(small, None, ("equation", "matrix", "duality"),
+                       "Convolution of a 3x3 image with a 2x2 kernel"),
+    )
+    return Document("Convolution vs. cross-correlation, index by index", blocks,
+                    "article", "The Glass Box article's worked example, derived by symconv")
+
+
+def thread_document() -> Any:
+    """The question-and-answer thread's 1-D numbers."""
+    from .document import Document, ExpansionBlock, Heading, Paragraph
+    from .expand import expand
+
+    blocks: list[Any] = [Paragraph("f = [2, 1, 3, 5, 4], no padding, stride 1 (NumPy's "
+                                   "0-based 'valid' mode).")]
+    for item in DEMO_EXPANSIONS:
+        if not item.name.startswith("thread-"):
+            continue
+        exp = expand(item.op, item.image, item.kernel, **item.options)
+        figs = ("equation", "terms", "kernel", "output-map")
+        if item.name == "thread-corr-symmetric":
+            figs = ("equation", "terms", "duality", "matrix")
+        if item.name in ("thread-conv", "thread-conv-symmetric", "thread-conv-typo"):
+            blocks.append(Heading(item.title.split(",")[0] + ": h = " + str(
+                item.options["h"]).replace(" ", "")))
+        blocks.append(ExpansionBlock(exp, None, figs, item.title))
+    return Document("Convolution and cross-correlation in 1-D: the thread's numbers",
+                    tuple(blocks), "thread", "f = [2, 1, 3, 5, 4] with h = [1, -1], "
+                    "h2 = [-1, 2, -1] and the snippet's h2 = [-1, 2, 1]")
+
+
+def duality_document() -> Any:
+    """Correlation forward, convolution backward: the derivation and its two pictures."""
+    from .document import DerivationBlock, Document, ExpansionBlock, Heading, Paragraph
+    from .expand import expand
+
+    fwd = expand("corr", 5, 3, origin="corner", mode="valid")
+    blocks = (
+        Paragraph("The thread says: if a correlation is used on the forward pass, a "
+                  "convolution is used on the backward pass, and the opposite. The derivation "
+                  "below is the reason, step by step, for every size, stride, dilation and "
+                  "padding."),
+        DerivationBlock(_prove("duality")),
+        Heading("The same relation read from both ends"),
+        ExpansionBlock(fwd, None, ("equation", "duality", "matrix"),
+                       "Forward correlation of a 5-pixel image with a 3-tap kernel"),
+        DerivationBlock(_prove("duality", forward="conv", image="5", kernel="3")),
+    )
+    return Document("The backward pass: correlation forward, convolution backward", blocks,
+                    "duality", "Why the gradient of a correlation is a convolution")
+
+
+#: The demo's documents, each written in every format of symconv.derive.OUTPUTS.
+DEMO_DOCUMENTS = (article_document, thread_document, duality_document)
 
 
 def run_demo(outdir: str, stream: IO[str]) -> int:
     """Write every demo item in every format; print what was written (and proved)."""
+    from .derive import render_document
     from .expand import expand
     from .io import open_output
     from .render import render
@@ -83,5 +190,18 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
                 render("expansion", exp, fmt, fh, at=item.at, title=item.title)
             written.append(path)
         stream.write(f"  {item.name}: {summary}\n")
+    for make in DEMO_DOCUMENTS:
+        doc = make()
+        paths = render_document(doc, outdir)
+        written.extend(paths)
+        from .document import DerivationBlock
+
+        proved = [f"{b.derivation.title}: {b.derivation.verdict} ({b.derivation.scope})"
+                  for b in doc.blocks if isinstance(b, DerivationBlock)]
+        stream.write(f"  {doc.name}: {doc.title}\n")
+        for p in proved:
+            stream.write(f"    {p}\n")
+        names = sorted(os.path.basename(p) for p in paths)
+        stream.write("    " + ", ".join(names) + "\n")
     stream.write(f"wrote {len(written)} files\n")
     return 0

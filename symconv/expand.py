@@ -431,6 +431,17 @@ class Expansion:
     def _kernel_fragments(self) -> list[str]:
         return self._kernel_fragments_cache
 
+    # -- Jupyter: results display themselves ---------------------------------------------
+    def _repr_latex_(self) -> str:
+        from .render.latex import repr_latex
+
+        return repr_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .render.html import repr_html
+
+        return repr_html(self)
+
 
 def _json_number(v: Any) -> Any:
     if isinstance(v, (complex, np.complexfloating)):

@@ -1,0 +1,796 @@
+"""LaTeX: the single source of symconv's notation (MathML and Markdown math come from it).
+
+``SymconvLatexPrinter`` is a :class:`sympy.printing.latex.LatexPrinter` that prints indices
+as people write them (``\\mathbf{h}[m-i,n-j]``, not SymPy's ``h_{- i + m, - j + n}``),
+keeps the kernel **h** (bold, an array) apart from its entry *h* (plain, a number), puts the
+pixel before the kernel entry in a product, and colours the first index red and the second
+green on request (the article's m and n).
+
+Documents use only packages of TeX Live's base, recommended and pictures sets
+(:data:`PACKAGES`) and never need shell escape.  Tables (the worked example, the duality,
+the matrix) are ``array`` s, which latex2mathml converts; drawings are TikZ
+(:mod:`symconv.render.tikz`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import IO, Any
+
+from sympy.printing.latex import LatexPrinter
+
+from ..errors import InputError
+from ..notation import IMG_NAMES, OUT_NAMES, axis_names
+from ..relation import AffineAxis, ChannelAxis
+from . import palette
+
+# -- named fragments ----------------------------------------------------------------------
+#: Packages every document loads, with the TeX Live collection each comes from.
+PACKAGES = (
+    ("fontenc", "T1", "base"), ("lmodern", "", "fonts (lm, recommended)"),
+    ("amsmath", "", "base"), ("amssymb", "", "base (amsfonts)"), ("xcolor", "", "recommended"),
+    ("graphicx", "", "base (graphics)"), ("array", "", "base (tools)"),
+    ("tikz", "", "pictures (pgf)"), ("geometry", "margin=2cm", "recommended"),
+)
+#: Packages a fragment (``\\input``) needs from the including document.
+FRAGMENT_PACKAGES = ("amsmath", "amssymb", "xcolor", "graphicx", "tikz")
+#: Binary operator of each operation (``operator=`` overrides convolution's).
+OPERATORS = {"*": "*", "star": r"\star", "circledast": r"\circledast", "otimes": r"\otimes",
+             r"\star": r"\star", r"\circledast": r"\circledast", r"\otimes": r"\otimes"}
+DEFAULT_OPERATOR = {"conv": "*", "corr": r"\star", "corr-reflected": r"\star"}
+INDEX_STYLES = ("brackets", "subscripts")
+#: A display equation shrunk to the line width when it is wider (graphicx only).
+FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{\ifdim\width>\linewidth"
+             r"\linewidth\else\width\fi}{!}{$\displaystyle #1$}}")
+#: What a worked-example row says when it is invalid.
+INVALID_TEXT = {"kernel": "no such kernel entry", "fraction": "not an integer index",
+                "pixel": "outside the image", "group": "outside the group"}
+#: LaTeX specials in free text and their escapes.
+TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+                "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+                "\u00b7": r"\textperiodcentered{}", "\u2212": "-"}
+#: Characters of the notation's plain strings (``1-0``, ``2\u00b71``) in math.
+MATH_CHARS = {"\u00b7": r"\cdot ", "\u2212": "-"}
+VERDICT_WORDS = {"proved": "proved", "refuted": "refuted"}
+ROW_SEP = " \\\\\n"
+#: The upstream gradient dL/dy in the duality and matrix figures.
+GRADIENT = "g"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How notation prints.  ``colours`` maps palette roles to colour names (LaTeX names
+    by default; Markdown passes names that MathJax knows)."""
+
+    bold: bool = True
+    index_style: str = "brackets"
+    colour_indices: bool = True
+    operator: str | None = None
+    colours: dict[str, str] = field(default_factory=lambda: {
+        r: palette.latex_name(r) for r in palette.COLOURS})
+    #: rows of the worked example: ``window`` (default) or ``article``.
+    subset: str = "window"
+
+    def colour(self, role: str) -> str:
+        return self.colours[role]
+
+
+#: Keyword options the renderers accept (anything else is refused, as SymPy's printers do).
+STYLE_OPTIONS = ("bold", "index_style", "colour_indices", "operator", "subset")
+
+
+def style_from(options: dict[str, Any], base: Style | None = None) -> Style:
+    st = base or Style()
+    kw = {k: options[k] for k in STYLE_OPTIONS if k in options}
+    if "index_style" in kw and kw["index_style"] not in INDEX_STYLES:
+        raise InputError(f"bad index_style {kw['index_style']!r}: use "
+                         f"{', '.join(INDEX_STYLES)}")
+    if kw.get("operator") is not None and kw["operator"] not in OPERATORS:
+        raise InputError(f"bad operator {kw['operator']!r}: use *, star, circledast, otimes")
+    return replace(st, **kw)
+
+
+# -- escaping -----------------------------------------------------------------------------
+def escape_text(s: str) -> str:
+    """Free text for LaTeX text mode: every special escaped."""
+    return "".join(TEXT_ESCAPES.get(ch, ch) for ch in s)
+
+
+def math_name(name: str) -> str:
+    """A validated name (letters, digits, ``_``) for math mode."""
+    return name.replace("_", r"\_")
+
+
+def math_chars(s: str) -> str:
+    return "".join(MATH_CHARS.get(ch, ch) for ch in s)
+
+
+def text_with_math(s: str) -> str:
+    """A paragraph whose ``$...$`` spans are math (passed through) and the rest text."""
+    parts = s.split("$")
+    if len(parts) % 2 == 0:  # unbalanced: all text
+        return escape_text(s)
+    return "".join(escape_text(p) if k % 2 == 0 else f"${p}$" for k, p in enumerate(parts))
+
+
+def split_math(s: str) -> list[tuple[bool, str]]:
+    """(is_math, piece) of a paragraph with ``$...$`` spans."""
+    parts = s.split("$")
+    if len(parts) % 2 == 0:
+        return [(False, s)]
+    return [(k % 2 == 1, p) for k, p in enumerate(parts) if p]
+
+
+# -- the printer --------------------------------------------------------------------------
+class SymconvLatexPrinter(LatexPrinter):
+    """Indices as written, arrays bold, entries plain, pixel before kernel entry.
+
+    >>> import sympy as sp
+    >>> m, i = sp.symbols("m i")
+    >>> SymconvLatexPrinter().doprint(sp.IndexedBase("h")[m - i])
+    '\\\\mathbf{h}[m-i]'
+    >>> SymconvLatexPrinter({"index_style": "subscripts", "bold": False}).doprint(
+    ...     sp.IndexedBase("h")[m + i])
+    'h_{m+i}'
+    """
+
+    printmethod = "_symconv_latex"
+    _default_settings = {
+        **LatexPrinter._default_settings,
+        "bold": True,
+        "index_style": "brackets",
+        "colour_indices": False,
+        "colours": {"m": palette.latex_name("m"), "n": palette.latex_name("n")},
+        #: names of the image and kernel: products print image, kernel, entries in order.
+        "image": "x",
+        "kernel": "h",
+        #: axes in display order, slowest first: sums of products print pixels in it.
+        "display_axes": None,
+    }
+
+    # names
+    def _print_IndexedBase(self, expr: Any) -> str:
+        name = math_name(str(expr.label))
+        return rf"\mathbf{{{name}}}" if self._settings["bold"] else name
+
+    def _print_Entry(self, expr: Any) -> str:
+        # A kernel entry is a number: plain italic, never bold, even when named like h.
+        name = math_name(expr.name)
+        return name if len(expr.name) == 1 else rf"\mathit{{{name}}}"
+
+    def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
+        if type(expr).__name__ == "Entry":
+            return self._print_Entry(expr)
+        return super()._print_Symbol(expr, style)
+
+    # indices
+    def _print_Indexed(self, expr: Any) -> str:
+        base = self._print(expr.base)
+        parts = [self._index(v, a) for a, v in enumerate(expr.indices)]
+        if self._settings["index_style"] == "subscripts":
+            return f"{base}_{{{','.join(parts)}}}"
+        return f"{base}[{','.join(parts)}]"
+
+    def _index(self, v: Any, axis: int) -> str:
+        body = self._print(v)
+        if self._settings["colour_indices"] and axis < len(palette.INDEX_ROLES):
+            role = palette.INDEX_ROLES[axis]
+            return rf"\textcolor{{{self._settings['colours'][role]}}}{{{body}}}"
+        return body
+
+    # sums of index terms in the written order; sums of products in pixel order
+    def _print_Add(self, expr: Any, order: Any = None) -> str:
+        terms = list(expr.args)
+        pix = [self._pixel_key(t) for t in terms]
+        if all(k is not None for k in pix):
+            terms = [t for _, t in sorted(zip(pix, terms, strict=False), key=lambda p: p[0])]
+        else:
+            terms.sort(key=self._written_key)
+        out = ""
+        for t in terms:
+            s = self._print(t)
+            if not out:
+                out = s
+            elif s.startswith("-"):
+                out += s
+            else:
+                out += "+" + s if len(terms) <= 3 and not pix[0] else " + " + s
+        return out
+
+    def _written_key(self, t: Any) -> tuple[int, int, str]:
+        coeff, rest = t.as_coeff_Mul()
+        neg = 1 if coeff < 0 else 0
+        if rest == 1:
+            return (neg, 3, "")
+        name = str(rest)
+        cat = 0 if name in OUT_NAMES else 1 if name in IMG_NAMES else 2
+        return (neg, cat, name)
+
+    def _pixel_key(self, t: Any) -> tuple[int, ...] | None:
+        from sympy import Indexed
+
+        for f in (t.args if t.is_Mul else (t,)):
+            if isinstance(f, Indexed) and str(f.base.label) == self._settings["image"]:
+                idx = [int(v) for v in f.indices]
+                order = self._settings["display_axes"] or tuple(range(len(idx)))
+                return tuple(idx[a] for a in order)
+        return None
+
+    def _print_Mul(self, expr: Any) -> str:
+        from sympy import Indexed, Rational
+
+        coeff, rest = expr.as_coeff_Mul()
+        factors = list(rest.args) if rest.is_Mul else [rest]
+
+        def rank(f: Any) -> int:
+            if isinstance(f, Indexed):
+                label = str(f.base.label)
+                return 0 if label == self._settings["image"] else \
+                    1 if label == self._settings["kernel"] else 2
+            return 3 if type(f).__name__ == "Entry" else 4
+
+        factors.sort(key=rank)
+        body = r"\,".join(self._paren(f) for f in factors)
+        if isinstance(coeff, Rational) and coeff.q != 1:
+            num = abs(coeff.p)
+            top = body if num == 1 else f"{num} {body}"
+            return ("-" if coeff < 0 else "") + rf"\frac{{{top}}}{{{coeff.q}}}"
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "-" + body
+        return self._print(coeff) + ("" if factors and factors[0].is_Symbol else " ") + body
+
+    def _paren(self, f: Any) -> str:
+        s = self._print(f)
+        return rf"\left({s}\right)" if f.is_Add else s
+
+    def _print_Sum(self, expr: Any) -> str:
+        # Nested sums, the last limit outermost: the article's sum_j sum_i.
+        out = ""
+        for var, lo, hi in reversed(expr.limits):
+            out += rf"\sum_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}} "
+        return out + self._print(expr.function)
+
+    def _print_conjugate(self, expr: Any) -> str:
+        return rf"\overline{{{self._print(expr.args[0])}}}"
+
+
+def make_printer(exp: Any, style: Style) -> SymconvLatexPrinter:
+    op = exp.operation
+    return SymconvLatexPrinter({
+        "bold": style.bold, "index_style": style.index_style,
+        "colour_indices": style.colour_indices,
+        "colours": {"m": style.colour("m"), "n": style.colour("n")},
+        "image": op.image.name, "kernel": op.kernel.name,
+        "display_axes": op.image.display_axes(),
+    })
+
+
+# -- notation built from the relation -----------------------------------------------------
+def _sp() -> Any:
+    import sympy
+
+    return sympy
+
+
+def kernel_index_expr(f: AffineAxis, m: Any, i: Any) -> Any:
+    """``k = sigma*(i - s*m - c)/d`` as SymPy (``m``/``i`` symbols or integers)."""
+    sp = _sp()
+    return sp.Rational(f.sigma, f.dilation) * (i - f.stride * m - f.offset)
+
+
+def formula_latex(exp: Any, style: Style) -> str:
+    """``y[m,n] = (x * h)[m,n] = \\sum_j \\sum_i x[i,j] h[m-i,n-j]``."""
+    sp = _sp()
+    op = exp.operation
+    facs = exp.relation.factors
+    outs, imgs = axis_names(facs)
+    M = [sp.Symbol(v) for v in outs]
+    Ii = [sp.Symbol(v) for v in imgs]
+    kidx: list[Any] = []
+    for f, m, i in zip(facs, M, Ii, strict=False):
+        if isinstance(f, ChannelAxis):
+            kidx.append(m)
+            if f.groups == 1:
+                kidx.append(i)
+            else:
+                per = f.out_channels // f.groups
+                kidx.append(i - f.taps * sp.floor(m / per))
+        else:
+            kidx.append(kernel_index_expr(f, m, i))
+    x, h, y = (sp.IndexedBase(n) for n in (op.image.name, op.kernel.name, op.output_name))
+    hk = h[tuple(kidx)]
+    if op.conjugate:
+        hk = sp.conjugate(hk)
+    limits = [(i, -sp.oo, sp.oo) for i in Ii]
+    p = make_printer(exp, style)
+    summand = p._print(x[tuple(Ii)]) + r"\," + p._print(hk)
+    sums = "".join(rf"\sum_{{{p._print(i)}=-\infty}}^{{\infty}} " for i, *_ in
+                   reversed(limits))
+    lhs = p._print(y[tuple(M)])
+    sym = OPERATORS[style.operator] if (style.operator and op.op == "conv") else \
+        DEFAULT_OPERATOR[op.op]
+    at = ",".join(p._index(sp.Symbol(v) if op.op != "corr-reflected" else -sp.Symbol(v), a)
+                  for a, v in enumerate(outs))
+    xs, hs = p._print(x), p._print(h)
+    mid = rf"({xs} {sym} {hs})[{at}]"
+    if op.op == "corr-reflected":
+        mid = rf"({xs} \star {hs})[{at}]"
+    return f"{lhs} = {mid} = {sums}{summand}"
+
+
+def pixel_latex(exp: Any, idx: Sequence[int], style: Style, role_colours: bool = True) -> str:
+    sp = _sp()
+    p = make_printer(exp, style if role_colours else replace(style, colour_indices=False))
+    return p._print(sp.IndexedBase(exp.operation.image.name)[tuple(idx)])
+
+
+def _name(style: Style, name: str) -> str:
+    n = math_name(name)
+    return rf"\mathbf{{{n}}}" if style.bold else n
+
+
+def _entry(name: str) -> str:
+    n = math_name(name)
+    return n if len(name) == 1 else rf"\mathit{{{n}}}"
+
+
+def _bracket(style: Style, base: str, parts: Sequence[str], colour: bool = True) -> str:
+    cols = [rf"\textcolor{{{style.colour(palette.INDEX_ROLES[a])}}}{{{v}}}"
+            if colour and style.colour_indices and a < 2 else v for a, v in enumerate(parts)]
+    if style.index_style == "subscripts":
+        return f"{base}_{{{','.join(cols)}}}"
+    return f"{base}[{','.join(cols)}]"
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, complex) or getattr(v, "imag", 0):
+        c = complex(v)
+        return f"{_num(c.real)}{'+' if c.imag >= 0 else '-'}{_num(abs(c.imag))}i"
+    f = float(v)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def _muted(style: Style, s: str) -> str:
+    return rf"\textcolor{{{style.colour('muted')}}}{{{s}}}"
+
+
+def output_terms(exp: Any, at: Sequence[int], style: Style, per_line: int | None = None
+                 ) -> list[str]:
+    """The products of ``y[at]`` in pixel display order, grouped into lines."""
+    op = exp.operation
+    terms = exp.terms(at)
+    order = op.image.display_axes()
+    terms.sort(key=lambda t: tuple(t.x[a] for a in order))
+    prods = []
+    for t in terms:
+        e = _entry(t.entry) if op.kernel.entries else _bracket(
+            style, _name(style, op.kernel.name), [str(v) for v in t.h])
+        if op.conjugate:
+            e = rf"\overline{{{e}}}"
+        prods.append(pixel_latex(exp, t.x, style) + r"\," + e)
+    if not prods:
+        return ["0"]
+    n = per_line or max(1, min(len(prods), 4 if len(exp.shape) == 1 else
+                               _dims_cols(exp, at)))
+    return [" + ".join(prods[k:k + n]) for k in range(0, len(prods), n)]
+
+
+def _dims_cols(exp: Any, at: Sequence[int]) -> int:
+    we = exp.worked_example(at)
+    if we.grid and isinstance(we.grid[0], list):
+        return max(1, len(we.grid[0]))
+    return 3
+
+
+def output_equation(exp: Any, at: Sequence[int], style: Style) -> str:
+    """``align*`` of ``y[at] = ...`` (one line per patch row) ``= value``."""
+    op = exp.operation
+    lines = output_terms(exp, at, style)
+    lhs = _bracket(style, _name(style, op.output_name), [str(v) for v in at])
+    value = None
+    if op.image.values is not None and op.kernel.values is not None:
+        value = exp.values().ravel()[exp.flat_position(at)]
+    body = [f"{lhs} &= {lines[0]}"] + [f"&\\quad + {ln}" for ln in lines[1:]]
+    if value is not None:
+        body[-1] += f" = {_num(value)}"
+    return "\\begin{align*}\n" + ROW_SEP.join(body) + "\n\\end{align*}"
+
+
+def terms_equations(exp: Any, style: Style) -> str:
+    """Every output: ``y[m] = ... = value`` in one ``align*``."""
+    op = exp.operation
+    vals = None
+    if op.image.values is not None and op.kernel.values is not None:
+        vals = exp.values().ravel()
+    body = []
+    for p, idx in enumerate(exp.indices()):
+        lines = output_terms(exp, idx, style, per_line=6)
+        lhs = _bracket(style, _name(style, op.output_name), [str(v) for v in idx])
+        row = f"{lhs} &= " + (r"\\ &\quad + ".join(lines))
+        if vals is not None:
+            row += f" = {_num(vals[p])}"
+        body.append(row)
+    return "\\begin{align*}\n" + ROW_SEP.join(body) + "\n\\end{align*}"
+
+
+def worked_latex(tab: Any, style: Style) -> str:
+    """Figures 4 and 7 as an ``array``: plugged in | solved | entry."""
+    xs, hs = _name(style, tab.image), _name(style, tab.kernel)
+    rows = [r"\text{pixel and kernel index} & \text{solved} & \text{entry}"]
+    for r in tab.rows:
+        left = _bracket(style, xs, [str(v) for v in r.x]) + r"\," + \
+            _bracket(style, hs, [math_chars(p) for p in r.plugged])
+        if r.h is None:
+            right = _bracket(style, hs, [r"\text{--}"], colour=False)
+        else:
+            right = _bracket(style, hs, [str(v) for v in r.h])
+        if r.valid:
+            note = "= " + _entry(r.entry or "")
+            rows.append(f"{left} & {right} & {note}")
+        else:
+            note = r"\times\ \text{" + INVALID_TEXT.get(r.reason, "invalid") + "}"
+            rows.append(" & ".join(_muted(style, c) for c in (left, right, note)))
+    return "\\begin{array}{l|ll}\n" + ROW_SEP.join(rows) + "\n\\end{array}"
+
+
+def duality_latex(tab: Any, style: Style) -> str:
+    xs, g = _name(style, tab.image), _name(style, GRADIENT)
+    ys = _name(style, tab.output)
+
+    def idx(base: str, v: Sequence[int]) -> str:
+        return _bracket(style, base, [str(a) for a in v])
+
+    left = [idx(ys, m) + " = " + (" + ".join(idx(xs, px) + r"\," + _entry(e) for px, e in items)
+                                  or "0") for m, items in tab.forward]
+    right = [rf"\partial L / \partial {idx(xs, px)} = "
+             + (" + ".join(idx(g, m) + r"\," + _entry(e) for m, e in items) or "0")
+             for px, items in tab.backward]
+    n = max(len(left), len(right))
+    left += [""] * (n - len(left))
+    right += [""] * (n - len(right))
+    head = r"\text{forward: each output} & \text{backward: each pixel, } " \
+           rf"g = \partial L / \partial {ys}"
+    rows = [head] + [f"{a} & {b}" for a, b in zip(left, right, strict=False)]
+    return "\\begin{array}{l|l}\n" + ROW_SEP.join(rows) + "\n\\end{array}"
+
+
+def matrix_latex(fig: Any, style: Style, transpose: bool = False) -> str:
+    xs, ys = _name(style, fig.image), _name(style, fig.output)
+    rows, cols, ent = fig.rows, fig.cols, fig.entries
+    rname, cname = ys, xs
+    if transpose:
+        rows, cols = cols, rows
+        ent = tuple(tuple(ent[r][c] for r in range(len(fig.rows))) for c in range(len(fig.cols)))
+        rname, cname = _name(style, GRADIENT), xs
+
+    def cell(e: str | None) -> str:
+        return _muted(style, "0") if e is None else "+".join(_entry(p) for p in e.split("+"))
+
+    head = " & " + " & ".join(
+        _bracket(style, cname if not transpose else rname, [str(v) for v in c]) for c in cols)
+    body = [head] + [
+        _bracket(style, rname if not transpose else cname, [str(v) for v in r]) + " & "
+        + " & ".join(cell(e) for e in row) for r, row in zip(rows, ent, strict=False)]
+    name = r"C^{\mathsf{T}}" if transpose else "C"
+    lhs = (rf"\frac{{\partial L}}{{\partial {xs}}} = C^{{\mathsf{{T}}}} {rname},\quad "
+           if transpose else rf"{ys} = C\,{xs},\quad ")
+    return (f"{lhs}{name} = \\begin{{array}}{{r|{'c' * len(cols)}}}\n" + ROW_SEP.join(body)
+            + "\n\\end{array}")
+
+
+# -- blocks -------------------------------------------------------------------------------
+#: Figures drawn (TikZ/SVG) and figures typeset (arrays), by the name documents use.
+DRAWN = ("kernel", "image", "corner", "drawing", "boxes", "output-map")
+TYPESET = ("equation", "worked", "worked-article", "duality", "matrix", "terms")
+
+
+def figure_model(name: str, exp: Any, at: Sequence[int] | None) -> Any:
+    """The format-independent model of figure ``name`` (see :mod:`symconv.figures`)."""
+    from .. import figures as F
+
+    need_at = ("worked", "worked-article", "drawing", "boxes")
+    if name in need_at and at is None:
+        raise InputError(f"figure {name!r} needs an output index (at)")
+    builders = {
+        "kernel": lambda: F.kernel_grid(exp),
+        "image": lambda: F.image_grid(exp),
+        "corner": lambda: F.image_corner(exp),
+        "drawing": lambda: F.drawing(exp, at),  # type: ignore[arg-type]
+        "boxes": lambda: F.boxes(exp, at),  # type: ignore[arg-type]
+        "output-map": lambda: F.output_map(exp, at),
+        "worked": lambda: F.worked_table(exp, at, "window"),  # type: ignore[arg-type]
+        "worked-article": lambda: F.worked_table(exp, at, "article"),  # type: ignore[arg-type]
+        "duality": lambda: F.duality(exp),
+        "matrix": lambda: F.matrix(exp),
+    }
+    if name not in builders:
+        raise InputError(f"unknown figure {name!r}")
+    return builders[name]()
+
+
+def typeset(name: str, exp: Any, at: Sequence[int] | None, style: Style) -> list[str]:
+    """Math (no surrounding ``$``/``\\[``) for a typeset figure: one or more displays."""
+    if name == "equation":
+        return [formula_latex(exp, style)]
+    if name == "terms":
+        if at is not None:
+            return [output_equation(exp, at, style)]
+        return [terms_equations(exp, style)]
+    model = figure_model(name, exp, at)
+    if name in ("worked", "worked-article"):
+        return [worked_latex(model, style)]
+    if name == "duality":
+        return [duality_latex(model, style)]
+    if name == "matrix":
+        return [matrix_latex(model, style), matrix_latex(model, style, transpose=True)]
+    raise InputError(f"figure {name!r} is drawn, not typeset")
+
+
+def figure_caption(name: str, exp: Any, at: Sequence[int] | None) -> str:
+    if name == "equation":
+        from .text import OP_TITLES
+
+        return f"The {OP_TITLES[exp.operation.op]} as an index formula."
+    if name == "terms":
+        return ("Every output, term by term." if at is None else
+                "The output, one line per row of the patch.")
+    return str(figure_model(name, exp, at).caption)
+
+
+def default_figures(exp: Any, at: Sequence[int] | None) -> tuple[str, ...]:
+    """What ``expand`` shows without a document: the equation, then the worked example."""
+    spatial = all(isinstance(f, AffineAxis) for f in exp.relation.factors) and \
+        len(exp.shape) <= 2
+    if at is None:
+        return ("equation", "terms") if exp.relation.term_count() <= 400 else ("equation",)
+    figs = ["equation", "terms", "worked"]
+    if spatial:
+        figs += ["drawing", "boxes"]
+    return tuple(figs)
+
+
+class LatexWriter:
+    """Writes blocks as LaTeX body text (shared by the document and the fragment)."""
+
+    def __init__(self, stream: IO[str], style: Style) -> None:
+        self.w = stream.write
+        self.style = style
+
+    def display(self, math: str) -> None:
+        if math.startswith("\\begin{align*}"):
+            self.w(math + "\n")
+        else:
+            self.w("\\[\n\\symconvfit{" + math + "}\n\\]\n")
+
+    def caption(self, text: str) -> None:
+        self.w("\\begin{center}\\small " + escape_text(text) + "\\end{center}\n")
+
+    def expansion(self, exp: Any, at: Sequence[int] | None, figures: Iterable[str],
+                  title: str = "") -> None:
+        from . import tikz
+
+        if title:
+            self.w(f"\\subsection*{{{escape_text(title)}}}\n")
+        for name in figures:
+            try:
+                if name in DRAWN:
+                    model = figure_model(name, exp, at)
+                    self.w("\\begin{center}\n")
+                    self.w(tikz.tikz_drawing(model, self.style))
+                    self.w("\\end{center}\n")
+                    self.caption(model.caption)
+                    continue
+                for math in typeset(name, exp, at, self.style):
+                    self.display(math)
+                self.caption(figure_caption(name, exp, at))
+            except InputError as exc:
+                self.w(f"\\par\\emph{{{escape_text(f'({name}: {exc})')}}}\\par\n")
+
+    def derivation(self, d: Any) -> None:
+        self.w(f"\\subsection*{{{escape_text(d.title)}}}\n")
+        self.w("\\textbf{Claim.}\n")
+        self.display(d.claim_latex)
+        self.w(f"\\noindent\\textbf{{Verdict:}} {VERDICT_WORDS[d.verdict]}, "
+               f"\\textbf{{scope:}} {escape_text(d.scope)}.\n")
+        self.w("\\begin{enumerate}\n")
+        for s in d.steps:
+            self.w("\\item " + escape_text(s.why) + "\n")
+            self.display(s.latex)
+        self.w("\\end{enumerate}\n")
+        if d.counterexample is not None:
+            import json
+
+            self.w("\\paragraph{Counterexample.}\n\\begin{itemize}\n")
+            for k, v in d.counterexample.items():
+                self.w(f"\\item {escape_text(str(k))}: "
+                       f"{escape_text(json.dumps(v, ensure_ascii=False))}\n")
+            self.w("\\end{itemize}\n")
+        for note in d.notes:
+            self.w("\\par\\emph{Note:} " + escape_text(note) + "\\par\n")
+
+    def check(self, data: Any, source: str = "") -> None:
+        d = data.to_json() if hasattr(data, "to_json") else data
+        self.w("\\begin{description}\n")
+        for label, value in check_facts(d, source):
+            self.w(f"\\item[{escape_text(label)}] {escape_text(value)}\n")
+        self.w("\\end{description}\n")
+
+    def comparison(self, block: Any) -> None:
+        if block.title:
+            self.w(f"\\subsection*{{{escape_text(block.title)}}}\n")
+        for label, exp in block.rows:
+            self.w("\\paragraph{" + escape_text(label) + "}\n")
+            self.display(terms_equations(exp, self.style))
+
+    def paragraph(self, text: str) -> None:
+        self.w(text_with_math(text) + "\n\n")
+
+    def heading(self, text: str, level: int) -> None:
+        cmd = "section" if level <= 1 else "subsection"
+        self.w(f"\\{cmd}*{{{escape_text(text)}}}\n")
+
+    def blocks(self, blocks: Iterable[Any]) -> None:
+        from ..document import (
+            CheckBlock,
+            ComparisonBlock,
+            DerivationBlock,
+            ExpansionBlock,
+            Heading,
+            Paragraph,
+        )
+
+        for b in blocks:
+            if isinstance(b, Heading):
+                self.heading(b.text, b.level)
+            elif isinstance(b, Paragraph):
+                self.paragraph(b.text)
+            elif isinstance(b, ExpansionBlock):
+                self.expansion(b.expansion, b.at, b.figures, b.title)
+            elif isinstance(b, DerivationBlock):
+                self.derivation(b.derivation)
+            elif isinstance(b, CheckBlock):
+                self.check(b.result, b.source)
+            elif isinstance(b, ComparisonBlock):
+                self.comparison(b)
+
+
+def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
+    """The checker's result as (label, sentence) pairs, for every format."""
+    from ..check_render import KIND_TITLES
+
+    facts: list[tuple[str, str]] = []
+    if source or d.get("formula"):
+        facts.append(("formula", source or d["formula"]))
+    if d.get("function"):
+        facts.append(("function", str(d["function"])))
+    facts.append(("kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}"))
+    facts.append(("flipped", "yes, along every spatial axis" if d.get("flipped") else
+                  ("along " + ", ".join(d["flipped_axes"]) + " only")
+                  if d.get("flipped_axes") else "no"))
+    facts.append(("normal form", str(d.get("normal_form", ""))))
+    out_idx = ", ".join(a.get("output_index", "") for a in d.get("axes", []))
+    facts.append(("equivalent", f"{d.get('output', 'y')}[{out_idx}] = {d.get('equivalent')}"))
+    for a in d.get("axes", []):
+        facts.append((f"axis {a.get('output_index', '')}",
+                      f"{a.get('kind')}, stride {a.get('stride')}, dilation "
+                      f"{a.get('dilation')}, offset {a.get('offset')}"))
+    for c in d.get("conventions") or []:
+        facts.append(("convention", c))
+    for n in d.get("notes") or []:
+        facts.append(("note", n))
+    return facts
+
+
+# -- documents ----------------------------------------------------------------------------
+def preamble(title: str = "", doc_class: str = "article", options: str = "11pt") -> str:
+    used = ", ".join(f"{p} ({src})" for p, _, src in PACKAGES)
+    lines = [
+        "% Generated by symconv: compile with pdflatex (no shell escape needed).",
+        f"% Packages, all in TeX Live's base/recommended/pictures sets: {used}.",
+        f"\\documentclass[{options}]{{{doc_class}}}",
+    ]
+    for pkg, opt, _ in PACKAGES:
+        if doc_class == "beamer" and pkg in ("geometry", "xcolor", "graphicx"):
+            continue  # beamer loads xcolor and graphicx itself and sets its own page
+        lines.append(f"\\usepackage[{opt}]{{{pkg}}}" if opt else f"\\usepackage{{{pkg}}}")
+    lines += palette.latex_colour_definitions()
+    lines.append(FIT_MACRO)
+    if title:
+        lines.append(f"\\title{{{escape_text(title)}}}")
+        lines.append("\\author{symconv}\n\\date{}")
+    return "\n".join(lines) + "\n"
+
+
+def fragment_header() -> str:
+    return ("% Generated by symconv: a fragment to \\input; the including document loads "
+            + ", ".join(FRAGMENT_PACKAGES) + ".\n"
+            + "\n".join(palette.latex_colour_definitions()) + "\n" + FIT_MACRO + "\n")
+
+
+def _wrap(stream: IO[str], title: str, standalone: bool, body: Any) -> None:
+    if standalone:
+        stream.write(preamble(title))
+        stream.write("\\begin{document}\n")
+        if title:
+            stream.write("\\maketitle\n")
+    else:
+        stream.write(fragment_header())
+    body()
+    if standalone:
+        stream.write("\\end{document}\n")
+
+
+def _check_options(options: dict[str, Any], extra: tuple[str, ...] = ()) -> None:
+    known = STYLE_OPTIONS + ("at", "standalone", "title", "figures", "path", "assets_dir",
+                             "source") + extra
+    for k in options:
+        if k not in known:
+            raise TypeError(f"Unknown setting '{k}'.")
+
+
+def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
+                     standalone: bool = False, **options: Any) -> None:
+    """An expansion (with the worked example for ``at``) as a fragment or a document."""
+    _check_options(options)
+    style = style_from(options)
+    figs = tuple(options.get("figures") or default_figures(exp, at))
+    title = options.get("title") or ""
+    wr = LatexWriter(stream, style)
+    _wrap(stream, title, standalone, lambda: wr.expansion(exp, at, figs))
+
+
+def render_derivation(d: Any, stream: IO[str], standalone: bool = False, **options: Any
+                      ) -> None:
+    _check_options(options)
+    wr = LatexWriter(stream, style_from(options))
+    _wrap(stream, d.title if standalone else "", standalone, lambda: wr.derivation(d))
+
+
+def render_check(data: Any, stream: IO[str], standalone: bool = False, **options: Any
+                 ) -> None:
+    """A checker result (a ``CheckResult`` or its ``to_json()`` dict)."""
+    _check_options(options)
+    wr = LatexWriter(stream, style_from(options))
+    _wrap(stream, "symconv check" if standalone else "", standalone,
+          lambda: wr.check(data, options.get("source", "")))
+
+
+def render_document(doc: Any, stream: IO[str], standalone: bool = True, **options: Any
+                    ) -> None:
+    _check_options(options)
+    wr = LatexWriter(stream, style_from(options))
+
+    def body() -> None:
+        if doc.subtitle:
+            stream.write("\\begin{center}\\emph{" + escape_text(doc.subtitle)
+                         + "}\\end{center}\n")
+        wr.blocks(doc.blocks)
+
+    _wrap(stream, doc.title, standalone, body)
+
+
+
+# -- Jupyter ------------------------------------------------------------------------------
+def _mathjax_style() -> Style:
+    from .markdown import MATHJAX_COLOURS
+
+    base = Style()
+    return replace(base, colours={**base.colours, **MATHJAX_COLOURS})
+
+
+def repr_latex(obj: Any) -> str:
+    """``_repr_latex_`` of an Expansion or a Derivation: display math for MathJax."""
+    from ..derivation import Derivation
+
+    if isinstance(obj, Derivation):
+        rows = [obj.claim_latex] + [s.latex for s in obj.steps]
+        return "$$\\begin{array}{l}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
+    style = _mathjax_style()
+    out = formula_latex(obj, style)
+    if obj.relation.term_count() <= 200:
+        return "$$" + out + "$$\n$$" + terms_equations(obj, style) + "$$"
+    return "$$" + out + "$$"

@@ -1,0 +1,100 @@
+"""MathML from symconv's LaTeX through latex2mathml (LaTeX stays the single source).
+
+``latex_to_mathml`` converts one formula and returns an ElementTree element: namespace
+prefixes removed (the ``<math>`` root carries ``xmlns``, as HTML expects) and the palette's
+LaTeX colour names that latex2mathml copies into ``mathcolor`` replaced by their hex values.
+
+The ``mathml`` format writes an XHTML fragment (a ``<section>``): the same content as the
+HTML page's body, MathML for formulas and tables and inline SVG for the drawings.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import IO, Any
+
+from . import palette
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+#: Colour of an array's vertical rule in browsers.
+COLUMN_RULE = "#333333"
+
+
+def _strip_ns(el: ET.Element) -> None:
+    for node in el.iter():
+        if node.tag.startswith("{"):
+            node.tag = node.tag.split("}", 1)[1]
+
+
+def latex_to_mathml(latex: str, display: bool = True) -> ET.Element:
+    """One LaTeX formula as a ``<math>`` element.
+
+    >>> el = latex_to_mathml(r"\\textcolor{symconvM}{m}", display=False)
+    >>> el.find(".//mstyle").get("mathcolor")
+    '#C62828'
+    """
+    from latex2mathml.converter import convert
+
+    el = ET.fromstring(convert(latex, display="block" if display else "inline"))
+    _strip_ns(el)
+    el.set("xmlns", MATHML_NS)
+    for node in el.iter():
+        col = node.get("mathcolor")
+        if col is not None and col in palette.HEX_BY_LATEX_NAME:
+            node.set("mathcolor", palette.HEX_BY_LATEX_NAME[col])
+    _table_styles(el)
+    return el
+
+
+def _table_styles(el: ET.Element) -> None:
+    """MathML Core (Chromium) ignores ``columnalign`` and ``columnlines``: repeat them as CSS
+    on the cells, so the worked example's rule and left alignment show in browsers."""
+    for table in el.iter("mtable"):
+        lines = (table.get("columnlines") or "").split()
+        if table.get("rowlines"):
+            del table.attrib["rowlines"]  # latex2mathml's guess for a column rule
+        for row in table.findall("mtr"):
+            for k, cell in enumerate(row.findall("mtd")):
+                css = []
+                align = cell.get("columnalign")
+                if align in ("left", "right"):
+                    css.append(f"text-align: {align}")
+                rule = lines[min(k, len(lines) - 1)] if lines else "none"
+                if rule == "solid" and k < len(row.findall("mtd")) - 1:
+                    css.append(f"border-right: 1px solid {COLUMN_RULE}; padding-right: 0.5em")
+                if k > 0 and lines and lines[min(k - 1, len(lines) - 1)] == "solid":
+                    css.append("padding-left: 0.5em")
+                if css:
+                    cell.set("style", "; ".join(css))
+
+
+def _fragment(build: Any, stream: IO[str]) -> None:
+    from .html import HtmlWriter, indent
+
+    section = ET.Element("section", {"xmlns": "http://www.w3.org/1999/xhtml",
+                                     "class": "symconv"})
+    build(HtmlWriter(section))
+    indent(section)
+    stream.write(ET.tostring(section, encoding="unicode") + "\n")
+
+
+def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
+                     standalone: bool = False, **options: Any) -> None:
+    from .html import expansion_builder
+
+    _fragment(expansion_builder(exp, at, options), stream)
+
+
+def render_derivation(d: Any, stream: IO[str], standalone: bool = False, **options: Any
+                      ) -> None:
+    _fragment(lambda w: w.derivation(d), stream)
+
+
+def render_check(data: Any, stream: IO[str], standalone: bool = False, **options: Any) -> None:
+    _fragment(lambda w: w.check(data, options.get("source", "")), stream)
+
+
+def render_document(doc: Any, stream: IO[str], standalone: bool = False, **options: Any
+                    ) -> None:
+    _fragment(lambda w: w.document_body(doc), stream)

@@ -1,0 +1,129 @@
+"""TikZ for the drawings of :mod:`symconv.figures` (cells, boxes, labels).
+
+One unit of the model is ``Drawing.unit`` centimetres; the y axis points down, as the
+article's n does.  Text is set in math mode from the spans' roles; colours are the
+palette's LaTeX names, defined in the preamble.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..figures import Drawing, Span, Text
+from .latex import Style, escape_text, math_name
+
+#: Cell text size per ``Drawing.font``; labels one step smaller when ``small``.
+FONT_SIZES = {"normal": r"\normalsize", "small": r"\small", "tiny": r"\footnotesize"}
+LABEL_SIZES = {"normal": r"\small", "small": r"\footnotesize", "tiny": r"\scriptsize"}
+BOX_WIDTH = "1.6pt"
+GRID_WIDTH = "0.4pt"
+#: Roles whose spans are words (set with ``\text``) rather than math.
+WORD_ROLES = ("plain", "muted", "title", "conv", "corr", "corr-reflected")
+
+
+def _f(v: float) -> str:
+    """A coordinate, rounded so the output is the same bytes on every platform."""
+    s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def span_latex(sp: Span, style: Style) -> str:
+    t = sp.text
+    if sp.role == "array":
+        return rf"\mathbf{{{math_name(t)}}}" if style.bold else math_name(t)
+    if sp.role == "entry":
+        return math_name(t) if len(t) <= 1 else rf"\mathit{{{math_name(t)}}}"
+    if sp.role == "op":
+        return r"\cdot "
+    if sp.role in ("m", "n"):
+        body = _math_plain(t)
+        return rf"\textcolor{{{style.colour(sp.role)}}}{{{body}}}"
+    body = _math_plain(t)
+    if sp.role in ("muted", "conv", "corr", "corr-reflected"):
+        return rf"\textcolor{{{style.colour(sp.role)}}}{{{body}}}"
+    return body
+
+
+def _math_plain(t: str) -> str:
+    """Numbers, brackets and ranges stay math; anything with letters or spaces is text."""
+    if len(t) == 1 and t.isalpha():
+        return t  # an index letter: math italic, as in the formulas
+    if any(ch.isalpha() or ch == " " for ch in t):
+        return r"\text{" + escape_text(t) + "}"
+    return t.replace("..", "{..}")
+
+
+def text_latex(t: Text, style: Style) -> str:
+    return "$" + "".join(span_latex(s, style) for s in t) + "$" if t else ""
+
+
+def tikz_drawing(d: Drawing, style: Style) -> str:
+    u = _f(d.unit)
+    out = [f"\\begin{{tikzpicture}}[x={u}cm,y=-{u}cm,font={FONT_SIZES[d.font]}]"]
+    grid = style.colour("grid")
+    for c in d.cells:
+        opts = [grid, f"line width={GRID_WIDTH}"] if c.border else ["draw=none"]
+        if c.fill:
+            opts.append(f"fill={style.colour(c.fill)}")
+        out.append(f"\\draw[{','.join(opts)}] ({_f(c.x)},{_f(c.y)}) rectangle "
+                   f"({_f(c.x + c.w)},{_f(c.y + c.h)});")
+        if c.lines:
+            body = r"\\".join(text_latex(line, style) for line in c.lines)
+            align = ",align=center" if len(c.lines) > 1 else ""
+            out.append(f"\\node[inner sep=0pt{align}] at ({_f(c.x + c.w / 2)},"
+                       f"{_f(c.y + c.h / 2)}) {{{body}}};")
+    for b in d.boxes:
+        dash = ",dashed" if b.dashed else ""
+        i = b.inset
+        out.append(f"\\draw[{style.colour(b.role)},line width={BOX_WIDTH}{dash}] "
+                   f"({_f(b.x0 + i)},{_f(b.y0 + i)}) rectangle ({_f(b.x1 - i)},{_f(b.y1 - i)});")
+    for lab in d.labels:
+        size = LABEL_SIZES[d.font] if lab.small else FONT_SIZES[d.font]
+        out.append(f"\\node[anchor={lab.anchor},inner sep=1pt,font={size}] at "
+                   f"({_f(lab.x)},{_f(lab.y)}) {{{text_latex(lab.text, style)}}};")
+    out.append("\\end{tikzpicture}")
+    return "\n".join(out) + "\n"
+
+
+#: The box that holds an animation's static picture, typeset once per frame environment.
+BASE_BOX = r"\symconvbase"
+
+
+def tikz_frames(d: Drawing, frames: Sequence[Any], style: Style, label_at: tuple[float, float]
+                ) -> tuple[str, str]:
+    """An animation for beamer: ``(prelude, picture)``.
+
+    The prelude typesets the static drawing once into :data:`BASE_BOX` (before the frame);
+    the picture places that box and adds one ``\\only<k>`` overlay per frame: the frame's
+    filled cells with their text, its boxes and its label.  Drawing the 100-odd static cells
+    once instead of on every overlay makes a 49-position animation compile several times
+    faster.  Both pictures share the bounding box (0,0)-(width,height).
+    """
+    u = _f(d.unit)
+    bbox = f"\\useasboundingbox (0,0) rectangle ({_f(d.width)},{_f(d.height)});"
+    static = tikz_drawing(d, style).split("\n")
+    static.insert(1, bbox)
+    prelude = (f"\\sbox{{{BASE_BOX}}}{{%\n" + "\n".join(static).rstrip("\n") + "}\n")
+    body = [f"\\begin{{tikzpicture}}[x={u}cm,y=-{u}cm,font={FONT_SIZES[d.font]}]", bbox,
+            f"\\node[inner sep=0pt,outer sep=0pt,anchor=north west] at (0,0) "
+            f"{{\\usebox{{{BASE_BOX}}}}};"]
+    for k, fr in enumerate(frames, start=1):
+        parts = []
+        for c in fr.cells:
+            parts.append(f"\\draw[{style.colour('grid')},fill={style.colour(c.fill or 'header')}] "
+                         f"({_f(c.x)},{_f(c.y)}) rectangle ({_f(c.x + c.w)},{_f(c.y + c.h)});")
+            if c.lines:
+                parts.append(f"\\node[inner sep=0pt] at ({_f(c.x + c.w / 2)},"
+                             f"{_f(c.y + c.h / 2)}) {{{text_latex(c.lines[0], style)}}};")
+        for b in fr.boxes:
+            parts.append(f"\\draw[{style.colour(b.role)},line width={BOX_WIDTH}] "
+                         f"({_f(b.x0)},{_f(b.y0)}) rectangle ({_f(b.x1)},{_f(b.y1)});")
+        parts.append(f"\\node[anchor=west,font=\\small] at ({_f(label_at[0])},{_f(label_at[1])}) "
+                     f"{{{text_latex(fr.label, style)}}};")
+        body.append(f"\\only<{k}>{{" + "\n  ".join(parts) + "}")
+    body.append("\\end{tikzpicture}")
+    return prelude, "\n".join(body) + "\n"
+
+
+__all__ = ["tikz_drawing", "tikz_frames", "text_latex", "escape_text"]
