@@ -146,7 +146,19 @@ def is_zero(e: Any) -> bool:
 
 
 def tex(e: Any) -> str:
-    return str(_sp().latex(e))
+    """LaTeX of an expression, with the arguments of floors and ceilings expanded (so a
+    bound reads (N + alpha - d beta - 1)/s rather than nested parentheses)."""
+    sp = _sp()
+    e = sp.sympify(e)
+
+    def tidy(u: Any) -> Any:
+        num, den = sp.fraction(sp.together(u))
+        return sp.Mul(sp.expand(num), sp.Pow(den, -1), evaluate=False) if den != 1 else \
+            sp.expand(num)
+
+    e = e.replace(sp.floor, lambda u: sp.floor(tidy(u), evaluate=False))
+    e = e.replace(sp.ceiling, lambda u: sp.ceiling(tidy(u), evaluate=False))
+    return str(sp.latex(e))
 
 
 @dataclass(frozen=True)
@@ -273,13 +285,13 @@ def _lin_tex(e: Any) -> str:
         mag = -c if neg else c
         body = name if mag == 1 else (tex(mag) if mag.is_Atom else rf"\left({tex(mag)}\right)") \
             + " " + name if mag != 1 else name
-        out += ("-" if neg else ("+" if out else "")) + body
+        out += (" - " if neg and out else "-" if neg else (" + " if out else "")) + body
     if rest != 0 or not out:
         neg = rest.could_extract_minus_sign()
         mag = -rest if neg else rest
         piece = tex(mag) if (mag.is_Atom or mag.is_Mul or mag.is_Pow) else \
             rf"\left({tex(mag)}\right)"
-        out += ("-" if neg else ("+" if out else "")) + piece
+        out += (" - " if neg and out else "-" if neg else (" + " if out else "")) + piece
     return out
 
 
