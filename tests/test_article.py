@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.signal
 import sympy
 
 from symconv.expand import entry_class, expand
@@ -225,3 +226,28 @@ def test_thread_json_values(cli: Any) -> None:
     assert [o["value"] for o in outs] == [1, -2, -2, 1]
     assert [o["index"] for o in outs] == [[0], [1], [2], [3]]
     assert outs[0]["expr"] == "a*x[0] + b*x[1]"
+
+
+@pytest.mark.parametrize("axes", ["xy", "ij"])
+def test_flip_picture_does_not_depend_on_axes(axes: str) -> None:
+    """Under 'ij' the first index is the row, and entries are named in that reading
+    order, so the drawing of figure 5 (and figure 8) is the same picture."""
+    conv = expand("conv", "7x7", "3x3", mode="same", axes=axes)
+    refl = expand("corr-reflected", "7x7", "3x3", mode="same", axes=axes)
+    assert conv.worked_example((1, 1)).grid == CONV_GRID
+    assert refl.worked_example((-1, -1)).grid == CORR_GRID
+
+
+def test_worked_example_json_with_values(cli: Any) -> None:
+    x = ";".join(",".join(str(7 * j + i) for i in range(7)) for j in range(7))
+    run = cli("expand", "conv", "--image", "7x7", "--kernel", "3x3", "--mode", "same",
+              "--at", "1,1", "--x", x, "--h", "1,2,3;4,5,6;7,8,9", "--format", "json")
+    assert run.code == 0, run.err
+    (o,) = json.loads(run.out)["outputs"]
+    # --x rows are array order: x[i, j] is row i, column j of what was typed (axes xy).
+    xv = np.arange(49).reshape(7, 7)
+    hv = np.arange(1, 10).reshape(3, 3)
+    expected = sum(int(xv[t["x"][0] + 3, t["x"][1] + 3]) * int(hv[t["h"][0] + 1, t["h"][1] + 1])
+                   for t in o["terms"])
+    assert o["value"] == expected == int(scipy.signal.convolve(xv, hv, "same")[4, 4])
+    assert o["grid"] == CONV_GRID and o["patch"] == {"from": [0, 0], "to": [2, 2]}
