@@ -37,7 +37,7 @@ import numpy as np
 
 from . import polyarray as pa
 from .derivation import Derivation, Step
-from .errors import FormulaError, InputError
+from .errors import FormulaError, InputError, LimitError
 from .signal import check_name, parse_shape, resolve_origin
 
 #: Functions of the language and their keyword arguments.
@@ -321,6 +321,7 @@ class Context:
     registry: pa.Registry
     text: str
     roles: dict[str, str] = field(default_factory=dict)
+    max_terms: int | None = None
 
     def var(self, name: str, col: int) -> pa.Var:
         if name in self.registry.vars:
@@ -447,8 +448,8 @@ def _call(n: Call, ctx: Context, reg: pa.Registry) -> pa.Poly:
         opts["origin"] = ctx.origin  # the output origin under padding
         a, b = evaluate(n.args[0], ctx), evaluate(n.args[1], ctx)
         try:
-            return pa.bilinear(OPS[n.fn], a, b, reg, **opts)
-        except FormulaError:
+            return pa.bilinear(OPS[n.fn], a, b, reg, max_terms=ctx.max_terms, **opts)
+        except (FormulaError, LimitError):
             raise
         except InputError as exc:
             raise _NoOutput(str(exc), n.col) from None
@@ -603,7 +604,8 @@ class Outcome:
 
 
 def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: str = "center",
-           extra: dict[str, tuple[int, ...]] | None = None) -> Outcome:
+           extra: dict[str, tuple[int, ...]] | None = None,
+           max_terms: int | None = None) -> Outcome:
     """Both sides for one pair of shapes, compared exactly."""
     rl = roles(claim)
     shapes: dict[str, tuple[int, ...]] = {}
@@ -613,12 +615,12 @@ def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: st
         elif role == "kernel":
             shapes[name] = tuple(kernel)
     shapes.update(extra or {})
-    ctx = Context(shapes, origin, pa.Registry(), claim.text, rl)
+    ctx = Context(shapes, origin, pa.Registry(), claim.text, rl, max_terms)
     try:
         left = evaluate(claim.left, ctx)
         right = evaluate(claim.right, ctx)
     except _Unbound as first:
-        ctx = Context(shapes, origin, pa.Registry(), claim.text, rl)
+        ctx = Context(shapes, origin, pa.Registry(), claim.text, rl, max_terms)
         try:
             right = evaluate(claim.right, ctx)
             left = evaluate(claim.left, ctx)
@@ -723,7 +725,7 @@ def _fmt_idx(idx: Sequence[int]) -> str:
 
 def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] | None = None,
                 kernel: str | Sequence[int] | None = None, origin: str = "center",
-                ) -> Derivation:
+                max_terms: int | None = None) -> Derivation:
     """Decide ``LHS == RHS``: proved for the given shapes (or a family of small shapes), or
     refuted with a counterexample.
 
@@ -770,7 +772,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     fail_shapes: tuple[tuple[int, ...], tuple[int, ...]] | None = None
     for n, k in candidates:
         try:
-            o = decide(claim, n, k, origin)
+            o = decide(claim, n, k, origin, max_terms=max_terms)
         except _NoOutput as exc:
             skipped.append(f"{'x'.join(map(str, n))}/{'x'.join(map(str, k))}: {exc}")
             continue
@@ -782,7 +784,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         # The smallest shapes (within the given ones) where the sides also differ.
         for n, k in smaller:
             try:
-                o = decide(claim, n, k, origin)
+                o = decide(claim, n, k, origin, max_terms=max_terms)
             except _NoOutput:
                 continue
             if not o.equal:
@@ -798,7 +800,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
                   "index range an array is 0", claim_text)]
     if failure is None:
         last = checked[-1]
-        o = decide(claim, last[0], last[1], origin)
+        o = decide(claim, last[0], last[1], origin, max_terms=max_terms)
         steps.append(_sides_step(o))
         fam = ", ".join(f"{'x'.join(map(str, n))}/{'x'.join(map(str, k))}"
                         for n, k, _ in checked)
@@ -871,7 +873,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         held = []
         for n, k in big:
             try:
-                if not decide(claim, n, k, origin).equal:
+                if not decide(claim, n, k, origin, max_terms=max_terms).equal:
                     break
             except _NoOutput:
                 continue

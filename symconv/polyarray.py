@@ -380,7 +380,7 @@ def sort_rows(mono: np.ndarray) -> np.ndarray:
 
 
 def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
-             **options: Any) -> Poly:
+             max_terms: int | None = None, **options: Any) -> Poly:
     """``op(a, b)`` (conv, corr, corr-reflected) with the core's modes, stride, padding...
 
     The core builds the relation for signals with ``a``'s and ``b``'s index boxes; each
@@ -395,7 +395,7 @@ def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
     ker = Signal("h", b.shape, tuple(-v for v in b.lo), entries=None)
     o = operation(op, img, ker, **options)
     rel = o.relation
-    terms = rel.enumerate()
+    terms = rel.enumerate(max_terms=max_terms)
     counts = np.diff(terms.starts)
     outflat = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     out_lo = rel.out_lo

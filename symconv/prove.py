@@ -501,7 +501,7 @@ def _core_op(op: str, a: pa.Var | pa.Poly, b: pa.Var | pa.Poly, o: Options) -> A
 
 
 def _bil(op: str, a: pa.Poly, b: pa.Poly, o: Options, reg: pa.Registry) -> pa.Poly:
-    return pa.bilinear(op, a, b, reg, **o.op_kwargs())
+    return pa.bilinear(op, a, b, reg, max_terms=o.max_terms, **o.op_kwargs())
 
 
 def _shape_note(inst: Inst, o: Options) -> str:
@@ -1292,11 +1292,13 @@ def _claimed_gradient(o: Options, reg: pa.Registry, fwd: Any, G: pa.Poly, X: pa.
     c = tuple(f.offset for f in facs)
     if o.wrt == "input":
         op = "conv" if o.forward == "corr" else "corr"
-        full = pa.bilinear(op, pa.dilate(G, s), H, reg, mode="full", dilation=d)
+        full = pa.bilinear(op, pa.dilate(G, s), H, reg, max_terms=o.max_terms, mode="full",
+                           dilation=d)
         return pa.restrict(pa.shift(full, c), xv.lo, xv.shape)
     xs = pa.shift(X, tuple(-v for v in c))
     # corr(x, g) with output stride d: the full correlation read at multiples of d
-    corr = pa.decimate(pa.bilinear("corr", xs, G, reg, mode="full", dilation=s), d)
+    corr = pa.decimate(pa.bilinear("corr", xs, G, reg, max_terms=o.max_terms, mode="full",
+                                   dilation=s), d)
     if o.forward == "conv":
         corr = pa.reflect(corr)
     return pa.restrict(corr, hv.lo, hv.shape)
@@ -1324,7 +1326,7 @@ def duality_sides(o: Options) -> DualitySides:
     facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
     if any(f.boundary != "zeros" for f in facs):
         raise InputError("duality is stated for zero padding (padding_mode zeros)")
-    y = pa.bilinear(o.forward, X, H, reg, **o.op_kwargs())
+    y = pa.bilinear(o.forward, X, H, reg, max_terms=o.max_terms, **o.op_kwargs())
     g = reg.add("g", y.lo, y.shape)
     G = pa.leaf(g)
     wrt = inst.x if o.wrt == "input" else inst.h

@@ -65,7 +65,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
         from ..claims import prove_claim
 
         derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
-                                 kernel=args.kernel, origin=args.origin or "center")
+                                 kernel=args.kernel, origin=args.origin or "center",
+                                 max_terms=args.max_terms)
         if args.scope == "all-sizes" and derivation.scope != "all-sizes" and derivation.proved:
             from dataclasses import replace
 
