@@ -797,6 +797,19 @@ def instance_symmetric(o: Options) -> Derivation:
         f"conditions: {text}"))
     notes = [_shape_note(inst, o)]
     if o.h is None:
+        # Sufficiency, checked: impose h[k] = h[-k] (0 where -k is outside the range) on both
+        # sides and compare the term lists again; this comparison can fail.
+        cs, rs = _symmetrize(conv, reg, inst), _symmetrize(corr, reg, inst)
+        cmp = pa.compare(cs, rs, reg)
+        if not cmp.equal:  # pragma: no cover - would contradict the algebra
+            return _refuted(THEOREMS["symmetric"], "symmetric", SYM_LATEX, SYM_TEXT, steps, cs,
+                            rs, cmp, reg, [_shape_note(inst, o)])
+        steps.append(Step(r"h = \tilde h \Rightarrow \operatorname{conv}(x, h) = "
+                          r"\operatorname{corr}(x, h)",
+                          "substituting h[-k] for h[k] (and 0 where -k is outside the range) "
+                          f"in both term lists makes them identical ({cmp.terms_left:,} terms, "
+                          "compared exactly): the conditions suffice",
+                          "with h = flip(h) the term lists agree"))
         steps.append(Step(r"h = \tilde h", "so conv(x, h) = corr(x, h) for every x exactly "
                           "when these equalities hold, i.e. h equals its flip on its range",
                           "h = flip(h)"))
@@ -849,6 +862,23 @@ def instance_symmetric(o: Options) -> Derivation:
                               tuple(steps), cex, tuple(notes), "symmetric")
     raise AssertionError("no image separates conv and corr")  # pragma: no cover
     _ = cmp
+
+
+def _symmetrize(p: pa.Poly, reg: pa.Registry, inst: Inst) -> pa.Poly:
+    """``p`` with h[k] and h[-k] made one variable, and h[k] = 0 where -k is outside."""
+    hv = inst.h
+    idx = np.indices(hv.shape).reshape(len(hv.shape), -1).T + np.asarray(hv.lo)
+    neg = -idx
+    inside = np.all((neg >= np.asarray(hv.lo)) & (neg <= np.asarray(hv.hi)), axis=1)
+    target = np.full(hv.size, -2, dtype=np.int64)  # -2: the entry is 0
+    flat_neg = pa._flat(np.where(inside[:, None], neg, idx), hv.lo, hv.shape)
+    own = np.arange(hv.size)
+    target[inside] = hv.offset + np.minimum(own, flat_neg)[inside]
+    mono = p.mono.copy()
+    sel = (mono >= hv.offset) & (mono < hv.offset + hv.size)
+    mono[sel] = target[mono[sel] - hv.offset]
+    keep = ~np.any(mono == -2, axis=1)
+    return pa.Poly(p.lo, p.shape, p.out[keep], pa.sort_rows(mono[keep]), p.coef[keep])
 
 
 def _nonsymmetric_example(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry, inst: Inst,

@@ -269,3 +269,15 @@ def test_deterministic_output(cli) -> None:
 
 def test_options_defaults() -> None:
     assert Options().op_kwargs() == {}
+
+
+def test_symmetrize_is_a_real_check() -> None:
+    from symconv.prove import Inst, _symmetrize
+
+    inst = Inst.make(Options(image="6", kernel="3"))
+    reg = inst.reg
+    conv = pa.bilinear("conv", pa.leaf(inst.x), pa.leaf(inst.h), reg)
+    corr = pa.bilinear("corr", pa.leaf(inst.x), pa.leaf(inst.h), reg)
+    assert not pa.compare(conv, corr, reg).equal
+    assert pa.compare(_symmetrize(conv, reg, inst), _symmetrize(corr, reg, inst), reg).equal
+    assert not pa.compare(_symmetrize(conv, reg, inst), corr, reg).equal
