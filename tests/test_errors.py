@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symconv.errors import InputError, LimitError, SymconvError
 from symconv.expand import expand
@@ -226,3 +229,59 @@ def test_parse_shape_errors(text: Any, message: str) -> None:
 ])
 def test_parse_shape_accepts(text: Any, shape: tuple[int, ...]) -> None:
     assert parse_shape(text) == shape
+
+
+# -- fuzz: any combination of options ends in exit 0 or one clean error line ----------------
+@st.composite
+def argvs(draw: Any) -> list[str]:
+    dims = draw(st.integers(1, 3))
+    layer = draw(st.booleans())
+
+    def shape(lo: int, hi: int, n: int) -> str:
+        return "x".join(str(draw(st.integers(lo, hi))) for _ in range(n))
+
+    image = shape(1, 6, dims + (1 if layer else 0))
+    kernel = shape(1, 4, dims + (2 if layer else 0))
+    argv = ["expand", draw(st.sampled_from(["conv", "corr", "corr-reflected"])),
+            "--image", draw(st.sampled_from([image, image, "0x3", "3y3"])),
+            "--kernel", kernel, "--format", draw(st.sampled_from(["text", "json"]))]
+    if layer:
+        argv += ["--layer", "--groups", str(draw(st.integers(1, 3)))]
+    opts = {
+        "--origin": st.sampled_from(["center", "corner", "1", "0,1", "-1,0,2"]),
+        "--axes": st.sampled_from(["xy", "ij"]),
+        "--mode": st.sampled_from(["full", "valid", "same"]),
+        "--convention": st.sampled_from(["scipy", "numpy"]),
+        "--stride": st.sampled_from(["1", "2", "3", "1,2", "0"]),
+        "--padding": st.sampled_from(["0", "1", "same", "valid", "0:1", "1,0", "2:0,0:1"]),
+        "--padding-mode": st.sampled_from(["zeros", "circular", "reflect", "replicate",
+                                           "symmetric", "wrap", "bogus"]),
+        "--dilation": st.sampled_from(["1", "2", "1,2"]),
+        "--at": st.sampled_from(["0", "1", "-1", "0,0", "-1,1", "0,0,0", "1,0,-1", "9"]),
+        "--entries": st.sampled_from(["indexed", "a,b", "p,q,r"]),
+        "--names": st.sampled_from(["image=img", "kernel=w,output=z", "image=h"]),
+        "--x": st.sampled_from(["1,2,3", "-1,2", "1;2", "0.5,1,2,3,4,5"]),
+        "--h": st.sampled_from(["1,-1", "-1,2,-1", "1", "1+2j,1"]),
+        "--max-terms": st.sampled_from(["5", "1000"]),
+    }
+    for key, strat in opts.items():
+        if draw(st.integers(0, 3)) == 0:
+            argv += [key, draw(strat)]
+    if draw(st.integers(0, 5)) == 0:
+        argv.append("--conjugate")
+    return argv
+
+
+@settings(max_examples=300, deadline=None)
+@given(argv=argvs())
+def test_fuzz_exit_0_or_one_clean_error(argv: list[str]) -> None:
+    run = run_cli(*argv)
+    assert run.code in (0, 2), (argv, run)
+    if run.code == 2:
+        assert run.out == ""
+        assert run.err.count("\n") == 1 and run.err.startswith("symconv expand: error: ")
+    elif "--format" in argv and argv[argv.index("--format") + 1] == "json":
+        doc = json.loads(run.out)
+        assert all({"index", "pos", "terms", "expr"} <= set(o) for o in doc["outputs"])
+        if "--at" in argv:
+            assert len(doc["outputs"]) == 1 and "grid" in doc["outputs"][0]
