@@ -6,8 +6,10 @@ import struct
 import zlib
 
 
-def read_png(data: bytes) -> tuple[int, int, int, list[bytearray]]:
-    """(width, height, channels, rows) of an 8-bit greyscale/RGB/RGBA, non-interlaced PNG."""
+def read_png(data: bytes, max_rows: int | None = None
+             ) -> tuple[int, int, int, list[bytearray]]:
+    """(width, height, channels, rows) of an 8-bit greyscale/RGB/RGBA, non-interlaced PNG
+    (only the first ``max_rows`` rows decoded, when given)."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat = 8, b""
     width = height = channels = 0
@@ -27,7 +29,7 @@ def read_png(data: bytes) -> tuple[int, int, int, list[bytearray]]:
     stride = width * channels
     rows: list[bytearray] = []
     prev = bytearray(stride)
-    for y in range(height):
+    for y in range(height if max_rows is None else min(height, max_rows)):
         f = raw[y * (stride + 1)]
         line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
         for x in range(stride):
@@ -50,11 +52,11 @@ def read_png(data: bytes) -> tuple[int, int, int, list[bytearray]]:
     return width, height, channels, rows
 
 
-def non_white_fraction(data: bytes, step: int = 4) -> float:
-    """Share of sampled pixels that are not (near) white."""
-    w, h, ch, rows = read_png(data)
+def non_white_fraction(data: bytes, step: int = 4, max_rows: int | None = None) -> float:
+    """Share of sampled pixels that are not (near) white (in the first ``max_rows`` rows)."""
+    w, h, ch, rows = read_png(data, max_rows)
     total = dark = 0
-    for y in range(0, h, step):
+    for y in range(0, len(rows), step):
         row = rows[y]
         for x in range(0, w, step):
             px = row[x * ch:x * ch + min(ch, 3)]

@@ -36,5 +36,6 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     if at is not None:
         exp.flat_position(at)  # validate before any output is opened
     with open_output(args.output, out) as stream:
-        render("expansion", exp, args.format, stream, at=at, standalone=args.standalone)
+        render("expansion", exp, args.format, stream, at=at, standalone=args.standalone,
+               path=args.output)
     return 0

@@ -136,7 +136,6 @@ class SymconvLatexPrinter(LatexPrinter):
     'h_{m+i}'
     """
 
-    printmethod = "_symconv_latex"
     _default_settings = {
         **LatexPrinter._default_settings,
         "bold": True,
@@ -199,14 +198,15 @@ class SymconvLatexPrinter(LatexPrinter):
                 out += "+" + s if len(terms) <= 3 and not pix[0] else " + " + s
         return out
 
-    def _written_key(self, t: Any) -> tuple[int, int, str]:
+    def _written_key(self, t: Any) -> tuple[int, int, int, str]:
+        # Letters before the constant; positive before negative; output letters first.
         coeff, rest = t.as_coeff_Mul()
         neg = 1 if coeff < 0 else 0
         if rest == 1:
-            return (neg, 3, "")
+            return (1, neg, 0, "")
         name = str(rest)
         cat = 0 if name in OUT_NAMES else 1 if name in IMG_NAMES else 2
-        return (neg, cat, name)
+        return (0, neg, cat, name)
 
     def _pixel_key(self, t: Any) -> tuple[int, ...] | None:
         from sympy import Indexed
@@ -233,6 +233,8 @@ class SymconvLatexPrinter(LatexPrinter):
 
         factors.sort(key=rank)
         body = r"\,".join(self._paren(f) for f in factors)
+        if isinstance(coeff, Rational) and coeff.q != 1 and len(factors) == 1:
+            body = self._print(factors[0])  # the fraction bar groups it
         if isinstance(coeff, Rational) and coeff.q != 1:
             num = abs(coeff.p)
             top = body if num == 1 else f"{num} {body}"
@@ -279,7 +281,11 @@ def _sp() -> Any:
 def kernel_index_expr(f: AffineAxis, m: Any, i: Any) -> Any:
     """``k = sigma*(i - s*m - c)/d`` as SymPy (``m``/``i`` symbols or integers)."""
     sp = _sp()
-    return sp.Rational(f.sigma, f.dilation) * (i - f.stride * m - f.offset)
+    num = f.sigma * (i - f.stride * m - f.offset)
+    if f.dilation == 1:
+        return num
+    # Unevaluated, so that it prints over the dilation: (2m-i)/2, not m - i/2.
+    return sp.Mul(sp.Rational(1, f.dilation), num, evaluate=False)
 
 
 def formula_latex(exp: Any, style: Style) -> str:
@@ -298,7 +304,7 @@ def formula_latex(exp: Any, style: Style) -> str:
                 kidx.append(i)
             else:
                 per = f.out_channels // f.groups
-                kidx.append(i - f.taps * sp.floor(m / per))
+                kidx.append(i - f.taps * (m if per == 1 else sp.floor(m / per)))
         else:
             kidx.append(kernel_index_expr(f, m, i))
     x, h, y = (sp.IndexedBase(n) for n in (op.image.name, op.kernel.name, op.output_name))

@@ -1,0 +1,96 @@
+"""``symconv demo``: every document in every format, the LaTeX compiled, the HTML parsed and
+opened in headless Chromium, the screenshot checked to be non-blank."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import need_tool
+from pngutil import non_white_fraction
+from renderkit import check_xml, pdflatex
+
+from symconv.demo import DEMO_DOCUMENTS, run_demo
+
+#: Chromium flags: headless, no sandbox (containers), nothing from the network.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("demo") / "symconv-demo"
+    buf = io.StringIO()
+    assert run_demo(str(out), buf) == 0
+    return out, buf.getvalue()
+
+
+def test_every_document_in_every_format(demo: tuple[Path, str]) -> None:
+    out, printed = demo
+    for name in ("article", "thread", "duality"):
+        for suffix in (".tex", "-slides.tex", ".html", ".md", ".txt", ".json"):
+            path = out / f"{name}{suffix}"
+            assert path.exists() and path.stat().st_size > 200, path
+            assert path.name in printed
+    assert len(DEMO_DOCUMENTS) == 3
+    assert "proved (all-sizes)" in printed and printed.rstrip().endswith("files")
+    svgs = sorted(p.name for p in out.glob("article-*.svg"))
+    assert any("kernel" in s for s in svgs) and any("boxes" in s for s in svgs)
+    assert any("output-map-corr-reflected" in s for s in svgs)
+
+
+def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    tex = (out / "article.tex").read_text(encoding="utf-8")
+    for needle in (r"\mathbf{h}[\textcolor{symconvM}{m-i}",  # fig 1: the equation
+                   "indices of",                             # fig 2: the kernel grid
+                   "lower-right corner",                     # fig 3: imagex and its corner
+                   r"\begin{array}{l|ll}",                   # figs 4/7: worked examples
+                   "rotated by 180 degrees",                 # fig 5: the drawing
+                   "as drawn: cross-correlation does not flip",  # fig 8
+                   "symconvRefl",                            # fig 6: the green box
+                   "Output map of convolution", "Output map of the article",  # fig 7
+                   r"C^{\mathsf{T}}",                        # the matrix and its transpose
+                   "backward: each pixel"):                  # the duality figure
+        assert needle in tex, needle
+    slides = (out / "article-slides.tex").read_text(encoding="utf-8")
+    assert r"\uncover<16->" in slides and r"\only<49>" in slides
+
+
+def test_html_and_svg_parse(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    for page in sorted(out.glob("*.html")):
+        check_xml(page.read_text(encoding="utf-8"), page.name)
+    for svg in sorted(out.glob("*.svg")):
+        text = svg.read_text(encoding="utf-8")
+        check_xml(text[text.index("<svg"):], svg.name)
+
+
+@pytest.mark.tools
+def test_latex_compiles(demo: tuple[Path, str]) -> None:
+    exe = need_tool("pdflatex")
+    out, _ = demo
+    for tex in sorted(out.glob("*.tex")):
+        pdflatex(tex, exe)
+
+
+@pytest.mark.tools
+def test_html_renders_in_chromium(demo: tuple[Path, str]) -> None:
+    exe = need_tool("chromium")
+    out, _ = demo
+    with tempfile.TemporaryDirectory() as profile:
+        shot = Path(profile) / "shot.png"
+        proc = subprocess.run(
+            [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}/user",
+             f"--screenshot={shot}", "--window-size=1200,2400",
+             (out / "article.html").resolve().as_uri()],
+            capture_output=True, text=True, timeout=120)
+        assert shot.exists(), proc.stderr[-2000:]
+        data = shot.read_bytes()
+    assert len(data) > 20_000
+    # The top of the page: title, notation, equation, kernel grid: far from blank.
+    assert non_white_fraction(data, step=3, max_rows=700) > 0.02

@@ -1,0 +1,127 @@
+"""MathML and HTML: every output parses as XML, holds no leftover LaTeX command and no
+stray ``&``; free text is escaped; the page is self-contained; golden pages."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from renderkit import (
+    CHECK_RESULT,
+    NASTY,
+    article,
+    assert_golden,
+    check_xml,
+    hand_derivation,
+    rendered,
+    thread,
+)
+
+from symconv.document import Document, ExpansionBlock, Heading, Paragraph
+from symconv.render.mathml import latex_to_mathml
+from symconv.render.svg import svg_drawing
+
+ALL_FIGURES = ("equation", "kernel", "image", "corner", "worked-article", "worked", "terms",
+               "drawing", "boxes", "output-map")
+
+
+def _doc() -> Document:
+    return Document("Specials " + NASTY, (
+        Heading("Heading " + NASTY), Paragraph("Inline $x[i,j]\\,h[m-i]$ math, then " + NASTY
+                                               .replace("$", "")),
+        ExpansionBlock(article(), (1, 1), ALL_FIGURES, "Conv " + NASTY),
+        ExpansionBlock(thread(), None, ("equation", "terms", "duality", "matrix"), "1-D"),
+    ), "specials", NASTY)
+
+
+OUTPUTS = {
+    "conv-7x7-y11.html": rendered("expansion", article(), "html", at=(1, 1),
+                                  figures=ALL_FIGURES),
+    "derivation.html": rendered("derivation", hand_derivation(), "html"),
+    "refuted.html": rendered("derivation", hand_derivation("refuted"), "html"),
+    "check.html": rendered("check", CHECK_RESULT, "html"),
+    "specials.html": rendered("document", _doc(), "html"),
+}
+MATHML = {
+    "conv-mathml": rendered("expansion", article("corr-reflected"), "mathml", at=(-1, -1)),
+    "derivation-mathml": rendered("derivation", hand_derivation(), "mathml"),
+    "check-mathml": rendered("check", CHECK_RESULT, "mathml"),
+    "document-mathml": rendered("document", _doc(), "mathml"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_golden(name: str) -> None:
+    assert_golden(name, OUTPUTS[name])
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS) + sorted(MATHML))
+def test_parses_as_xml_without_leftovers(name: str) -> None:
+    text = OUTPUTS.get(name) or MATHML[name]
+    root = check_xml(text, name)
+    tags = {el.tag.split("}")[-1] for el in root.iter()}
+    if name.startswith(("conv", "specials", "document")):
+        assert "math" in tags
+    if name in ("conv-7x7-y11.html", "specials.html"):
+        assert "svg" in tags and "figure" in tags
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_self_contained(name: str) -> None:
+    text = OUTPUTS[name]
+    assert text.startswith("<!DOCTYPE html>\n")
+    assert "<script" not in text and "<link" not in text
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/', "")
+    assert "https://" not in text and "@import" not in text
+
+
+def test_free_text_is_escaped() -> None:
+    page = OUTPUTS["specials.html"]
+    assert "<b>y</b>" not in page and "&lt;b&gt;y&lt;/b&gt;" in page
+    root = check_xml(page, "specials")
+    h1 = next(el for el in root.iter() if el.tag.endswith("h1"))
+    assert h1.text == "Specials " + NASTY  # the text survives, escaped on the way
+
+
+@pytest.mark.parametrize("latex", [
+    pytest.param(r"\begin{array}{l|ll} \textcolor{symconvM}{1} & b & c \\ d & e & f"
+                 r"\end{array}", id="array-with-colour"),
+    pytest.param(r"\begin{align*} y &= a \\ &\quad + b \end{align*}", id="align"),
+    pytest.param(r"\boxed{x}\,\overline{h[k]}", id="boxed-overline"),
+])
+def test_latex_to_mathml(latex: str) -> None:
+    el = latex_to_mathml(latex)
+    text = ET.tostring(el, encoding="unicode")
+    check_xml(text, latex)
+    assert el.get("xmlns") == "http://www.w3.org/1998/Math/MathML"
+    assert "symconvM" not in text  # palette names become colours browsers know
+
+
+def test_worked_table_rule_and_alignment_as_css() -> None:
+    """MathML Core ignores columnlines/columnalign; the cells carry them as CSS."""
+    from symconv.render import latex as L
+
+    tab = L.worked_latex(L.figure_model("worked-article", article(), (1, 1)), L.Style())
+    el = latex_to_mathml(tab)
+    styles = [td.get("style", "") for td in el.iter("mtd")]
+    assert any("border-right: 1px solid" in s for s in styles)
+    assert any("text-align: left" in s for s in styles)
+
+
+def test_svg_is_built_with_elementtree() -> None:
+    from symconv.render import latex as L
+
+    model = L.figure_model("boxes", article(), (1, 1))
+    svg = svg_drawing(model)
+    assert svg.tag == "svg" and svg.find("title").text == model.caption
+    strokes = {r.get("stroke") for r in svg.iter("rect") if r.get("fill") == "none"}
+    assert {"#C62828", "#2E7D32", "#1565C0"} <= strokes  # conv red, article green, corr blue
+
+
+def test_jupyter_reprs() -> None:
+    exp = thread()
+    assert exp._repr_latex_().startswith("$$")
+    check_xml(exp._repr_html_(), "repr_html")
+    d = hand_derivation()
+    assert d._repr_latex_().startswith("$$\\begin{array}")
+    check_xml(d._repr_html_(), "derivation repr_html")

@@ -1,0 +1,194 @@
+"""LaTeX: the printer (inline golden strings), escaping, golden documents, and every LaTeX
+output these tests produce compiled with pdflatex (no shell escape)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sympy as sp
+from conftest import need_tool
+from renderkit import (
+    CHECK_RESULT,
+    NASTY,
+    article,
+    assert_golden,
+    hand_derivation,
+    pdflatex,
+    rendered,
+    thread,
+)
+
+from symconv.document import Document, ExpansionBlock, Heading, Paragraph
+from symconv.errors import InputError
+from symconv.expand import expand
+from symconv.render import latex as L
+
+m, n, i, j = sp.symbols("m n i j")
+h = sp.IndexedBase("h")
+x = sp.IndexedBase("x")
+PLAIN = L.Style(colour_indices=False)
+
+
+# -- the printer ----------------------------------------------------------------------------
+@pytest.mark.parametrize("expr, settings, expected", [
+    pytest.param(h[m - i, n - j], {}, r"\mathbf{h}[m-i,n-j]", id="conv-index-written-order"),
+    pytest.param(h[i - m, j - n], {}, r"\mathbf{h}[i-m,j-n]", id="corr-index"),
+    pytest.param(h[m + i, n + j], {}, r"\mathbf{h}[m+i,n+j]", id="reflected-index-m-first"),
+    pytest.param(h[m - i + 1], {}, r"\mathbf{h}[m-i+1]", id="constant-last"),
+    pytest.param(h[1 - m - i], {}, r"\mathbf{h}[-m-i+1]", id="all-negative"),
+    pytest.param(x[i, j], {}, r"\mathbf{x}[i,j]", id="pixel"),
+    pytest.param(h[m - i], {"index_style": "subscripts"}, r"\mathbf{h}_{m-i}",
+                 id="subscripts"),
+    pytest.param(h[m - i], {"bold": False}, "h[m-i]", id="plain-names"),
+    pytest.param(h[m - i, n - j], {"colour_indices": True},
+                 r"\mathbf{h}[\textcolor{symconvM}{m-i},\textcolor{symconvN}{n-j}]",
+                 id="m-red-n-green"),
+    pytest.param(x[0, 0] * h[1, 1], {}, r"\mathbf{x}[0,0]\,\mathbf{h}[1,1]",
+                 id="pixel-before-kernel"),
+    pytest.param(sp.Sum(x[i, j] * h[m - i, n - j], (i, -sp.oo, sp.oo), (j, -sp.oo, sp.oo)),
+                 {}, r"\sum_{j=-\infty}^{\infty} \sum_{i=-\infty}^{\infty} "
+                 r"\mathbf{x}[i,j]\,\mathbf{h}[m-i,n-j]", id="nested-sums-j-outer"),
+])
+def test_printer(expr: Any, settings: dict, expected: str) -> None:
+    assert L.SymconvLatexPrinter(settings).doprint(expr) == expected
+
+
+def test_printer_refuses_unknown_settings() -> None:
+    with pytest.raises(TypeError, match="Unknown setting 'colour'"):
+        L.SymconvLatexPrinter({"colour": True})
+
+
+def test_entry_h_is_not_the_kernel_h() -> None:
+    """The article's entry named h prints plain; the kernel h prints bold."""
+    exp = article()
+    eq = L.output_equation(exp, (1, 1), PLAIN)
+    assert r"\mathbf{x}[1,0]\,h " in eq and r"\mathbf{h}" not in eq
+    printed = L.make_printer(exp, PLAIN).doprint(exp.expr((1, 1)))
+    assert r"\mathbf{x}[1,0]\,h" in printed and r"\mathbf{h}" not in printed
+    assert printed.startswith(r"\mathbf{x}[0,0]\,i + \mathbf{x}[1,0]\,h")  # display order
+
+
+@pytest.mark.parametrize("op, index, operator", [
+    pytest.param("conv", r"\mathbf{h}[m-i,n-j]", "*", id="conv"),
+    pytest.param("corr", r"\mathbf{h}[i-m,j-n]", r"\star", id="corr"),
+    pytest.param("corr-reflected", r"\mathbf{h}[m+i,n+j]", r"\star", id="corr-reflected"),
+])
+def test_formula(op: str, index: str, operator: str) -> None:
+    f = L.formula_latex(article(op), PLAIN)
+    assert f.endswith(r"\mathbf{x}[i,j]\," + index)
+    assert rf"(\mathbf{{x}} {operator} \mathbf{{h}})" in f
+    if op == "corr-reflected":
+        assert "[-m,-n]" in f
+
+
+@pytest.mark.parametrize("operator, symbol", [
+    ("*", "*"), ("star", r"\star"), ("circledast", r"\circledast"), ("otimes", r"\otimes")])
+def test_operator_option(operator: str, symbol: str) -> None:
+    st = L.style_from({"operator": operator, "colour_indices": False})
+    assert rf"(\mathbf{{x}} {symbol} \mathbf{{h}})" in L.formula_latex(article(), st)
+
+
+def test_dilation_prints_over_the_dilation() -> None:
+    f = L.formula_latex(expand("corr", 8, 3, origin="corner", dilation=2, padding=1), PLAIN)
+    assert f.endswith(r"\mathbf{h}[\frac{i-m+1}{2}]")
+
+
+def test_bad_options() -> None:
+    with pytest.raises(InputError, match="bad operator"):
+        L.style_from({"operator": "+"})
+    with pytest.raises(InputError, match="bad index_style"):
+        L.style_from({"index_style": "dots"})
+    with pytest.raises(TypeError, match="Unknown setting"):
+        rendered("expansion", article(), "latex", colour="red")
+
+
+@pytest.mark.parametrize("text, expected", [
+    pytest.param("50% & $5", r"50\% \& \$5", id="percent-amp-dollar"),
+    pytest.param(r"\relax {x}", r"\textbackslash{}relax \{x\}", id="backslash-braces"),
+    pytest.param("#_^~", r"\#\_\textasciicircum{}\textasciitilde{}", id="hash-underscore"),
+    pytest.param("<b>", r"\textless{}b\textgreater{}", id="angle-brackets"),
+])
+def test_escape_text(text: str, expected: str) -> None:
+    assert L.escape_text(text) == expected
+
+
+@pytest.mark.parametrize("names", [
+    pytest.param({"image": "x\\"}, id="backslash"), pytest.param({"kernel": "h{"}, id="brace"),
+    pytest.param({"output": "<y>"}, id="angle"), pytest.param({"image": "a&b"}, id="amp"),
+    pytest.param({"kernel": "h%"}, id="percent"), pytest.param({"image": "$x"}, id="dollar"),
+])
+def test_names_with_specials_are_refused(names: dict) -> None:
+    with pytest.raises(InputError):
+        expand("conv", 5, 3, names=names)
+
+
+def test_entries_with_specials_are_refused() -> None:
+    with pytest.raises(InputError):
+        expand("conv", 3, 2, entries=["a{", "b"])
+
+
+# -- golden documents, compiled ---------------------------------------------------------------
+def _outputs() -> dict[str, str]:
+    conv = article()
+    doc = Document("Specials in free text: " + NASTY, (
+        Heading("Heading " + NASTY), Paragraph("A paragraph with math $x[i,j]$ and " + NASTY),
+        ExpansionBlock(thread(), None, ("equation", "terms", "kernel", "output-map", "duality",
+                                        "matrix"), "Thread " + NASTY),
+    ), "specials", NASTY)
+    return {
+        "conv-7x7-y11.tex": rendered("expansion", conv, "latex", at=(1, 1), standalone=True,
+                                     figures=("equation", "kernel", "image", "corner",
+                                              "worked-article", "worked", "terms", "drawing",
+                                              "boxes", "output-map")),
+        "corr-reflected-fragment.tex": rendered("expansion", article("corr-reflected"), "latex",
+                                                at=(-1, -1)),
+        "corr-1d-subscripts.tex": rendered("expansion", thread(), "latex", standalone=True,
+                                           index_style="subscripts", bold=False,
+                                           operator="otimes"),
+        "derivation.tex": rendered("derivation", hand_derivation(), "latex", standalone=True),
+        "refuted.tex": rendered("derivation", hand_derivation("refuted"), "latex",
+                                standalone=True),
+        "check.tex": rendered("check", CHECK_RESULT, "latex", standalone=True),
+        "specials.tex": rendered("document", doc, "latex", standalone=True),
+        "specials-slides.tex": rendered("document", doc, "beamer"),
+    }
+
+
+OUTPUTS = _outputs()
+
+
+@pytest.mark.parametrize("name", sorted(OUTPUTS))
+def test_golden(name: str) -> None:
+    assert_golden(name, OUTPUTS[name])
+
+
+def test_deterministic() -> None:
+    assert _outputs() == OUTPUTS
+
+
+def test_preamble_names_its_packages() -> None:
+    doc = OUTPUTS["conv-7x7-y11.tex"]
+    head = doc.split("\\begin{document}")[0]
+    assert "% Packages, all in TeX Live's base/recommended/pictures sets:" in head
+    for pkg, _, _ in L.PACKAGES:
+        assert f"{{{pkg}}}" in head
+    assert "write18" not in doc and "\\immediate" not in doc
+
+
+@pytest.mark.tools
+def test_every_output_compiles(tmp_path: Path) -> None:
+    exe = need_tool("pdflatex")
+    for name, text in OUTPUTS.items():
+        if name.endswith("fragment.tex"):
+            (tmp_path / name).write_text(text, encoding="utf-8")
+            wrapper = tmp_path / "wrapper.tex"
+            wrapper.write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb,xcolor,"
+                               "graphicx,tikz}\n\\begin{document}\n\\input{" + name[:-4]
+                               + "}\n\\end{document}\n", encoding="utf-8")
+            pdflatex(wrapper, exe)
+            continue
+        tex = tmp_path / name
+        tex.write_text(text, encoding="utf-8")
+        pdflatex(tex, exe)
