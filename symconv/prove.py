@@ -373,7 +373,7 @@ def prove(theorem: str, scope: str | None = None, options: Options | None = None
 
 
 def _beyond_all_sizes(theorem: str, o: Options) -> str | None:
-    if o.layer or o.groups != 1:
+    if (o.layer or o.groups != 1) and not (theorem == "duality" and o.forward == "corr"):
         return "channels and groups are handled by the instance engine only"
     if o.padding_mode != "zeros":
         return f"padding mode {o.padding_mode!r} (not zeros) is handled by the instance engine"
@@ -1496,6 +1496,8 @@ def all_duality(o: Options) -> Derivation:
     sp = _sp()
     claim_l, claim_t = _duality_claim(o)
     steps: list[Step] = [_product_step(o.dims or 1)]
+    if o.layer or o.groups != 1:
+        steps += channel_steps(o.wrt)
     steps += textbook_steps(o.forward, o.wrt)
     m, i, k = S_["m"], S_["i"], S_["k"]
     s, d = S_["s"], S_["d"]
@@ -1552,8 +1554,67 @@ def all_duality(o: Options) -> Derivation:
                               f"{fwd_mode} forward -> {back_mode} backward"))
     if o.wrt == "input" and o.forward == "corr" and o.mode is None:
         steps += _torch_transposed_steps()
+    notes = [_families_note(o)]
+    if o.layer or o.groups != 1:
+        notes.append("channels and groups: for any numbers of groups and channels per group; "
+                     "the channel pairing is a lemma (the division algorithm), checked "
+                     "exhaustively for up to 3 groups of up to 3 channels, and exactly at "
+                     "instance scope against PyTorch in the tests")
     return Derivation(THEOREMS["duality"], claim_l, claim_t, "proved", "all-sizes", tuple(steps),
-                      None, (_families_note(o),), "duality")
+                      None, tuple(notes), "duality")
+
+
+def channel_steps(wrt: str) -> list[Step]:
+    """Channels and groups (PyTorch), for every number of groups and channels.
+
+    The forward layer pairs output channel o with input channel c(o, t) = floor(o/b) a + t
+    (a = C_in/G, b = C_out/G, 0 <= t < a).  The grouped transposed convolution (PyTorch's
+    definition) feeds input channel c from every o of its group floor(c/a), with weight
+    W[o, c - floor(c/a) a].  Writing o = gamma b + u and c = gamma' a + t by the division
+    algorithm turns each floor into the quotient, so the two descriptions of the channel
+    pairs agree (a lemma; checked exhaustively for small counts here).
+    """
+    # The lemma is the division algorithm; it is also checked exhaustively on small channel
+    # counts here (a check that can fail), and exactly at instance scope by the tests.
+    for groups in range(1, 4):
+        for a in range(1, 4):
+            for b in range(1, 4):
+                fwd_pairs = {(o, (o // b) * a + t, t) for o in range(groups * b)
+                             for t in range(a)}
+                transposed = {(o, c, c - (c // a) * a) for c in range(groups * a)
+                              for o in range((c // a) * b, (c // a) * b + b)}
+                if fwd_pairs != transposed:  # pragma: no cover - the lemma is true
+                    raise Beyond("the channel pairing of the transposed convolution differs")
+    steps = [
+        Step(r"c(o, t) = \left\lfloor \frac{o}{b} \right\rfloor a + t,\quad a = "
+             r"\frac{C_{in}}{G},\ b = \frac{C_{out}}{G},\ 0 \leq t < a",
+             "channels (PyTorch, G groups): output channel o reads input channel c(o, t) with "
+             "weight h[o, t]; the channel factor of R is this finite relation",
+             "c(o, t) = floor(o/b) a + t"),
+        Step(r"o = \gamma b + u,\ 0 \leq u < b \Rightarrow c = \gamma a + t,\ "
+             r"\left\lfloor \frac{c}{a} \right\rfloor = \gamma",
+             "division algorithm (a lemma, not a SymPy identity; also checked exhaustively for "
+             "up to 3 groups of up to 3 channels): o's group is gamma, and since 0 <= t < a "
+             "the input channel c lies in the same group gamma",
+             "o = gamma b + u, c = gamma a + t"),
+    ]
+    if wrt == "input":
+        steps.append(Step(r"\frac{\partial L}{\partial x[c, \cdot]} = "
+                          r"\sum_{u=0}^{b-1} \text{(spatial result of } g[\gamma b + u],\ "
+                          r"h[\gamma b + u, c - \gamma a])",
+                          "read with roles swapped, input channel c = gamma a + t collects "
+                          "every output channel o = gamma b + u of its group with weight "
+                          "h[o, t]: exactly PyTorch's grouped transposed convolution (its "
+                          "weight is h with the two channel axes read the other way); the "
+                          "spatial part is proved below", "grouped transposed convolution"))
+    else:
+        steps.append(Step(r"\frac{\partial L}{\partial h[o, t, \cdot]} = "
+                          r"\text{(spatial correlation of } x[c(o, t)],\ g[o])",
+                          "read with roles swapped, the weight h[o, t] collects the products of "
+                          "output channel o of g with input channel c(o, t) of x: the same "
+                          "channel pairing, one spatial correlation per (o, t) (proved below)",
+                          "per (o, t): corr(x[c(o,t)], g[o])"))
+    return steps
 
 
 def _torch_transposed_steps() -> list[Step]:

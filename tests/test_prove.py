@@ -82,9 +82,17 @@ def test_duality_textbook_steps_in_order() -> None:
 
 
 def test_fallback_to_instance_is_labelled() -> None:
-    d = prove("duality", scope="all-sizes", layer=True, groups=2)
-    assert d.scope == "instance"
+    d = prove("flip", scope="all-sizes", padding=1, padding_mode="circular")
+    assert (d.verdict, d.scope) == ("proved", "instance")
     assert "all-sizes scope was asked for" in d.notes[0]
+    d = prove("flip", scope="all-sizes", x="1,2,3", image="3", kernel="2")
+    assert d.scope == "instance"
+
+
+def test_duality_with_groups_all_sizes() -> None:
+    d = prove("duality", scope="all-sizes", layer=True, groups=2)
+    assert (d.verdict, d.scope) == ("proved", "all-sizes")
+    assert any("division algorithm" in n for n in d.notes)
 
 
 def test_symmetric_with_values() -> None:
