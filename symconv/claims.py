@@ -38,7 +38,7 @@ import numpy as np
 from . import polyarray as pa
 from .derivation import Derivation, Step
 from .errors import FormulaError, InputError, LimitError
-from .signal import check_name, parse_shape, resolve_origin
+from .signal import check_name, parse_shape, parse_values, resolve_origin
 
 #: Functions of the language and their keyword arguments.
 OPS = {"conv": "conv", "corr": "corr", "corr_reflected": "corr-reflected"}
@@ -322,6 +322,15 @@ class Context:
     text: str
     roles: dict[str, str] = field(default_factory=dict)
     max_terms: int | None = None
+    #: names with given integer values: they enter as numbers, not as variables
+    fixed: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def constant_array(self, name: str) -> pa.Poly:
+        arr = self.fixed[name]
+        lo = tuple(-o for o in resolve_origin(self.origin, arr.shape))
+        idx = pa._all_indices(lo, arr.shape)
+        return pa.Poly(lo, tuple(arr.shape), idx, np.full((arr.size, 1), -1, np.int64),
+                       arr.astype(np.int64).ravel())
 
     def var(self, name: str, col: int) -> pa.Var:
         if name in self.registry.vars:
@@ -386,6 +395,8 @@ def _ints(v: Any, what: str) -> Any:
 def evaluate(n: Node, ctx: Context) -> pa.Poly:
     reg = ctx.registry
     if isinstance(n, Name):
+        if n.name in ctx.fixed:
+            return ctx.constant_array(n.name)
         return pa.leaf(ctx.var(n.name, n.col))
     if isinstance(n, Num):
         return pa.constant(n.value)
@@ -605,7 +616,8 @@ class Outcome:
 
 def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: str = "center",
            extra: dict[str, tuple[int, ...]] | None = None,
-           max_terms: int | None = None) -> Outcome:
+           max_terms: int | None = None, fixed: dict[str, np.ndarray] | None = None,
+           positions: bool = False) -> Outcome:
     """Both sides for one pair of shapes, compared exactly."""
     rl = roles(claim)
     shapes: dict[str, tuple[int, ...]] = {}
@@ -615,12 +627,13 @@ def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: st
         elif role == "kernel":
             shapes[name] = tuple(kernel)
     shapes.update(extra or {})
-    ctx = Context(shapes, origin, pa.Registry(), claim.text, rl, max_terms)
+    ctx = Context(shapes, origin, pa.Registry(), claim.text, rl, max_terms, dict(fixed or {}))
     try:
         left = evaluate(claim.left, ctx)
         right = evaluate(claim.right, ctx)
     except _Unbound as first:
-        ctx = Context(shapes, origin, pa.Registry(), claim.text, rl, max_terms)
+        ctx = Context(shapes, origin, pa.Registry(), claim.text, rl, max_terms,
+                      dict(fixed or {}))
         try:
             right = evaluate(claim.right, ctx)
             left = evaluate(claim.left, ctx)
@@ -631,6 +644,10 @@ def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: st
     if left.ndim != right.ndim:
         raise FormulaError(f"the left side has {left.ndim} axes and the right side "
                            f"{right.ndim}", claim.text, 0)
+    if positions:
+        # compare as NumPy compares arrays: position by position, origins ignored
+        left = pa.shift(left, tuple(-v for v in left.lo))
+        right = pa.shift(right, tuple(-v for v in right.lo))
     cmp = pa.compare(left, right, ctx.registry)
     return Outcome(cmp.equal, left, right, ctx, cmp)
 
@@ -725,7 +742,8 @@ def _fmt_idx(idx: Sequence[int]) -> str:
 
 def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] | None = None,
                 kernel: str | Sequence[int] | None = None, origin: str = "center",
-                max_terms: int | None = None) -> Derivation:
+                max_terms: int | None = None, x: Any = None, h: Any = None,
+                compare: str = "indices") -> Derivation:
     """Decide ``LHS == RHS``: proved for the given shapes (or a family of small shapes), or
     refuted with a counterexample.
 
@@ -739,6 +757,27 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     [-1]
     """
     claim = parse_claim(text)
+    if compare not in ("indices", "positions"):
+        raise InputError(f"bad compare {compare!r}: use indices or positions")
+    positions = compare == "positions"
+    rl = roles(claim)
+    fixed: dict[str, np.ndarray] = {}
+    for vals, role, what in ((x, "image", "--x"), (h, "kernel", "--h")):
+        if vals is None:
+            continue
+        arr = np.asarray(parse_values(vals) if isinstance(vals, str) else vals)
+        if arr.dtype.kind not in "iu":
+            raise InputError(f"{what} values must be integers in a claim (the comparison is "
+                             "exact), got dtype " + str(arr.dtype))
+        names = [nm for nm, r in rl.items() if r == role]
+        if not names:
+            raise InputError(f"{what} was given but no name in the claim is the {role}")
+        for nm in names:
+            fixed[nm] = arr.astype(np.int64)
+        if role == "image" and image is None:
+            image = "x".join(map(str, arr.shape))
+        if role == "kernel" and kernel is None:
+            kernel = "x".join(map(str, arr.shape))
     img = parse_shape(image, "image shape") if image is not None else None
     ker = parse_shape(kernel, "kernel shape") if kernel is not None else None
     if img is not None and ker is not None and len(img) != len(ker):
@@ -757,8 +796,6 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     else:
         candidates = shape_family(nd)
         if img is not None or ker is not None:
-            fixed = img if img is not None else ker
-            assert fixed is not None
             seen = []
             for n, k in shape_family(nd):
                 pair = (img or n, ker or k)
@@ -772,7 +809,8 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     fail_shapes: tuple[tuple[int, ...], tuple[int, ...]] | None = None
     for n, k in candidates:
         try:
-            o = decide(claim, n, k, origin, max_terms=max_terms)
+            o = decide(claim, n, k, origin, max_terms=max_terms, fixed=fixed,
+                           positions=positions)
         except _NoOutput as exc:
             skipped.append(f"{'x'.join(map(str, n))}/{'x'.join(map(str, k))}: {exc}")
             continue
@@ -780,11 +818,14 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         if not o.equal:
             failure, fail_shapes = o, (n, k)
             break
+    if fixed:
+        smaller = []  # the given values fix those shapes
     if failure is not None and smaller:
         # The smallest shapes (within the given ones) where the sides also differ.
         for n, k in smaller:
             try:
-                o = decide(claim, n, k, origin, max_terms=max_terms)
+                o = decide(claim, n, k, origin, max_terms=max_terms, fixed=fixed,
+                           positions=positions)
             except _NoOutput:
                 continue
             if not o.equal:
@@ -800,7 +841,8 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
                   "index range an array is 0", claim_text)]
     if failure is None:
         last = checked[-1]
-        o = decide(claim, last[0], last[1], origin, max_terms=max_terms)
+        o = decide(claim, last[0], last[1], origin, max_terms=max_terms, fixed=fixed,
+                   positions=positions)
         steps.append(_sides_step(o))
         fam = ", ".join(f"{'x'.join(map(str, n))}/{'x'.join(map(str, k))}"
                         for n, k, _ in checked)
@@ -810,12 +852,15 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
             f"monomial, integer coefficient), compared exactly by sorting integer keys: "
             f"{len(checked)} shape pair(s) (image/kernel): {fam}",
             f"identical term lists for {len(checked)} shape pair(s)"))
-        notes = [f"scope instance: checked for image/kernel shapes {fam} with origin {origin}; "
+        notes = [("with the given values of " + ", ".join(sorted(fixed)) + "; " if fixed else "")
+                 + ("outputs compared by position (as NumPy compares arrays); " if positions
+                    else "")
+                 + f"scope instance: checked for image/kernel shapes {fam} with origin {origin}; "
                  "this is not a proof for every size (see the named theorems, e.g. "
                  "'symconv prove flip --scope all-sizes', for proofs over all sizes)"]
         if skipped:
             notes.append("skipped (no output on one side): " + "; ".join(skipped[:5]))
-        name = theorem_form(claim)
+        name = theorem_form(claim) if not fixed and not positions else None
         if name is not None:
             from .prove import prove
 
@@ -863,8 +908,16 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         "origin": origin,
         "image": list(fail_shapes[0]),
         "kernel": list(fail_shapes[1]),
+        "compare": compare,
     }
-    notes = [f"refuted for image {'x'.join(map(str, fail_shapes[0]))} and kernel "
+    if fixed:
+        cex["fixed"] = {nm: _json_array(arr) for nm, arr in fixed.items()}
+        for nm, arr in fixed.items():
+            cex["lo"][nm] = [-o for o in resolve_origin(origin, arr.shape)]
+    notes = [("outputs compared by position (as NumPy compares arrays), origins ignored; "
+              if positions else "")
+             + (f"with the given values of {', '.join(sorted(fixed))}; " if fixed else "")
+             + f"refuted for image {'x'.join(map(str, fail_shapes[0]))} and kernel "
              f"{'x'.join(map(str, fail_shapes[1]))} (origin {origin}); the first differing "
              f"output is {at or 'the scalar'}"]
     if any(n < k for n, k in zip(*fail_shapes, strict=False)) and (img is None or ker is None):
@@ -873,7 +926,8 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         held = []
         for n, k in big:
             try:
-                if not decide(claim, n, k, origin, max_terms=max_terms).equal:
+                if not decide(claim, n, k, origin, max_terms=max_terms, fixed=fixed,
+                           positions=positions).equal:
                     break
             except _NoOutput:
                 continue

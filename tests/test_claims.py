@@ -192,10 +192,15 @@ def recheck(text: str, cex: dict[str, Any]) -> tuple[complex, complex]:
                      if vals and isinstance(vals[0], list) else
                      np.array([_value(v) for v in vals]))
            for name, vals in cex["values"].items()}
+    for name, vals in cex.get("fixed", {}).items():
+        env[name] = Sig(tuple(cex["lo"][name]), np.array(vals))
     for k, s in env.items():
         if np.all(s.arr.imag == 0):
             env[k] = Sig(s.lo, s.arr.real.astype(np.int64))
     left, right = ref_eval(claim.left, env), ref_eval(claim.right, env)
+    if cex.get("compare") == "positions":
+        left = Sig((0,) * left.arr.ndim, left.arr)
+        right = Sig((0,) * right.arr.ndim, right.arr)
     idx = tuple(cex["output"])
     lv = complex(left.at(idx) if left.arr.ndim else left.arr)
     rv = complex(right.at(idx) if right.arr.ndim else right.arr)
@@ -423,3 +428,38 @@ def test_cli_claim_that_is_a_theorem(cli) -> None:
     r = cli("prove", "--claim", "corr(x, flip(h)) == conv(x, h)", "--format", "json")
     assert r.code == 0, r.err
     assert json.loads(r.out)["scope"] == "all-sizes"
+
+
+# -- the thread's numbers: given kernels, arrays compared by position --------------------
+THREAD = "conv(x, h, mode=valid) == -corr(x, h, mode=valid)"
+
+
+@pytest.mark.parametrize("h,compare,verdict", [
+    (None, "positions", "refuted"),       # false in general
+    ("1,-1", "positions", "proved"),      # the thread: one is the other negated (as arrays)
+    ("1,-1", "indices", "refuted"),       # as signals the two outputs sit one index apart
+    ("-1,2,1", "positions", "refuted"),   # the typo'd h2
+])
+def test_thread_negation(h, compare, verdict) -> None:
+    d = prove_claim(THREAD, h=h, compare=compare)
+    assert d.verdict == verdict
+    if verdict == "refuted":
+        lv, rv = recheck(THREAD, d.counterexample)
+        assert lv != rv and lv == _value(d.counterexample["left"])
+
+
+@pytest.mark.parametrize("h,verdict", [("-1,2,-1", "proved"), ("-1,2,1", "refuted")])
+def test_thread_symmetric_kernel(h, verdict) -> None:
+    text = "conv(x, h, mode=valid) == corr(x, h, mode=valid)"
+    d = prove_claim(text, h=h, compare="positions")
+    assert d.verdict == verdict
+    if verdict == "refuted":
+        lv, rv = recheck(text, d.counterexample)
+        assert lv != rv
+
+
+def test_thread_cli(cli) -> None:
+    r = cli("prove", "--claim", THREAD, "--h", "1,-1", "--compare", "positions")
+    assert r.code == 0, r.err
+    r = cli("prove", "--claim", THREAD, "--h", "1.5,-1")
+    assert r.code == 2 and "integers" in r.err

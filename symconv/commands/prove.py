@@ -47,8 +47,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dilation", help="dilation, one value or one per axis")
     p.add_argument("--layer", action="store_true", help="PyTorch layer shapes with channels")
     p.add_argument("--groups", type=int, default=1, help="channel groups (with --layer)")
-    p.add_argument("--x", help="image values (symmetric: an image to show a difference)")
-    p.add_argument("--h", help="kernel values (symmetric: test this kernel)")
+    p.add_argument("--x", help="image values (symmetric: an image to show a difference; "
+                               "--claim: the image names take these integers)")
+    p.add_argument("--h", help="kernel values (symmetric: test this kernel; --claim: the "
+                               "kernel names take these integers, e.g. the thread's 1,-1)")
+    p.add_argument("--compare", choices=("indices", "positions"), default="indices",
+                   help="--claim: compare outputs at equal indices (signals, the default) or "
+                        "at equal array positions (as NumPy compares arrays)")
     p.add_argument("--max-terms", type=int, help="refuse requests with more product terms")
     add_format(p, ("text", "json", "latex", "mathml", "html", "markdown"))
 
@@ -66,7 +71,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
         derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
                                  kernel=args.kernel, origin=args.origin or "center",
-                                 max_terms=args.max_terms)
+                                 max_terms=args.max_terms, x=args.x, h=args.h,
+                                 compare=args.compare)
         if args.scope == "all-sizes" and derivation.scope != "all-sizes" and derivation.proved:
             from dataclasses import replace
 
