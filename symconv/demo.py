@@ -118,6 +118,14 @@ def article_document() -> Any:
                     "article", "The Glass Box article's worked example, derived by symconv")
 
 
+#: Section headings of the thread's document, before the first item of each example.
+THREAD_HEADINGS = {
+    "thread-conv": "Example 1: h = [1, -1]",
+    "thread-conv-symmetric": "Example 2: a symmetric kernel h2 = [-1, 2, -1]",
+    "thread-conv-typo": "The NumPy snippet's typo: h2 = [-1, 2, 1] is not symmetric",
+}
+
+
 def thread_document() -> Any:
     """The question-and-answer thread's 1-D numbers."""
     from .document import Document, ExpansionBlock, Heading, Paragraph
@@ -132,9 +140,8 @@ def thread_document() -> Any:
         figs = ("equation", "terms", "kernel", "output-map")
         if item.name == "thread-corr-symmetric":
             figs = ("equation", "terms", "duality", "matrix")
-        if item.name in ("thread-conv", "thread-conv-symmetric", "thread-conv-typo"):
-            blocks.append(Heading(item.title.split(",")[0] + ": h = " + str(
-                item.options["h"]).replace(" ", "")))
+        if item.name in THREAD_HEADINGS:
+            blocks.append(Heading(THREAD_HEADINGS[item.name]))
         blocks.append(ExpansionBlock(exp, None, figs, item.title))
     return Document("Convolution and cross-correlation in 1-D: the thread's numbers",
                     tuple(blocks), "thread", "f = [2, 1, 3, 5, 4] with h = [1, -1], "

@@ -50,10 +50,10 @@ class BeamerWriter:
         return f"\\par\\vspace{{0.4em}}{{\\scriptsize {L.escape_text(text)}\\par}}\n"
 
     # -- figures ------------------------------------------------------------------------
-    def worked(self, exp: Any, at: Sequence[int], title: str) -> None:
+    def worked(self, exp: Any, at: Sequence[int], title: str, subset: str) -> None:
         from .. import figures as F
 
-        tab = F.worked_table(exp, at, "article")
+        tab = F.worked_table(exp, at, subset)
         st = self.style
         xs, hs = L._name(st, tab.image), L._name(st, tab.kernel)
         rows = tab.rows
@@ -110,7 +110,10 @@ class BeamerWriter:
                 if name in ("worked", "worked-article"):
                     if at is None:
                         raise InputError(f"figure {name!r} needs an output index (at)")
-                    self.worked(exp, at, title)
+                    if name == "worked" and "worked-article" in figs:
+                        continue  # one reveal per output is enough on slides
+                    self.worked(exp, at, title, "article" if name == "worked-article"
+                                else "window")
                 elif name in L.DRAWN:
                     self.drawing(L.figure_model(name, exp, at), title)
                 else:

@@ -357,7 +357,9 @@ def _num(v: Any) -> str:
         c = complex(v)
         return f"{_num(c.real)}{'+' if c.imag >= 0 else '-'}{_num(abs(c.imag))}i"
     f = float(v)
-    return str(int(f)) if f.is_integer() else repr(f)
+    s = str(int(f)) if f.is_integer() else repr(f)
+    # Braced, a negative value reads as a signed number after "=" (no binary-minus space).
+    return "{" + s + "}" if s.startswith("-") else s
 
 
 def _muted(style: Style, s: str) -> str:

@@ -7,6 +7,7 @@ palette's LaTeX names, defined in the preamble.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ FONT_SIZES = {"normal": r"\normalsize", "small": r"\small", "tiny": r"\footnotes
 LABEL_SIZES = {"normal": r"\small", "small": r"\footnotesize", "tiny": r"\scriptsize"}
 BOX_WIDTH = "1.6pt"
 GRID_WIDTH = "0.4pt"
+_SIGNED = re.compile(r"-\d+")
 #: Roles whose spans are words (set with ``\text``) rather than math.
 WORD_ROLES = ("plain", "muted", "title", "conv", "corr", "corr-reflected")
 
@@ -51,7 +53,8 @@ def _math_plain(t: str) -> str:
         return t  # an index letter: math italic, as in the formulas
     if any(ch.isalpha() or ch == " " for ch in t):
         return r"\text{" + escape_text(t) + "}"
-    return t.replace("..", "{..}")
+    # Braced, "-2" after ".." or "," is a signed number, not a binary minus.
+    return _SIGNED.sub(r"{\g<0>}", t).replace("..", "{..}")
 
 
 def text_latex(t: Text, style: Style) -> str:
