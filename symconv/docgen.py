@@ -109,19 +109,23 @@ def register(name: str, filename: str, fn: Callable[[], str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Run as ``python -m symconv.docgen`` this module is ``__main__``; pages register in
+    # the importable ``symconv.docgen``, so read the table from there.
+    import importlib
+
+    pages = importlib.import_module("symconv.docgen").PAGES
+    importlib.import_module("symconv.docgen")._load_optional_pages()
     ap = argparse.ArgumentParser(prog="python -m symconv.docgen")
-    ap.add_argument("pages", nargs="*", help=f"pages to build (default all: "
-                                             f"{', '.join(PAGES)})")
+    ap.add_argument("pages", nargs="*", help="pages to build (default: all)")
     ap.add_argument("--check", action="store_true", help="compare instead of writing")
     args = ap.parse_args(argv)
-    _load_optional_pages()
-    names = args.pages or list(PAGES)
+    names = args.pages or list(pages)
     stale = []
     for name in names:
-        if name not in PAGES:
-            print(f"unknown page {name!r}; pages: {', '.join(PAGES)}", file=sys.stderr)
+        if name not in pages:
+            print(f"unknown page {name!r}; pages: {', '.join(pages)}", file=sys.stderr)
             return 2
-        filename, fn = PAGES[name]
+        filename, fn = pages[name]
         path = os.path.join(DOCS, filename)
         text = fn()
         if args.check:

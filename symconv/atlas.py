@@ -1,0 +1,99 @@
+"""The conventions atlas: notations found in textbooks, papers and library documentation,
+each classified by ``symconv check`` (the page ``docs/conventions.md`` is generated from
+this table by ``python -m symconv.docgen atlas``, so no classification is typed by hand).
+"""
+
+from __future__ import annotations
+
+import io
+
+from .docgen import GENERATED_NOTE, register
+
+#: (source, formula as written there, --image, --kernel); None: roles inferred by name.
+ATLAS: tuple[tuple[str, str, str | None, str | None], ...] = (
+    ("Draelos (Glass Box), convolution",
+     r"y[m,n]=\sum_{j=-\infty}^{\infty}\sum_{i=-\infty}^{\infty}x[i,j]\,h[m-i,n-j]", None, None),
+    ("Draelos (Glass Box), cross-correlation",
+     r"y[m,n]=\sum_{j=-\infty}^{\infty}\sum_{i=-\infty}^{\infty}x[i,j]\,h[m+i,n+j]", None, None),
+    ("Song Ho Ahn, 2-D convolution",
+     r"y[m,n] = \sum_{j}\sum_{i} x[i,j] \cdot h[m-i,n-j]", None, None),
+    ("Goodfellow et al., Deep Learning, eq. 9.4 (convolution)",
+     r"S(i,j) = \sum_m \sum_n I(m,n) K(i-m, j-n)", "I", "K"),
+    ("Goodfellow et al., eq. 9.5 (convolution, commuted)",
+     r"S(i,j) = \sum_m \sum_n I(i-m, j-n) K(m,n)", "I", "K"),
+    ("Goodfellow et al., eq. 9.6 (cross-correlation)",
+     r"S(i,j) = \sum_m \sum_n I(i+m, j+n) K(m,n)", "I", "K"),
+    ("d2l.ai, 2-D cross-correlation",
+     r"[\mathbf{H}]_{i,j} = \sum_{a} \sum_{b} [\mathbf{V}]_{a,b} [\mathbf{X}]_{i+a,j+b}",
+     "X", "V"),
+    ("NumPy, numpy.convolve documentation",
+     r"(a * v)_n = \sum_{m = -\infty}^{\infty} a_m v_{n - m}", "a", "v"),
+    ("NumPy, numpy.correlate documentation",
+     r"c_k = \sum_n a_{n+k} \cdot \overline{v_n}", "a", "v"),
+    ("Strided correlation (CNN layer, stride 2)",
+     "y[m] = sum_k x[2*m + k] * w[k]", None, None),
+    ("Dilated (atrous) correlation, dilation 2",
+     "y[m] = sum_k x[m + 2*k] * w[k]", None, None),
+    ("Strided, padded correlation (PyTorch-style index)",
+     "y[m] = sum_k x[s*m + d*k - p] * w[k]", None, None),
+    ("Correlation with channels (d2l, multiple input channels)",
+     "y[o,m,n] = sum_{c,k,l} x[c, m+k, n+l] * w[o, c, k, l]", None, None),
+    ("Wikipedia, cross-correlation of complex signals",
+     r"(f \star g)[n] = \sum_{m} \overline{f[m]} g[m+n]", "g", "f"),
+    ("1-based indices (MATLAB-style conv)",
+     "w[k] = sum_j u[j] * v[k-j+1]", "u", "v"),
+)
+
+
+#: Library functions identified on the page (NumPy and SciPy: test dependencies).
+LIBRARIES: tuple[tuple[str, str, str, dict[str, object]], ...] = (
+    ("numpy.convolve", "6", "4", {"mode": "full"}),
+    ("numpy.convolve", "6", "4", {"mode": "same"}),
+    ("numpy.correlate", "6", "4", {"mode": "valid"}),
+    ("numpy.correlate", "6", "4", {"mode": "same"}),
+    ("scipy.signal.convolve", "6", "4", {"mode": "same"}),
+    ("scipy.signal.correlate", "6", "4", {"mode": "same"}),
+    ("scipy.signal.correlate2d", "6x6", "4x4", {"mode": "same"}),
+)
+
+
+def atlas_page() -> str:
+    from .check import check_formula
+
+    out = io.StringIO()
+    out.write(f"{GENERATED_NOTE}\n\n# The conventions atlas\n\n")
+    out.write("Formulas for convolution and correlation as they appear in textbooks, papers "
+              "and library documentation, each classified by `symconv check`. *kind* is "
+              "the per-axis normal form `pixel = s*m + sigma*d*k + c` read as an "
+              "operation; *equivalent* writes the formula with the canonical "
+              "`conv(x, h)[m] = sum_k x[m - k] h[k]` and `corr(x, h)[m] = sum_k x[m + k] "
+              "h[k]`. Reproduce any row with `symconv check 'FORMULA'`.\n\n")
+    out.write("| source | formula | kind | kernel flipped | stride, dilation, offset | "
+              "equivalent |\n|---|---|---|---|---|---|\n")
+    for source, formula, image, kernel in ATLAS:
+        r = check_formula(formula, image=image, kernel=kernel).to_json()
+        axes = "; ".join(f"{a['stride']}, {a['dilation']}, {a['offset']}" for a in r["axes"])
+        cell = formula.replace("|", r"\|")
+        out.write(f"| {source} | `{cell}` | {r['kind']} | "
+                  f"{'yes' if r['flipped'] else 'no'} | {axes} | `{r['equivalent']}` |\n")
+    out.write("\n## Library functions\n\nWhat `symconv identify` finds by probing each "
+              "function with impulses (image 6, kernel 4 per axis, so that even-kernel "
+              "'same' windows show):\n\n| function | kwargs | kind | equivalent | mode | padding "
+              "(low:high) |\n|---|---|---|---|---|---|\n")
+    from .identify import identify
+
+    for fn, img, ker, kwargs in LIBRARIES:
+        r = identify(fn, image=img, kernel=ker, kwargs=kwargs).to_json()
+        pad = ",".join(f"{a}:{b}" for a, b in r["padding"]) if r.get("padding") else ""
+        kw = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        out.write(f"| `{fn}` ({img} by {ker}) | {kw} | {r['kind']} | `{r['equivalent']}` | "
+                  f"{r.get('mode') or ''} | {pad} |\n")
+    out.write("\n`torch.nn.functional.conv1d/2d/3d` identify as corr (not conjugated); "
+              "`padding='same'` puts the extra zero of an even kernel on the high side, "
+              "as TensorFlow's documented 'SAME' does (see "
+              "`derivations/same-padding.toml`). They are probed in the test suite rather "
+              "than here, so that this page builds without PyTorch.\n")
+    return out.getvalue()
+
+
+register("atlas", "conventions.md", atlas_page)
