@@ -300,7 +300,6 @@ def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
     sp = _sp()
     S_ = syms()
     steps: list[Step] = []
-    ci_a, ci_b = sp.expand(a.eq).coeff(S_["i"]), sp.expand(b.eq).coeff(S_["i"])
     lam = None
     for var in ("i", "m", "k"):
         ca, cb = sp.expand(a.eq).coeff(S_[var]), sp.expand(b.eq).coeff(S_[var])
@@ -310,7 +309,6 @@ def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
     if lam is None or not is_zero(b.eq - lam * a.eq):
         raise Beyond(f"the index equations of {label_a} and {label_b} are not shown to agree: "
                      f"{a.eq} = 0 and {b.eq} = 0")
-    _ = (ci_a, ci_b)
     steps.append(Step(
         f"{_lin_tex(b.eq)} = {tex(lam) if lam not in (1, -1) else ('-' if lam == -1 else '')}"
         + (rf"\left({_lin_tex(a.eq)}\right)" if lam != 1 else _lin_tex(a.eq)),
@@ -827,7 +825,6 @@ def instance_symmetric(o: Options) -> Derivation:
                           tuple(steps), None, tuple(notes), "symmetric")
     # A concrete x where they differ: evaluate with the given h and an x (given or found).
     a, b = bad[0]
-    cmp = pa.compare(conv, corr, reg)
     xs = [np.asarray(as_values(o.x, inst.x.shape, "x"))] if o.x is not None else []
     rng = np.random.default_rng(0)
     xs += [rng.integers(-3, 4, size=inst.x.shape) for _ in range(20)]
@@ -861,7 +858,6 @@ def instance_symmetric(o: Options) -> Derivation:
             return Derivation(THEOREMS["symmetric"], SYM_LATEX, claim_t, "refuted", "instance",
                               tuple(steps), cex, tuple(notes), "symmetric")
     raise AssertionError("no image separates conv and corr")  # pragma: no cover
-    _ = cmp
 
 
 def _symmetrize(p: pa.Poly, reg: pa.Registry, inst: Inst) -> pa.Poly:
@@ -956,7 +952,6 @@ def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
 
 
 def all_symmetric(o: Options) -> Derivation:
-    S_ = syms()
     steps: list[Step] = [_product_step(o.dims or 1)]
     d = all_flip(replace(o, mode="full", padding=None))
     steps.append(Step(r"\operatorname{conv}(x, h) = \operatorname{corr}(x, \tilde h)",
@@ -966,12 +961,10 @@ def all_symmetric(o: Options) -> Derivation:
                       r"\operatorname{corr}(x, \tilde h - h)",
                       "correlation is linear in the kernel (each term is x[i] times one "
                       "kernel entry)", "corr(x, flip(h)) - corr(x, h) = corr(x, flip(h) - h)"))
-    i, m = S_["i"], S_["m"]
     steps.append(Step(r"\operatorname{corr}(\delta_{i_0}, u)[m] = u[i_0 - m]",
                       "with x an impulse at i_0, correlation lists the kernel u reflected: "
                       "every entry of u appears at some output", "corr(delta_i0, u)[m] = "
                       "u[i0-m]"))
-    _ = (i, m)
     steps.append(Step(r"\operatorname{corr}(x, \tilde h - h) = 0\ \forall x \iff "
                       r"\tilde h - h = 0 \iff h[k] = h[-k]\ \forall k",
                       "if the kernel difference is 0 every output is 0; conversely an impulse "
@@ -1063,12 +1056,9 @@ def _strided_window_count(f: AffineAxis, opn: Any) -> int:
     lengths = {"full": full, "valid": abs(f.img_size - (f.dilation * (f.ker_size - 1) + 1)) + 1,
                "same": f.img_size}
     length = lengths[opn.mode or "full"]
-    # the window's natural positions start at s*out_lo rounded: count multiples of s in it
-    lo = f.stride * f.out_lo
-    # lowest natural position of the window is in (lo - s, lo]; count multiples in window
+    # the outputs are the multiples of s in the natural window [w_lo, w_hi]
     w_lo = _natural_window_lo(f, opn)
     w_hi = w_lo + length - 1
-    _ = lo
     return w_hi // f.stride - (-((-w_lo) // f.stride)) + 1
 
 

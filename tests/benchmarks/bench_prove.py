@@ -84,7 +84,8 @@ def main() -> int:
         all_sizes = [("flip",), ("symmetric",), ("commutative",), ("reflection",), ("sizes",),
                      ("duality",), ("duality", "--forward", "conv"),
                      ("duality", "--wrt", "kernel"),
-                     ("duality", "--forward", "conv", "--wrt", "kernel")]
+                     ("duality", "--forward", "conv", "--wrt", "kernel"),
+                     ("duality", "--layer", "--groups", "2")]
         for extra in all_sizes:
             to, code, out = run(symconv(*extra, "--scope", "all-sizes", "--format", "json"))
             ok = code == 0 and '"scope": "all-sizes"' in out and to < 2.0
