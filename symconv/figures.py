@@ -387,7 +387,8 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
         line: Text = (Span(img.name, "array"),) + _idx(idx, roles=False)
         if e is not None:
             line += (Span("*", "op"), Span(e, "entry"))
-        cells.append(Cell(x0 + c * cw, y0 + r, (line,), w=cw, fill="patch"))
+        cells.append(Cell(x0 + c * cw, y0 + r, (line,), w=cw,
+                          fill="patch" if e is not None else None))
     # The kernel as it lies on the patch, entries only, beside it.
     kx = x0 + cols * cw + 1.2
     for idx in sub.indices():
@@ -445,20 +446,31 @@ def boxes(exp: Any, at: Sequence[int], with_corr: bool = True) -> Drawing:
     """The whole image, the conv patch boxed red and the article's correlation's green (and
     the standard correlation's blue, dashed) for output ``at`` (figure 6)."""
     _spatial(exp, "boxes")
-    img = exp.operation.image
-    cols, rows = _dims(img)
-    _check_cells(cols * rows, "boxes")
+    full = exp.operation.image
+    pts = patches(exp, at)
+    img = full
+    cols, rows = _dims(full)
+    if cols * rows > MAX_GRID_CELLS:
+        # A large image: draw the window around the patches, two pixels wider.
+        found = [p for p in pts.values() if p is not None]
+        if not found:
+            _check_cells(cols * rows, "boxes")
+        lo = [max(a, min(p[0][k] for p in found) - 2) for k, a in enumerate(full.lo)]
+        hi = [min(b, max(p[1][k] for p in found) + 2) for k, b in enumerate(full.hi)]
+        shape = tuple(b - a + 1 for a, b in zip(lo, hi, strict=False))
+        img = dataclasses.replace(full, shape=shape, origin=tuple(-a for a in lo),
+                                  entries=None, values=None)
+        cols, rows = _dims(img)
+        _check_cells(cols * rows, "boxes")
     cw = 1.6
     x0, y0 = 1.0, 0.9
     cells = []
-    pts = patches(exp, at)
-    conv_patch = pts.get("conv")
+    # Filled: the pixels this output really reads (a dilated kernel skips some).
+    used = {t.x for t in exp.terms(at)}
     for idx in img.indices():
         c, r = _place(img, idx)
-        inside = conv_patch is not None and all(
-            a <= v <= b for v, a, b in zip(idx, *conv_patch, strict=False))
         cells.append(Cell(x0 + c * cw, y0 + r, (_idx(idx),), w=cw,
-                          fill="patch" if inside else None))
+                          fill="patch" if tuple(idx) in used else None))
     bx = []
     legend: list[Label] = []
     at_s = ",".join(map(str, at))
@@ -484,8 +496,10 @@ def boxes(exp: Any, at: Sequence[int], with_corr: bool = True) -> Drawing:
                                      Span(img.name, "array"), Span(f"[{rng}]")),
                             anchor="west", small=True))
         ly += 0.5
+    part = "" if img is full else " (the part of the image around them)"
     return Drawing("boxes", f"The pixels each operation reads for "
-                   f"{exp.operation.output_name}[{at_s}]: convolution (red), the article's "
+                   f"{exp.operation.output_name}[{at_s}]{part}, filled: those of "
+                   f"{OP_WORDS[exp.operation.op]}; boxed: convolution (red), the article's "
                    "cross-correlation h[m+i, n+j] (green) and the standard cross-correlation "
                    "h[i-m, j-n] (blue, dashed).", x0 + cols * cw + 0.3, ly + 0.1, tuple(cells),
                    tuple(bx), tuple(_headers(img, x0, y0, ("i", "j"), cw)) + tuple(legend),

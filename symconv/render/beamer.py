@@ -99,7 +99,8 @@ class BeamerWriter:
                 parts.append("{\\small\n" + m + "\n}\n")
             else:
                 parts.append("\\[\n\\symconvfit{" + m + "}\n\\]\n")
-        self.frame(title, "".join(parts) + self.caption(L.figure_caption(name, exp, at)))
+        caption = L.figure_caption(name, exp, at, self.style.subset)
+        self.frame(title, "".join(parts) + self.caption(caption))
 
     def expansion(self, exp: Any, at: Sequence[int] | None, figures: Iterable[str],
                   title: str = "") -> None:
@@ -113,7 +114,7 @@ class BeamerWriter:
                     if name == "worked" and "worked-article" in figs:
                         continue  # one reveal per output is enough on slides
                     self.worked(exp, at, title, "article" if name == "worked-article"
-                                else "window")
+                                else self.style.subset)
                 elif name in L.DRAWN:
                     self.drawing(L.figure_model(name, exp, at), title)
                 else:

@@ -100,7 +100,7 @@ class HtmlWriter:
             else:
                 for math in L.typeset(name, exp, at, self.style):
                     self.math_block(math, fig)
-                caption = L.figure_caption(name, exp, at)
+                caption = L.figure_caption(name, exp, at, self.style.subset)
         except InputError as exc:
             self.el("p", f"({name}: {exc})", fig, class_="missing")
             return
@@ -181,7 +181,7 @@ class HtmlWriter:
         self.blocks(doc.blocks)
 
 
-def page(title: str, build: Any) -> str:
+def page(title: str, build: Any, options: dict[str, Any] | None = None) -> str:
     html = ET.Element("html", {"xmlns": "http://www.w3.org/1999/xhtml", "lang": "en"})
     head = ET.SubElement(html, "head")
     ET.SubElement(head, "meta", {"charset": "utf-8"})
@@ -192,9 +192,15 @@ def page(title: str, build: Any) -> str:
     ET.SubElement(head, "style").text = CSS
     body = ET.SubElement(html, "body")
     main = ET.SubElement(body, "main")
-    build(HtmlWriter(main))
+    build(writer_for(main, options or {}))
     indent(html)
     return DOCTYPE + ET.tostring(html, encoding="unicode") + "\n"
+
+
+def writer_for(parent: ET.Element, options: dict[str, Any]) -> HtmlWriter:
+    """A writer with the notation options (``bold``, ``index_style``, ``operator``...)."""
+    L._check_options(options)
+    return HtmlWriter(parent, L.style_from(options))
 
 
 def _page_title(options: dict[str, Any], fallback: str) -> str:
@@ -207,22 +213,23 @@ def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
 
     title = _page_title(options, f"symconv: {OP_TITLES[exp.operation.op]}")
     build = expansion_builder(exp, at, options)
-    stream.write(page(title, lambda w: (w.el("h1", title), build(w))))
+    stream.write(page(title, lambda w: (w.el("h1", title), build(w)), options))
 
 
 def render_derivation(d: Any, stream: IO[str], standalone: bool = True, **options: Any
                       ) -> None:
-    stream.write(page(d.title, lambda w: w.derivation(d)))
+    stream.write(page(d.title, lambda w: w.derivation(d), options))
 
 
 def render_check(data: Any, stream: IO[str], standalone: bool = True, **options: Any) -> None:
     stream.write(page("symconv check", lambda w: (w.el("h1", "symconv check"),
-                                                  w.check(data, options.get("source", "")))))
+                                                  w.check(data, options.get("source", ""))),
+                      options))
 
 
 def render_document(doc: Any, stream: IO[str], standalone: bool = True, **options: Any
                     ) -> None:
-    stream.write(page(doc.title, lambda w: w.document_body(doc)))
+    stream.write(page(doc.title, lambda w: w.document_body(doc), options))
 
 
 def repr_html(obj: Any) -> str:

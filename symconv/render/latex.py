@@ -84,6 +84,8 @@ STYLE_OPTIONS = ("bold", "index_style", "colour_indices", "operator", "subset")
 def style_from(options: dict[str, Any], base: Style | None = None) -> Style:
     st = base or Style()
     kw = {k: options[k] for k in STYLE_OPTIONS if k in options}
+    if "subset" in kw and kw["subset"] not in ("window", "article"):
+        raise InputError(f"bad subset {kw['subset']!r}: use window or article")
     if "index_style" in kw and kw["index_style"] not in INDEX_STYLES:
         raise InputError(f"bad index_style {kw['index_style']!r}: use "
                          f"{', '.join(INDEX_STYLES)}")
@@ -496,7 +498,8 @@ DRAWN = ("kernel", "image", "corner", "drawing", "boxes", "output-map")
 TYPESET = ("equation", "worked", "worked-article", "duality", "matrix", "terms")
 
 
-def figure_model(name: str, exp: Any, at: Sequence[int] | None) -> Any:
+def figure_model(name: str, exp: Any, at: Sequence[int] | None, subset: str = "window"
+                 ) -> Any:
     """The format-independent model of figure ``name`` (see :mod:`symconv.figures`)."""
     from .. import figures as F
 
@@ -510,7 +513,7 @@ def figure_model(name: str, exp: Any, at: Sequence[int] | None) -> Any:
         "drawing": lambda: F.drawing(exp, at),  # type: ignore[arg-type]
         "boxes": lambda: F.boxes(exp, at),  # type: ignore[arg-type]
         "output-map": lambda: F.output_map(exp, at),
-        "worked": lambda: F.worked_table(exp, at, "window"),  # type: ignore[arg-type]
+        "worked": lambda: F.worked_table(exp, at, subset),  # type: ignore[arg-type]
         "worked-article": lambda: F.worked_table(exp, at, "article"),  # type: ignore[arg-type]
         "duality": lambda: F.duality(exp),
         "matrix": lambda: F.matrix(exp),
@@ -528,7 +531,7 @@ def typeset(name: str, exp: Any, at: Sequence[int] | None, style: Style) -> list
         if at is not None:
             return [output_equation(exp, at, style)]
         return [terms_equations(exp, style)]
-    model = figure_model(name, exp, at)
+    model = figure_model(name, exp, at, style.subset)
     if name in ("worked", "worked-article"):
         return [worked_latex(model, style)]
     if name == "duality":
@@ -538,7 +541,8 @@ def typeset(name: str, exp: Any, at: Sequence[int] | None, style: Style) -> list
     raise InputError(f"figure {name!r} is drawn, not typeset")
 
 
-def figure_caption(name: str, exp: Any, at: Sequence[int] | None) -> str:
+def figure_caption(name: str, exp: Any, at: Sequence[int] | None, subset: str = "window"
+                   ) -> str:
     if name == "equation":
         from .text import OP_TITLES
 
@@ -546,7 +550,7 @@ def figure_caption(name: str, exp: Any, at: Sequence[int] | None) -> str:
     if name == "terms":
         return ("Every output, term by term." if at is None else
                 "The output, one line per row of the patch.")
-    return str(figure_model(name, exp, at).caption)
+    return str(figure_model(name, exp, at, subset).caption)
 
 
 def default_figures(exp: Any, at: Sequence[int] | None) -> tuple[str, ...]:
@@ -594,7 +598,7 @@ class LatexWriter:
                     continue
                 for math in typeset(name, exp, at, self.style):
                     self.display(math)
-                self.caption(figure_caption(name, exp, at))
+                self.caption(figure_caption(name, exp, at, self.style.subset))
             except InputError as exc:
                 self.w(f"\\par\\emph{{{escape_text(f'({name}: {exc})')}}}\\par\n")
 

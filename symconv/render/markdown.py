@@ -86,7 +86,7 @@ class MarkdownWriter:
                     continue
                 for m in L.typeset(name, exp, at, self.style):
                     self.math(m)
-                self.caption(L.figure_caption(name, exp, at))
+                self.caption(L.figure_caption(name, exp, at, self.style.subset))
             except InputError as exc:
                 self.w(f"*({md_escape(name)}: {md_escape(str(exc))})*\n\n")
 

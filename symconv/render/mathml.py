@@ -69,12 +69,12 @@ def _table_styles(el: ET.Element) -> None:
                     cell.set("style", "; ".join(css))
 
 
-def _fragment(build: Any, stream: IO[str]) -> None:
-    from .html import HtmlWriter, indent
+def _fragment(build: Any, stream: IO[str], options: dict[str, Any]) -> None:
+    from .html import indent, writer_for
 
     section = ET.Element("section", {"xmlns": "http://www.w3.org/1999/xhtml",
                                      "class": "symconv"})
-    build(HtmlWriter(section))
+    build(writer_for(section, options))
     indent(section)
     stream.write(ET.tostring(section, encoding="unicode") + "\n")
 
@@ -83,18 +83,18 @@ def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
                      standalone: bool = False, **options: Any) -> None:
     from .html import expansion_builder
 
-    _fragment(expansion_builder(exp, at, options), stream)
+    _fragment(expansion_builder(exp, at, options), stream, options)
 
 
 def render_derivation(d: Any, stream: IO[str], standalone: bool = False, **options: Any
                       ) -> None:
-    _fragment(lambda w: w.derivation(d), stream)
+    _fragment(lambda w: w.derivation(d), stream, options)
 
 
 def render_check(data: Any, stream: IO[str], standalone: bool = False, **options: Any) -> None:
-    _fragment(lambda w: w.check(data, options.get("source", "")), stream)
+    _fragment(lambda w: w.check(data, options.get("source", "")), stream, options)
 
 
 def render_document(doc: Any, stream: IO[str], standalone: bool = False, **options: Any
                     ) -> None:
-    _fragment(lambda w: w.document_body(doc), stream)
+    _fragment(lambda w: w.document_body(doc), stream, options)
