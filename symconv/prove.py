@@ -145,9 +145,8 @@ def is_zero(e: Any) -> bool:
         return False
 
 
-def tex(e: Any) -> str:
-    """LaTeX of an expression, with the arguments of floors and ceilings expanded (so a
-    bound reads (N + alpha - d beta - 1)/s rather than nested parentheses)."""
+def _tidy(e: Any) -> Any:
+    """Floors and ceilings with one fraction inside: (N + alpha - d beta - 1)/s."""
     sp = _sp()
     e = sp.sympify(e)
 
@@ -157,8 +156,17 @@ def tex(e: Any) -> str:
             sp.expand(num)
 
     e = e.replace(sp.floor, lambda u: sp.floor(tidy(u), evaluate=False))
-    e = e.replace(sp.ceiling, lambda u: sp.ceiling(tidy(u), evaluate=False))
-    return str(sp.latex(e))
+    return e.replace(sp.ceiling, lambda u: sp.ceiling(tidy(u), evaluate=False))
+
+
+def tex(e: Any) -> str:
+    """LaTeX of an expression (floors and ceilings tidied)."""
+    return str(_sp().latex(_tidy(e)))
+
+
+def txt(e: Any) -> str:
+    """Plain text of an expression, for terminals (floors and ceilings tidied)."""
+    return str(_tidy(e)).replace("*", " ").replace("ceiling", "ceil")
 
 
 @dataclass(frozen=True)
@@ -266,8 +274,9 @@ class SymSet:
         return SymSet(self.eq.subs(v, -v), b)
 
 
-def _lin_tex(e: Any) -> str:
+def _lin_tex(e: Any, printer: Callable[[Any], str] | None = None) -> str:
     """``i - s m - d k - c`` in the order people write it (SymPy sorts its own way)."""
+    tex_ = tex if printer is None else printer
     sp = _sp()
     S_ = syms()
     e = sp.expand(e)
@@ -283,14 +292,16 @@ def _lin_tex(e: Any) -> str:
     for c, name in parts:
         neg = c.could_extract_minus_sign()
         mag = -c if neg else c
-        body = name if mag == 1 else (tex(mag) if mag.is_Atom else rf"\left({tex(mag)}\right)") \
-            + " " + name if mag != 1 else name
+        lp, rp = (r"\left(", r"\right)") if printer is None else ("(", ")")
+        body = (tex_(mag) if mag.is_Atom else f"{lp}{tex_(mag)}{rp}") + " " + name \
+            if mag != 1 else name
         out += (" - " if neg and out else "-" if neg else (" + " if out else "")) + body
     if rest != 0 or not out:
         neg = rest.could_extract_minus_sign()
         mag = -rest if neg else rest
-        piece = tex(mag) if (mag.is_Atom or mag.is_Mul or mag.is_Pow) else \
-            rf"\left({tex(mag)}\right)"
+        lp, rp = (r"\left(", r"\right)") if printer is None else ("(", ")")
+        piece = tex_(mag) if (mag.is_Atom or mag.is_Mul or mag.is_Pow) else \
+            f"{lp}{tex_(mag)}{rp}"
         out += (" - " if neg and out else "-" if neg else (" + " if out else "")) + piece
     return out
 
@@ -314,7 +325,7 @@ def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
         + (rf"\left({_lin_tex(a.eq)}\right)" if lam != 1 else _lin_tex(a.eq)),
         f"the index equation of {label_b} is the one of {label_a}"
         + ("" if lam == 1 else f" times {lam}") + " (SymPy: the difference expands to 0)",
-        f"{sp.expand(b.eq)} = 0  <=>  {sp.expand(a.eq)} = 0"))
+        f"{_lin_tex(b.eq, txt)} = 0  <=>  {_lin_tex(a.eq, txt)} = 0"))
     for var in ("m", "i", "k"):
         if var not in a.bounds or var not in b.bounds:
             raise Beyond(f"no bounds for {var}")
@@ -326,8 +337,8 @@ def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
         steps.append(Step(
             f"{tex(blo)} \\leq {var} \\leq {tex(bhi)}",
             f"the range of {var} in {label_b} is the range in {label_a}, "
-            f"{alo} .. {ahi} (SymPy: each end's difference is 0)",
-            f"{blo} <= {var} <= {bhi}"))
+            f"{txt(alo)} .. {txt(ahi)} (SymPy: each end's difference is 0)",
+            f"{txt(blo)} <= {var} <= {txt(bhi)}"))
     return steps
 
 
@@ -580,6 +591,12 @@ def _axis_tex(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
             f"{tex(ax.m_hi)}")
 
 
+def _axis_txt(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
+    S_ = syms()
+    rhs = _lin_tex(ax.S * S_["m"] + ax.sigma * ax.D * S_["k"] + ax.C, txt)
+    return f"{y}[m] = sum_k {x}[{rhs}] {h}[k],  {txt(ax.m_lo)} <= m <= {txt(ax.m_hi)}"
+
+
 def _product_step(nd: int) -> Step:
     return Step(r"R = R_1 \times R_2 \times \cdots \times R_D",
                 "the relation of a D-dimensional operation is the product of its per-axis "
@@ -610,10 +627,10 @@ def all_flip(o: Options) -> Derivation:
         steps += [Step(r"\text{" + fam + "}", _axis_intro(fam), fam)]
         steps += _assume_step(conv.assumptions, fam)
         steps.append(Step(_axis_tex(conv), "convolution: the image index is s m - d k + c "
-                          "(the minus sign is the flip)", "conv"))
+                          "(the minus sign is the flip)", _axis_txt(conv)))
         steps.append(Step(_axis_tex(corr_f, h=r"\tilde h"), "correlation with the flipped "
                           r"kernel, whose indices run from -(beta+K-1) to -beta",
-                          "corr with flip(h)"))
+                          _axis_txt(corr_f, h="flip(h)")))
         a = SymSet.of(conv)
         b = SymSet.of(corr_f).negate("k")
         steps.append(Step(r"\tilde h[k'] = h[-k'],\ k' = -k",
@@ -665,8 +682,8 @@ def all_reflection(o: Options) -> Derivation:
         steps += [Step(r"\text{" + fam + "}", _axis_intro(fam), fam)]
         steps += _assume_step(corr.assumptions, fam)
         steps.append(Step(_axis_tex(refl), "the article's form: the output index enters with "
-                          "the opposite sign", "corr-reflected"))
-        steps.append(Step(_axis_tex(corr), "the usual correlation", "corr"))
+                          "the opposite sign", _axis_txt(refl)))
+        steps.append(Step(_axis_tex(corr), "the usual correlation", _axis_txt(corr)))
         steps.append(Step(r"m \mapsto -m", "change the output variable", "m -> -m"))
         steps += prove_same(SymSet.of(refl), SymSet.of(corr).negate("m"), "corr_reflected(x, h)",
                             "corr(x, h)[-m]")
@@ -1098,7 +1115,7 @@ def all_sizes(o: Options) -> Derivation:
             raise Beyond(f"the {fam} size {count} is not shown to equal {derived}")
         steps.append(Step(rf"M_{{\mathrm{{{fam}}}}} = m_{{\max}} - m_{{\min}} + 1 = {tex(derived)}",
                           why + " (SymPy: the range's length simplifies to this)",
-                          f"M_{fam} = {derived}"))
+                          f"M_{fam} = {txt(derived)}"))
     # PyTorch padding, stride, dilation.
     ax = sym_axis("corr", "padding")
     count = ax.m_hi - ax.m_lo + 1
@@ -1111,14 +1128,14 @@ def all_sizes(o: Options) -> Derivation:
         raise Beyond("the padded size is not shown to match")
     steps.append(Step(rf"M = {tex(derived)}", "the number of integers m from 0 to "
                       "floor((N + p_l + p_r - d(K-1) - 1)/s): the relation's output range "
-                      "(SymPy: equal to the range built by the engine)", f"M = {derived}"))
+                      "(SymPy: equal to the range built by the engine)", f"M = {txt(derived)}"))
     torch_f = sp.floor((N + 2 * p - d * (K - 1) - 1) / s + 1)
     ours_sym = derived.subs({pl: p, pr: p})
     if not is_zero(torch_f - ours_sym):
         raise Beyond("PyTorch's formula is not shown to match")
     steps.append(Step(rf"L_{{out}} = {tex(torch_f)}", "PyTorch's documented Conv1d/2d/3d shape "
                       "(padding p on both sides) is this formula with p_l = p_r = p (SymPy: "
-                      "the difference is 0)", f"torch: {torch_f}"))
+                      "the difference is 0)", f"torch: L_out = {txt(torch_f)}"))
     kh = K + (K - 1) * (d - 1)
     arith = sp.floor((N + 2 * p - kh) / s) + 1
     if not is_zero(arith - ours_sym):
@@ -1126,7 +1143,8 @@ def all_sizes(o: Options) -> Derivation:
     steps.append(Step(r"o = \left\lfloor \frac{i + 2p - \hat k}{s} \right\rfloor + 1,\ "
                       r"\hat k = k + (k-1)(d-1)", "Dumoulin and Visin, conv_arithmetic, "
                       "relationships 6 and 15 (dilated kernel size k^ = k + (k-1)(d-1)), with "
-                      "i = N, k = K: the same formula (SymPy)", f"conv_arithmetic: {arith}"))
+                      "i = N, k = K: the same formula (SymPy)",
+                      f"conv_arithmetic: o = {txt(arith)}"))
     # Transposed convolution: write N + 2p - d(K-1) - 1 = q s + r (division algorithm).
     a_ = N + 2 * p - d * (K - 1) - 1
     Nq = sp.solve(sp.Eq(a_, q * s + r), N)[0]
@@ -1151,7 +1169,7 @@ def all_sizes(o: Options) -> Derivation:
     steps.append(Step(rf"M = {tex(ax.m_hi)} - {tex(ax.m_lo)} + 1",
                       "with a stride in the SciPy modes (natural indices), the outputs are the "
                       "multiples of s in the window: floor(w_hi/s) - ceil(w_lo/s) + 1",
-                      f"M = {ax.m_hi} - ({ax.m_lo}) + 1"))
+                      f"M = {txt(ax.m_hi)} - ({txt(ax.m_lo)}) + 1"))
     return Derivation(THEOREMS["sizes"], SIZES_LATEX, SIZES_TEXT, "proved", "all-sizes",
                       tuple(steps), None, ("scope all-sizes: every N, K, s, d, padding; valid "
                                            "assumes N >= d(K-1)+1",), "sizes")
@@ -1495,7 +1513,8 @@ def all_duality(o: Options) -> Derivation:
         fwd = sym_axis(o.forward, fam)
         steps.append(Step(r"\text{" + fam + "}", _axis_intro(fam), fam))
         steps += _assume_step(fwd.assumptions, fam)
-        steps.append(Step(_axis_tex(fwd), "the forward relation R on this axis", "forward"))
+        steps.append(Step(_axis_tex(fwd), "the forward relation R on this axis",
+                          _axis_txt(fwd)))
         R = SymSet.of(fwd)
         c = fwd.C
         if o.wrt == "input":
@@ -1511,7 +1530,7 @@ def all_duality(o: Options) -> Derivation:
                               f"the claimed operation {label}: its image index j runs over the "
                               "multiples s m (the zeros of g dilated contribute nothing), its "
                               "output i over x's range, its kernel over h's range",
-                              f"j = s m = {j_expr}"))
+                              f"j = s m = {_lin_tex(j_expr, txt)}"))
         else:
             # corr(x[. + c], g; stride d, dilation s): image index i - c = d t + s m, output
             # t = k (or -k for a forward convolution), kernel g index m.
@@ -1523,7 +1542,8 @@ def all_duality(o: Options) -> Derivation:
                                                               else ", read at -k")
             steps.append(Step(rf"i - c = d\,({_lin_tex(kk)}) + s m",
                               f"the claimed operation {label}: output {'k' if kk == k else '-k'}, "
-                              "g as the kernel with taps s apart", f"i - c = d*{kk} + s m"))
+                              "g as the kernel with taps s apart",
+                              f"i - c = d ({_lin_tex(kk, txt)}) + s m"))
         steps += prove_same(R, claimed, "the gradient read off R", label)
     # Mode pairing for stride 1: valid forward <-> full backward.
     if o.wrt == "input" and o.forward == "corr" and o.mode in (None, "valid", "full"):
