@@ -491,7 +491,7 @@ def boxes(exp: Any, at: Sequence[int], with_corr: bool = True) -> Drawing:
         p = pts.get(name)
         if p is None or (name == "corr" and not with_corr):
             continue
-        rng = ", ".join(f"{a}..{b}" for a, b in zip(*p, strict=False))
+        rng = ",".join(f"{a}..{b}" for a, b in zip(*p, strict=False))  # math, no spaces
         legend.append(Label(x0, ly, (Span(f"{OP_WORDS[name]}: ", name),
                                      Span(img.name, "array"), Span(f"[{rng}]")),
                             anchor="west", small=True))

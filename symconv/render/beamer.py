@@ -28,9 +28,9 @@ FIT_BOX = r"""\newsavebox{\symconvbox}\newsavebox{\symconvbase}
 \ifdim\ht\symconvbox>#1\sbox{\symconvbox}{\resizebox{!}{#1}{\usebox{\symconvbox}}}\fi
 \usebox{\symconvbox}}"""
 #: Largest share of the slide a drawing may take.
-DRAWING_HEIGHT = "0.72\\textheight"
+DRAWING_HEIGHT = "0.66\\textheight"
 #: Proof steps per frame.
-STEPS_PER_FRAME = 3
+STEPS_PER_FRAME = 2
 #: Worked-example rows per frame (the article's rows, 16 for a 3x3 kernel, fit one frame).
 ROWS_PER_FRAME = 16
 
@@ -133,11 +133,9 @@ class BeamerWriter:
                 f"{L.escape_text(d.scope)}.\n")
         steps = list(d.steps)
         chunks = [steps[k:k + STEPS_PER_FRAME] for k in range(0, len(steps), STEPS_PER_FRAME)]
-        if not chunks:
-            self.frame(d.title, head)
+        self.frame(d.title, head)  # the claim and the verdict on a frame of their own
         for n, chunk in enumerate(chunks):
-            body = head if n == 0 else ""
-            body += "{\\small\n"
+            body = "{\\small\n"
             for k, s in enumerate(chunk, start=1):
                 num = n * STEPS_PER_FRAME + k
                 body += (f"\\uncover<{k}->{{\\par\\smallskip\\textbf{{{num}.}} "
