@@ -290,7 +290,15 @@ def kernel_index_expr(f: AffineAxis, m: Any, i: Any) -> Any:
     return sp.Mul(sp.Rational(1, f.dilation), num, evaluate=False)
 
 
-def formula_latex(exp: Any, style: Style) -> str:
+#: The roles named under the equation (the article's figure 1).
+ROLE_WORDS = {"output": "output", "image": "image", "kernel": "kernel"}
+
+
+def _under(body: str, word: str) -> str:
+    return rf"\underbrace{{{body}}}_{{\text{{{word}}}}}"
+
+
+def formula_latex(exp: Any, style: Style, annotate: bool = False) -> str:
     """``y[m,n] = (x * h)[m,n] = \\sum_j \\sum_i x[i,j] h[m-i,n-j]``."""
     sp = _sp()
     op = exp.operation
@@ -315,7 +323,10 @@ def formula_latex(exp: Any, style: Style) -> str:
         hk = sp.conjugate(hk)
     limits = [(i, -sp.oo, sp.oo) for i in Ii]
     p = make_printer(exp, style)
-    summand = p._print(x[tuple(Ii)]) + r"\," + p._print(hk)
+    xi, hk_s = p._print(x[tuple(Ii)]), p._print(hk)
+    if annotate:
+        xi, hk_s = _under(xi, ROLE_WORDS["image"]), _under(hk_s, ROLE_WORDS["kernel"])
+    summand = xi + r"\," + hk_s
     sums = "".join(rf"\sum_{{{p._print(i)}=-\infty}}^{{\infty}} " for i, *_ in
                    reversed(limits))
     lhs = p._print(y[tuple(M)])
@@ -327,6 +338,8 @@ def formula_latex(exp: Any, style: Style) -> str:
     mid = rf"({xs} {sym} {hs})[{at}]"
     if op.op == "corr-reflected":
         mid = rf"({xs} \star {hs})[{at}]"
+    if annotate:
+        lhs = _under(lhs, ROLE_WORDS["output"])
     return f"{lhs} = {mid} = {sums}{summand}"
 
 
@@ -526,7 +539,7 @@ def figure_model(name: str, exp: Any, at: Sequence[int] | None, subset: str = "w
 def typeset(name: str, exp: Any, at: Sequence[int] | None, style: Style) -> list[str]:
     """Math (no surrounding ``$``/``\\[``) for a typeset figure: one or more displays."""
     if name == "equation":
-        return [formula_latex(exp, style)]
+        return [formula_latex(exp, style, annotate=True)]
     if name == "terms":
         if at is not None:
             return [output_equation(exp, at, style)]
@@ -546,7 +559,9 @@ def figure_caption(name: str, exp: Any, at: Sequence[int] | None, subset: str = 
     if name == "equation":
         from .text import OP_TITLES
 
-        return f"The {OP_TITLES[exp.operation.op]} as an index formula."
+        op = exp.operation
+        return (f"The {OP_TITLES[op.op]} as an index formula: the output "
+                f"{op.output_name}, the image {op.image.name}, the kernel {op.kernel.name}.")
     if name == "terms":
         return ("Every output, term by term." if at is None else
                 "The output, one line per row of the patch.")
