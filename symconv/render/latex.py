@@ -327,7 +327,8 @@ def formula_latex(exp: Any, style: Style, annotate: bool = False) -> str:
     if annotate:
         xi, hk_s = _under(xi, ROLE_WORDS["image"]), _under(hk_s, ROLE_WORDS["kernel"])
     summand = xi + r"\," + hk_s
-    sums = "".join(rf"\sum_{{{p._print(i)}=-\infty}}^{{\infty}} " for i, *_ in
+    # {-\infty}: a signed infinity, so MathML does not space it as a binary minus.
+    sums = "".join(rf"\sum_{{{p._print(i)}={{-\infty}}}}^{{\infty}} " for i, *_ in
                    reversed(limits))
     lhs = p._print(y[tuple(M)])
     sym = OPERATORS[style.operator] if (style.operator and op.op == "conv") else \
