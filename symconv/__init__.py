@@ -29,6 +29,15 @@ __all__ = [
     "Relation",
     "expand",
     "Expansion",
+    "check_formula",
+    "CheckResult",
+    "identify",
+    "prove",
+    "prove_claim",
+    "THEOREMS",
+    "Derivation",
+    "Step",
+    "Document",
 ]
 
 _LAZY = {
@@ -37,8 +46,17 @@ _LAZY = {
     "operation": ("ops", "operation"),
     "Operation": ("ops", "Operation"),
     "Relation": ("relation", "Relation"),
-    "expand": ("expand", "expand"),
-    "Expansion": ("expand", "Expansion"),
+    "expand": ("expansion", "expand"),
+    "Expansion": ("expansion", "Expansion"),
+    "check_formula": ("check", "check_formula"),
+    "CheckResult": ("check", "CheckResult"),
+    "identify": ("identification", "identify"),
+    "prove": ("theorems", "prove"),
+    "prove_claim": ("claims", "prove_claim"),
+    "THEOREMS": ("theorems", "THEOREMS"),
+    "Derivation": ("derivation", "Derivation"),
+    "Step": ("derivation", "Step"),
+    "Document": ("document", "Document"),
 }
 
 

@@ -80,7 +80,7 @@ def atlas_page() -> str:
               "function with impulses (image 6, kernel 4 per axis, so that even-kernel "
               "'same' windows show):\n\n| function | kwargs | kind | equivalent | mode | padding "
               "(low:high) |\n|---|---|---|---|---|---|\n")
-    from .identify import identify
+    from .identification import identify
 
     for fn, img, ker, kwargs in LIBRARIES:
         r = identify(fn, image=img, kernel=ker, kwargs=kwargs).to_json()

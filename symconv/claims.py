@@ -862,7 +862,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
             notes.append("skipped (no output on one side): " + "; ".join(skipped[:5]))
         name = theorem_form(claim) if not fixed and not positions else None
         if name is not None:
-            from .prove import prove
+            from .theorems import prove
 
             thm = prove(name, scope="all-sizes", dims=nd)
             if thm.proved and thm.scope == "all-sizes":

@@ -64,8 +64,6 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show a traceback for errors instead of one line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, modname in COMMANDS.items():
-        if importlib.util.find_spec(modname) is None:  # TODO(integration): remove
-            continue
         mod = importlib.import_module(modname)
         p = sub.add_parser(name, help=mod.HELP, description=getattr(mod, "DESCRIPTION",
                                                                      mod.HELP))

@@ -106,7 +106,7 @@ def _text(b: dict[str, Any]) -> list[Any]:
 
 
 def _expansion(op: str, b: dict[str, Any], own: tuple[str, ...]) -> Any:
-    from .expand import expand
+    from .expansion import expand
 
     opts = _options(b, EXPAND_OPTIONS, own)
     return expand(op, b["image"], b["kernel"], **opts)
@@ -164,10 +164,10 @@ def _identify(b: dict[str, Any]) -> list[Any]:
 
 
 #: The library functions behind the proof and checker blocks.
-PROVE_THEOREM = "symconv.prove:prove_theorem"
+PROVE_THEOREM = "symconv.theorems:prove"
 PROVE_CLAIM = "symconv.claims:prove_claim"
 CHECK_FORMULA = "symconv.check:check_formula"
-IDENTIFY = "symconv.identify:identify"
+IDENTIFY = "symconv.identification:identify"
 
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     "heading": _heading, "text": _text, "expand": _expand, "compare": _compare,

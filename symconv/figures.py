@@ -1,6 +1,6 @@
 """What the article's figures show, independent of any output format.
 
-Every figure is read off an :class:`~symconv.expand.Expansion` and is either a *drawing*
+Every figure is read off an :class:`~symconv.expansion.Expansion` and is either a *drawing*
 (cells on a grid, boxes, labels: the TikZ and SVG renderers draw it) or a *table* (the
 worked example, the duality, the matrix: the LaTeX renderer typesets it as an ``array``,
 from which MathML follows).  Text in a drawing is a tuple of :class:`Span` s, each with a
@@ -10,7 +10,7 @@ article's colours; no LaTeX, SVG or colour value appears here.
 Coordinates: one unit is one cell; ``x`` grows to the right and ``y`` downwards (the
 article's n grows downwards).
 
->>> from symconv.expand import expand
+>>> from symconv.expansion import expand
 >>> d = drawing(expand("conv", "7x7", "3x3", mode="same"), (1, 1))
 >>> [text(c.lines[0]) for c in d.cells[:3]]
 ['x[0,0]·i', 'x[0,1]·f', 'x[0,2]·c']
@@ -424,7 +424,7 @@ BOX_OPS = (("corr", True), ("corr-reflected", False), ("conv", False))
 
 def sibling(exp: Any, op: str) -> Any:
     """The same setting under another operation."""
-    from .expand import Expansion
+    from .expansion import Expansion
 
     return Expansion(dataclasses.replace(exp.operation, op=op), max_terms=exp.max_terms)
 

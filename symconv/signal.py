@@ -2,7 +2,7 @@
 
 A :class:`Signal` is only a description (no SymPy objects): positions are 0-based array
 positions, *indices* are what formulas use, ``index = position - origin``.  SymPy objects
-for entries are made in :mod:`symconv.expand`, and only for what is displayed or asked for.
+for entries are made in :mod:`symconv.expansion`, and only for what is displayed or asked for.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from symconv.derivation import Derivation, Step
-from symconv.expand import expand
+from symconv.expansion import expand
 from symconv.render import render
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -15,7 +15,7 @@ import pytest
 import scipy.signal
 import sympy
 
-from symconv.expand import entry_class, expand
+from symconv.expansion import entry_class, expand
 
 ARTICLE = dict(origin="center", axes="xy", mode="same")
 THREAD = dict(origin="corner", mode="valid")

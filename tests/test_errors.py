@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import InputError, LimitError, SymconvError
-from symconv.expand import expand
+from symconv.expansion import expand
 from symconv.signal import parse_shape
 
 PREFIX = "symconv expand: error: "

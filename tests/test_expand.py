@@ -10,7 +10,7 @@ import sympy
 
 import symconv
 from symconv.errors import InputError
-from symconv.expand import Expansion, entry_class, expand
+from symconv.expansion import Expansion, entry_class, expand
 from symconv.ops import operation
 
 
@@ -226,12 +226,27 @@ def test_worked_example_outside_output_is_refused() -> None:
 
 # -- the public API --------------------------------------------------------------------------
 def test_public_expand_is_callable_after_submodule_import() -> None:
-    """Regression: `from symconv.expand import ...` made symconv.expand the module."""
+    """`symconv.expand` stays the function after `symconv.expansion` is imported."""
     e = symconv.expand("corr", 5, 2, origin="corner", mode="valid", x=[2, 1, 3, 5, 4],
                        h=[1, -1])
     assert e.values().tolist() == [1, -2, -2, 1]
     assert isinstance(e, Expansion)
     assert set(symconv.__all__) >= {"expand", "Expansion", "operation", "Relation"}
+
+
+def test_public_functions_survive_submodule_imports() -> None:
+    """No public function shares its name with a submodule, so importing one never hides it."""
+    import importlib
+    import pkgutil
+
+    submodules = {m.name for m in pkgutil.iter_modules(symconv.__path__)}
+    for name in symconv.__all__:
+        assert name not in submodules, name
+    for m in sorted(submodules - {"__main__"}):
+        importlib.import_module(f"symconv.{m}")
+    assert callable(symconv.prove) and callable(symconv.identify) and callable(symconv.expand)
+    assert symconv.prove("flip").verdict == "proved"
+    assert symconv.check_formula("y[m] = sum_i x[i]*h[m-i]").to_json()["kind"] == "conv"
 
 
 def test_max_terms_on_expansion() -> None:

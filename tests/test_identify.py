@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from symconv.errors import InputError, ToolError
-from symconv.identify import identify, resolve
+from symconv.identification import identify, resolve
 
 NUMPY_SCIPY = [
     # function, image, kernel, kwargs, kind, normal form, mode, padding, conjugate
@@ -220,7 +220,7 @@ def test_cli_text_kwargs(cli) -> None:
 def test_only_the_named_module_is_imported() -> None:
     import subprocess
 
-    code = ("import sys; from symconv.identify import identify; "
+    code = ("import sys; from symconv.identification import identify; "
             "identify('numpy.convolve'); "
             "print('torch' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -333,7 +333,7 @@ def test_torch_equivalent_gives_the_same_outputs(torch, function, image, kernel,
                                                  kwargs) -> None:
     """The printed PyTorch call, run (this test evaluates symconv's own output, never user
     text), equals the probed function on random data."""
-    from symconv.identify import _Caller, resolve
+    from symconv.identification import _Caller, resolve
 
     r = identify(function, image, kernel, kwargs)
     call_text = r.to_json()["torch_equivalent"]

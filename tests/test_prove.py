@@ -12,7 +12,7 @@ import pytest
 from symconv import polyarray as pa
 from symconv.errors import InputError
 from symconv.ops import operation
-from symconv.prove import (
+from symconv.theorems import (
     THEOREMS,
     Beyond,
     Options,
@@ -280,7 +280,7 @@ def test_options_defaults() -> None:
 
 
 def test_symmetrize_is_a_real_check() -> None:
-    from symconv.prove import Inst, _symmetrize
+    from symconv.theorems import Inst, _symmetrize
 
     inst = Inst.make(Options(image="6", kernel="3"))
     reg = inst.reg

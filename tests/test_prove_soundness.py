@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from symconv import polyarray as pa
-from symconv.prove import Options, duality_sides, prove, size_formulas
+from symconv.theorems import Options, duality_sides, prove, size_formulas
 
 scipy_signal = pytest.importorskip("scipy.signal")
 

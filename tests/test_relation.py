@@ -312,7 +312,7 @@ def test_enumerate_at_is_that_outputs_block(rel: Relation, reverse: bool, data: 
 
 @st.composite
 def expansions(draw: Any) -> Any:
-    from symconv.expand import Expansion
+    from symconv.expansion import Expansion
 
     rel_op = draw(st.sampled_from(("conv", "corr", "corr-reflected")))
     dims = draw(st.integers(1, 2))

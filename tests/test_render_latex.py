@@ -22,7 +22,7 @@ from renderkit import (
 
 from symconv.document import Document, ExpansionBlock, Heading, Paragraph
 from symconv.errors import InputError
-from symconv.expand import expand
+from symconv.expansion import expand
 from symconv.render import latex as L
 
 m, n, i, j = sp.symbols("m n i j")

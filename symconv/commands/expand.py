@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
-    from ..expand import Expansion
+    from ..expansion import Expansion
     from ..io import open_output
     from ..ops import operation
     from ..render import render

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                 "theorems with an all-sizes proof; it is proved for the instances listed "
                 "only",) + derivation.notes)
     else:
-        from ..prove import Options, prove
+        from ..theorems import Options, prove
 
         opts = Options(dims=args.dims, image=args.image, kernel=args.kernel,
                        forward=args.forward, wrt=args.wrt, mode=args.mode, stride=args.stride,

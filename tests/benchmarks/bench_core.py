@@ -74,7 +74,7 @@ def naive_sympy(n: int, k: int) -> list[object]:
 def bench_expansion(n: int, k: int) -> None:
     import sympy  # noqa: F401  (imported before timing, as in both measurements)
 
-    from symconv.expand import expand
+    from symconv.expansion import expand
 
     terms = expand("corr", (n, n), (k, k), mode="same").relation.term_count()
     t_naive = best_of(lambda: naive_sympy(n, k), 1)

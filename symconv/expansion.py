@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
-import types
 from dataclasses import dataclass
 from typing import IO, Any, Iterator, Sequence
 
@@ -44,7 +42,7 @@ def entry_class() -> type:
     class Entry(sp.Symbol):  # type: ignore[misc,name-defined]
         """A named kernel entry (a value of the kernel, not the kernel)."""
 
-    Entry.__module__ = "symconv.expand"
+    Entry.__module__ = "symconv.expansion"
     return Entry
 
 
@@ -708,19 +706,3 @@ def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
     from .ops import operation
 
     return Expansion(operation(op, image, kernel, **options), max_terms=max_terms)
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`expand`.
-
-    ``symconv.expand`` is the public function, but importing this submodule (``from
-    symconv.expand import Expansion``) makes the package attribute ``expand`` the module;
-    calling the module then does what the function does, so ``symconv.expand(...)`` works
-    whichever was loaded first.
-    """
-
-    def __call__(self, op: str, image: Any, kernel: Any, **options: Any) -> Expansion:
-        return expand(op, image, kernel, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
