@@ -177,19 +177,42 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
 
 def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None = None
                     ) -> list[str]:
-    """Write ``doc`` in every format into ``outdir``; return the paths written."""
+    """Write ``doc`` in every format into ``outdir``; return the paths written.
+
+    Everything is rendered into a temporary folder first, so an error leaves ``outdir`` as
+    it was (no partial file); then the files replace the old ones, and outputs of an
+    earlier run that this one no longer writes (figures named ``NAME*``) are removed.
+    """
+    import shutil
+    import tempfile
+
     from .io import open_output
     from .render import render
 
-    os.makedirs(outdir, exist_ok=True)
-    written = []
-    for fmt in formats or tuple(OUTPUTS):
-        path = os.path.join(outdir, OUTPUTS[fmt].format(name=doc.name))
-        with open_output(path) as fh:
-            extra = render("document", doc, fmt, fh, standalone=True, path=path)
-        written.append(path)
-        written.extend(extra or [])
-    return written
+    parent = os.path.dirname(os.path.abspath(outdir))
+    if not os.path.isdir(parent):
+        raise InputError(f"cannot write {outdir!r}: folder {parent!r} does not exist")
+    tmp = tempfile.mkdtemp(prefix=".symconv-", dir=parent)
+    try:
+        names = []
+        for fmt in formats or tuple(OUTPUTS):
+            path = os.path.join(tmp, OUTPUTS[fmt].format(name=doc.name))
+            with open_output(path) as fh:
+                extra = render("document", doc, fmt, fh, standalone=True, path=path)
+            names.append(os.path.relpath(path, tmp))
+            names.extend(os.path.relpath(e, tmp) for e in extra or [])
+        os.makedirs(outdir, exist_ok=True)
+        old = set(os.listdir(outdir))
+        for rel in names:
+            dest = os.path.join(outdir, rel)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.replace(os.path.join(tmp, rel), dest)
+        for stale in sorted(old - set(names)):
+            if stale.startswith(doc.name) and os.path.isfile(os.path.join(outdir, stale)):
+                os.unlink(os.path.join(outdir, stale))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [os.path.join(outdir, rel) for rel in names]
 
 
 def render_file(path: str, outdir: str) -> list[str]:

@@ -48,3 +48,8 @@ def render_document(doc: Any, stream: IO[str], **_: Any) -> None:
 def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
     """The contract's JSON for ``symconv prove``: verdict, scope, steps, counterexample."""
     dump(derivation.to_json(), stream)
+
+
+def render_check(data: Any, stream: IO[str], **_: Any) -> None:
+    """The contract's JSON for ``symconv check`` and ``symconv identify``."""
+    dump(data if isinstance(data, dict) else data.to_json(), stream)

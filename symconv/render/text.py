@@ -219,3 +219,10 @@ def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
     from ..prove_render import render_derivation_text
 
     render_derivation_text(derivation, stream)
+
+
+def render_check(data: Any, stream: IO[str], **_: Any) -> None:
+    """A checker or identification result (the object or its ``to_json()`` dict)."""
+    from ..check_render import render_check_text
+
+    render_check_text(data if isinstance(data, dict) else data.to_json(), stream)
