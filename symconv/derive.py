@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from typing import Any, Callable
 
@@ -181,7 +182,7 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
 
     Everything is rendered into a temporary folder first, so an error leaves ``outdir`` as
     it was (no partial file); then the files replace the old ones, and outputs of an
-    earlier run that this one no longer writes (figures named ``NAME*``) are removed.
+    earlier run that this one no longer writes (figures ``NAME-NN-FIGURE.svg``) are removed.
     """
     import shutil
     import tempfile
@@ -207,8 +208,9 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
             dest = os.path.join(outdir, rel)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(os.path.join(tmp, rel), dest)
+        figure = re.compile(re.escape(doc.name) + r"-\d\d-[a-z-]+\.svg\Z")
         for stale in sorted(old - set(names)):
-            if stale.startswith(doc.name) and os.path.isfile(os.path.join(outdir, stale)):
+            if figure.match(stale) and os.path.isfile(os.path.join(outdir, stale)):
                 os.unlink(os.path.join(outdir, stale))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
