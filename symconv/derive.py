@@ -11,7 +11,11 @@ tables; each block has exactly one kind key:
 ``compare = "corr"``           one operation under several conventions side by side:
                                ``variants = [{label = "...", mode = "same", ...}, ...]``
 ``prove = "duality"``          a theorem, with the options of ``symconv prove``
-``claim = "LHS == RHS"``       a user claim, proved or refuted
+``claim = "LHS == RHS"``       a user claim, proved or refuted (``compare = "positions"``
+                               here is the claim's option, not a compare block)
+                               prove and claim blocks also take ``title`` (replaces the
+                               heading) and ``expect = "proved"|"refuted"`` (the file is
+                               rejected if the verdict differs)
 ``check = "y[m] = ..."``       a formula classified
 ``identify = "numpy.convolve"`` a library function identified
 
@@ -26,10 +30,18 @@ import importlib
 import os
 import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from .document import (FIGURES, CheckBlock, DerivationBlock, Document, ExpansionBlock,
-                       Heading, Paragraph)
+from .document import (
+    FIGURES,
+    CheckBlock,
+    DerivationBlock,
+    Document,
+    ExpansionBlock,
+    Heading,
+    Paragraph,
+)
 from .errors import InputError
 
 if sys.version_info >= (3, 11):
@@ -62,6 +74,10 @@ def load(path: str) -> dict[str, Any]:
         raise InputError(f"no derivation file {path!r}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"name", "title", "subtitle", "block"})
+    if unknown:
+        raise InputError(f"{path}: unknown top-level keys {', '.join(unknown)}; allowed: "
+                         "name, title, subtitle, block")
     for key in ("name", "title"):
         if not isinstance(data.get(key), str):
             raise InputError(f"{path}: needs a string {key!r} at the top")
@@ -75,9 +91,14 @@ def load(path: str) -> dict[str, Any]:
 def build(data: dict[str, Any], source: str = "") -> Document:
     """The document a derivation file describes (every block computed by the library)."""
     blocks: list[Any] = []
+    if not isinstance(data.get("block", []), list):
+        raise InputError(f"{source or data['name']}: 'block' must be a list of [[block]] tables")
     for n, block in enumerate(data.get("block", []), start=1):
-        kinds = [k for k in KINDS if k in block]
         where = f"{source or data['name']}: block {n}"
+        if not isinstance(block, dict):
+            raise InputError(f"{where}: a block is a table ([[block]] with key = value lines)")
+        # ``compare`` is also an option of a claim block (indices or positions).
+        kinds = [k for k in KINDS if k in block and not (k == "compare" and "claim" in block)]
         if len(kinds) != 1:
             raise InputError(f"{where}: give exactly one of {', '.join(KINDS)}")
         kind = kinds[0]
@@ -96,6 +117,12 @@ def _options(block: dict[str, Any], allowed: tuple[str, ...], own: tuple[str, ..
     return {k: v for k, v in block.items() if k in allowed}
 
 
+def _need(block: dict[str, Any], *keys: str) -> None:
+    missing = [k for k in keys if k not in block]
+    if missing:
+        raise InputError(f"missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+
+
 def _heading(b: dict[str, Any]) -> list[Any]:
     _options(b, (), ("heading", "level"))
     return [Heading(str(b["heading"]), int(b.get("level", 1)))]
@@ -110,6 +137,7 @@ def _expansion(op: str, b: dict[str, Any], own: tuple[str, ...]) -> Any:
     from .expansion import expand
 
     opts = _options(b, EXPAND_OPTIONS, own)
+    _need(b, "image", "kernel")
     return expand(op, b["image"], b["kernel"], **opts)
 
 
@@ -130,6 +158,7 @@ def _compare(b: dict[str, Any]) -> list[Any]:
     from .document import ComparisonBlock
 
     shared = _options(b, EXPAND_OPTIONS, ("compare", "image", "kernel", "variants", "title"))
+    _need(b, "image", "kernel", "variants")
     rows = []
     for v in b["variants"]:
         v = dict(v)
@@ -139,29 +168,59 @@ def _compare(b: dict[str, Any]) -> list[Any]:
     return [ComparisonBlock(str(b.get("title", "")), tuple(rows))]
 
 
-def _call(target: str, *args: Any, **kwargs: Any) -> Any:
-    mod, fn = target.split(":")
-    return getattr(importlib.import_module(mod), fn)(*args, **kwargs)
+def _call(target: str, kind: str, b: dict[str, Any], own: tuple[str, ...] = ()) -> Any:
+    """Call the library function behind a block with the block's other keys as keyword
+    arguments, after checking every key is one of its parameters (one clear error line)."""
+    import dataclasses
+    import inspect
+
+    mod, name = target.split(":")
+    module = importlib.import_module(mod)
+    fn = getattr(module, name)
+    params = list(inspect.signature(fn).parameters.values())[1:]
+    allowed = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+               and p.name != "options"]
+    if any(p.kind == p.VAR_KEYWORD for p in params) and dataclasses.is_dataclass(
+            getattr(module, "Options", None)):
+        allowed += [f.name for f in dataclasses.fields(module.Options)]
+    opts = _options(b, tuple(allowed), (kind,) + own)
+    return fn(b[kind], **opts)
+
+
+#: Keys of a prove or claim block that derive itself reads (the rest go to the prover).
+DERIVATION_KEYS = ("title", "expect")
+
+
+def _derivation(kind: str, target: str, b: dict[str, Any]) -> list[Any]:
+    """A proof block: ``title`` replaces the derivation's heading; ``expect = "proved"`` or
+    ``"refuted"`` makes the file fail (exit 2) if the verdict ever changes."""
+    import dataclasses
+
+    expect = b.get("expect")
+    if expect is not None and expect not in ("proved", "refuted"):
+        raise InputError(f"expect must be 'proved' or 'refuted', not {expect!r}")
+    d = _call(target, kind, b, DERIVATION_KEYS)
+    if expect is not None and d.verdict != expect:
+        raise InputError(f"expected the verdict {expect!r}, got {d.verdict!r}")
+    if "title" in b:
+        d = dataclasses.replace(d, title=str(b["title"]))
+    return [DerivationBlock(d)]
 
 
 def _prove(b: dict[str, Any]) -> list[Any]:
-    opts = {k: v for k, v in b.items() if k != "prove"}
-    return [DerivationBlock(_call(PROVE_THEOREM, b["prove"], **opts))]
+    return _derivation("prove", PROVE_THEOREM, b)
 
 
 def _claim(b: dict[str, Any]) -> list[Any]:
-    opts = {k: v for k, v in b.items() if k != "claim"}
-    return [DerivationBlock(_call(PROVE_CLAIM, b["claim"], **opts))]
+    return _derivation("claim", PROVE_CLAIM, b)
 
 
 def _check(b: dict[str, Any]) -> list[Any]:
-    opts = {k: v for k, v in b.items() if k != "check"}
-    return [CheckBlock(_call(CHECK_FORMULA, b["check"], **opts), b["check"])]
+    return [CheckBlock(_call(CHECK_FORMULA, "check", b), b["check"])]
 
 
 def _identify(b: dict[str, Any]) -> list[Any]:
-    opts = {k: v for k, v in b.items() if k != "identify"}
-    return [CheckBlock(_call(IDENTIFY, b["identify"], **opts), b["identify"])]
+    return [CheckBlock(_call(IDENTIFY, "identify", b), b["identify"])]
 
 
 #: The library functions behind the proof and checker blocks.
