@@ -13,7 +13,8 @@ import importlib
 import importlib.util
 import re
 import sys
-from typing import IO, NoReturn, Sequence
+from collections.abc import Sequence
+from typing import IO, NoReturn
 
 from ._version import __version__
 from .errors import SymconvError

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any
 
 import numpy as np
 
@@ -22,14 +23,14 @@ from .ops import Operation
 from .relation import AffineAxis, ChannelAxis, Terms, map_boundary
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sympy() -> Any:
     import sympy
 
     return sympy
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def entry_class() -> type:
     """``Entry``: a kernel value named like a ``Symbol`` but never equal to one.
 
@@ -95,8 +96,9 @@ class Expansion:
     """The expansion of one operation: y at every output, read off the relation.
 
     >>> e = expand("conv", "7x7", "3x3", mode="same")
-    >>> e.expr((1, 1))
-    a*x[2, 2] + b*x[1, 2] + c*x[0, 2] + d*x[2, 1] + e*x[1, 1] + f*x[0, 1] + g*x[2, 0] + h*x[1, 0] + i*x[0, 0]
+    >>> e.expr((1, 1))  # doctest: +NORMALIZE_WHITESPACE
+    a*x[2, 2] + b*x[1, 2] + c*x[0, 2] + d*x[2, 1] + e*x[1, 1] + f*x[0, 1] + g*x[2, 0]
+    + h*x[1, 0] + i*x[0, 0]
     >>> e.worked_example((1, 1)).grid
     [['i', 'h', 'g'], ['f', 'e', 'd'], ['c', 'b', 'a']]
     """
@@ -149,17 +151,18 @@ class Expansion:
     def indices(self) -> Iterator[tuple[int, ...]]:
         """Output indices in C order over positions (the JSON order)."""
         for pos in np.ndindex(*self.shape):
-            yield tuple(p + lo for p, lo in zip(pos, self.out_lo))
+            yield tuple(p + lo for p, lo in zip(pos, self.out_lo, strict=True))
 
     def flat_position(self, index: Sequence[int]) -> int:
         idx = tuple(int(v) for v in index)
         if len(idx) != len(self.shape):
             raise InputError(f"bad output index {_fmt_index(idx)}: give {len(self.shape)} "
                              "values")
-        pos = tuple(v - lo for v, lo in zip(idx, self.out_lo))
-        for v, p, n, lo in zip(idx, pos, self.shape, self.out_lo):
+        pos = tuple(v - lo for v, lo in zip(idx, self.out_lo, strict=True))
+        for p, n in zip(pos, self.shape, strict=True):
             if not 0 <= p < n:
-                rng = ", ".join(f"{a}..{a + b - 1}" for a, b in zip(self.out_lo, self.shape))
+                rng = ", ".join(f"{a}..{a + b - 1}"
+                                for a, b in zip(self.out_lo, self.shape, strict=True))
                 raise InputError(f"output index [{_fmt_index(idx)}] is outside the output "
                                  f"(indices {rng})")
         return int(np.ravel_multi_index(pos, self.shape))
@@ -168,7 +171,7 @@ class Expansion:
         ker = self.operation.kernel
         if self._entry_names is None:
             return f"{ker.name}[{_fmt_index(kidx)}]"
-        pos = tuple(int(k) + o for k, o in zip(kidx, ker.origin))
+        pos = tuple(int(k) + o for k, o in zip(kidx, ker.origin, strict=True))
         return self._entry_names[int(np.ravel_multi_index(pos, ker.shape))]
 
     def terms(self, index: Sequence[int]) -> list[Term]:
@@ -180,7 +183,7 @@ class Expansion:
 
     # -- SymPy objects --------------------------------------------------------------------
     @functools.cached_property
-    def _atoms(self) -> "_AtomFactory":
+    def _atoms(self) -> _AtomFactory:
         return _AtomFactory(self.operation)
 
     def expr(self, index: Sequence[int]) -> Any:
@@ -256,7 +259,7 @@ class Expansion:
                              tuple[int, ...] | None, str]]] = []
         window_lo: list[int] = []
         window_hi: list[int] = []
-        for f, m in zip(self.relation.factors, idx):
+        for f, m in zip(self.relation.factors, idx, strict=True):
             cands: list[tuple[tuple[int, ...], tuple[int, ...] | None, bool,
                               tuple[int, ...] | None, str]] = []
             if isinstance(f, ChannelAxis):
@@ -272,13 +275,14 @@ class Expansion:
                     k = f.solve_kernel(m, i)
                     kint = int(k) if k.denominator == 1 else None
                     inside = kint is not None and f.ker_lo <= kint < f.ker_lo + f.ker_size
-                    mapped, ok = map_boundary(np.array([i]), f.img_lo, f.img_size, f.boundary)
-                    src = int(mapped[0])
-                    valid = bool(inside and ok[0])
+                    mapped, inside_img = map_boundary(np.array([i]), f.img_lo, f.img_size,
+                                                      f.boundary)
+                    pixel = int(mapped[0])
+                    valid = bool(inside and inside_img[0])
                     reason = ("fraction" if kint is None else "kernel" if not inside
-                              else "pixel" if not ok[0] else "")
+                              else "pixel" if not inside_img[0] else "")
                     cands.append(((i,), (kint,) if kint is not None else None, valid,
-                                  (src,) if f.boundary != "zeros" and src != i else None,
+                                  (pixel,) if f.boundary != "zeros" and pixel != i else None,
                                   reason))
                 window_lo.append(lo - 1)
                 window_hi.append(hi + 1)
@@ -288,15 +292,15 @@ class Expansion:
         n = len(per)
         rows: list[Row] = []
         for combo in np.ndindex(*[len(per[a]) for a in img_display]):
-            parts = [per[a][c] for a, c in zip(img_display, combo)]
-            by_axis: dict[int, Any] = {a: p for a, p in zip(img_display, parts)}
+            parts = [per[a][c] for a, c in zip(img_display, combo, strict=True)]
+            by_axis: dict[int, Any] = {a: p for a, p in zip(img_display, parts, strict=True)}
             xs = tuple(v for a in range(n) for v in by_axis[a][0])
             hs_parts = [by_axis[a][1] for a in range(n)]
             valid = all(by_axis[a][2] for a in range(n))
             hs = None if any(h is None for h in hs_parts) else \
                 tuple(v for h in hs_parts for v in h)  # type: ignore[union-attr]
             src_parts = [by_axis[a][3] for a in range(n)]
-            src = None
+            src: tuple[int, ...] | None = None
             if any(s is not None for s in src_parts):
                 src = tuple(v for a in range(n) for v in (src_parts[a] or by_axis[a][0]))
             entry = self.entry_name(hs) if valid and hs is not None else None
@@ -386,7 +390,7 @@ class Expansion:
             counts, ip, kp = atoms._select(t, tchunk)
             pix = atoms._pixel_strs(ip)
             frags = ['{"x": [' + pix[i] + ker_frag[k]
-                     for i, k in zip(ip.tolist(), kp.tolist())]
+                     for i, k in zip(ip.tolist(), kp.tolist(), strict=True)]
             exprs = atoms.strs(t, tchunk)
             fl = np.asarray(chunk, dtype=np.int64)
             tfl = np.asarray(tchunk, dtype=np.int64)
@@ -395,7 +399,7 @@ class Expansion:
             idx_s = [", ".join(map(str, r)) for r in (pos + np.array(self.out_lo)).tolist()]
             a = 0
             lines = []
-            for q, (c, expr_s) in enumerate(zip(counts.tolist(), exprs)):
+            for q, (c, expr_s) in enumerate(zip(counts.tolist(), exprs, strict=True)):
                 line = (f'{{"index": [{idx_s[q]}], "pos": [{pos_s[q]}], '
                         f'"terms": [{", ".join(frags[a:a + c])}], "expr": {json.dumps(expr_s)}')
                 a += c
@@ -421,7 +425,7 @@ class Expansion:
         out = []
         for flat in range(ker.size):
             pos = np.unravel_index(flat, ker.shape)
-            kidx = [int(p) - o for p, o in zip(pos, ker.origin)]
+            kidx = [int(p) - o for p, o in zip(pos, ker.origin, strict=True)]
             out.append(f'], "h": [{_fmt_index(kidx)}], "entry": '
                        f'{json.dumps(self.entry_name(kidx))}}}')
         return out
@@ -519,7 +523,7 @@ class _AtomFactory:
             self.entries = [Entry(n) for n in self.enames]
         else:
             self.entries = [self._indexed(self.hbase, [int(p) - o for p, o in zip(
-                np.unravel_index(f, ker.shape), ker.origin)]) for f in range(ker.size)]
+                np.unravel_index(f, ker.shape), ker.origin, strict=True)]) for f in range(ker.size)]
         cmp = functools.cmp_to_key(sp.Basic.compare)
         # Ranks of kernel entries under Basic.compare (the canonical order of args).
         order = sorted(range(ker.size), key=lambda j: cmp(self.entries[j]))
@@ -529,7 +533,7 @@ class _AtomFactory:
         # value); every multi-index has the same number of axes, so ranks combine
         # lexicographically.
         self.ax_rank: list[dict[int, int]] = []
-        for lo, hi in zip(img.lo, img.hi):
+        for lo, hi in zip(img.lo, img.hi, strict=True):
             ints = list(range(lo, hi + 1))
             objs = [sp.Integer(v) for v in ints]
             by_cmp = sorted(range(len(ints)), key=lambda j: cmp(objs[j]))
@@ -579,7 +583,7 @@ class _AtomFactory:
         self._symbolic()
         img = self.op.image
         key = np.zeros((), dtype=np.int64)
-        for a, (lo, hi) in enumerate(zip(img.lo, img.hi)):
+        for a, (lo, hi) in enumerate(zip(img.lo, img.hi, strict=True)):
             table = self.ax_rank[a]
             col = np.array([table[v] for v in range(lo, hi + 1)], dtype=np.int64)
             key = np.add.outer(key * len(table), col)
@@ -599,7 +603,7 @@ class _AtomFactory:
             for q in range(len(counts)):
                 a, b = bounds[q], bounds[q + 1]
                 out.append(Add(*[Mul(sp.conjugate(self.entries[k]), self.pixel(i))
-                                 for i, k in zip(ipl[a:b], kpl[a:b])]))
+                                 for i, k in zip(ipl[a:b], kpl[a:b], strict=True)]))
             return out
         er = self.e_rank[kp]
         pr = self._pixel_ranks[ip]
@@ -614,9 +618,9 @@ class _AtomFactory:
         ents = self.entries
         from_args = Mul._from_args
         if self.entry_first:
-            muls = [from_args((ents[k], pixels[i]), True) for i, k in zip(ipl, kpl)]
+            muls = [from_args((ents[k], pixels[i]), True) for i, k in zip(ipl, kpl, strict=True)]
         else:
-            muls = [from_args((pixels[i], ents[k]), True) for i, k in zip(ipl, kpl)]
+            muls = [from_args((pixels[i], ents[k]), True) for i, k in zip(ipl, kpl, strict=True)]
         add = Add._from_args
         zero = sp.S.Zero
         out = []
@@ -634,8 +638,8 @@ class _AtomFactory:
         if missing:
             img = self.op.image
             pos = np.unravel_index(np.array(missing, dtype=np.int64), img.shape)
-            idx = np.stack([p - o for p, o in zip(pos, img.origin)], axis=1).tolist()
-            for f, ix in zip(missing, idx):
+            idx = np.stack([p - o for p, o in zip(pos, img.origin, strict=True)], axis=1).tolist()
+            for f, ix in zip(missing, idx, strict=True):
                 self._pixels[f] = self._indexed(self.xbase, ix)
         return self._pixels
 
@@ -646,8 +650,8 @@ class _AtomFactory:
         if missing:
             img = self.op.image
             pos = np.unravel_index(np.array(missing, dtype=np.int64), img.shape)
-            idx = np.stack([p - o for p, o in zip(pos, img.origin)], axis=1).tolist()
-            for f, ix in zip(missing, idx):
+            idx = np.stack([p - o for p, o in zip(pos, img.origin, strict=True)], axis=1).tolist()
+            for f, ix in zip(missing, idx, strict=True):
                 cache[f] = ", ".join(map(str, ix))
         return cache
 
@@ -673,7 +677,7 @@ class _AtomFactory:
                 seg = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
                 order = np.lexsort((er, seg))
                 prods = [f"{enames[k]}*{xname}[{pix[i]}]"
-                         for i, k in zip(ip[order].tolist(), kp[order].tolist())]
+                         for i, k in zip(ip[order].tolist(), kp[order].tolist(), strict=True)]
                 a = 0
                 for c in counts.tolist():
                     yield " + ".join(prods[a:a + c]) if c else "0"

@@ -6,7 +6,8 @@ import contextlib
 import os
 import sys
 import tempfile
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 from .errors import InputError
 
@@ -23,9 +24,9 @@ def open_output(path: str | None, stdout: IO[str] | None = None,
         raise InputError(f"cannot write {path!r}: folder {folder!r} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=".symconv-", dir=folder)
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8",
-                                                        "newline": "\n"})) as fh:
+        fh: IO = (os.fdopen(fd, "wb") if binary  # type: ignore[type-arg]
+                  else os.fdopen(fd, "w", encoding="utf-8", newline="\n"))
+        with fh:
             yield fh
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

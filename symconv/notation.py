@@ -7,8 +7,8 @@ not SymPy's ``-i + m``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 from .relation import AffineAxis, ChannelAxis
 

@@ -15,8 +15,9 @@ relation with the stride negated and the output indices reflected.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -45,7 +46,7 @@ def _per_axis(value: int | Sequence[int] | str | None, n: int, what: str, defaul
     elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         vals = [int(value)]
     else:
-        vals = [int(v) for v in value]
+        vals = [int(v) for v in cast(Sequence[int], value)]
     if len(vals) == 1:
         vals = vals * n
     if len(vals) != n:
@@ -156,7 +157,7 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         axes=axes, channel_axes=img_ch, entries=None, values=x, what="image shape")
     ker = kernel if isinstance(kernel, Signal) else make_signal(
         nm["kernel"], kernel, origin=origin,
-        axes=axes, channel_axes=ker_ch, entries=entries, values=h, what="kernel shape")
+        axes=axes, channel_axes=ker_ch, entries=cast(Any, entries), values=h, what="kernel shape")
     check_name(nm["output"], "output")
     sd = img.ndim - img_ch
     if ker.ndim - ker_ch != sd:
@@ -198,7 +199,7 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
     if pad == "same":
         if any(s != 1 for s in st):
             raise InputError("padding 'same' needs stride 1 (as PyTorch)")
-        ke = [d * (k - 1) for d, k in zip(dl, ker.shape[ker_ch:])]
+        ke = [d * (k - 1) for d, k in zip(dl, ker.shape[ker_ch:], strict=True)]
         resolved_pad = tuple((t // 2, t - t // 2) for t in ke)
     elif pad == "valid":
         resolved_pad = tuple((0, 0) for _ in range(sd))
@@ -253,7 +254,6 @@ def _axis(o: Operation, sigma: int, reflect: bool, i_lo: int, n: int, k_lo: int,
     ends = (sigma * d * k_lo, sigma * d * (k_lo + k - 1))
     f_lo, f_hi = min(ends), max(ends)
     ke = f_hi - f_lo + 1
-    i_hi = i_lo + n - 1
     if pad is None:
         # Natural coordinates: c = 0; the window is a range of natural positions m0 = s*m.
         full_lo = i_lo - f_hi

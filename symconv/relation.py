@@ -100,8 +100,8 @@ class AffineAxis:
         """``(image (M,T,1), kernel (M,T,1), valid (M,T))`` for every output and tap."""
         m = self.out_indices()[:, None]
         k = self.ker_indices()[None, :]
-        raw = self.affine(m, k)
-        img, valid = map_boundary(np.asarray(raw), self.img_lo, self.img_size, self.boundary)
+        raw = np.asarray(self.affine(m, k))
+        img, valid = map_boundary(raw, self.img_lo, self.img_size, self.boundary)
         ker = np.broadcast_to(k, raw.shape)
         return img[..., None], ker[..., None], valid
 
@@ -111,7 +111,8 @@ class AffineAxis:
 
     def footprint(self, m: int) -> tuple[int, int]:
         """Lowest and highest affine image index that output ``m`` reaches."""
-        ends = [int(self.affine(m, self.ker_lo)), int(self.affine(m, self.ker_lo + self.ker_size - 1))]
+        ends = [int(self.affine(m, self.ker_lo)),
+                int(self.affine(m, self.ker_lo + self.ker_size - 1))]
         return min(ends), max(ends)
 
 
@@ -175,7 +176,7 @@ class Terms:
 
     def output_index(self, flat: int) -> tuple[int, ...]:
         pos = np.unravel_index(flat, self.out_shape)
-        return tuple(int(p) + lo for p, lo in zip(pos, self.out_lo))
+        return tuple(int(p) + lo for p, lo in zip(pos, self.out_lo, strict=True))
 
 
 @dataclass(frozen=True)
@@ -284,7 +285,7 @@ class Relation:
             raise InputError(f"bad output index {index}: give {len(self.factors)} values")
         factors: list[Factor] = []
         pos: list[int] = []
-        for f, m in zip(self.factors, index):
+        for f, m in zip(self.factors, index, strict=True):
             if isinstance(f, AffineAxis):
                 factors.append(replace(f, out_lo=int(m), out_count=1))
                 pos.append(0)

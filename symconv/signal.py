@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import cast
 
 import numpy as np
 
@@ -47,7 +48,7 @@ def parse_shape(text: str | int | Sequence[int], what: str = "shape") -> tuple[i
         parts = [int(p) for p in raw.split("x")]
     else:
         try:
-            parts = list(text)
+            parts = list(cast(Sequence[int], text))
         except TypeError:
             raise InputError(f"bad {what} {text!r}: expected sizes such as (7, 7)") from None
     out: list[int] = []
@@ -145,7 +146,7 @@ class Signal:
     @property
     def hi(self) -> tuple[int, ...]:
         """Highest index on each axis."""
-        return tuple(n - 1 - o for n, o in zip(self.shape, self.origin))
+        return tuple(n - 1 - o for n, o in zip(self.shape, self.origin, strict=True))
 
     def display_axes(self) -> tuple[int, ...]:
         """Axes from slowest to fastest in display (reading) order.
@@ -168,16 +169,16 @@ class Signal:
         if self.entries is None:
             return None
         names = [""] * self.size
-        for name, flat in zip(self.entries, self.display_order()):
+        for name, flat in zip(self.entries, self.display_order(), strict=True):
             names[int(flat)] = name
         return names
 
     def indices(self) -> Iterator[tuple[int, ...]]:
         """Every index tuple in C order."""
         for pos in np.ndindex(*self.shape):
-            yield tuple(p - o for p, o in zip(pos, self.origin))
+            yield tuple(p - o for p, o in zip(pos, self.origin, strict=True))
 
-    def with_values(self, values: np.ndarray | None) -> "Signal":
+    def with_values(self, values: np.ndarray | None) -> Signal:
         return Signal(self.name, self.shape, self.origin, self.axes, self.channel_axes,
                       self.entries, values)
 
