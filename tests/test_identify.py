@@ -287,15 +287,16 @@ def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -
                                     ("corr", "scipy.signal.correlate")])
 @pytest.mark.parametrize("mode", ["full", "valid", "same"])
 def test_identify_agrees_with_ops_2d(op: str, fn: str, mode: str) -> None:
-    if fn == "scipy.signal.correlate2d" and mode == "same":
-        pytest.skip("correlate2d centres an even kernel on the other side: see below")
     from symconv.ops import operation
 
     ref = operation(op, "6x7", "3x4", origin="corner", mode=mode)
     got = identify(fn, "6x7", "3x4", {"mode": mode})
-    for ax, f in zip(got.axes, ref.relation.factors, strict=True):
+    # correlate2d(mode='same') centres the even kernel axis one step to the other side of
+    # scipy.signal.correlate and symconv (see the next test): offset +1 on that axis only.
+    shift = (0, 1) if (fn, mode) == ("scipy.signal.correlate2d", "same") else (0, 0)
+    for ax, f, d in zip(got.axes, ref.relation.factors, shift, strict=True):
         assert ax.sigma == f.sigma and ax.stride == f.stride
-        assert ax.offset == f.stride * f.out_lo + f.offset
+        assert ax.offset == f.stride * f.out_lo + f.offset + d
     assert got.to_json()["output_shape"] == list(ref.relation.out_shape)
 
 
