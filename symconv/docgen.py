@@ -104,8 +104,16 @@ PAGES: dict[str, tuple[str, Callable[[], str]]] = {
 }
 
 
-def register(name: str, filename: str, fn: Callable[[], str]) -> None:
+#: Pages with pictures: a builder run when the page is named on the command line
+#: (``python -m symconv.docgen gallery``), never by ``--check`` or by the tests.
+ASSETS: dict[str, Callable[[], int]] = {}
+
+
+def register(name: str, filename: str, fn: Callable[[], str],
+             assets: Callable[[], int] | None = None) -> None:
     PAGES[name] = (filename, fn)
+    if assets is not None:
+        ASSETS[name] = assets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,10 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     # the importable ``symconv.docgen``, so read the table from there.
     import importlib
 
-    pages = importlib.import_module("symconv.docgen").PAGES
-    importlib.import_module("symconv.docgen")._load_optional_pages()
-    ap = argparse.ArgumentParser(prog="python -m symconv.docgen")
-    ap.add_argument("pages", nargs="*", help="pages to build (default: all)")
+    docgen = importlib.import_module("symconv.docgen")
+    docgen._load_optional_pages()
+    pages, assets = docgen.PAGES, docgen.ASSETS
+    ap = argparse.ArgumentParser(
+        prog="python -m symconv.docgen",
+        description="Write the generated pages under docs/. A page with pictures (gallery) "
+                    "rebuilds them too when it is named: python -m symconv.docgen gallery "
+                    "(needs pdflatex, pdftoppm and Chromium).")
+    ap.add_argument("pages", nargs="*", help=f"pages to build (default: all): "
+                                              f"{', '.join(pages)}")
     ap.add_argument("--check", action="store_true", help="compare instead of writing")
     args = ap.parse_args(argv)
     names = args.pages or list(pages)
@@ -141,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
 
             write_text(path, text)
             print(f"wrote {path}")
+            if name in args.pages and name in assets:
+                code = assets[name]()
+                if code:
+                    return code
     for p in stale:
         print(f"differs from the code: {p} (run python -m symconv.docgen)", file=sys.stderr)
     return 1 if stale else 0

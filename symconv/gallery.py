@@ -1,0 +1,395 @@
+"""The gallery: a PNG of every figure kind, of beamer slides, of a compiled document page and
+of the HTML page, with ``docs/gallery.md`` listing them.
+
+``python -m symconv.docgen gallery`` rebuilds the pictures in ``docs/gallery/`` (it needs
+pdflatex, pdftoppm and Chromium) and writes the page.  The page is generated from
+:data:`ITEMS` alone, so ``python -m symconv.docgen --check`` compares it without the tools;
+the PNG bytes may differ from run to run and are not compared.
+
+Figures are typeset one per document with the package's own LaTeX renderer, compiled with
+pdflatex and cut out of the page: a grey-scale pass of ``pdftoppm`` finds the ink's bounding
+box, a second pass writes the PNG cropped to it (``-x -y -W -H``), so no imaging library is
+needed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .docgen import DOCS, GENERATED_NOTE, register
+
+GALLERY = os.path.join(DOCS, "gallery")
+#: Resolution of the figure crops and of the pages (dots per inch).
+FIGURE_DPI = 96
+PAGE_DPI = 80
+SLIDE_DPI = 110
+#: Chromium's window for the HTML screenshot (CSS pixels).
+HTML_WINDOW = (1000, 1300)
+#: Above this many bytes a PNG is reported (the gallery is read on a code host).
+MAX_PNG_BYTES = 150_000
+#: White margin kept around a cropped figure, in pixels.
+MARGIN = 8
+
+ARTICLE = {"mode": "same"}
+THREAD = {"origin": "corner", "mode": "valid", "x": [2, 1, 3, 5, 4], "h": [1, -1]}
+SMALL = {"origin": "corner", "mode": "valid"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One picture: ``docs/gallery/NAME.png``."""
+
+    name: str
+    kind: str  # figure | page | slides | html
+    title: str
+    #: For a figure: (op, image, kernel, options, at) of the expansion and the figure name.
+    op: str = ""
+    image: str = ""
+    kernel: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    at: tuple[int, ...] | None = None
+    figure: str = ""
+    #: For pages and slides: the first page whose text holds every phrase of ``find``
+    #: (``last``: the last page of that first run, where a step-by-step frame is complete);
+    #: page 1 when ``find`` is empty.
+    find: tuple[str, ...] = ()
+    last: bool = False
+
+
+def _fig(name: str, figure: str, title: str, op: str = "conv", image: str = "7x7",
+         kernel: str = "3x3", options: dict[str, Any] | None = None,
+         at: tuple[int, ...] | None = (1, 1)) -> Item:
+    return Item(name, "figure", title, op, image, kernel,
+                ARTICLE if options is None else options, at, figure)
+
+
+ITEMS: tuple[Item, ...] = (
+    _fig("equation", "equation", "The index formula, its parts named (the article's figure 1)",
+         at=None),
+    _fig("kernel", "kernel", "The kernel with its indices and entry names", at=None),
+    _fig("image", "image", "The image with its indices, centred origin", at=None),
+    _fig("corner", "corner", "A corner of the image with the index of each pixel (the "
+         "article's figure 3)", at=None),
+    _fig("worked-article", "worked-article",
+         "The worked example as the article lays it out: the patch, then the kernel entries"),
+    _fig("worked", "worked", "The worked example: every pixel of the window and its kernel "
+         "index, valid or not"),
+    _fig("drawing", "drawing", "Which kernel entry multiplies each pixel of the patch, "
+         "convolution y[1,1]: the kernel rotated by 180 degrees"),
+    _fig("drawing-corr-reflected", "drawing", "The same patch under the article's "
+         "cross-correlation h[m+i, n+j], output y[-1,-1]: the kernel is not flipped",
+         op="corr-reflected", at=(-1, -1)),
+    _fig("boxes", "boxes", "The patches that feed y[1,1] under convolution and both "
+         "correlations"),
+    _fig("output-map", "output-map", "Every output with the image box that feeds it "
+         "(convolution, y[1,1] highlighted)"),
+    _fig("output-map-corr-reflected", "output-map", "The output map of the article's "
+         "cross-correlation: the point reflection of the usual one",
+         op="corr-reflected", at=(-1, -1)),
+    _fig("terms", "terms", "Every output term by term, with values: the thread's "
+         "f = [2, 1, 3, 5, 4] convolved with h = [1, -1]", image="5", kernel="2",
+         options=THREAD, at=None),
+    _fig("duality", "duality", "Forward and backward read off one relation: each output as "
+         "a sum over pixels, each pixel's gradient as a sum over outputs", image="3x3",
+         kernel="2x2", options=SMALL, at=None),
+    _fig("matrix", "matrix", "y = C x with C doubly block Toeplitz, and the backward pass "
+         "with the transpose", image="3x3", kernel="2x2", options=SMALL, at=None),
+    Item("article-title", "page", "The compiled article (pdflatex), first page: the title, "
+         "the notation and the first figures"),
+    Item("article-worked", "page", "The compiled article: the worked example page",
+         find=("every pixel of the window",)),
+    Item("slides-title", "slides", "Beamer slides: the title frame"),
+    Item("slides-worked", "slides", "Beamer slides: the worked example, revealed row by row "
+         "(the last overlay)", find=("pixel and kernel index",), last=True),
+    Item("slides-drawing", "slides", "Beamer slides: the kernel on the patch",
+         find=("products for", "rotated by 180")),
+    Item("slides-sliding", "slides", "Beamer slides: the kernel sliding over the image, one "
+         "frame per output (here y[1,1])", find=("the kernel sliding", "y[1, 1]")),
+    Item("html", "html", "The HTML page (MathML and inline SVG, no scripts) in Chromium"),
+)
+
+
+# -- the page -------------------------------------------------------------------------------
+def _toml(item: Item) -> str:
+    """The derivation-file block that shows this figure."""
+    def val(v: Any) -> str:
+        if isinstance(v, str):
+            return f'"{v}"'
+        if isinstance(v, (list, tuple)):
+            return "[" + ", ".join(val(x) for x in v) + "]"
+        return str(v)
+
+    parts = [f'expand = "{item.op}"', f'image = "{item.image}"', f'kernel = "{item.kernel}"']
+    parts += [f"{k} = {val(v)}" for k, v in item.options.items()]
+    if item.at is not None:
+        parts.append(f"at = {val(item.at)}")
+    parts.append(f'figures = ["{item.figure}"]')
+    return "\n".join(parts)
+
+
+def gallery_page() -> str:
+    from .document import FIGURES
+
+    out = io.StringIO()
+    out.write(f"{GENERATED_NOTE}\n\n# Gallery\n\n")
+    out.write("What symconv's output looks like: every figure kind, typeset by the LaTeX "
+              "renderer and compiled with pdflatex, a page of the compiled article, beamer "
+              "slides and the HTML page in Chromium. The pictures are regenerated by one "
+              "command (it needs pdflatex, pdftoppm and Chromium):\n\n")
+    out.write("```sh\npython -m symconv.docgen gallery\n```\n\n")
+    out.write("Each figure is one `[[block]]` of a derivation file (see the "
+              "[tutorial](tutorial.md#6-a-derivation-file) and "
+              "[derivations/](../derivations/README.md)); the block that makes it is shown "
+              "under it. The figure names are " + ", ".join(f"`{f}`" for f in FIGURES)
+              + ".\n\n## Figures\n")
+    for item in ITEMS:
+        if item.kind != "figure":
+            continue
+        out.write(f"\n### {item.title}\n\n")
+        out.write(f"![{item.figure}: {item.title}](gallery/{item.name}.png)\n\n")
+        out.write("```toml\n[[block]]\n" + _toml(item) + "\n```\n")
+    out.write("\n## Documents, slides and the web page\n\n"
+              "Made from the documents of `symconv demo` (`symconv-demo/article.tex`, "
+              "`article-slides.tex`, `article.html`); the [tutorial](tutorial.md) builds "
+              "them step by step.\n")
+    for item in ITEMS:
+        if item.kind == "figure":
+            continue
+        out.write(f"\n### {item.title}\n\n![{item.title}](gallery/{item.name}.png)\n")
+    return out.getvalue()
+
+
+def _build_assets() -> int:
+    return main([])
+
+
+register("gallery", "gallery.md", gallery_page, _build_assets)
+
+
+# -- the pictures -----------------------------------------------------------------------------
+class ToolMissing(RuntimeError):
+    pass
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise ToolMissing(f"the gallery needs {name}, which is not installed")
+    return path
+
+
+def _run(argv: list[str], cwd: str, timeout: float = 120) -> None:
+    res = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    if res.returncode != 0:
+        tail = (res.stdout + res.stderr)[-2000:]
+        raise RuntimeError(f"{os.path.basename(argv[0])} failed in {cwd}:\n{tail}")
+
+
+def _figure_tex(item: Item) -> str:
+    from .expansion import expand
+    from .render.latex import render_expansion
+
+    exp = expand(item.op, item.image, item.kernel, **item.options)
+    buf = io.StringIO()
+    render_expansion(exp, buf, at=item.at, standalone=True, figures=(item.figure,))
+    # No page number: the crop is the figure and its caption.
+    return buf.getvalue().replace("\\begin{document}\n",
+                                  "\\begin{document}\n\\pagestyle{empty}\n", 1)
+
+
+def _pdflatex(tex: str, folder: str, stem: str, runs: int = 1) -> str:
+    with open(os.path.join(folder, stem + ".tex"), "w", encoding="utf-8") as fh:
+        fh.write(tex)
+    for _ in range(runs):  # beamer's "frame / total" needs a second run
+        _run([_tool("pdflatex"), "-interaction=nonstopmode", "-halt-on-error",
+              stem + ".tex"], folder)
+    return os.path.join(folder, stem + ".pdf")
+
+
+def _ink_box(pdf: str, page: int, dpi: int, folder: str) -> tuple[int, int, int, int]:
+    """(x, y, width, height) in pixels at ``dpi`` of everything not white on ``page``."""
+    import numpy as np
+
+    root = os.path.join(folder, "ink")
+    _run([_tool("pdftoppm"), "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page),
+          "-singlefile", pdf, root], folder)
+    with open(root + ".pgm", "rb") as fh:
+        data = fh.read()
+    # P5 header: magic, width, height, maxval, each followed by whitespace.
+    fields: list[bytes] = []
+    pos = 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        start = pos
+        while not data[pos:pos + 1].isspace():
+            pos += 1
+        fields.append(data[start:pos])
+    pos += 1
+    w, h = int(fields[1]), int(fields[2])
+    img = np.frombuffer(data, dtype=np.uint8, count=w * h, offset=pos).reshape(h, w)
+    ys, xs = np.nonzero(img < 250)
+    if len(xs) == 0:
+        return 0, 0, w, h
+    x0, x1 = max(int(xs.min()) - MARGIN, 0), min(int(xs.max()) + MARGIN + 1, w)
+    y0, y1 = max(int(ys.min()) - MARGIN, 0), min(int(ys.max()) + MARGIN + 1, h)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _png(pdf: str, page: int, dpi: int, out: str, crop: bool) -> None:
+    folder = os.path.dirname(pdf)
+    argv = [_tool("pdftoppm"), "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
+            "-singlefile"]
+    if crop:
+        x, y, w, h = _ink_box(pdf, page, dpi, folder)
+        argv += ["-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h)]
+    root = os.path.join(folder, "out")
+    _run(argv + [pdf, root], folder)
+    shutil.move(root + ".png", out)
+
+
+def _page_count(pdf: str) -> int:
+    res = subprocess.run([_tool("pdfinfo"), pdf], capture_output=True, text=True, check=True)
+    for line in res.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return 1
+
+
+def _build_figure(item: Item, tmp: str, outdir: str) -> str:
+    folder = tempfile.mkdtemp(prefix=item.name + "-", dir=tmp)
+    pdf = _pdflatex(_figure_tex(item), folder, item.name)
+    if _page_count(pdf) > 1:
+        print(f"gallery: {item.name}: the figure runs over {_page_count(pdf)} pages; "
+              "showing the first", file=sys.stderr)
+    out = os.path.join(outdir, item.name + ".png")
+    _png(pdf, 1, FIGURE_DPI, out, crop=True)
+    return out
+
+
+def _demo_document(fmt: str, tmp: str) -> str:
+    """The demo's article in ``fmt``, written to ``tmp``; returns the path."""
+    from .demo import article_document
+    from .render import render
+
+    ext = {"latex": "tex", "beamer": "tex", "html": "html"}[fmt]
+    stem = "article-slides" if fmt == "beamer" else "article"
+    folder = os.path.join(tmp, fmt)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{stem}.{ext}")
+    with open(path, "w", encoding="utf-8") as fh:
+        render("document", article_document(), fmt, fh, standalone=True)
+    return path
+
+
+def _find_page(pdf: str, item: Item) -> int:
+    """The page of ``pdf`` that ``item.find`` names (see :class:`Item`)."""
+    if not item.find:
+        return 1
+    tool = _tool("pdftotext")
+    found = 0
+    for p in range(1, _page_count(pdf) + 1):
+        res = subprocess.run([tool, "-f", str(p), "-l", str(p), pdf, "-"],
+                             capture_output=True, text=True)
+        text = " ".join(res.stdout.split())
+        if all(f in text for f in item.find):
+            if not item.last:
+                return p
+            found = p
+        elif found:
+            break
+    if not found:
+        raise RuntimeError(f"gallery: no page of {pdf} holds {item.find}")
+    return found
+
+
+def _build_documents(items: list[Item], tmp: str, outdir: str) -> list[str]:
+    written: list[str] = []
+    want = {i.kind for i in items}
+    if "page" in want:
+        tex = _demo_document("latex", tmp)
+        pdf = _pdflatex(open(tex, encoding="utf-8").read(), os.path.dirname(tex), "article")
+        for item in items:
+            if item.kind == "page":
+                out = os.path.join(outdir, item.name + ".png")
+                _png(pdf, _find_page(pdf, item), PAGE_DPI, out, crop=False)
+                written.append(out)
+    if "slides" in want:
+        tex = _demo_document("beamer", tmp)
+        pdf = _pdflatex(open(tex, encoding="utf-8").read(), os.path.dirname(tex),
+                        "article-slides", runs=2)
+        for item in items:
+            if item.kind == "slides":
+                out = os.path.join(outdir, item.name + ".png")
+                _png(pdf, _find_page(pdf, item), SLIDE_DPI, out, crop=False)
+                written.append(out)
+    if "html" in want:
+        page = _demo_document("html", tmp)
+        for item in items:
+            if item.kind == "html":
+                out = os.path.join(outdir, item.name + ".png")
+                _screenshot(page, out, tmp)
+                written.append(out)
+    return written
+
+
+def _screenshot(page: str, out: str, tmp: str) -> None:
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp)
+    w, h = HTML_WINDOW
+    shot = os.path.join(tmp, "screenshot.png")
+    _run([_tool("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+          "--no-first-run", "--disable-background-networking", "--disable-component-update",
+          "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1",
+          f"--user-data-dir={profile}", f"--screenshot={shot}", f"--window-size={w},{h}",
+          "file://" + os.path.abspath(page)], tmp, timeout=180)
+    shutil.move(shot, out)
+
+
+def build(names: list[str] | None = None, outdir: str = GALLERY) -> list[str]:
+    """Rebuild the gallery's PNGs (all, or the items named); returns the paths written."""
+    items = [i for i in ITEMS if names is None or i.name in names]
+    for t in ("pdflatex", "pdftoppm", "pdfinfo", "pdftotext") + (("chromium",) if any(
+            i.kind == "html" for i in items) else ()):
+        _tool(t)
+    os.makedirs(outdir, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="symconv-gallery-") as tmp:
+        figures = [i for i in items if i.kind == "figure"]
+        with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
+            docs = pool.submit(_build_documents, [i for i in items if i.kind != "figure"],
+                               tmp, outdir)
+            written = list(pool.map(lambda i: _build_figure(i, tmp, outdir), figures))
+            written += docs.result()
+    for path in written:
+        size = os.path.getsize(path)
+        if size > MAX_PNG_BYTES:
+            print(f"gallery: {path} is {size:,} bytes (over {MAX_PNG_BYTES:,})",
+                  file=sys.stderr)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the pictures (``python -m symconv.gallery [NAME ...]``)."""
+    names = list(sys.argv[1:] if argv is None else argv) or None
+    start = time.monotonic()
+    try:
+        written = build(names)
+    except ToolMissing as exc:
+        print(f"gallery: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"wrote {path} ({os.path.getsize(path):,} bytes)")
+    print(f"gallery: {len(written)} pictures in {time.monotonic() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
