@@ -3,7 +3,9 @@ output compared, and the generated pages match the code.
 
 In Markdown, a ```console block holds ``$ command`` lines, each followed by the output it
 must print (a line ``...`` matches any number of lines).  Commands run in-process from a
-scratch folder, so ``-o`` files land there.
+scratch folder, so ``-o`` files land there.  A fenced block right after a line
+``<!-- file: NAME -->`` is a file the reader writes: it is written to the scratch folder
+before the page's console blocks run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs",
                                                                            "*.md")))
 FENCE = re.compile(r"^```console\n(.*?)^```", re.S | re.M)
+FILE = re.compile(r"^<!-- file: (\S+) -->\n```[a-z]*\n(.*?)^```", re.S | re.M)
+
+
+def page_files(text: str) -> dict[str, str]:
+    return {m.group(1): m.group(2) for m in FILE.finditer(text)}
 
 
 def console_blocks() -> list:
@@ -31,10 +38,11 @@ def console_blocks() -> list:
     for page in PAGES:
         with open(page, encoding="utf-8") as fh:
             text = fh.read()
-        for n, m in enumerate(FENCE.finditer(text)):
+        files = page_files(text)
+        for m in FENCE.finditer(text):
             line = text[: m.start()].count("\n") + 1
             rel = os.path.relpath(page, ROOT)
-            params.append(pytest.param(m.group(1), id=f"{rel}:{line}"))
+            params.append(pytest.param(m.group(1), files, id=f"{rel}:{line}"))
     return params
 
 
@@ -59,9 +67,11 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return bool(actual) and expected[0] == actual[0] and matches(expected[1:], actual[1:])
 
 
-@pytest.mark.parametrize("block", console_blocks())
-def test_console_block(block: str, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(("block", "files"), console_blocks())
+def test_console_block(block: str, files: dict[str, str], tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
     for cmd, expected in split_commands(block):
         argv = shlex.split(cmd)
         assert argv[0] == "symconv", f"docs may only show symconv commands: {cmd}"
@@ -81,7 +91,46 @@ def test_console_block(block: str, tmp_path, monkeypatch) -> None:
 
 
 def test_every_page_has_runnable_examples() -> None:
-    assert len(console_blocks()) >= 1
+    blocks = console_blocks()
+    assert len(blocks) >= 1
+    for page in ("README.md", os.path.join("docs", "tutorial.md")):
+        assert any(b.id.startswith(page + ":") for b in blocks), f"{page} runs no command"
+
+
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def _links(text: str) -> list[str]:
+    # Links in code (fenced or inline) are not links.
+    text = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    text = re.sub(r"`[^`\n]*`", "", text)
+    return LINK.findall(text)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: os.path.relpath(p, ROOT))
+def test_relative_links_point_at_files(page: str) -> None:
+    with open(page, encoding="utf-8") as fh:
+        links = _links(fh.read())
+    missing = []
+    for link in links:
+        if re.match(r"[a-z][a-z0-9+.-]*:", link) or link.startswith("#"):
+            continue  # http(s), mailto: not checked offline; anchors within the page
+        target = os.path.normpath(os.path.join(os.path.dirname(page), link.split("#")[0]))
+        if not os.path.exists(target):
+            missing.append(link)
+    assert not missing, f"{os.path.relpath(page, ROOT)} links to missing files: {missing}"
+
+
+def test_gallery_shows_every_figure_kind() -> None:
+    from symconv import gallery
+    from symconv.document import FIGURES
+
+    shown = {i.figure for i in gallery.ITEMS if i.kind == "figure"}
+    assert shown == set(FIGURES), f"missing from the gallery: {set(FIGURES) - shown}"
+    for item in gallery.ITEMS:
+        path = os.path.join(ROOT, "docs", "gallery", item.name + ".png")
+        assert os.path.exists(path), f"{path} is missing: python -m symconv.docgen gallery"
+        assert os.path.getsize(path) <= gallery.MAX_PNG_BYTES, f"{path} is too large"
 
 
 @pytest.mark.parametrize("page", sorted(docgen.PAGES))
