@@ -17,10 +17,9 @@ import shlex
 import sys
 
 import pytest
+from conftest import run_cli
 
 from symconv import docgen
-
-from conftest import run_cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs",
@@ -146,3 +145,25 @@ def test_generated_pages_are_current(page: str) -> None:
             assert opt in committed
         return
     assert committed == generated, f"docs/{filename} is stale: run python -m symconv.docgen"
+
+
+def test_api_reference_examples_run() -> None:
+    """Every example of docs/api.md, as a doctest, with ``symconv.__all__`` imported."""
+    import doctest
+
+    import symconv
+
+    with open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8") as fh:
+        text = fh.read()
+    blocks = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+              if b.startswith(">>>")]
+    assert len(blocks) >= len([n for n in symconv.__all__ if not n.startswith("__")]) // 2
+    globs = {n: getattr(symconv, n) for n in symconv.__all__ if not n.startswith("__")}
+    globs["symconv"] = symconv
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    report: list[str] = []
+    for n, block in enumerate(blocks):
+        test = parser.get_doctest(block, dict(globs), f"api.md example {n + 1}", "api.md", 0)
+        runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
