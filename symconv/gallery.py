@@ -75,23 +75,27 @@ def _fig(name: str, figure: str, title: str, op: str = "conv", image: str = "7x7
 ITEMS: tuple[Item, ...] = (
     _fig("equation", "equation", "The index formula, its parts named (the article's figure 1)",
          at=None),
-    _fig("kernel", "kernel", "The kernel with its indices and entry names", at=None),
-    _fig("image", "image", "The image with its indices, centred origin", at=None),
-    _fig("corner", "corner", "A corner of the image with the index of each pixel (the "
+    _fig("kernel", "kernel", "The kernel with its indices and entry names (the article's "
+         "figure 2)", at=None),
+    _fig("image", "image", "The image with its indices, the origin at the centre (the "
+         "article's figure 3)", at=None),
+    _fig("corner", "corner", "The image's lower-right corner with [i,j] in each pixel (the "
          "article's figure 3)", at=None),
     _fig("worked-article", "worked-article",
-         "The worked example as the article lays it out: the patch, then the kernel entries"),
+         "The worked example as the article lays it out: pixels i, j = 0..3, the kernel "
+         "index plugged in and solved (the article's figure 4)"),
     _fig("worked", "worked", "The worked example: every pixel of the window and its kernel "
          "index, valid or not"),
     _fig("drawing", "drawing", "Which kernel entry multiplies each pixel of the patch, "
-         "convolution y[1,1]: the kernel rotated by 180 degrees"),
+         "convolution y[1,1]: the kernel rotated by 180 degrees (the article's figure 5)"),
     _fig("drawing-corr-reflected", "drawing", "The same patch under the article's "
-         "cross-correlation h[m+i, n+j], output y[-1,-1]: the kernel is not flipped",
+         "cross-correlation h[m+i, n+j], output y[-1,-1]: the kernel is not flipped (the "
+         "article's figure 8)",
          op="corr-reflected", at=(-1, -1)),
     _fig("boxes", "boxes", "The patches that feed y[1,1] under convolution and both "
-         "correlations"),
+         "correlations (the article's figure 6)"),
     _fig("output-map", "output-map", "Every output with the image box that feeds it "
-         "(convolution, y[1,1] highlighted)"),
+         "(the article's ConvolutionOutput, y[1,1] highlighted)"),
     _fig("output-map-corr-reflected", "output-map", "The output map of the article's "
          "cross-correlation: the point reflection of the usual one",
          op="corr-reflected", at=(-1, -1)),
