@@ -96,7 +96,8 @@ def test_every_page_has_runnable_examples() -> None:
         assert any(b.id.startswith(page + ":") for b in blocks), f"{page} runs no command"
 
 
-LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+# Link text may hold balanced brackets, as in "y[1,1]".
+LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 
 
 def _links(text: str) -> list[str]:
@@ -106,16 +107,33 @@ def _links(text: str) -> list[str]:
     return LINK.findall(text)
 
 
+def _anchors(path: str) -> set[str]:
+    """GitHub's anchors of a Markdown file's headings (a repeated one gets -1, -2...)."""
+    with open(path, encoding="utf-8") as fh:
+        text = re.sub(r"^```.*?^```", "", fh.read(), flags=re.S | re.M)
+    seen: dict[str, int] = {}
+    out = set()
+    for title in re.findall(r"^#+ (.*)$", text, re.M):
+        slug = re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        out.add(slug if n == 0 else f"{slug}-{n}")
+    return out
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: os.path.relpath(p, ROOT))
 def test_relative_links_point_at_files(page: str) -> None:
     with open(page, encoding="utf-8") as fh:
         links = _links(fh.read())
     missing = []
     for link in links:
-        if re.match(r"[a-z][a-z0-9+.-]*:", link) or link.startswith("#"):
-            continue  # http(s), mailto: not checked offline; anchors within the page
-        target = os.path.normpath(os.path.join(os.path.dirname(page), link.split("#")[0]))
+        if re.match(r"[a-z][a-z0-9+.-]*:", link):
+            continue  # http(s), mailto: not checked offline
+        path, _, anchor = link.partition("#")
+        target = os.path.normpath(os.path.join(os.path.dirname(page), path)) if path else page
         if not os.path.exists(target):
+            missing.append(link)
+        elif anchor and target.endswith(".md") and anchor not in _anchors(target):
             missing.append(link)
     assert not missing, f"{os.path.relpath(page, ROOT)} links to missing files: {missing}"
 
