@@ -165,23 +165,45 @@ def test_generated_pages_are_current(page: str) -> None:
     assert committed == generated, f"docs/{filename} is stale: run python -m symconv.docgen"
 
 
-def test_api_reference_examples_run() -> None:
-    """Every example of docs/api.md, as a doctest, with ``symconv.__all__`` imported."""
+def python_examples() -> list:
+    params = []
+    for page in PAGES:
+        with open(page, encoding="utf-8") as fh:
+            text = fh.read()
+        blocks = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+                  if b.startswith(">>>")]
+        if blocks:
+            params.append(pytest.param(blocks, id=os.path.relpath(page, ROOT)))
+    return params
+
+
+@pytest.mark.parametrize("blocks", python_examples())
+def test_python_examples_run(blocks: list[str]) -> None:
+    """Every ``>>>`` example of a page (the API reference's, the README's) as a doctest,
+    with the names of ``symconv.__all__`` imported; a page's blocks share one namespace."""
     import doctest
 
     import symconv
 
-    with open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8") as fh:
-        text = fh.read()
-    blocks = [b for b in re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
-              if b.startswith(">>>")]
-    assert len(blocks) >= len([n for n in symconv.__all__ if not n.startswith("__")]) // 2
     globs = {n: getattr(symconv, n) for n in symconv.__all__ if not n.startswith("__")}
     globs["symconv"] = symconv
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     report: list[str] = []
     for n, block in enumerate(blocks):
-        test = parser.get_doctest(block, dict(globs), f"api.md example {n + 1}", "api.md", 0)
-        runner.run(test, out=report.append)
+        test = parser.get_doctest(block, globs, f"example {n + 1}", "page", 0)
+        runner.run(test, out=report.append, clear_globs=False)
     assert runner.failures == 0, "".join(report)
+
+
+def test_api_reference_has_an_example_per_name() -> None:
+    import symconv
+
+    with open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8") as fh:
+        sections = re.split(r"^### ", fh.read(), flags=re.M)[1:]
+    names = [n for n in symconv.__all__ if not n.startswith("__")]
+    assert len(sections) == len(names)
+    bare = [s.splitlines()[0] for s in sections
+            if ">>>" not in s and not s.startswith(("`symconv.SymconvError`",
+                                                    "`symconv.LimitError`"))]
+    assert not bare, f"API entries without an example: {bare}"
