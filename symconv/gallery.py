@@ -205,6 +205,9 @@ def _figure_tex(item: Item) -> str:
     exp = expand(item.op, item.image, item.kernel, **item.options)
     buf = io.StringIO()
     render_expansion(exp, buf, at=item.at, standalone=True, figures=(item.figure,))
+    if "\\emph{(" + item.figure + ":" in buf.getvalue():  # the writer's note for a failure
+        raise RuntimeError(f"gallery: figure {item.figure!r} of {item.name} failed: "
+                           "see the LaTeX renderer's note in the document")
     # No page number: the crop is the figure and its caption.
     return buf.getvalue().replace("\\begin{document}\n",
                                   "\\begin{document}\n\\pagestyle{empty}\n", 1)

@@ -207,3 +207,16 @@ def test_api_reference_has_an_example_per_name() -> None:
             if ">>>" not in s and not s.startswith(("`symconv.SymconvError`",
                                                     "`symconv.LimitError`"))]
     assert not bare, f"API entries without an example: {bare}"
+
+
+@pytest.mark.tools
+def test_gallery_builds_a_figure(tmp_path) -> None:
+    from conftest import need_tool
+
+    from symconv import gallery
+
+    for tool in ("pdflatex", "pdftoppm", "pdfinfo", "pdftotext"):
+        need_tool(tool)
+    [path] = gallery.build(["terms"], outdir=str(tmp_path))
+    with open(path, "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
