@@ -310,6 +310,17 @@ class CheckResult:
         out.update(self.extra)
         return out
 
+    # -- Jupyter: results display themselves ---------------------------------------------
+    def _repr_latex_(self) -> str:
+        from .render.latex import repr_latex
+
+        return repr_latex(self)
+
+    def _repr_html_(self) -> str:
+        from .render.html import repr_html
+
+        return repr_html(self)
+
 
 def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm],
                 conj: str | None) -> str:

@@ -62,8 +62,8 @@ DEMO_FORMATS = {"text": "txt", "json": "json"}
 #: (figures 7-8) and the standard correlation, each with its output map (ConvolutionOutput,
 #: CrossCorrelationOutput) and, on slides, the kernel sliding over the image.
 ARTICLE_FIGURES = {
-    "conv": ("equation", "kernel", "image", "corner", "worked-article", "worked", "terms",
-             "drawing", "boxes", "output-map"),
+    "conv": ("equation", "kernel", "image", "corner", "worked-article-drawn", "worked",
+             "terms", "drawing", "boxes", "output-map"),
     "corr-reflected": ("equation", "worked-article", "terms", "drawing", "output-map"),
     "corr": ("equation", "worked-article", "terms", "drawing", "output-map"),
 }
@@ -111,7 +111,8 @@ def article_document() -> Any:
         Paragraph("For a 3x3 image and a 2x2 kernel (0-based, valid), y = C x with C doubly "
                   "block Toeplitz; the backward pass multiplies the upstream gradient g by "
                   "the transpose of C."),
-        ExpansionBlock(small, None, ("equation", "matrix", "duality"),
+        ExpansionBlock(small, None, ("equation", "matrix-drawn", "matrix", "duality-drawn",
+                                     "duality"),
                        "Convolution of a 3x3 image with a 2x2 kernel"),
     )
     return Document("Convolution vs. cross-correlation, index by index", blocks,
@@ -161,7 +162,7 @@ def duality_document() -> Any:
                   "padding."),
         DerivationBlock(_prove("duality")),
         Heading("The same relation read from both ends"),
-        ExpansionBlock(fwd, None, ("equation", "duality", "matrix"),
+        ExpansionBlock(fwd, None, ("equation", "duality-drawn", "duality", "matrix"),
                        "Forward correlation of a 5-pixel image with a 3-tap kernel"),
         DerivationBlock(_prove("duality", forward="conv", image="5", kernel="3")),
     )

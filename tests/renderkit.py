@@ -42,14 +42,21 @@ def assert_golden(name: str, text: str) -> None:
         "with SYMCONV_UPDATE_GOLDEN=1 and review the diff")
 
 
+#: ``Overfull \hbox (12.3pt too wide)``: more than OVERFULL_PT is visible on the page.
+OVERFULL = re.compile(r"Overfull \\hbox \(([\d.]+)pt too wide\)")
+OVERFULL_PT = 10.0
+
+
 def rendered(kind: str, obj: Any, fmt: str, **options: Any) -> str:
     buf = io.StringIO()
     render(kind, obj, fmt, buf, **options)
     return buf.getvalue()
 
 
-def pdflatex(tex: Path, pdflatex_path: str, runs: int = 1) -> Path:
-    """Compile ``tex`` in its folder; fail with the log's first error."""
+def pdflatex(tex: Path, pdflatex_path: str, runs: int = 1,
+             max_overfull: float | None = OVERFULL_PT) -> Path:
+    """Compile ``tex`` in its folder; fail with the log's first error, or when a line or
+    a picture sticks out of the text by more than ``max_overfull`` points."""
     for _ in range(runs):
         proc = subprocess.run([pdflatex_path, *PDFLATEX_ARGS, tex.name], cwd=tex.parent,
                               capture_output=True, text=True, timeout=240)
@@ -60,6 +67,11 @@ def pdflatex(tex: Path, pdflatex_path: str, runs: int = 1) -> Path:
             pytest.fail(f"pdflatex failed on {tex.name}:\n{first}")
     pdf = tex.with_suffix(".pdf")
     assert pdf.exists() and pdf.stat().st_size > 1000
+    if max_overfull is not None:
+        log = tex.with_suffix(".log").read_text(errors="replace")
+        wide = [float(v) for v in OVERFULL.findall(log)]
+        assert not [w for w in wide if w > max_overfull], (
+            f"{tex.name}: overfull boxes {sorted(wide)[-3:]} pt (at most {max_overfull} pt)")
     return pdf
 
 

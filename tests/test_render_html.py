@@ -3,6 +3,7 @@ stray ``&``; free text is escaped; the page is self-contained; golden pages."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -21,8 +22,8 @@ from symconv.document import Document, ExpansionBlock, Heading, Paragraph
 from symconv.render.mathml import latex_to_mathml
 from symconv.render.svg import svg_drawing
 
-ALL_FIGURES = ("equation", "kernel", "image", "corner", "worked-article", "worked", "terms",
-               "drawing", "boxes", "output-map")
+ALL_FIGURES = ("equation", "kernel", "image", "corner", "worked-article",
+               "worked-article-drawn", "worked", "terms", "drawing", "boxes", "output-map")
 
 
 def _doc() -> Document:
@@ -30,7 +31,8 @@ def _doc() -> Document:
         Heading("Heading " + NASTY), Paragraph("Inline $x[i,j]\\,h[m-i]$ math, then " + NASTY
                                                .replace("$", "")),
         ExpansionBlock(article(), (1, 1), ALL_FIGURES, "Conv " + NASTY),
-        ExpansionBlock(thread(), None, ("equation", "terms", "duality", "matrix"), "1-D"),
+        ExpansionBlock(thread(), None, ("equation", "terms", "duality", "matrix",
+                                        "duality-drawn", "matrix-drawn"), "1-D"),
     ), "specials", NASTY)
 
 
@@ -125,3 +127,35 @@ def test_jupyter_reprs() -> None:
     d = hand_derivation()
     assert d._repr_latex_().startswith("$$\\begin{array}")
     check_xml(d._repr_html_(), "derivation repr_html")
+
+
+def _balanced(latex: str) -> bool:
+    depth = 0
+    for k, ch in enumerate(latex):
+        if latex[k - 1:k] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def test_jupyter_reprs_of_check_results_and_documents() -> None:
+    from symconv.check import CheckResult, check_formula
+
+    res = check_formula(r"y[m,n]=\sum_{j}\sum_{i} x[i,j]\,h[m-i,n-j]")
+    assert isinstance(res, CheckResult)
+    tex = res._repr_latex_()
+    assert tex.startswith("$$\\begin{array}") and _balanced(tex)
+    assert "\\textbackslash" not in tex and "\\backslash" in tex  # MathJax has no \text... one
+    root = check_xml(res._repr_html_(), "check repr_html")
+    assert any(el.text == "formula" for el in root.iter("dt"))
+    doc = _doc()
+    html = doc._repr_html_()
+    root = check_xml(html, "document repr_html")
+    assert {"svg", "math", "h1"} <= {el.tag.split("}")[-1] for el in root.iter()}
+    style = next(el for el in root.iter("style")).text or ""
+    selectors = [p.strip() for sel in re.findall(r"([^{}]+)\{", style) for p in sel.split(",")]
+    assert "body" not in style and all(p.startswith("div.symconv") for p in selectors)
+    tex = doc._repr_latex_()
+    assert "$$" in tex and "\\begin{align*}" in tex

@@ -135,13 +135,19 @@ def _outputs() -> dict[str, str]:
     doc = Document("Specials in free text: " + NASTY, (
         Heading("Heading " + NASTY), Paragraph("A paragraph with math $x[i,j]$ and " + NASTY),
         ExpansionBlock(thread(), None, ("equation", "terms", "kernel", "output-map", "duality",
-                                        "matrix"), "Thread " + NASTY),
+                                        "matrix", "duality-drawn", "matrix-drawn"),
+                       "Thread " + NASTY),
     ), "specials", NASTY)
+    small = expand("conv", "3x3", "2x2", origin="corner", mode="valid")
     return {
         "conv-7x7-y11.tex": rendered("expansion", conv, "latex", at=(1, 1), standalone=True,
                                      figures=("equation", "kernel", "image", "corner",
-                                              "worked-article", "worked", "terms", "drawing",
-                                              "boxes", "output-map")),
+                                              "worked-article", "worked-article-drawn",
+                                              "worked", "terms", "drawing", "boxes",
+                                              "output-map")),
+        "drawn-tables.tex": rendered("expansion", small, "latex", at=(1, 1), standalone=True,
+                                     figures=("worked-drawn", "matrix-drawn", "matrix",
+                                              "duality-drawn", "duality")),
         "corr-reflected-fragment.tex": rendered("expansion", article("corr-reflected"), "latex",
                                                 at=(-1, -1)),
         "corr-1d-subscripts.tex": rendered("expansion", thread(), "latex", standalone=True,
@@ -153,6 +159,8 @@ def _outputs() -> dict[str, str]:
         "check.tex": rendered("check", CHECK_RESULT, "latex", standalone=True),
         "specials.tex": rendered("document", doc, "latex", standalone=True),
         "specials-slides.tex": rendered("document", doc, "beamer"),
+        "derivation-slides.tex": rendered("derivation", hand_derivation(), "beamer"),
+        "check-slides.tex": rendered("check", CHECK_RESULT, "beamer"),
     }
 
 
@@ -175,6 +183,19 @@ def test_preamble_names_its_packages() -> None:
     for pkg, _, _ in L.PACKAGES:
         assert f"{{{pkg}}}" in head
     assert "write18" not in doc and "\\immediate" not in doc
+
+
+@pytest.mark.parametrize("name", ["conv-7x7-y11.tex", "specials-slides.tex",
+                                  "derivation-slides.tex"])
+def test_every_package_is_named_in_the_comment(name: str) -> None:
+    """The comment at the top names the class and every package the preamble loads."""
+    import re
+
+    text = OUTPUTS[name]
+    comment = next(line for line in text.splitlines() if line.startswith("% Packages"))
+    head = text.split("\\begin{document}")[0]
+    loaded = re.findall(r"\\(?:usepackage|documentclass)(?:\[[^]]*\])?\{([^}]*)\}", head)
+    assert loaded and all(f" {p} (" in comment for p in loaded), (loaded, comment)
 
 
 @pytest.mark.tools

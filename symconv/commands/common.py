@@ -9,6 +9,11 @@ FORMATS = ("text", "json", "latex", "beamer", "mathml", "html", "markdown")
 
 
 def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
+    # Whatever has a LaTeX rendering has slides too: the beamer renderer reads the same
+    # objects (expansions, derivations, check results), so a list naming latex gets beamer.
+    if "latex" in formats and "beamer" not in formats:
+        k = formats.index("latex") + 1
+        formats = formats[:k] + ("beamer",) + formats[k:]
     p.add_argument("--format", choices=formats, default="text",
                    help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="PATH",

@@ -31,6 +31,8 @@ FIT_BOX = r"""\newsavebox{\symconvbox}\newsavebox{\symconvbase}
 DRAWING_HEIGHT = "0.66\\textheight"
 #: Proof steps per frame.
 STEPS_PER_FRAME = 2
+#: The worked-example figures; on slides each is the row-by-row reveal.
+WORKED = ("worked", "worked-article", "worked-drawn", "worked-article-drawn")
 #: Worked-example rows per frame (the article's rows, 16 for a 3x3 kernel, fit one frame).
 ROWS_PER_FRAME = 16
 
@@ -108,12 +110,14 @@ class BeamerWriter:
         figs = tuple(figures)
         for name in figs:
             try:
-                if name in ("worked", "worked-article"):
+                if name in WORKED:
+                    # The worked example, drawn or typeset, is revealed row by row.
                     if at is None:
                         raise InputError(f"figure {name!r} needs an output index (at)")
-                    if name == "worked" and "worked-article" in figs:
+                    if name in ("worked", "worked-drawn") and \
+                            {"worked-article", "worked-article-drawn"} & set(figs):
                         continue  # one reveal per output is enough on slides
-                    self.worked(exp, at, title, "article" if name == "worked-article"
+                    self.worked(exp, at, title, "article" if "article" in name
                                 else self.style.subset)
                 elif name in L.DRAWN:
                     self.drawing(L.figure_model(name, exp, at), title)

@@ -8,6 +8,7 @@ closed, so it parses as XML as well); browsers render MathML and SVG without Jav
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -232,14 +233,33 @@ def render_document(doc: Any, stream: IO[str], standalone: bool = True, **option
     stream.write(page(doc.title, lambda w: w.document_body(doc), options))
 
 
+def scoped_css(scope: str = "div.symconv") -> str:
+    """The page's style sheet for a notebook cell: every rule under ``scope`` (``body``
+    becomes the scope), so nothing outside the output changes."""
+    out = []
+    for sel, body in re.findall(r"([^{}]+)\{([^}]*)\}", CSS):
+        parts = [p.strip() for p in sel.split(",")]
+        scoped = ", ".join(scope if p == "body" else f"{scope} {p}" for p in parts)
+        out.append(f"{scoped} {{{body}}}")
+    return "\n".join(out)
+
+
 def repr_html(obj: Any) -> str:
-    """``_repr_html_`` of an Expansion or a Derivation: a ``<div>`` with MathML and SVG."""
+    """``_repr_html_`` of an Expansion, a Derivation, a check result or a Document: a
+    ``<div>`` with MathML and SVG (a Document brings the page's style sheet along)."""
+    from ..check import CheckResult
     from ..derivation import Derivation
+    from ..document import Document
 
     div = ET.Element("div", {"class": "symconv"})
     w = HtmlWriter(div)
     if isinstance(obj, Derivation):
         w.derivation(obj)
+    elif isinstance(obj, CheckResult):
+        w.check(obj, obj.source)
+    elif isinstance(obj, Document):
+        ET.SubElement(div, "style").text = scoped_css()
+        w.document_body(obj)
     else:
         figs = ("equation", "terms") if obj.relation.term_count() <= 200 else ("equation",)
         w.expansion(obj, None, figs)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import IO, Any, Sequence
+from collections.abc import Sequence
+from typing import IO, Any
 
 
 def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = None,
@@ -18,8 +19,14 @@ def dump(obj: Any, stream: IO[str]) -> None:
 
 def document_json(doc: Any) -> dict[str, Any]:
     """A document as JSON: each block as the JSON of what it shows."""
-    from ..document import (CheckBlock, ComparisonBlock, DerivationBlock, ExpansionBlock,
-                            Heading, Paragraph)
+    from ..document import (
+        CheckBlock,
+        ComparisonBlock,
+        DerivationBlock,
+        ExpansionBlock,
+        Heading,
+        Paragraph,
+    )
 
     blocks: list[dict[str, Any]] = []
     for b in doc.blocks:

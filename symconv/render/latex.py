@@ -33,6 +33,10 @@ PACKAGES = (
     ("graphicx", "", "base (graphics)"), ("array", "", "base (tools)"),
     ("tikz", "", "pictures (pgf)"), ("geometry", "margin=2cm", "recommended"),
 )
+#: The document classes and their TeX Live collections.
+CLASS_SOURCES = {"article": "base", "beamer": "recommended: latex-beamer"}
+#: Packages beamer loads itself (xcolor, graphicx) or must not get (geometry: its own page).
+BEAMER_SKIPS = ("geometry", "xcolor", "graphicx")
 #: Packages a fragment (``\\input``) needs from the including document.
 FRAGMENT_PACKAGES = ("amsmath", "amssymb", "xcolor", "graphicx", "tikz")
 #: Binary operator of each operation (``operator=`` overrides convolution's).
@@ -43,6 +47,8 @@ INDEX_STYLES = ("brackets", "subscripts")
 #: A display equation shrunk to the line width when it is wider (graphicx only).
 FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{\ifdim\width>\linewidth"
              r"\linewidth\else\width\fi}{!}{$\displaystyle #1$}}")
+#: A drawing shrunk to the line width when it is wider (a large image's boxes, a matrix).
+FIT_PICTURE = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}"
 #: What a worked-example row says when it is invalid.
 INVALID_TEXT = {"kernel": "no such kernel entry", "fraction": "not an integer index",
                 "pixel": "outside the image", "group": "outside the group"}
@@ -50,9 +56,10 @@ INVALID_TEXT = {"kernel": "no such kernel entry", "fraction": "not an integer in
 TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                 "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
                 "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
-                "\u00b7": r"\textperiodcentered{}", "\u2212": "-"}
+                "\u00b7": r"\textperiodcentered{}", "\u2212": "-",
+                "\u00d7": r"$\times$", "\u2013": "--"}
 #: Characters of the notation's plain strings (``1-0``, ``2\u00b71``) in math.
-MATH_CHARS = {"\u00b7": r"\cdot ", "\u2212": "-"}
+MATH_CHARS = {"\u00b7": r"\cdot ", "\u2212": "-", "\u2013": r"\text{--}"}
 VERDICT_WORDS = {"proved": "proved", "refuted": "refuted"}
 ROW_SEP = " \\\\\n"
 #: The upstream gradient dL/dy in the duality and matrix figures.
@@ -186,7 +193,8 @@ class SymconvLatexPrinter(LatexPrinter):
         terms = list(expr.args)
         pix = [self._pixel_key(t) for t in terms]
         if all(k is not None for k in pix):
-            terms = [t for _, t in sorted(zip(pix, terms, strict=False), key=lambda p: p[0])]
+            keyed = [(k, t) for k, t in zip(pix, terms, strict=True) if k is not None]
+            terms = [t for _, t in sorted(keyed, key=lambda p: p[0])]
         else:
             terms.sort(key=self._written_key)
         out = ""
@@ -369,7 +377,7 @@ def _bracket(style: Style, base: str, parts: Sequence[str], colour: bool = True)
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, complex) or getattr(v, "imag", 0):
+    if isinstance(v, complex) or getattr(v, "imag", False):
         c = complex(v)
         return f"{_num(c.real)}{'+' if c.imag >= 0 else '-'}{_num(abs(c.imag))}i"
     f = float(v)
@@ -508,7 +516,8 @@ def matrix_latex(fig: Any, style: Style, transpose: bool = False) -> str:
 
 # -- blocks -------------------------------------------------------------------------------
 #: Figures drawn (TikZ/SVG) and figures typeset (arrays), by the name documents use.
-DRAWN = ("kernel", "image", "corner", "drawing", "boxes", "output-map")
+DRAWN = ("kernel", "image", "corner", "drawing", "boxes", "output-map", "worked-drawn",
+         "worked-article-drawn", "duality-drawn", "matrix-drawn")
 TYPESET = ("equation", "worked", "worked-article", "duality", "matrix", "terms")
 
 
@@ -517,7 +526,8 @@ def figure_model(name: str, exp: Any, at: Sequence[int] | None, subset: str = "w
     """The format-independent model of figure ``name`` (see :mod:`symconv.figures`)."""
     from .. import figures as F
 
-    need_at = ("worked", "worked-article", "drawing", "boxes")
+    need_at = ("worked", "worked-article", "drawing", "boxes", "worked-drawn",
+               "worked-article-drawn")
     if name in need_at and at is None:
         raise InputError(f"figure {name!r} needs an output index (at)")
     builders = {
@@ -531,6 +541,11 @@ def figure_model(name: str, exp: Any, at: Sequence[int] | None, subset: str = "w
         "worked-article": lambda: F.worked_table(exp, at, "article"),  # type: ignore[arg-type]
         "duality": lambda: F.duality(exp),
         "matrix": lambda: F.matrix(exp),
+        "worked-drawn": lambda: F.worked_drawing(exp, at, subset),  # type: ignore[arg-type]
+        "worked-article-drawn": lambda: F.worked_drawing(exp, at,  # type: ignore[arg-type]
+                                                         "article"),
+        "duality-drawn": lambda: F.duality_drawing(exp),
+        "matrix-drawn": lambda: F.matrix_drawing(exp),
     }
     if name not in builders:
         raise InputError(f"unknown figure {name!r}")
@@ -607,9 +622,9 @@ class LatexWriter:
             try:
                 if name in DRAWN:
                     model = figure_model(name, exp, at)
-                    self.w("\\begin{center}\n")
+                    self.w("\\begin{center}\n" + FIT_PICTURE + "{%\n")
                     self.w(tikz.tikz_drawing(model, self.style))
-                    self.w("\\end{center}\n")
+                    self.w("}\n\\end{center}\n")
                     self.caption(model.caption)
                     continue
                 for math in typeset(name, exp, at, self.style):
@@ -715,15 +730,17 @@ def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
 
 # -- documents ----------------------------------------------------------------------------
 def preamble(title: str = "", doc_class: str = "article", options: str = "11pt") -> str:
-    used = ", ".join(f"{p} ({src})" for p, _, src in PACKAGES)
+    loaded = [(p, o, src) for p, o, src in PACKAGES
+              if not (doc_class == "beamer" and p in BEAMER_SKIPS)]
+    used = ", ".join(f"{p} ({src})" for p, _, src in loaded)
+    cls = f"class {doc_class} ({CLASS_SOURCES[doc_class]})"
+    extra = "; xcolor and graphicx come with beamer" if doc_class == "beamer" else ""
     lines = [
         "% Generated by symconv: compile with pdflatex (no shell escape needed).",
-        f"% Packages, all in TeX Live's base/recommended/pictures sets: {used}.",
+        f"% Packages, all in TeX Live's base/recommended/pictures sets: {cls}; {used}{extra}.",
         f"\\documentclass[{options}]{{{doc_class}}}",
     ]
-    for pkg, opt, _ in PACKAGES:
-        if doc_class == "beamer" and pkg in ("geometry", "xcolor", "graphicx"):
-            continue  # beamer loads xcolor and graphicx itself and sets its own page
+    for pkg, opt, _ in loaded:
         lines.append(f"\\usepackage[{opt}]{{{pkg}}}" if opt else f"\\usepackage{{{pkg}}}")
     lines += palette.latex_colour_definitions()
     lines.append(FIT_MACRO)
@@ -810,10 +827,40 @@ def _mathjax_style() -> Style:
     return replace(base, colours={**base.colours, **MATHJAX_COLOURS})
 
 
-def repr_latex(obj: Any) -> str:
-    """``_repr_latex_`` of an Expansion or a Derivation: display math for MathJax."""
-    from ..derivation import Derivation
+#: MathJax's text mode reads no commands: specials leave it as math symbols.
+_MATHJAX_TEXT = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                 "%": r"\%", "#": r"\#", "~": r"\sim ", "^": r"\hat{}"}
 
+
+def mathjax_text(s: str) -> str:
+    """Free text as MathJax math: ``\text{...}`` runs with every special set as a symbol
+    between them (MathJax's ``\text`` has no ``\textbackslash``)."""
+    out, run = [], ""
+    for ch in s:
+        if ch in _MATHJAX_TEXT:
+            out.append(r"\text{" + run + "}" if run else "")
+            out.append(_MATHJAX_TEXT[ch])
+            run = ""
+        else:
+            run += ch
+    out.append(r"\text{" + run + "}" if run else "")
+    return "".join(out)
+
+
+def repr_latex(obj: Any) -> str:
+    """``_repr_latex_`` of an Expansion, a Derivation, a check result or a Document: display
+    math for MathJax (free text as ``\text``)."""
+    from ..check import CheckResult
+    from ..derivation import Derivation
+    from ..document import Document
+
+    if isinstance(obj, Document):
+        return _repr_document(obj)
+    if isinstance(obj, (CheckResult, dict)):
+        d = obj if isinstance(obj, dict) else obj.to_json()
+        rows = [mathjax_text(label) + " & " + mathjax_text(value)
+                for label, value in check_facts(d)]
+        return "$$\\begin{array}{rl}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     if isinstance(obj, Derivation):
         rows = [obj.claim_latex] + [s.latex for s in obj.steps]
         return "$$\\begin{array}{l}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
@@ -822,3 +869,42 @@ def repr_latex(obj: Any) -> str:
     if obj.relation.term_count() <= 200:
         return "$$" + out + "$$\n$$" + terms_equations(obj, style) + "$$"
     return "$$" + out + "$$"
+
+
+def _repr_document(doc: Any) -> str:
+    """A document for MathJax: headings and paragraphs as text rows, each block's math."""
+    from ..document import (
+        CheckBlock,
+        ComparisonBlock,
+        DerivationBlock,
+        ExpansionBlock,
+        Heading,
+        Paragraph,
+    )
+
+    style = _mathjax_style()
+    texts: dict[int, str] = {}  # text between the displays: MathJax leaves it as typed
+    parts = [""]
+    texts[0] = doc.title.replace("$", r"\$")
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            texts[len(parts)] = b.text.replace("$", r"\$")
+            parts.append("")
+        elif isinstance(b, Paragraph):
+            texts[len(parts)] = b.text  # its $...$ spans are inline math, as documented
+            parts.append("")
+        elif isinstance(b, ExpansionBlock):
+            figs = [f for f in b.figures if f in ("equation", "terms")] or ["equation"]
+            for name in figs:
+                try:
+                    parts += typeset(name, b.expansion, b.at, style)
+                except InputError:
+                    continue
+        elif isinstance(b, DerivationBlock):
+            parts.append(repr_latex(b.derivation)[2:-2])
+        elif isinstance(b, CheckBlock):
+            parts.append(repr_latex(b.result)[2:-2])
+        elif isinstance(b, ComparisonBlock):
+            parts += [terms_equations(exp, style) for _, exp in b.rows]
+    return "\n\n".join(texts[k] if k in texts else f"$${p}$$" for k, p in enumerate(parts)
+                       if p or k in texts)

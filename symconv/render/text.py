@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import IO, Any, Sequence
+from collections.abc import Sequence
+from typing import IO, Any
 
 from ..notation import axis_names, kernel_index, plugged_kernel_index
 from ..relation import AffineAxis, ChannelAxis
@@ -26,7 +27,7 @@ def _fmt(idx: Sequence[int]) -> str:
 
 
 def _ranges(lo: Sequence[int], hi: Sequence[int]) -> str:
-    return " x ".join(f"{a}..{b}" for a, b in zip(lo, hi))
+    return " x ".join(f"{a}..{b}" for a, b in zip(lo, hi, strict=False))
 
 
 def formula(expansion: Any) -> str:
@@ -35,7 +36,7 @@ def formula(expansion: Any) -> str:
     facs = expansion.relation.factors
     outs, imgs = axis_names(facs)
     kparts: list[str] = []
-    for f, m, i in zip(facs, outs, imgs):
+    for f, m, i in zip(facs, outs, imgs, strict=False):
         if isinstance(f, ChannelAxis):
             kparts += [m, group_channel(f, m, i)]
         else:
@@ -93,7 +94,7 @@ def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None =
 
         t = expansion.terms_table
         flats = range(int(np.prod(expansion.shape)))
-        for p, s in zip(flats, expansion._atoms.strs(t, flats)):
+        for p, s in zip(flats, expansion._atoms.strs(t, flats), strict=False):
             idx = t.output_index(p)
             line = f"{op.output_name}[{_fmt(idx)}] = {s}"
             if vals is not None:
@@ -108,7 +109,7 @@ def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None =
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, complex) or getattr(v, "imag", 0):
+    if isinstance(v, complex) or getattr(v, "imag", False):
         return str(complex(v))
     f = float(v)
     return str(int(f)) if f.is_integer() else repr(f)
@@ -121,7 +122,7 @@ def render_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) ->
     lines: list[tuple[str, str, str]] = []
     for r in we.rows:
         plugged = []
-        for f, m, i in zip(facs, at, r.x):
+        for f, m, i in zip(facs, at, r.x, strict=False):
             if isinstance(f, AffineAxis):
                 plugged.append(plugged_kernel_index(f, m, i))
             else:
@@ -178,7 +179,7 @@ def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
 
         t = exp.terms_table
         flats = range(int(np.prod(exp.shape)))
-        for p, s in zip(flats, exp._atoms.strs(t, flats)):
+        for p, s in zip(flats, exp._atoms.strs(t, flats), strict=False):
             line = f"    {op.output_name}[{_fmt(t.output_index(p))}] = {s}"
             if vals is not None:
                 line += f" = {_num(vals[p])}"
@@ -186,8 +187,14 @@ def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
 
 
 def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
-    from ..document import (CheckBlock, ComparisonBlock, DerivationBlock, ExpansionBlock,
-                            Heading, Paragraph)
+    from ..document import (
+        CheckBlock,
+        ComparisonBlock,
+        DerivationBlock,
+        ExpansionBlock,
+        Heading,
+        Paragraph,
+    )
     from . import render
 
     stream.write(doc.title + "\n" + "=" * len(doc.title) + "\n")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..figures import Drawing, Span, Text
-from .latex import Style, escape_text, math_name
+from .latex import Style, escape_text, math_chars, math_name
 
 #: Cell text size per ``Drawing.font``; labels one step smaller when ``small``.
 FONT_SIZES = {"normal": r"\normalsize", "small": r"\small", "tiny": r"\footnotesize"}
@@ -54,7 +54,7 @@ def _math_plain(t: str) -> str:
     if any(ch.isalpha() or ch == " " for ch in t):
         return r"\text{" + escape_text(t) + "}"
     # Braced, "-2" after ".." or "," is a signed number, not a binary minus.
-    return _SIGNED.sub(r"{\g<0>}", t).replace("..", "{..}")
+    return math_chars(_SIGNED.sub(r"{\g<0>}", t).replace("..", "{..}"))
 
 
 def text_latex(t: Text, style: Style) -> str:
