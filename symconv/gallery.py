@@ -107,6 +107,15 @@ ITEMS: tuple[Item, ...] = (
          kernel="2x2", options=SMALL, at=None),
     _fig("matrix", "matrix", "y = C x with C doubly block Toeplitz, and the backward pass "
          "with the transpose", image="3x3", kernel="2x2", options=SMALL, at=None),
+    _fig("worked-article-drawn", "worked-article-drawn", "The article's worked example "
+         "drawn as a figure (TikZ in LaTeX, SVG in HTML and Markdown)"),
+    _fig("worked-drawn", "worked-drawn", "The whole window's worked example, drawn"),
+    _fig("duality-drawn", "duality-drawn", "Forward and backward, drawn: which outputs each "
+         "pixel feeds, with the kernel entry", image="3x3", kernel="2x2", options=SMALL,
+         at=None),
+    _fig("matrix-drawn", "matrix-drawn", "The matrix C drawn, its blocks outlined (doubly "
+         "block Toeplitz), and its transpose", image="3x3", kernel="2x2", options=SMALL,
+         at=None),
     Item("article-title", "page", "The compiled article (pdflatex), first page: the title, "
          "the notation and the first figures"),
     Item("article-worked", "page", "The compiled article: the worked example page",
@@ -140,9 +149,18 @@ def _toml(item: Item) -> str:
     return "\n".join(parts)
 
 
-def gallery_page() -> str:
+def figure_names() -> tuple[str, ...]:
+    """Every figure a document can show: ``symconv.document.FIGURES`` and whatever the
+    LaTeX renderer draws or typesets besides."""
     from .document import FIGURES
+    from .render.latex import DRAWN, TYPESET
 
+    names = list(FIGURES)
+    names += [f for f in DRAWN + TYPESET if f not in names]
+    return tuple(names)
+
+
+def gallery_page() -> str:
     out = io.StringIO()
     out.write(f"{GENERATED_NOTE}\n\n# Gallery\n\n")
     out.write("What symconv's output looks like: every figure kind, typeset by the LaTeX "
@@ -153,7 +171,8 @@ def gallery_page() -> str:
     out.write("Each figure is one `[[block]]` of a derivation file (see the "
               "[tutorial](tutorial.md#6-a-derivation-file) and "
               "[derivations/](../derivations/README.md)); the block that makes it is shown "
-              "under it. The figure names are " + ", ".join(f"`{f}`" for f in FIGURES)
+              "under it. The figure names are " + ", ".join(f"`{f}`" for f in
+                                                           figure_names())
               + ".\n\n## Figures\n")
     for item in ITEMS:
         if item.kind != "figure":
