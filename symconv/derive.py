@@ -7,7 +7,9 @@ tables; each block has exactly one kind key:
 ``text = "..."``               a paragraph (``$...$`` is inline math)
 ``expand = "conv"``            an expansion, with the options of ``symconv expand``
                                (``image``, ``kernel``, ``mode``, ``at``, ``x``, ``h``...) and
-                               ``figures = [...]`` (see symconv.document.FIGURES)
+                               ``figures = [...]`` (:func:`figure_names`: the names of
+                               symconv.document.FIGURES and the drawn variants such as
+                               ``matrix-drawn`` that the renderers know)
 ``compare = "corr"``           one operation under several conventions side by side:
                                ``variants = [{label = "...", mode = "same", ...}, ...]``
 ``prove = "duality"``          a theorem, with the options of ``symconv prove``
@@ -145,13 +147,22 @@ def _expand(b: dict[str, Any]) -> list[Any]:
     own = ("expand", "image", "kernel", "at", "figures", "title")
     exp = _expansion(b["expand"], b, own)
     figs = tuple(b.get("figures", ("equation", "worked", "drawing")))
-    bad = [f for f in figs if f not in FIGURES]
+    known = figure_names()
+    bad = [f for f in figs if f not in known]
     if bad:
-        raise InputError(f"unknown figures {', '.join(bad)}; use {', '.join(FIGURES)}")
+        raise InputError(f"unknown figures {', '.join(bad)}; use {', '.join(known)}")
     at = tuple(b["at"]) if "at" in b else None
     if at is not None:
         exp.flat_position(at)
     return [ExpansionBlock(exp, at, figs, str(b.get("title", "")))]
+
+
+def figure_names() -> tuple[str, ...]:
+    """Every figure an expand block may ask for: symconv.document.FIGURES and the figures
+    the renderers draw or typeset besides (``worked-drawn``, ``matrix-drawn``...)."""
+    from .render.latex import DRAWN, TYPESET
+
+    return tuple(dict.fromkeys(FIGURES + tuple(DRAWN) + tuple(TYPESET)))
 
 
 def _compare(b: dict[str, Any]) -> list[Any]:
