@@ -12,9 +12,9 @@ from typing import IO, Any
 
 #: The article's setting: 7x7 image and 3x3 kernel indexed from the centre, first index
 #: horizontal; 'same' keeps the output indexed -3..3 like the image.
-ARTICLE = dict(origin="center", axes="xy", mode="same")
+ARTICLE: dict[str, Any] = dict(origin="center", axes="xy", mode="same")
 #: The thread's setting: NumPy's 1-D arrays, 0-based, 'valid' (no padding, stride 1).
-THREAD = dict(origin="corner", mode="valid")
+THREAD: dict[str, Any] = dict(origin="corner", mode="valid")
 THREAD_F = [2, 1, 3, 5, 4]
 
 
@@ -170,7 +170,9 @@ def duality_document() -> Any:
                     "duality", "Why the gradient of a correlation is a convolution")
 
 
-#: The demo's documents, each written in every format of symconv.derive.OUTPUTS.
+#: The demo's documents, each written in every format of symconv.derive.OUTPUTS, and as
+#: MathML (``NAME-mathml.xhtml``).
+MATHML_SUFFIX = "-mathml.xhtml"
 DEMO_DOCUMENTS = (article_document, thread_document, duality_document)
 
 
@@ -201,6 +203,12 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
     for make in DEMO_DOCUMENTS:
         doc = make()
         paths = render_document(doc, outdir)
+        # MathML on its own too (the HTML page holds the same): an XHTML fragment of
+        # MathML and SVG that a browser opens and another page can include.
+        mathml = os.path.join(outdir, f"{doc.name}{MATHML_SUFFIX}")
+        with open_output(mathml) as fh:
+            render("document", doc, "mathml", fh)
+        paths.append(mathml)
         written.extend(paths)
         from .document import DerivationBlock
 

@@ -749,7 +749,10 @@ def _matrix_panel(cells: list[Cell], labels: list[Label], boxes: list[Box], x0: 
             for c0, c1 in _blocks([i for _, i in cols]):
                 boxes.append(Box(gx + c0 * cw, gy + r0 * ch, gx + c1 * cw, gy + r1 * ch,
                                  "grid"))
-    return head_w + len(cols) * cw, 1.4 + len(rows) * ch
+    # The title is centred over the grid: room for its overhang on the right.
+    title_w = _width(len(text(title)), 0.17, 0.0) / 0.7
+    grid_w = head_w + len(cols) * cw
+    return max(grid_w, head_w + len(cols) * cw / 2 + title_w / 2), 1.4 + len(rows) * ch
 
 
 def matrix_drawing(exp: Any) -> Drawing:

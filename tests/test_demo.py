@@ -32,7 +32,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_every_document_in_every_format(demo: tuple[Path, str]) -> None:
     out, printed = demo
     for name in ("article", "thread", "duality"):
-        for suffix in (".tex", "-slides.tex", ".html", ".md", ".txt", ".json"):
+        for suffix in (".tex", "-slides.tex", ".html", ".md", ".txt", ".json",
+                       "-mathml.xhtml"):
             path = out / f"{name}{suffix}"
             assert path.exists() and path.stat().st_size > 200, path
             assert path.name in printed
@@ -41,6 +42,11 @@ def test_every_document_in_every_format(demo: tuple[Path, str]) -> None:
     svgs = sorted(p.name for p in out.glob("article-*.svg"))
     assert any("kernel" in s for s in svgs) and any("boxes" in s for s in svgs)
     assert any("output-map-corr-reflected" in s for s in svgs)
+    # the tables drawn too: every figure of the issue has an SVG
+    for fig in ("worked-article-drawn", "matrix-drawn", "duality-drawn", "drawing-conv",
+                "image", "corner"):
+        assert any(s.endswith(f"-{fig}.svg") for s in svgs), fig
+    assert (out / "duality-01-duality-drawn.svg").exists()
 
 
 def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
@@ -57,13 +63,18 @@ def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
                    r"C^{\mathsf{T}}",                        # the matrix and its transpose
                    "backward: each pixel"):                  # the duality figure
         assert needle in tex, needle
+    # ... and drawn in TikZ: the worked example, the matrix with its transpose, the duality
+    pictures = tex.split("\\begin{tikzpicture}")[1:]
+    for needle in ("pixel and kernel index", "forward: ", "C transposed",
+                   "backward: each pixel's dL/d"):
+        assert any(needle in p for p in pictures), needle
     slides = (out / "article-slides.tex").read_text(encoding="utf-8")
     assert r"\uncover<16->" in slides and r"\only<49>" in slides
 
 
 def test_html_and_svg_parse(demo: tuple[Path, str]) -> None:
     out, _ = demo
-    for page in sorted(out.glob("*.html")):
+    for page in sorted([*out.glob("*.html"), *out.glob("*.xhtml")]):
         check_xml(page.read_text(encoding="utf-8"), page.name)
     for svg in sorted(out.glob("*.svg")):
         text = svg.read_text(encoding="utf-8")
