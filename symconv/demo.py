@@ -93,7 +93,7 @@ def article_document() -> Any:
                   "vertically, downwards; i and j do the same on the image. The kernel value "
                   "named h is a number (plain); the kernel is the array h (bold)."),
         ExpansionBlock(conv, (1, 1), ARTICLE_FIGURES["conv"],
-                       "Convolution: the article's figures 1 to 6, output y[1,1]"),
+                       "Convolution, y[1,1]: the article's figures 1 to 6"),
         Heading("The article's cross-correlation, h[m+i, n+j]"),
         Paragraph("The same red patch x[0..2, 0..2] is output y[-1,-1] of the article's "
                   "cross-correlation, with the kernel unflipped (figures 7 and 8). Its output "
@@ -101,8 +101,9 @@ def article_document() -> Any:
                   "corr(x,h)[-m,-n]."),
         ExpansionBlock(refl, (-1, -1), ARTICLE_FIGURES["corr-reflected"],
                        "The article's cross-correlation, output y[-1,-1]"),
-        Heading("Cross-correlation as NumPy, PyTorch and TensorFlow compute it, h[i-m, j-n]"),
-        Paragraph("Under the standard definition the red patch is output y[1,1] for both "
+        Heading("Standard cross-correlation, h[i-m, j-n]"),
+        Paragraph("NumPy, SciPy, PyTorch and TensorFlow compute this one. Under the "
+                  "standard definition the red patch is output y[1,1] for both "
                   "operations: the same patch, the same output index; convolution flips the "
                   "kernel, correlation does not."),
         ExpansionBlock(corr, (1, 1), ARTICLE_FIGURES["corr"],
