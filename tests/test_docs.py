@@ -222,3 +222,17 @@ def test_gallery_builds_a_figure(tmp_path) -> None:
     [path] = gallery.build(["terms"], outdir=str(tmp_path))
     with open(path, "rb") as fh:
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_gallery_blocks_are_valid_derivation_blocks(tmp_path) -> None:
+    """The [[block]] shown under each figure of docs/gallery.md renders with symconv derive."""
+    with open(os.path.join(ROOT, "docs", "gallery.md"), encoding="utf-8") as fh:
+        blocks = re.findall(r"^```toml\n(.*?)^```", fh.read(), re.S | re.M)
+    assert blocks
+    src = tmp_path / "gallery.toml"
+    src.write_text('name = "gallery"\ntitle = "Gallery"\n\n' + "\n".join(blocks),
+                   encoding="utf-8")
+    res = run_cli("derive", str(src), "-o", str(tmp_path / "out"))
+    assert res.code == 0, res.err
+    tex = (tmp_path / "out" / "gallery.tex").read_text(encoding="utf-8")
+    assert "\\emph{(" not in tex, "a figure could not be drawn"
