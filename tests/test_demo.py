@@ -90,7 +90,8 @@ def test_latex_compiles(demo: tuple[Path, str]) -> None:
 
 
 @pytest.mark.tools
-def test_html_renders_in_chromium(demo: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("page", ["article.html", "duality.html", "thread-mathml.xhtml"])
+def test_html_renders_in_chromium(demo: tuple[Path, str], page: str) -> None:
     exe = need_tool("chromium")
     out, _ = demo
     with tempfile.TemporaryDirectory() as profile:
@@ -98,10 +99,10 @@ def test_html_renders_in_chromium(demo: tuple[Path, str]) -> None:
         proc = subprocess.run(
             [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}/user",
              f"--screenshot={shot}", "--window-size=1200,2400",
-             (out / "article.html").resolve().as_uri()],
+             (out / page).resolve().as_uri()],
             capture_output=True, text=True, timeout=120)
         assert shot.exists(), proc.stderr[-2000:]
         data = shot.read_bytes()
     assert len(data) > 20_000
-    # The top of the page: title, notation, equation, kernel grid: far from blank.
+    # The top of the page: title, text, equations, figures: far from blank.
     assert non_white_fraction(data, step=3, max_rows=700) > 0.02
