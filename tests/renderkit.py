@@ -42,8 +42,9 @@ def assert_golden(name: str, text: str) -> None:
         "with SYMCONV_UPDATE_GOLDEN=1 and review the diff")
 
 
-#: ``Overfull \hbox (12.3pt too wide)``: more than OVERFULL_PT is visible on the page.
-OVERFULL = re.compile(r"Overfull \\hbox \(([\d.]+)pt too wide\)")
+#: ``Overfull \hbox (12.3pt too wide)`` or ``\vbox (.. too high)``: more than OVERFULL_PT
+#: sticks out of the text (a line, a picture, a slide's content).
+OVERFULL = re.compile(r"Overfull \\[hv]box \(([\d.]+)pt too (?:wide|high)\)")
 OVERFULL_PT = 10.0
 
 

@@ -213,3 +213,39 @@ def test_every_output_compiles(tmp_path: Path) -> None:
         tex = tmp_path / name
         tex.write_text(text, encoding="utf-8")
         pdflatex(tex, exe)
+
+
+# -- large requests still fit the page ----------------------------------------------------
+def _large() -> Any:
+    return expand("conv", "9x9", "5x5", stride=2, dilation=2, padding=2)
+
+
+def test_output_equation_one_line_per_patch_row() -> None:
+    """A dilated 5x5 kernel: five lines of five products (not one line per patch column)."""
+    eq = L.output_equation(_large(), (0, 0), PLAIN)
+    lines = eq.split(L.ROW_SEP)
+    assert len(lines) == 5 and all(ln.count(r"\,") == 5 for ln in lines)
+
+
+def test_tall_worked_table_is_split() -> None:
+    shown = L.typeset("worked", _large(), (0, 0), PLAIN)
+    assert len(shown) > 1
+    assert all(m.count(L.ROW_SEP) <= L.MAX_TABLE_ROWS for m in shown)  # + 1 header row
+
+
+@pytest.mark.tools
+def test_large_outputs_fit_the_page(tmp_path: Path) -> None:
+    """Nothing sticks out by more than 10pt: tall tables split, wide lines broken or
+    shrunk, every output of a 7x7 expansion over several slides."""
+    exe = need_tool("pdflatex")
+    cases = {
+        "large.tex": rendered("expansion", _large(), "latex", at=(0, 0), standalone=True),
+        "3d-slides.tex": rendered("expansion", expand("corr", "4x4x4", "2x2x2"), "beamer",
+                                  at=(0, 0, 0)),
+        "layer-slides.tex": rendered("expansion", expand(
+            "conv", "2x6x6", "4x2x3x3", layer=True), "beamer", at=(0, 0, 0)),
+        "terms-slides.tex": rendered("expansion", article(), "beamer"),
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        pdflatex(tmp_path / name, exe)

@@ -25,7 +25,7 @@ THEME = ("\\usetheme{default}\n\\setbeamertemplate{navigation symbols}{}\n"
 FIT_BOX = r"""\newsavebox{\symconvbox}\newsavebox{\symconvbase}
 \newcommand{\symconvfitbox}[2]{\sbox{\symconvbox}{#2}%
 \ifdim\wd\symconvbox>\linewidth\sbox{\symconvbox}{\resizebox{\linewidth}{!}{\usebox{\symconvbox}}}\fi
-\ifdim\ht\symconvbox>#1\sbox{\symconvbox}{\resizebox{!}{#1}{\usebox{\symconvbox}}}\fi
+\ifdim\dimexpr\ht\symconvbox+\dp\symconvbox\relax>#1\sbox{\symconvbox}{\resizebox*{!}{#1}{\usebox{\symconvbox}}}\fi
 \usebox{\symconvbox}}"""
 #: Largest share of the slide a drawing may take.
 DRAWING_HEIGHT = "0.66\\textheight"
@@ -33,6 +33,8 @@ DRAWING_HEIGHT = "0.66\\textheight"
 STEPS_PER_FRAME = 2
 #: The worked-example figures; on slides each is the row-by-row reveal.
 WORKED = ("worked", "worked-article", "worked-drawn", "worked-article-drawn")
+#: Lines of equations per frame (every output of an expansion, one per line).
+LINES_PER_FRAME = 12
 #: Worked-example rows per frame (the article's rows, 16 for a 3x3 kernel, fit one frame).
 ROWS_PER_FRAME = 16
 
@@ -72,8 +74,10 @@ class BeamerWriter:
                 cells = (left, right, note) if r.valid else \
                     tuple(L._muted(st, c) for c in (left, right, note))
                 lines.append(" & ".join(f"\\uncover<{k}->{{{c}}}" for c in cells))
-            body = ("{\\footnotesize\\renewcommand{\\arraystretch}{1.0}\n\\[\n"
-                    "\\begin{array}{l|ll}\n" + L.ROW_SEP.join(lines) + "\n\\end{array}\n\\]\n}\n")
+            body = ("{\\footnotesize\\renewcommand{\\arraystretch}{1.0}\n\\begin{center}\n"
+                    "\\symconvfitbox{" + DRAWING_HEIGHT + "}{$\\displaystyle\n"
+                    "\\begin{array}{l|ll}\n" + L.ROW_SEP.join(lines) + "\n\\end{array}\n$}\n"
+                    "\\end{center}\n}\n")
             self.frame(title, body + self.caption(tab.caption),
                        f"rows {start + 1}-{start + len(chunk)}" if len(rows) > ROWS_PER_FRAME
                        else "")
@@ -95,14 +99,36 @@ class BeamerWriter:
         self.frame(title, body)
 
     def typeset(self, name: str, exp: Any, at: Sequence[int] | None, title: str) -> None:
-        parts = []
-        for m in L.typeset(name, exp, at, self.style):
-            if m.startswith("\\begin{align*}"):
-                parts.append("{\\small\n" + m + "\n}\n")
-            else:
-                parts.append("\\[\n\\symconvfit{" + m + "}\n\\]\n")
         caption = L.figure_caption(name, exp, at, self.style.subset)
-        self.frame(title, "".join(parts) + self.caption(caption))
+        pages: list[tuple[str, str]] = []  # (body, subtitle) per frame
+        for m in L.typeset(name, exp, at, self.style):
+            if not m.startswith("\\begin{align*}"):
+                pages.append(("\\[\n\\symconvfit{" + m + "}\n\\]\n", ""))
+                continue
+            # As an array in a box, shrunk to the slide when wider or taller (an align*
+            # cannot be boxed; indexed kernel entries make long lines); every output of a
+            # large expansion over several frames, LINES_PER_FRAME lines each.
+            rows = m[len("\\begin{align*}\n"):-len("\n\\end{align*}")].split(L.ROW_SEP)
+            groups: list[list[int]] = [[]]
+            used = 0
+            for k, row in enumerate(rows):  # an output and its continued lines stay together
+                height = row.count("\\\\ &") + 1
+                if groups[-1] and used + height > LINES_PER_FRAME:
+                    groups.append([])
+                    used = 0
+                groups[-1].append(k)
+                used += height
+            for ks in groups:
+                chunk = L.ROW_SEP.join(rows[k] for k in ks).replace("&=", "&{}=")
+                sub = f"lines {ks[0] + 1}-{ks[-1] + 1} of {len(rows)}" \
+                    if len(groups) > 1 else ""
+                pages.append(("\\begin{center}\\small\n\\symconvfitbox{" + DRAWING_HEIGHT
+                              + "}{$\\displaystyle\n\\begin{array}{@{}r@{}l@{}}\n" + chunk
+                              + "\n\\end{array}\n$}\n\\end{center}\n", sub))
+        if len(pages) > 1 and all(not sub for _, sub in pages):
+            pages = [("".join(body for body, _ in pages), "")]  # displays that share a frame
+        for body, sub in pages:
+            self.frame(title, body + self.caption(caption), sub)
 
     def expansion(self, exp: Any, at: Sequence[int] | None, figures: Iterable[str],
                   title: str = "") -> None:

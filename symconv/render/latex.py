@@ -62,6 +62,10 @@ TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "
 MATH_CHARS = {"\u00b7": r"\cdot ", "\u2212": "-", "\u2013": r"\text{--}"}
 VERDICT_WORDS = {"proved": "proved", "refuted": "refuted"}
 ROW_SEP = " \\\\\n"
+#: Most products on one line of an output's equation (a 5x5 kernel's row fits the page).
+MAX_PER_LINE = 5
+#: Most rows of one worked-example display (a taller array runs off the page: split it).
+MAX_TABLE_ROWS = 36
 #: The upstream gradient dL/dy in the duality and matrix figures.
 GRADIENT = "g"
 
@@ -398,24 +402,28 @@ def output_terms(exp: Any, at: Sequence[int], style: Style, per_line: int | None
     order = op.image.display_axes()
     terms.sort(key=lambda t: tuple(t.x[a] for a in order))
     prods = []
+    rows: list[Any] = []
     for t in terms:
         e = _entry(t.entry) if op.kernel.entries else _bracket(
             style, _name(style, op.kernel.name), [str(v) for v in t.h])
         if op.conjugate:
             e = rf"\overline{{{e}}}"
         prods.append(pixel_latex(exp, t.x, style) + r"\," + e)
+        rows.append(tuple(t.x[a] for a in order[:-1]))  # the patch row of the pixel
     if not prods:
         return ["0"]
-    n = per_line or max(1, min(len(prods), 4 if len(exp.shape) == 1 else
-                               _dims_cols(exp, at)))
+    if per_line is None and len(exp.shape) > 1:
+        # One line per row of the patch (a dilated patch's rows hold fewer products than
+        # its width), at most MAX_PER_LINE products on a line.
+        out: list[str] = []
+        start = 0
+        for k in range(1, len(prods) + 1):
+            if k == len(prods) or rows[k] != rows[start] or k - start == MAX_PER_LINE:
+                out.append(" + ".join(prods[start:k]))
+                start = k
+        return out
+    n = per_line or max(1, min(len(prods), 4))
     return [" + ".join(prods[k:k + n]) for k in range(0, len(prods), n)]
-
-
-def _dims_cols(exp: Any, at: Sequence[int]) -> int:
-    we = exp.worked_example(at)
-    if we.grid and isinstance(we.grid[0], list):
-        return max(1, len(we.grid[0]))
-    return 3
 
 
 def output_equation(exp: Any, at: Sequence[int], style: Style) -> str:
@@ -562,7 +570,10 @@ def typeset(name: str, exp: Any, at: Sequence[int] | None, style: Style) -> list
         return [terms_equations(exp, style)]
     model = figure_model(name, exp, at, style.subset)
     if name in ("worked", "worked-article"):
-        return [worked_latex(model, style)]
+        # A tall table is set as several displays of at most MAX_TABLE_ROWS rows each.
+        rows = model.rows
+        return [worked_latex(replace(model, rows=rows[k:k + MAX_TABLE_ROWS]), style)
+                for k in range(0, max(len(rows), 1), MAX_TABLE_ROWS)]
     if name == "duality":
         return [duality_latex(model, style)]
     if name == "matrix":
