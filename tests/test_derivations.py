@@ -7,6 +7,7 @@ CI runs ``symconv derive --all --check`` through :func:`test_committed_outputs_a
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import need_tool, run_cli
+from conftest import need_module, need_tool, run_cli
 from renderkit import PDFLATEX_ARGS, check_xml
 
 from symconv.derive import OUTPUTS
@@ -44,11 +45,24 @@ def output(name: str) -> dict:
 
 
 # -- the committed outputs ------------------------------------------------------------------
-def test_committed_outputs_are_up_to_date() -> None:
-    run = run_cli("derive", "--all", "--check")
+def test_committed_outputs_are_up_to_date(tmp_path: Path) -> None:
+    """What CI runs. same-padding identifies torch.nn.functional.conv1d, so without PyTorch
+    the others are checked from a copy (and SYMCONV_REQUIRE_TOOLS=1 makes that a failure)."""
+    if importlib.util.find_spec("torch") is not None:
+        run = run_cli("derive", "--all", "--check")
+        checked = len(SOURCES)
+    else:
+        for p in SOURCES:
+            if "torch." not in p.read_text():
+                shutil.copy(p, tmp_path)
+                shutil.copytree(DERIVATIONS / p.stem, tmp_path / p.stem)
+        run = run_cli("derive", "--all", "--check", "--dir", str(tmp_path))
+        checked = len(list(tmp_path.glob("*.toml")))
     assert run.code == 0, run.out + run.err
     assert run.out.endswith("all derivations are up to date\n")
-    assert run.out.count("checked ") == len(SOURCES)
+    assert run.out.count("checked ") == checked
+    if checked < len(SOURCES):
+        need_module("torch")  # skips (or fails under SYMCONV_REQUIRE_TOOLS=1)
 
 
 def test_every_required_derivation_has_every_output() -> None:
