@@ -4,6 +4,7 @@ opened in headless Chromium, the screenshot checked to be non-blank."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -75,7 +76,11 @@ def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
 def test_html_and_svg_parse(demo: tuple[Path, str]) -> None:
     out, _ = demo
     for page in sorted([*out.glob("*.html"), *out.glob("*.xhtml")]):
-        check_xml(page.read_text(encoding="utf-8"), page.name)
+        text = page.read_text(encoding="utf-8")
+        check_xml(text, page.name)
+        # self-contained: nothing fetched, no script (readable without JavaScript)
+        assert "<script" not in text and "<link" not in text and "@import" not in text
+        assert not re.search(r'(?<!xmlns=")https?://', text), page.name
     for svg in sorted(out.glob("*.svg")):
         text = svg.read_text(encoding="utf-8")
         check_xml(text[text.index("<svg"):], svg.name)
