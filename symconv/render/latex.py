@@ -21,6 +21,7 @@ from typing import IO, Any
 from sympy.printing.latex import LatexPrinter
 
 from ..errors import InputError
+from ..figures import INVALID_WORDS
 from ..notation import IMG_NAMES, OUT_NAMES, axis_names
 from ..relation import AffineAxis, ChannelAxis
 from . import palette
@@ -49,9 +50,8 @@ FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{\ifdim\width>\linewidt
              r"\linewidth\else\width\fi}{!}{$\displaystyle #1$}}")
 #: A drawing shrunk to the line width when it is wider (a large image's boxes, a matrix).
 FIT_PICTURE = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}"
-#: What a worked-example row says when it is invalid.
-INVALID_TEXT = {"kernel": "no such kernel entry", "fraction": "not an integer index",
-                "pixel": "outside the image", "group": "outside the group"}
+#: What a worked-example row says when it is invalid (the drawn table says the same).
+INVALID_TEXT = INVALID_WORDS
 #: LaTeX specials in free text and their escapes.
 TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                 "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
