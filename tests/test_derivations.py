@@ -192,6 +192,13 @@ def test_a_bad_file_in_all_leaves_the_committed_folders_as_they_were(copy: Path)
     assert after == before
 
 
+def test_the_article_derivation_shows_every_figure() -> None:
+    from symconv.document import FIGURES
+
+    used = {f for b in load("article-2d")["block"] for f in b.get("figures", ())}
+    assert set(FIGURES) <= used, sorted(set(FIGURES) - used)
+
+
 def test_a_claim_block_may_set_compare() -> None:
     """``compare`` is the claim's option (positions or indices), not a second block kind."""
     blocks = [b for b in load("thread-1d")["block"] if "claim" in b]
