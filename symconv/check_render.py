@@ -46,11 +46,9 @@ def _line(stream: IO[str], label: str, value: str) -> None:
         stream.write(" " * _LABEL + more + "\n")
 
 
-def render_check_text(data: Any, stream: IO[str]) -> None:
-    """Write a check result (a CheckResult or its ``to_json()`` dict) as text."""
-    d = data.to_json() if hasattr(data, "to_json") else data
-    if d.get("formula"):
-        _line(stream, "formula", d["formula"])
+def extra_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
+    """identify's facts (function, shapes, mode, padding...) as (label, value), in order."""
+    out: list[tuple[str, str]] = []
     for key, label in EXTRA_LABELS:
         if key in d and d[key] is not None:
             val = d[key]
@@ -63,7 +61,43 @@ def render_check_text(data: Any, stream: IO[str]) -> None:
                 val = ", ".join(f"{k}={v!r}" for k, v in val.items()) or "none"
             elif isinstance(val, bool):
                 val = "yes" if val else "no"
-            _line(stream, label, str(val))
+            out.append((label, str(val)))
+    return out
+
+
+def more_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
+    """Conjugation, channels, bias, scale and the swapped roles, when they say something."""
+    out: list[tuple[str, str]] = []
+    if d.get("conjugate"):
+        out.append(("conjugate", {"image": f"the image {d.get('image', 'x')}",
+                                  "kernel": f"the kernel {d.get('kernel', 'h')}",
+                                  "both": "both factors"}.get(d["conjugate"],
+                                                              str(d["conjugate"]))))
+    ch = d.get("channels") or {}
+    if ch:
+        words = {"contracted": "summed input channels", "batch": "batch",
+                 "output_channel": "output channels", "depthwise": "depthwise (per channel)"}
+        out.append(("channels", "; ".join(f"{words.get(k, k)} {', '.join(v)}"
+                                          for k, v in ch.items())))
+    if d.get("bias"):
+        out.append(("bias", str(d["bias"])))
+    if d.get("scale", 1) != 1:
+        out.append(("scale", str(d["scale"])))
+    return out
+
+
+def check_title(d: dict[str, Any]) -> str:
+    """``symconv identify: numpy.convolve`` for a probed function, else ``symconv check``."""
+    return f"symconv identify: {d['function']}" if d.get("function") else "symconv check"
+
+
+def render_check_text(data: Any, stream: IO[str]) -> None:
+    """Write a check result (a CheckResult or its ``to_json()`` dict) as text."""
+    d = data.to_json() if hasattr(data, "to_json") else data
+    if d.get("formula"):
+        _line(stream, "formula", d["formula"])
+    for label, val in extra_facts(d):
+        _line(stream, label, val)
     _line(stream, "roles", f"image {d['image']}, kernel {d['kernel']}, output {d['output']}")
     _line(stream, "kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}")
     _line(stream, "normal form", f"{d['normal_form']}   (pixel = s*m + sigma*d*k + c per axis)")

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from ..check_render import check_title
 from ..errors import InputError
 from . import latex as L
 from . import tikz
@@ -187,7 +188,7 @@ class BeamerWriter:
         d = data.to_json() if hasattr(data, "to_json") else data
         items = "".join(f"\\item[{L.escape_text(a)}] {L.escape_text(b)}\n"
                         for a, b in L.check_facts(d, source))
-        self.frame("symconv check", "{\\scriptsize\n\\begin{description}\n" + items
+        self.frame(check_title(d), "{\\scriptsize\n\\begin{description}\n" + items
                    + "\\end{description}\n}\n")
 
     def comparison(self, block: Any) -> None:
@@ -251,7 +252,7 @@ def render_derivation(d: Any, stream: IO[str], standalone: bool = True, **option
 
 
 def render_check(data: Any, stream: IO[str], standalone: bool = True, **options: Any) -> None:
-    _slides(stream, "symconv check", "", options,
+    _slides(stream, check_title(L._check_dict(data)), "", options,
             lambda w: w.check(data, options.get("source", "")))
 
 

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from ..check_render import check_title
 from ..errors import InputError
 from . import latex as L
 from .mathml import latex_to_mathml
@@ -223,9 +224,9 @@ def render_derivation(d: Any, stream: IO[str], standalone: bool = True, **option
 
 
 def render_check(data: Any, stream: IO[str], standalone: bool = True, **options: Any) -> None:
-    stream.write(page("symconv check", lambda w: (w.el("h1", "symconv check"),
-                                                  w.check(data, options.get("source", ""))),
-                      options))
+    title = check_title(L._check_dict(data))
+    stream.write(page(title, lambda w: (w.el("h1", title),
+                                        w.check(data, options.get("source", ""))), options))
 
 
 def render_document(doc: Any, stream: IO[str], standalone: bool = True, **options: Any

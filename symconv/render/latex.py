@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from sympy.printing.latex import LatexPrinter
 
+from ..check_render import check_title
 from ..errors import InputError
 from ..figures import INVALID_WORDS
 from ..notation import IMG_NAMES, OUT_NAMES, axis_names
@@ -712,15 +713,18 @@ class LatexWriter:
                 self.comparison(b)
 
 
+def _check_dict(data: Any) -> dict[str, Any]:
+    return data.to_json() if hasattr(data, "to_json") else dict(data)
+
+
 def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
     """The checker's result as (label, sentence) pairs, for every format."""
-    from ..check_render import KIND_TITLES
+    from ..check_render import KIND_TITLES, extra_facts, more_facts
 
     facts: list[tuple[str, str]] = []
     if source or d.get("formula"):
         facts.append(("formula", source or d["formula"]))
-    if d.get("function"):
-        facts.append(("function", str(d["function"])))
+    facts += extra_facts(d)
     facts.append(("kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}"))
     facts.append(("flipped", "yes, along every spatial axis" if d.get("flipped") else
                   ("along " + ", ".join(d["flipped_axes"]) + " only")
@@ -732,6 +736,7 @@ def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
         facts.append((f"axis {a.get('output_index', '')}",
                       f"{a.get('kind')}, stride {a.get('stride')}, dilation "
                       f"{a.get('dilation')}, offset {a.get('offset')}"))
+    facts += more_facts(d)
     for c in d.get("conventions") or []:
         facts.append(("convention", c))
     for n in d.get("notes") or []:
@@ -811,7 +816,7 @@ def render_check(data: Any, stream: IO[str], standalone: bool = False, **options
     """A checker result (a ``CheckResult`` or its ``to_json()`` dict)."""
     _check_options(options)
     wr = LatexWriter(stream, style_from(options))
-    _wrap(stream, "symconv check" if standalone else "", standalone,
+    _wrap(stream, check_title(_check_dict(data)) if standalone else "", standalone,
           lambda: wr.check(data, options.get("source", "")))
 
 
