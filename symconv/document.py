@@ -13,7 +13,8 @@ from typing import Any, Union
 
 #: Figures an expansion block can ask for (see symconv.figures).
 FIGURES = ("equation", "kernel", "image", "corner", "worked", "worked-article", "drawing",
-           "boxes", "output-map", "duality", "matrix", "terms")
+           "boxes", "output-map", "duality", "matrix", "terms", "worked-drawn",
+           "worked-article-drawn", "duality-drawn", "matrix-drawn")
 
 
 @dataclass(frozen=True)

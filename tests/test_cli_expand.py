@@ -263,3 +263,46 @@ def test_demo_writes_the_article_and_thread(cli: Any, tmp_path: Path) -> None:
     assert doc["outputs"][0]["grid"] == [["i", "h", "g"], ["f", "e", "d"], ["c", "b", "a"]]
     doc = json.loads((out_dir / "thread-corr-typo.json").read_text())
     assert [o["value"] for o in doc["outputs"]] == [3, 10, 11]
+
+
+# -- notation options (latex, beamer, mathml, html, markdown) --------------------------------
+def test_notation_options_reach_the_latex(cli: Any) -> None:
+    base = cli("expand", "conv", *ARTICLE, "--at", "1,1", "--format", "latex")
+    run = cli("expand", "conv", *ARTICLE, "--at", "1,1", "--format", "latex",
+              "--operator", "circledast", "--index-style", "subscripts", "--plain",
+              "--no-colour")
+    assert base.code == 0 and run.code == 0, run.err
+    assert r"\circledast" in run.out and r"\circledast" not in base.out
+    assert r"\mathbf" in base.out and r"\mathbf" not in run.out
+    assert "x_{" in run.out and "x_{" not in base.out
+    def index_colours(out: str) -> int:  # in the formulas, before the first drawing
+        return out.split("tikzpicture")[0].count("textcolor{symconvM}")
+
+    assert index_colours(base.out) > 0 and index_colours(run.out) == 0
+
+
+def test_rows_and_figures_options(cli: Any) -> None:
+    def worked(*extra: str) -> str:
+        run = cli("expand", "conv", *ARTICLE, "--at", "1,1", "--format", "markdown",
+                  "--figures", "worked", *extra)
+        assert run.code == 0, run.err
+        return run.out
+
+    window, article = worked(), worked("--rows", "article")
+    assert "every pixel of the window" in window and "the article's rows" in article
+    assert article.count("\\\\") < window.count("\\\\")
+    only_kernel = cli("expand", "conv", *ARTICLE, "--format", "html", "--figures", "kernel")
+    assert only_kernel.code == 0 and "symconv-kernel" in only_kernel.out
+    assert "symconv-equation" not in only_kernel.out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("--plain",), "notation options apply to --format latex"),
+    (("--format", "json", "--operator", "star"), "not json"),
+    (("--format", "latex", "--figures", "equation,nope"), "bad --figures"),
+    (("--format", "latex", "--figures", ","), "bad --figures"),
+])
+def test_notation_options_bad_input(cli: Any, argv: tuple[str, ...], message: str) -> None:
+    run = cli("expand", "conv", *ARTICLE, *argv)
+    assert run.code == 2 and run.out == ""
+    assert run.err.count("\n") == 1 and message in run.err

@@ -20,6 +20,59 @@ def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -
                    help="write to PATH (atomically) instead of standard output")
 
 
+#: Formats that print notation (the notation options apply to them only).
+NOTATION_FORMATS = ("latex", "beamer", "mathml", "html", "markdown")
+
+
+def add_notation_options(p: argparse.ArgumentParser) -> None:
+    """How LaTeX, slides, MathML, HTML and Markdown print the notation."""
+    g = p.add_argument_group("notation (latex, beamer, mathml, html, markdown)")
+    g.add_argument("--operator", choices=("*", "star", "circledast", "otimes"),
+                   help="the operation's symbol (default: * for conv, star for corr)")
+    g.add_argument("--index-style", choices=("brackets", "subscripts"),
+                   help="x[i,j] (default) or x_{i,j}")
+    g.add_argument("--plain", action="store_true", help="plain array names instead of bold")
+    g.add_argument("--no-colour", action="store_true",
+                   help="formulas without the red m and green n (figures keep their colours)")
+    g.add_argument("--rows", choices=("window", "article"),
+                   help="worked-example rows: the window one ring wider than the patch "
+                        "(default) or the article's selection")
+    g.add_argument("--figures", metavar="LIST",
+                   help="comma-separated figures to draw, from: equation, kernel, image, "
+                        "corner, worked, worked-article, drawing, boxes, output-map, duality, "
+                        "matrix, terms, worked-drawn, worked-article-drawn, duality-drawn, "
+                        "matrix-drawn")
+
+
+def notation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Renderer options from the notation flags; refused with a format that has no notation."""
+    from ..errors import InputError
+
+    kw: dict[str, Any] = {}
+    if args.operator:
+        kw["operator"] = args.operator
+    if args.index_style:
+        kw["index_style"] = args.index_style
+    if args.plain:
+        kw["bold"] = False
+    if args.no_colour:
+        kw["colour_indices"] = False
+    if args.rows:
+        kw["subset"] = args.rows
+    if args.figures:
+        from ..document import FIGURES
+
+        figs = tuple(f.strip() for f in args.figures.split(",") if f.strip())
+        bad = [f for f in figs if f not in FIGURES]
+        if bad or not figs:
+            raise InputError(f"bad --figures {args.figures!r}: use {', '.join(FIGURES)}")
+        kw["figures"] = figs
+    if kw and args.format not in NOTATION_FORMATS:
+        raise InputError(f"notation options apply to --format {', '.join(NOTATION_FORMATS)}, "
+                         f"not {args.format}")
+    return kw
+
+
 def add_operation_options(p: argparse.ArgumentParser) -> None:
     """The options that describe an operation (shared by expand and prove)."""
     p.add_argument("--origin", default="center",

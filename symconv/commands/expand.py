@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from .common import add_format, add_operation_options, operation_kwargs, parse_index
+from .common import (add_format, add_notation_options, add_operation_options, notation_kwargs,
+                     operation_kwargs, parse_index)
 
 HELP = "expand y = conv/corr/corr-reflected of symbolic arrays, with worked examples"
 
@@ -22,6 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="with --format latex: a whole document")
     add_operation_options(p)
     add_format(p)
+    add_notation_options(p)
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
@@ -30,6 +32,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     from ..ops import operation
     from ..render import render
 
+    style = notation_kwargs(args)
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
     exp = Expansion(op, max_terms=args.max_terms)
     at = parse_index(args.at) if args.at else None
@@ -37,5 +40,5 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
         exp.flat_position(at)  # validate before any output is opened
     with open_output(args.output, out) as stream:
         render("expansion", exp, args.format, stream, at=at, standalone=args.standalone,
-               path=args.output)
+               path=args.output, **style)
     return 0

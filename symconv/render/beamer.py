@@ -147,7 +147,7 @@ class BeamerWriter:
                     self.worked(exp, at, title, "article" if "article" in name
                                 else self.style.subset)
                 elif name in L.DRAWN:
-                    self.drawing(L.figure_model(name, exp, at), title)
+                    self.drawing(L.figure_model(name, exp, at, self.style.subset), title)
                 else:
                     self.typeset(name, exp, at, title)
             except InputError as exc:

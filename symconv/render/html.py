@@ -96,7 +96,7 @@ class HtmlWriter:
         fig = self.el("figure", class_=f"symconv-{name}")
         try:
             if name in L.DRAWN:
-                model = L.figure_model(name, exp, at)
+                model = L.figure_model(name, exp, at, self.style.subset)
                 fig.append(svg_drawing(model))
                 caption = model.caption
             else:

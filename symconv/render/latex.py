@@ -633,7 +633,7 @@ class LatexWriter:
         for name in figures:
             try:
                 if name in DRAWN:
-                    model = figure_model(name, exp, at)
+                    model = figure_model(name, exp, at, self.style.subset)
                     self.w("\\begin{center}\n" + FIT_PICTURE + "{%\n")
                     self.w(tikz.tikz_drawing(model, self.style))
                     self.w("}\n\\end{center}\n")

@@ -80,7 +80,7 @@ class MarkdownWriter:
         for name in figures:
             try:
                 if name in L.DRAWN:
-                    model = L.figure_model(name, exp, at)
+                    model = L.figure_model(name, exp, at, self.style.subset)
                     self.drawing(model)
                     self.caption(model.caption)
                     continue
