@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from .common import (add_format, add_notation_options, add_operation_options, notation_kwargs,
-                     operation_kwargs, parse_index)
+from .common import (
+    add_format,
+    add_notation_options,
+    add_operation_options,
+    notation_kwargs,
+    operation_kwargs,
+    parse_index,
+)
 
 HELP = "expand y = conv/corr/corr-reflected of symbolic arrays, with worked examples"
 
