@@ -82,3 +82,27 @@ class ComparisonBlock:
 
 Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock,
               ComparisonBlock]
+
+
+def visit(blocks: Any, writer: Any) -> None:
+    """Send each block to the writer's method for its kind.
+
+    The writer has ``heading(text, level)``, ``paragraph(text)``, ``expansion(expansion,
+    at, figures, title)``, ``derivation(derivation)``, ``check(result, source)`` and
+    ``comparison(block)``: one dispatch for every renderer of documents.
+    """
+    for b in blocks:
+        if isinstance(b, Heading):
+            writer.heading(b.text, b.level)
+        elif isinstance(b, Paragraph):
+            writer.paragraph(b.text)
+        elif isinstance(b, ExpansionBlock):
+            writer.expansion(b.expansion, b.at, b.figures, b.title)
+        elif isinstance(b, DerivationBlock):
+            writer.derivation(b.derivation)
+        elif isinstance(b, CheckBlock):
+            writer.check(b.result, b.source)
+        elif isinstance(b, ComparisonBlock):
+            writer.comparison(b)
+        else:
+            raise TypeError(f"not a document block: {b!r}")

@@ -197,30 +197,17 @@ class BeamerWriter:
                        f"\\textbf{{{L.escape_text(label)}}}\n{{\\small\n"
                        + L.terms_equations(exp, self.style) + "\n}\n")
 
-    def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import (
-            CheckBlock,
-            ComparisonBlock,
-            DerivationBlock,
-            ExpansionBlock,
-            Heading,
-            Paragraph,
-        )
+    def heading(self, text: str, level: int) -> None:
+        self.section = text
+        self.w(f"\\section{{{L.escape_text(text)}}}\n")
 
-        for b in blocks:
-            if isinstance(b, Heading):
-                self.section = b.text
-                self.w(f"\\section{{{L.escape_text(b.text)}}}\n")
-            elif isinstance(b, Paragraph):
-                self.frame(self.section, L.text_with_math(b.text) + "\n")
-            elif isinstance(b, ExpansionBlock):
-                self.expansion(b.expansion, b.at, b.figures, b.title)
-            elif isinstance(b, DerivationBlock):
-                self.derivation(b.derivation)
-            elif isinstance(b, CheckBlock):
-                self.check(b.result, b.source)
-            elif isinstance(b, ComparisonBlock):
-                self.comparison(b)
+    def paragraph(self, text: str) -> None:
+        self.frame(self.section, L.text_with_math(text) + "\n")
+
+    def blocks(self, blocks: Iterable[Any]) -> None:
+        from ..document import visit
+
+        visit(blocks, self)
 
 
 def _slides(stream: IO[str], title: str, subtitle: str, options: dict[str, Any],

@@ -152,29 +152,16 @@ class HtmlWriter:
             fig = self.el("figure")
             self.math_block(L.terms_equations(exp, self.style), fig)
 
-    def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import (
-            CheckBlock,
-            ComparisonBlock,
-            DerivationBlock,
-            ExpansionBlock,
-            Heading,
-            Paragraph,
-        )
+    def heading(self, text: str, level: int) -> None:
+        self.el("h2" if level <= 1 else "h3", text)
 
-        for b in blocks:
-            if isinstance(b, Heading):
-                self.el("h2" if b.level <= 1 else "h3", b.text)
-            elif isinstance(b, Paragraph):
-                self.rich(self.el("p"), b.text)
-            elif isinstance(b, ExpansionBlock):
-                self.expansion(b.expansion, b.at, b.figures, b.title)
-            elif isinstance(b, DerivationBlock):
-                self.derivation(b.derivation)
-            elif isinstance(b, CheckBlock):
-                self.check(b.result, b.source)
-            elif isinstance(b, ComparisonBlock):
-                self.comparison(b)
+    def paragraph(self, text: str) -> None:
+        self.rich(self.el("p"), text)
+
+    def blocks(self, blocks: Iterable[Any]) -> None:
+        from ..document import visit
+
+        visit(blocks, self)
 
     def document_body(self, doc: Any) -> None:
         self.el("h1", doc.title)

@@ -689,28 +689,9 @@ class LatexWriter:
         self.w(f"\\{cmd}*{{{escape_text(text)}}}\n")
 
     def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import (
-            CheckBlock,
-            ComparisonBlock,
-            DerivationBlock,
-            ExpansionBlock,
-            Heading,
-            Paragraph,
-        )
+        from ..document import visit
 
-        for b in blocks:
-            if isinstance(b, Heading):
-                self.heading(b.text, b.level)
-            elif isinstance(b, Paragraph):
-                self.paragraph(b.text)
-            elif isinstance(b, ExpansionBlock):
-                self.expansion(b.expansion, b.at, b.figures, b.title)
-            elif isinstance(b, DerivationBlock):
-                self.derivation(b.derivation)
-            elif isinstance(b, CheckBlock):
-                self.check(b.result, b.source)
-            elif isinstance(b, ComparisonBlock):
-                self.comparison(b)
+        visit(blocks, self)
 
 
 def _check_dict(data: Any) -> dict[str, Any]:

@@ -119,29 +119,16 @@ class MarkdownWriter:
             self.w(f"**{md_escape(label)}**\n\n")
             self.math(L.terms_equations(exp, self.style))
 
-    def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import (
-            CheckBlock,
-            ComparisonBlock,
-            DerivationBlock,
-            ExpansionBlock,
-            Heading,
-            Paragraph,
-        )
+    def heading(self, text: str, level: int) -> None:
+        self.w("#" * (2 if level <= 1 else 3) + f" {md_escape(text)}\n\n")
 
-        for b in blocks:
-            if isinstance(b, Heading):
-                self.w("#" * (2 if b.level <= 1 else 3) + f" {md_escape(b.text)}\n\n")
-            elif isinstance(b, Paragraph):
-                self.w(md_text(b.text) + "\n\n")
-            elif isinstance(b, ExpansionBlock):
-                self.expansion(b.expansion, b.at, b.figures, b.title)
-            elif isinstance(b, DerivationBlock):
-                self.derivation(b.derivation)
-            elif isinstance(b, CheckBlock):
-                self.check(b.result, b.source)
-            elif isinstance(b, ComparisonBlock):
-                self.comparison(b)
+    def paragraph(self, text: str) -> None:
+        self.w(md_text(text) + "\n\n")
+
+    def blocks(self, blocks: Iterable[Any]) -> None:
+        from ..document import visit
+
+        visit(blocks, self)
 
 
 def _writer(stream: IO[str], options: dict[str, Any], fallback_stem: str) -> MarkdownWriter:
