@@ -159,3 +159,17 @@ def test_jupyter_reprs_of_check_results_and_documents() -> None:
     assert "body" not in style and all(p.startswith("div.symconv") for p in selectors)
     tex = doc._repr_latex_()
     assert "$$" in tex and "\\begin{align*}" in tex
+
+
+def test_signs_open_groups_as_prefix_operators() -> None:
+    """-infinity under a sum is one signed quantity, not a binary minus between operators."""
+    from symconv.render.mathml import latex_to_mathml
+
+    el = latex_to_mathml(r"\sum_{i={-\infty}}^{\infty} x_{i-1} \sum_{k=-\infty} h[-k]")
+    signs = [mo for mo in el.iter("mo") if mo.text == "\u2212"]
+    assert [mo.get("form") for mo in signs] == ["prefix", None, "prefix", "prefix"]
+    assert signs[0].get("rspace") == "0"  # the minus of i-1 stays binary
+    assert not [mo for mo in el.iter("mo") if mo.text == "\u221e"]
+    assert len([mi for mi in el.iter("mi") if mi.text == "\u221e"]) == 3
+    names = latex_to_mathml(r"\operatorname{conv}(x, h)")
+    assert [mi.text for mi in names.iter("mi")][:1] == ["conv"]

@@ -44,7 +44,38 @@ def latex_to_mathml(latex: str, display: bool = True) -> ET.Element:
         if col is not None and col in palette.HEX_BY_LATEX_NAME:
             node.set("mathcolor", palette.HEX_BY_LATEX_NAME[col])
     _table_styles(el)
+    _signs(el)
     return el
+
+
+#: Elements whose children form a row (MathML's inferred mrow).
+ROWS = ("math", "mrow", "mstyle", "mtd", "msqrt", "mpadded", "mphantom", "menclose")
+#: Operators after which a sign is a prefix (``= -1``, ``[-k]``, ``(-m``), not a binary one.
+OPENERS = ("=", "(", "[", "{", ",", "\u2264", "<", "\u2265", ">", "\u2212", "+", "\u22c5")
+
+
+def _signs(el: ET.Element) -> None:
+    """A sign that opens a row or follows an operator (``{-\\infty}``, ``k=-\\infty``,
+    ``h[-k]``) is a prefix operator with no space after it, and infinity an identifier:
+    latex2mathml writes ``<mo>=</mo><mo>−</mo><mo>∞</mo>``, which browsers space as
+    binary operators (``k = − ∞``)."""
+    for node in el.iter("mo"):
+        # Infinity, and operator names (\\operatorname{conv}: upright multi-letter
+        # identifiers, not operators spaced as relations: ``conv (x, h)``).
+        if node.text == "\u221e" or (node.text and len(node.text) > 1 and node.text.isalpha()):
+            node.tag = "mi"
+    for parent in el.iter():
+        if parent.tag not in ROWS:
+            continue
+        kids = list(parent)
+        for k, kid in enumerate(kids[:-1]):
+            if kid.tag != "mo" or kid.text not in ("\u2212", "-", "+"):
+                continue
+            prev = kids[k - 1] if k else None
+            if prev is None or (prev.tag == "mo" and prev.text in OPENERS):
+                kid.set("form", "prefix")
+                kid.set("lspace", "0")
+                kid.set("rspace", "0")
 
 
 def _table_styles(el: ET.Element) -> None:

@@ -61,6 +61,10 @@ def text_latex(t: Text, style: Style) -> str:
     return "$" + "".join(span_latex(s, style) for s in t) + "$" if t else ""
 
 
+#: Every one-line cell's box: the height of a capital and the depth of a descender.
+TEXT_HEIGHT, TEXT_DEPTH = "1.6ex", "0.45ex"
+
+
 def tikz_drawing(d: Drawing, style: Style) -> str:
     u = _f(d.unit)
     out = [f"\\begin{{tikzpicture}}[x={u}cm,y=-{u}cm,font={FONT_SIZES[d.font]}]"]
@@ -73,7 +77,10 @@ def tikz_drawing(d: Drawing, style: Style) -> str:
                    f"({_f(c.x + c.w)},{_f(c.y + c.h)});")
         if c.lines:
             body = r"\\".join(text_latex(line, style) for line in c.lines)
-            align = ",align=center" if len(c.lines) > 1 else ""
+            # One line: a common baseline (letters with ascenders, descenders or neither sit
+            # level across the grid); several lines: centred as a block.
+            align = (",align=center" if len(c.lines) > 1 else
+                     f",text height={TEXT_HEIGHT},text depth={TEXT_DEPTH}")
             out.append(f"\\node[inner sep=0pt{align}] at ({_f(c.x + c.w / 2)},"
                        f"{_f(c.y + c.h / 2)}) {{{body}}};")
     for b in d.boxes:
