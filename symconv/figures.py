@@ -647,6 +647,10 @@ def _width(chars: int, per: float = 0.21, pad: float = 0.5) -> float:
     return chars * per + pad
 
 
+def _muted(t: Text) -> Text:
+    return tuple(Span(sp.text, "muted") for sp in t)
+
+
 def _plugged(values: Sequence[str]) -> Text:
     """``[1-0, 1-(-1)]`` with the binary minus as a minus sign (the signed numbers in
     parentheses stay hyphens, which the renderers read as signed numbers)."""
@@ -694,8 +698,10 @@ def worked_drawing(exp: Any, at: Sequence[int], subset: str = "article") -> Draw
         y = y0 + k * ROW_H
         if not r.valid:
             cells.append(Cell(0.0, y, (), w=width, h=ROW_H, fill="header", border=False))
-        labels.append(Label(x0, y + ROW_H / 2, left[k], "west"))
-        labels.append(Label(x_solved, y + ROW_H / 2, solved[k], "west"))
+        # Invalid rows in grey, as the typeset table sets them.
+        lk, sk = (left[k], solved[k]) if r.valid else (_muted(left[k]), _muted(solved[k]))
+        labels.append(Label(x0, y + ROW_H / 2, lk, "west"))
+        labels.append(Label(x_solved, y + ROW_H / 2, sk, "west"))
         labels.append(Label(x_note, y + ROW_H / 2, notes[k], "west"))
     # The rule between the plugged-in and the solved index, drawn as a thin filled cell.
     cells.append(Cell(rule_x, 0.2, (), w=0.03, h=y0 + len(rows) * ROW_H - 0.2, fill="grid",
