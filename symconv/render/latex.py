@@ -703,8 +703,8 @@ def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
     from ..check_render import KIND_TITLES, extra_facts, more_facts
 
     facts: list[tuple[str, str]] = []
-    if source or d.get("formula"):
-        facts.append(("formula", source or d["formula"]))
+    if d.get("function") is None and (source or d.get("formula")):
+        facts.append(("formula", source or d["formula"]))  # an identification has none
     facts += extra_facts(d)
     facts.append(("kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}"))
     facts.append(("flipped", "yes, along every spatial axis" if d.get("flipped") else
