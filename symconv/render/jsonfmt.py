@@ -17,35 +17,42 @@ def dump(obj: Any, stream: IO[str]) -> None:
     stream.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
+class _JsonBlocks:
+    """Each block as the JSON of what it shows (see :func:`symconv.document.visit`)."""
+
+    def __init__(self) -> None:
+        self.blocks: list[dict[str, Any]] = []
+
+    def heading(self, text: str, level: int) -> None:
+        self.blocks.append({"kind": "heading", "text": text, "level": level})
+
+    def paragraph(self, text: str) -> None:
+        self.blocks.append({"kind": "text", "text": text})
+
+    def expansion(self, exp: Any, at: Any, figures: Any, title: str) -> None:
+        self.blocks.append({"kind": "expansion", "title": title, "figures": list(figures),
+                            **exp.to_json(at)})
+
+    def comparison(self, block: Any) -> None:
+        self.blocks.append({"kind": "comparison", "title": block.title,
+                            "variants": [{"label": label, **exp.to_json()}
+                                         for label, exp in block.rows]})
+
+    def derivation(self, d: Any) -> None:
+        self.blocks.append({"kind": "derivation", **d.to_json()})
+
+    def check(self, result: Any, source: str) -> None:
+        self.blocks.append({"kind": "check", "source": source, **result.to_json()})
+
+
 def document_json(doc: Any) -> dict[str, Any]:
     """A document as JSON: each block as the JSON of what it shows."""
-    from ..document import (
-        CheckBlock,
-        ComparisonBlock,
-        DerivationBlock,
-        ExpansionBlock,
-        Heading,
-        Paragraph,
-    )
+    from ..document import visit
 
-    blocks: list[dict[str, Any]] = []
-    for b in doc.blocks:
-        if isinstance(b, Heading):
-            blocks.append({"kind": "heading", "text": b.text, "level": b.level})
-        elif isinstance(b, Paragraph):
-            blocks.append({"kind": "text", "text": b.text})
-        elif isinstance(b, ExpansionBlock):
-            blocks.append({"kind": "expansion", "title": b.title, "figures": list(b.figures),
-                           **b.expansion.to_json(b.at)})
-        elif isinstance(b, ComparisonBlock):
-            blocks.append({"kind": "comparison", "title": b.title,
-                           "variants": [{"label": label, **exp.to_json()}
-                                        for label, exp in b.rows]})
-        elif isinstance(b, DerivationBlock):
-            blocks.append({"kind": "derivation", **b.derivation.to_json()})
-        elif isinstance(b, CheckBlock):
-            blocks.append({"kind": "check", "source": b.source, **b.result.to_json()})
-    return {"name": doc.name, "title": doc.title, "subtitle": doc.subtitle, "blocks": blocks}
+    out = _JsonBlocks()
+    visit(doc.blocks, out)
+    return {"name": doc.name, "title": doc.title, "subtitle": doc.subtitle,
+            "blocks": out.blocks}
 
 
 def render_document(doc: Any, stream: IO[str], **_: Any) -> None:

@@ -186,39 +186,45 @@ def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
             stream.write(line + "\n")
 
 
+class _TextWriter:
+    """A document's blocks as plain text (see :func:`symconv.document.visit`)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.w = stream.write
+        self.stream = stream
+
+    def heading(self, text: str, level: int) -> None:
+        self.w("\n" + text + "\n" + ("-" if level > 1 else "=") * len(text) + "\n")
+
+    def paragraph(self, text: str) -> None:
+        import textwrap
+
+        self.w("\n" + textwrap.fill(text, 88) + "\n")
+
+    def expansion(self, exp: Any, at: Sequence[int] | None, figures: Any, title: str) -> None:
+        self.w("\n" + (title + "\n\n" if title else ""))
+        render_expansion(exp, self.stream, at=at)
+
+    def comparison(self, block: Any) -> None:
+        self.w("\n")
+        render_comparison(block, self.stream)
+
+    def derivation(self, d: Any) -> None:
+        self.w("\n")
+        render_derivation(d, self.stream)
+
+    def check(self, result: Any, source: str) -> None:
+        self.w("\n")
+        render_check(result, self.stream)
+
+
 def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
-    from ..document import (
-        CheckBlock,
-        ComparisonBlock,
-        DerivationBlock,
-        ExpansionBlock,
-        Heading,
-        Paragraph,
-    )
-    from . import render
+    from ..document import visit
 
     stream.write(doc.title + "\n" + "=" * len(doc.title) + "\n")
     if doc.subtitle:
         stream.write(doc.subtitle + "\n")
-    for block in doc.blocks:
-        stream.write("\n")
-        if isinstance(block, Heading):
-            stream.write(block.text + "\n" + ("-" if block.level > 1 else "=")
-                         * len(block.text) + "\n")
-        elif isinstance(block, Paragraph):
-            import textwrap
-
-            stream.write(textwrap.fill(block.text, 88) + "\n")
-        elif isinstance(block, ExpansionBlock):
-            if block.title:
-                stream.write(block.title + "\n\n")
-            render_expansion(block.expansion, stream, at=block.at)
-        elif isinstance(block, ComparisonBlock):
-            render_comparison(block, stream)
-        elif isinstance(block, DerivationBlock):
-            render("derivation", block.derivation, "text", stream)
-        elif isinstance(block, CheckBlock):
-            render("check", block.result, "text", stream)
+    visit(doc.blocks, _TextWriter(stream))
 
 
 def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
