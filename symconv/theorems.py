@@ -801,7 +801,7 @@ def instance_symmetric(o: Options) -> Derivation:
     # The conditions: group the difference by (output, pixel): linear forms in h.
     cond = _kernel_conditions(conv, corr, reg, inst)
     def eq(a: str, b: str) -> str:
-        return f"h[{a}] = " + ("0" if b == "0" else f"h[{b}]")
+        return f"h[{a}] = " + ("0" if b == ZERO else f"h[{b}]")
 
     text = "; ".join(eq(a, b) for a, b in cond) or "none"
     steps.append(Step(r"\text{conditions: }" + (", ".join(
@@ -864,9 +864,10 @@ def instance_symmetric(o: Options) -> Derivation:
                    "output": idx, "left": _json_value(complex(A[pos])),
                    "right": _json_value(complex(B[pos])),
                    "conv": _json_array(A), "corr": _json_array(B), "output_lo": list(lo)}
-            steps.append(Step(rf"h[{a}] \neq h[{b}]", f"the given kernel breaks the condition "
-                              f"h[{a}] = h[{b}] ({_hval(hv, inst.h, a)} vs "
-                              f"{_hval(hv, inst.h, b)})", f"h[{a}] != h[{b}]"))
+            rhs = "0" if b == ZERO else f"h[{b}]"
+            steps.append(Step(rf"h[{a}] \neq {rhs}", f"the given kernel breaks the condition "
+                              f"h[{a}] = {rhs} ({_hval(hv, inst.h, a)} vs "
+                              f"{_hval(hv, inst.h, b)})", f"h[{a}] != {rhs}"))
             steps.append(Step(rf"\operatorname{{conv}}(x, h)[{', '.join(map(str, idx))}] = "
                               f"{_fmtnum(A[pos])} \\neq {_fmtnum(B[pos])} = "
                               rf"\operatorname{{corr}}(x, h)[{', '.join(map(str, idx))}]",
@@ -899,7 +900,7 @@ def _nonsymmetric_example(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry, inst: 
     """The 'only if' direction made concrete: a kernel breaking one condition (1 at the
     first index of the pair, 0 elsewhere) and an impulse image; the outputs differ."""
     a, _ = pair
-    k = tuple(int(v) for v in a.split(", ")) if a != "0" else inst.h.lo
+    k = tuple(int(v) for v in a.split(", ")) if a != ZERO else inst.h.lo
     hv = np.zeros(inst.h.shape, dtype=np.int64)
     hv[tuple(v - lo for v, lo in zip(k, inst.h.lo, strict=True))] = 1
     xv = np.zeros(inst.x.shape, dtype=np.int64)
@@ -935,6 +936,8 @@ def _embed(arr: np.ndarray, p: pa.Poly, lo: Sequence[int], shape: Sequence[int])
 
 
 def _hval(hv: np.ndarray, var: pa.Var, idx: str) -> Any:
+    if idx == ZERO:
+        return 0
     k = tuple(int(v) for v in idx.split(", "))
     pos = tuple(a - b for a, b in zip(k, var.lo, strict=False))
     if any(p < 0 or p >= n for p, n in zip(pos, var.shape, strict=False)):
@@ -942,9 +945,15 @@ def _hval(hv: np.ndarray, var: pa.Var, idx: str) -> Any:
     return hv[pos].item()
 
 
+#: In a condition pair, "no kernel entry" (the value 0); never an index (an index such as
+#: "0" or "1, 0" names a real entry: h[0] under the corner origin).
+ZERO = "zero"
+
+
 def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
                        inst: Inst) -> list[tuple[str, str]]:
-    """Pairs (k1, k2) of kernel indices that must hold equal values (``'0'`` for none)."""
+    """Pairs (k1, k2) of kernel indices that must hold equal values (:data:`ZERO` for no
+    entry, the value 0)."""
     def table(p: pa.Poly) -> dict[tuple[Any, ...], set[str]]:
         t: dict[tuple[Any, ...], set[str]] = {}
         hid_lo, hid_hi = inst.h.offset, inst.h.offset + inst.h.size
@@ -958,12 +967,12 @@ def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
     a, b = table(conv), table(corr)
     pairs: set[tuple[str, str]] = set()
     for key in set(a) | set(b):
-        ka, kb = sorted(a.get(key, {"0"})), sorted(b.get(key, {"0"}))
+        ka, kb = sorted(a.get(key, {ZERO})), sorted(b.get(key, {ZERO}))
         for u in ka:
             for v in kb:
                 if u != v:
                     lo_, hi_ = sorted((u, v), key=lambda s: [int(z) for z in s.split(", ")]
-                                      if s != "0" else [10 ** 9])
+                                      if s != ZERO else [10 ** 9])
                     pairs.add((lo_, hi_))
     return sorted(pairs, key=lambda p: [int(z) for z in p[0].split(", ")])
 
@@ -1393,7 +1402,8 @@ def instance_duality(o: Options) -> Derivation:
                       "derived from the relation itself: differentiate L = sum g[m] y[m] term by "
                       "term (the relation's triples, read with the roles swapped), and build "
                       "the claimed operation independently from its own definition",
-                      "dL/dx read off R with roles swapped"))
+                      ("dL/dx" if o.wrt == "input" else "dL/dh")
+                      + " read off R with roles swapped"))
     notes = [_shape_note(inst, o), "the Kronecker-delta derivation is written for axis 1; "
              f"every axis has its own parameters ({params})"]
     return _decide(THEOREMS["duality"], "duality", claim_l, claim_t, steps,

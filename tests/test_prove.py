@@ -289,3 +289,38 @@ def test_symmetrize_is_a_real_check() -> None:
     assert not pa.compare(conv, corr, reg).equal
     assert pa.compare(_symmetrize(conv, reg, inst), _symmetrize(corr, reg, inst), reg).equal
     assert not pa.compare(_symmetrize(conv, reg, inst), corr, reg).equal
+
+
+@pytest.mark.parametrize("h, mode, verdict, conditions", [
+    ("5,0,0", None, "proved", "h[1] = 0; h[2] = 0"),
+    ("1,2,1", None, "refuted", "h[1] = 0; h[2] = 0"),
+    ("-1,2,1", "valid", "refuted", "h[0] = 0; h[1] = 0; h[2] = 0"),
+])
+def test_symmetric_corner_origin_entry_zero_is_an_entry(cli, h: str, mode: str | None,
+                                                        verdict: str, conditions: str) -> None:
+    """Regression: under the corner origin h[0] is a real entry; it was mistaken for 'no
+    entry' (the value 0), so the conditions and the broken one were misreported."""
+    import numpy as np
+
+    argv = ["prove", "symmetric", "--image", "5", "--kernel", "3", "--origin", "corner",
+            f"--h={h}", "--format", "json"] + (["--mode", mode] if mode else [])
+    run = cli(*argv)
+    d = json.loads(run.out)
+    assert d["verdict"] == verdict and run.code == (0 if verdict == "proved" else 1)
+    assert any(s.get("text") == f"conditions: {conditions}" for s in d["steps"]), d["steps"]
+    if verdict == "refuted":
+        cex = d["counterexample"]
+        x, hv = np.array(cex["values"]["x"]), np.array(cex["values"]["h"])
+        # NumPy as the independent reference, as indexed signals (corner origin): full conv
+        # at natural indices 0..6, full corr at -2..4; 'valid' keeps conv 2..4, corr 0..2.
+        conv = dict(zip(range(0, 7), np.convolve(x, hv).tolist(), strict=True))
+        corr = dict(zip(range(-2, 5), np.correlate(x, hv, "full").tolist(), strict=True))
+        if mode == "valid":
+            conv = {m: v for m, v in conv.items() if 2 <= m <= 4}
+            corr = {m: v for m, v in corr.items() if 0 <= m <= 2}
+        lo = cex["output_lo"][0]
+        span = range(lo, lo + len(cex["conv"]))
+        assert cex["conv"] == [conv.get(m, 0) for m in span]
+        assert cex["corr"] == [corr.get(m, 0) for m in span]
+        at = cex["output"][0]
+        assert conv.get(at, 0) == cex["left"] != cex["right"] == corr.get(at, 0)
