@@ -962,7 +962,8 @@ def _sides_step(o: Outcome) -> Step:
                        f"{' x '.join(f'{a}..{b}' for a, b in zip(v.lo, v.hi, strict=False))})"
                        for v in reg.vars.values())
     return Step(r"\text{LHS},\ \text{RHS}\ \text{expanded}",
-                (f"arrays {shapes}; " if shapes else "") + f"the left side has {o.comparison.terms_left} terms on "
+                (f"arrays {shapes}; " if shapes else "")
+                + f"the left side has {o.comparison.terms_left} terms on "
                 f"{_box_text(o.left)}, the right side {o.comparison.terms_right} terms on "
                 f"{_box_text(o.right)}",
                 f"left: {o.comparison.terms_left} terms on {_box_text(o.left)}; right: "
