@@ -324,7 +324,7 @@ def test_thread_numbers() -> None:
     """The thread's numbers, stated in the prose and titles, are NumPy's."""
     f = np.array([2, 1, 3, 5, 4])
     values = {b["title"]: [o["value"] for o in b["outputs"]]
-              for b in output("thread-1d")["blocks"] if b["kind"] == "expansion"}
+              for b in output("thread-1d")["blocks"] if b["block"] == "expansion"}
     expect = {
         "Convolution: [-1, 2, 2, -1]": np.convolve(f, [1, -1], "valid"),
         "Cross-correlation: [1, -2, -2, 1], what tf.nn.conv1d returns":
@@ -345,7 +345,7 @@ def test_same_padding_rows_are_the_libraries(torch: object) -> None:
 
     x, h = np.array([1, 2, 3, 4, 5]), np.array([1, 0, 0, 0])
     rows = {r["label"].split("(")[0]: [o["value"] for o in r["outputs"]]
-            for b in output("same-padding")["blocks"] if b["kind"] == "comparison"
+            for b in output("same-padding")["blocks"] if b["block"] == "comparison"
             for r in b["variants"]}
     t = torch.nn.functional.conv1d(torch.tensor(x[None, None], dtype=torch.float64),
                                    torch.tensor(h[None, None], dtype=torch.float64),
@@ -363,7 +363,7 @@ def test_same_padding_rows_are_the_libraries(torch: object) -> None:
 def test_the_typo_counterexample_is_numpys() -> None:
     f, typo = [2, 1, 3, 5, 4], [-1, 2, 1]
     for name in ("thread-1d", "symmetric"):
-        refuted = [b for b in output(name)["blocks"] if b["kind"] == "derivation"
+        refuted = [b for b in output(name)["blocks"] if b["block"] == "derivation"
                    and b["verdict"] == "refuted" and "conv" in (b["counterexample"] or {})]
         assert refuted, name
         cex = refuted[0]["counterexample"]
@@ -375,7 +375,7 @@ def test_the_typo_counterexample_is_numpys() -> None:
 def test_article_patches_and_entries() -> None:
     """conv y[1,1] and the article's corr y[-1,-1] read the red patch x[0..2, 0..2]: the
     kernel rotated by 180 degrees under convolution, as drawn under the article's formula."""
-    at = {b["title"]: b for b in output("article-2d")["blocks"] if b["kind"] == "expansion"}
+    at = {b["title"]: b for b in output("article-2d")["blocks"] if b["block"] == "expansion"}
 
     def entries(title: str) -> dict[tuple[int, ...], str]:
         (out,) = at[title]["outputs"]
@@ -397,7 +397,17 @@ def test_every_expected_verdict_holds_in_the_outputs() -> None:
             if "expect" in src:
                 assert out["verdict"] == src["expect"], (p.name, src.get("title"))
                 assert out["title"] == src["title"]
-    duality = [b for b in output("duality")["blocks"] if b["kind"] == "derivation"]
+    duality = [b for b in output("duality")["blocks"] if b["block"] == "derivation"]
     assert {(b["scope"], b["verdict"]) for b in duality} == {("all-sizes", "proved"),
                                                               ("instance", "proved")}
     assert sum(b["scope"] == "all-sizes" for b in duality) == 4
+
+
+def test_json_blocks_keep_the_checkers_kind() -> None:
+    """A check block is tagged by "block"; its "kind" stays the classification."""
+    blocks = output("reflection")["blocks"]
+    checks = [b for b in blocks if b["block"] == "check"]
+    assert checks and {b["kind"] for b in checks} <= {"conv", "corr", "corr-reflected",
+                                                      "conv-reflected", "mixed"}
+    assert {b["block"] for b in blocks} <= {"heading", "text", "expansion", "comparison",
+                                            "derivation", "check"}

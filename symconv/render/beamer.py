@@ -186,7 +186,7 @@ class BeamerWriter:
 
     def check(self, data: Any, source: str = "") -> None:
         d = data.to_json() if hasattr(data, "to_json") else data
-        items = "".join(f"\\item[{L.escape_text(a)}] {L.escape_text(b)}\n"
+        items = "".join(f"\\item[{L.escape_text(a)}] {L.breakable(L.escape_text(b))}\n"
                         for a, b in L.check_facts(d, source))
         self.frame(check_title(d), "{\\scriptsize\n\\begin{description}\n" + items
                    + "\\end{description}\n}\n")

@@ -18,31 +18,33 @@ def dump(obj: Any, stream: IO[str]) -> None:
 
 
 class _JsonBlocks:
-    """Each block as the JSON of what it shows (see :func:`symconv.document.visit`)."""
+    """Each block as the JSON of what it shows (see :func:`symconv.document.visit`), tagged
+    ``"block"``: the heading, text, expansion, comparison, derivation or check it is (a
+    checker result keeps its own ``"kind"``, the classification)."""
 
     def __init__(self) -> None:
         self.blocks: list[dict[str, Any]] = []
 
     def heading(self, text: str, level: int) -> None:
-        self.blocks.append({"kind": "heading", "text": text, "level": level})
+        self.blocks.append({"block": "heading", "text": text, "level": level})
 
     def paragraph(self, text: str) -> None:
-        self.blocks.append({"kind": "text", "text": text})
+        self.blocks.append({"block": "text", "text": text})
 
     def expansion(self, exp: Any, at: Any, figures: Any, title: str) -> None:
-        self.blocks.append({"kind": "expansion", "title": title, "figures": list(figures),
+        self.blocks.append({"block": "expansion", "title": title, "figures": list(figures),
                             **exp.to_json(at)})
 
     def comparison(self, block: Any) -> None:
-        self.blocks.append({"kind": "comparison", "title": block.title,
+        self.blocks.append({"block": "comparison", "title": block.title,
                             "variants": [{"label": label, **exp.to_json()}
                                          for label, exp in block.rows]})
 
     def derivation(self, d: Any) -> None:
-        self.blocks.append({"kind": "derivation", **d.to_json()})
+        self.blocks.append({"block": "derivation", **d.to_json()})
 
     def check(self, result: Any, source: str) -> None:
-        self.blocks.append({"kind": "check", "source": source, **result.to_json()})
+        self.blocks.append({"block": "check", "source": source, **result.to_json()})
 
 
 def document_json(doc: Any) -> dict[str, Any]:

@@ -14,6 +14,8 @@ the matrix) are ``array`` s, which latex2mathml converts; drawings are TikZ
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
@@ -108,8 +110,19 @@ def style_from(options: dict[str, Any], base: Style | None = None) -> Style:
 
 # -- escaping -----------------------------------------------------------------------------
 def escape_text(s: str) -> str:
-    """Free text for LaTeX text mode: every special escaped."""
-    return "".join(TEXT_ESCAPES.get(ch, ch) for ch in s)
+    """Free text for LaTeX text mode: every special escaped, and no ligatures: ``--`` stays
+    two hyphens (an option such as ``--scope``), not an en dash."""
+    out = "".join(TEXT_ESCAPES.get(ch, ch) for ch in s)
+    while "--" in out:
+        out = out.replace("--", "-{}-")
+    return out
+
+
+def breakable(escaped: str) -> str:
+    """Escaped text whose long code-like runs (``torch.nn.functional.conv1d(x,``) may break
+    after a dot, a comma, an opening parenthesis or a slash instead of running into the
+    margin."""
+    return re.sub(r"((?<!\d)\.(?=[A-Za-z_])|[,(/](?=[^\s)]))", r"\1\\allowbreak{}", escaped)
 
 
 def math_name(name: str) -> str:
@@ -671,7 +684,7 @@ class LatexWriter:
         d = data.to_json() if hasattr(data, "to_json") else data
         self.w("\\begin{description}\n")
         for label, value in check_facts(d, source):
-            self.w(f"\\item[{escape_text(label)}] {escape_text(value)}\n")
+            self.w(f"\\item[{escape_text(label)}] {breakable(escape_text(value))}\n")
         self.w("\\end{description}\n")
 
     def comparison(self, block: Any) -> None:
