@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import sympy as sp
 from conftest import need_tool
@@ -249,3 +250,25 @@ def test_large_outputs_fit_the_page(tmp_path: Path) -> None:
     for name, text in cases.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         pdflatex(tmp_path / name, exe)
+
+
+def test_comparison_side_by_side_matches_the_libraries() -> None:
+    """The side-by-side table of a comparison: per output-array position, each variant's
+    output index and value; the values are NumPy's and PyTorch's 'same' outputs."""
+    from symconv.document import ComparisonBlock
+    from symconv.render.latex import Style, comparison_table
+
+    x, h = [1, 2, 3, 4, 5], [1, 0, 0, 0]
+    scipy_like = expand("corr", 5, 4, origin="corner", mode="same", x=x, h=h)
+    torch_like = expand("corr", 5, 4, origin="corner", padding="same", x=x, h=h)
+    block = ComparisonBlock("same", (("numpy", scipy_like), ("torch", torch_like)))
+    side = comparison_table(block, Style(bold=False, colour_indices=False))
+    assert side is not None
+    table, caption = side
+    rows = table.split("\\\\\n")[1:]
+    got = [[cell.strip().split(" = ")[1] for cell in row.split("&")[1:]] for row in rows]
+    want_np = np.correlate(x, h, "same").tolist()  # [0, 0, 1, 2, 3]
+    want_torch = [0, 1, 2, 3, 4]  # torch conv1d padding='same' puts the extra zero after
+    assert [int(r[0]) for r in got] == want_np
+    assert [int(r[1].split("\n")[0]) for r in got] == want_torch
+    assert "(1) numpy; (2) torch" in caption

@@ -196,6 +196,11 @@ class BeamerWriter:
             self.frame(block.title or self.section,
                        f"\\textbf{{{L.escape_text(label)}}}\n{{\\small\n"
                        + L.terms_equations(exp, self.style) + "\n}\n")
+        side = L.comparison_table(block, self.style)
+        if side is not None:
+            self.frame(block.title or self.section,
+                       "\\[\n\\symconvfit{" + side[0] + "}\n\\]\n" + self.caption(side[1]),
+                       "side by side")
 
     def heading(self, text: str, level: int) -> None:
         self.section = text

@@ -151,6 +151,11 @@ class HtmlWriter:
             self.el("p", label, class_="variant")
             fig = self.el("figure")
             self.math_block(L.terms_equations(exp, self.style), fig)
+        side = L.comparison_table(block, self.style)
+        if side is not None:
+            fig = self.el("figure", class_="symconv-comparison")
+            self.math_block(side[0], fig)
+            self.el("figcaption", side[1], fig)
 
     def heading(self, text: str, level: int) -> None:
         self.el("h2" if level <= 1 else "h3", text)

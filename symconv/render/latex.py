@@ -15,7 +15,6 @@ the matrix) are ``array`` s, which latex2mathml converts; drawings are TikZ
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
@@ -471,6 +470,42 @@ def terms_equations(exp: Any, style: Style) -> str:
     return "\\begin{align*}\n" + ROW_SEP.join(body) + "\n\\end{align*}"
 
 
+#: Most rows of the side-by-side comparison table (longer outputs stay stacked only).
+MAX_COMPARE_ROWS = 40
+
+
+def comparison_table(block: Any, style: Style) -> tuple[str, str] | None:
+    """The variants of a comparison side by side: one column per variant, one row per
+    position of the output array (0-based, as each library returns it), each cell the
+    output's index and, with values, its value.  Returns (the ``array``, its caption), or
+    None when an output is longer than :data:`MAX_COMPARE_ROWS`."""
+    cols = []
+    for _, exp in block.rows:
+        op = exp.operation
+        vals = None
+        if op.image.values is not None and op.kernel.values is not None:
+            vals = exp.values().ravel()
+        cells = []
+        for p, idx in enumerate(exp.indices()):
+            cell = _bracket(style, _name(style, op.output_name), [str(v) for v in idx])
+            cells.append(cell + (f" = {_num(vals[p])}" if vals is not None else ""))
+        cols.append(cells)
+    n = max((len(c) for c in cols), default=0)
+    if not n or n > MAX_COMPARE_ROWS:
+        return None
+    head = r"\text{position}" + "".join(rf" & \text{{({k})}}" for k in range(1, len(cols) + 1))
+    rows = [head]
+    for p in range(n):
+        line = "".join(" & " + (c[p] if p < len(c) else "") for c in cols)
+        rows.append((r"\hline " if p == 0 else "") + f"{p}{line}")
+    table = (r"\begin{array}{r|" + "c" * len(cols) + "}\n" + ROW_SEP.join(rows)
+             + "\n\\end{array}")
+    legend = "; ".join(f"({k}) {label}" for k, (label, _) in enumerate(block.rows, start=1))
+    caption = ("Side by side, by position in the output array (0-based, as each call returns "
+               f"it): {legend}.")
+    return table, caption
+
+
 def worked_latex(tab: Any, style: Style) -> str:
     """Figures 4 and 7 as an ``array``: plugged in | solved | entry."""
     xs, hs = _name(style, tab.image), _name(style, tab.kernel)
@@ -693,6 +728,10 @@ class LatexWriter:
         for label, exp in block.rows:
             self.w("\\paragraph{" + escape_text(label) + "}\n")
             self.display(terms_equations(exp, self.style))
+        side = comparison_table(block, self.style)
+        if side is not None:
+            self.display(side[0])
+            self.caption(side[1])
 
     def paragraph(self, text: str) -> None:
         self.w(text_with_math(text) + "\n\n")

@@ -118,6 +118,10 @@ class MarkdownWriter:
         for label, exp in block.rows:
             self.w(f"**{md_escape(label)}**\n\n")
             self.math(L.terms_equations(exp, self.style))
+        side = L.comparison_table(block, self.style)
+        if side is not None:
+            self.math(side[0])
+            self.caption(side[1])
 
     def heading(self, text: str, level: int) -> None:
         self.w("#" * (2 if level <= 1 else 3) + f" {md_escape(text)}\n\n")
