@@ -102,9 +102,15 @@ class BeamerWriter:
     def typeset(self, name: str, exp: Any, at: Sequence[int] | None, title: str) -> None:
         caption = L.figure_caption(name, exp, at, self.style.subset)
         pages: list[tuple[str, str]] = []  # (body, subtitle) per frame
-        for m in L.typeset(name, exp, at, self.style):
+        displays = L.typeset(name, exp, at, self.style)
+        # Several displays (the matrix C and its transpose) get a frame each, at full size.
+        single = [m for m in displays if not m.startswith("\\begin{align*}")]
+        for m in displays:
             if not m.startswith("\\begin{align*}"):
-                pages.append(("\\[\n\\symconvfit{" + m + "}\n\\]\n", ""))
+                k = single.index(m) + 1
+                pages.append(("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
+                              + "}{$\\displaystyle " + m + "$}\n\\end{center}\n",
+                              f"{k} of {len(single)}" if len(single) > 1 else ""))
                 continue
             # As an array in a box, shrunk to the slide when wider or taller (an align*
             # cannot be boxed; indexed kernel entries make long lines); every output of a
