@@ -633,7 +633,7 @@ def matrix(exp: Any) -> MatrixFigure:
 #: Sizes of the drawn tables: a worked-example row, a matrix cell, a line of a duality cell.
 ROW_H = 0.62
 MATRIX_CELL = (1.25, 0.62)
-DUALITY_LINE = 0.5
+DUALITY_LINE = 0.62
 #: Widest matrix drawn (pixels or outputs), and the longest list in one duality cell.
 MAX_MATRIX_DRAWN = 16
 MAX_DUALITY_LINES = 9
@@ -733,6 +733,8 @@ def _matrix_panel(cells: list[Cell], labels: list[Label], boxes: list[Box], x0: 
                   ) -> tuple[float, float]:
     """One matrix with its row and column headers at (x0, y0); returns its size."""
     cw, ch = MATRIX_CELL
+    # A column is as wide as its header (2-D indices such as [-2, -2] need more than a cell).
+    cw = max([cw] + [_width(len(text(_idx(i))) + len(i), 0.12, 0.1) / 0.7 for _, i in cols])
     head_w = max(_width(len(n) + 2 + 3 * len(i), 0.2, 0.3) for n, i in rows) / 0.7
     gx, gy = x0 + head_w, y0 + 1.4
     labels.append(Label(gx + len(cols) * cw / 2, y0 + 0.3, title, small=True))
@@ -827,7 +829,9 @@ def duality_drawing(exp: Any) -> Drawing:
     fwd = [(idx, lines(tab.image, items)) for idx, items in tab.forward]
     bwd = [(idx, lines("g", items)) for idx, items in tab.backward]
     cw = max(_width(chars(t), 0.2, 0.4) for _, ls in fwd + bwd for t in ls) / 0.7
-    ch = max(len(ls) for _, ls in fwd + bwd) * DUALITY_LINE + 0.3
+    # Each grid's rows as tall as its own longest cell (9 products forward, 4 backward).
+    ch = max((len(ls) for _, ls in fwd), default=1) * DUALITY_LINE + 0.3
+    chb = max((len(ls) for _, ls in bwd), default=1) * DUALITY_LINE + 0.3
     cells: list[Cell] = []
     labels: list[Label] = []
     x0, y0 = 1.0, 1.6
@@ -844,8 +848,8 @@ def duality_drawing(exp: Any) -> Drawing:
         bx, by = x0, y0 + orows * ch + 1.9
     for idx, ls in bwd:
         c, r = _place(op.image, idx)
-        cells.append(Cell(bx + c * cw, by + r * ch, ls, w=cw, h=ch, fill="patch"))
-    labels += _headers(op.image, bx, by, ("i", "j"), cw, ch)
+        cells.append(Cell(bx + c * cw, by + r * chb, ls, w=cw, h=chb, fill="patch"))
+    labels += _headers(op.image, bx, by, ("i", "j"), cw, chb)
     labels.append(Label(bx + icols * cw / 2, by - 1.15, (Span("backward: each pixel's dL/d"),
                                                     Span(tab.image, "array"),
                                                     Span(", with "), Span("g", "array"),
@@ -856,7 +860,7 @@ def duality_drawing(exp: Any) -> Drawing:
         caption = caption.replace(", left)", ", above)").replace("(right)", "(below)")
     return Drawing("duality-drawn", caption,
                    max(bx + icols * cw, x0 + ocols * cw) + 0.3,
-                   max(y0 + orows * ch, by + irows * ch) + 0.8, tuple(cells), (), tuple(labels),
+                   max(y0 + orows * ch, by + irows * chb) + 0.8, tuple(cells), (), tuple(labels),
                    font="tiny", unit=0.7)
 
 

@@ -526,6 +526,10 @@ def worked_latex(tab: Any, style: Style) -> str:
     return "\\begin{array}{l|ll}\n" + ROW_SEP.join(rows) + "\n\\end{array}"
 
 
+#: Products per line of the typeset duality table.
+DUALITY_PER_LINE = 3
+
+
 def duality_latex(tab: Any, style: Style) -> str:
     xs, g = _name(style, tab.image), _name(style, GRADIENT)
     ys = _name(style, tab.output)
@@ -533,11 +537,21 @@ def duality_latex(tab: Any, style: Style) -> str:
     def idx(base: str, v: Sequence[int]) -> str:
         return _bracket(style, base, [str(a) for a in v])
 
-    left = [idx(ys, m) + " = " + (" + ".join(idx(xs, px) + r"\," + _entry(e) for px, e in items)
-                                  or "0") for m, items in tab.forward]
-    right = [rf"\partial L / \partial {idx(xs, px)} = "
-             + (" + ".join(idx(g, m) + r"\," + _entry(e) for m, e in items) or "0")
-             for px, items in tab.backward]
+    def lines(lhs: str, products: list[str]) -> list[str]:
+        """``lhs = p1 + p2 + p3``, then continuation lines of DUALITY_PER_LINE products
+        (a 2-D output sums 9 products: one line would shrink the table to nothing)."""
+        if not products:
+            return [lhs + " = 0"]
+        chunks = [products[k:k + DUALITY_PER_LINE]
+                  for k in range(0, len(products), DUALITY_PER_LINE)]
+        return [lhs + " = " + " + ".join(chunks[0])] + [
+            r"\qquad + " + " + ".join(c) for c in chunks[1:]]
+
+    left = [ln for m, items in tab.forward
+            for ln in lines(idx(ys, m), [idx(xs, px) + r"\," + _entry(e) for px, e in items])]
+    right = [ln for px, items in tab.backward
+             for ln in lines(rf"\partial L / \partial {idx(xs, px)}",
+                             [idx(g, m) + r"\," + _entry(e) for m, e in items])]
     n = max(len(left), len(right))
     left += [""] * (n - len(left))
     right += [""] * (n - len(right))
