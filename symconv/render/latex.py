@@ -545,7 +545,7 @@ def duality_latex(tab: Any, style: Style) -> str:
         chunks = [products[k:k + DUALITY_PER_LINE]
                   for k in range(0, len(products), DUALITY_PER_LINE)]
         return [lhs + " = " + " + ".join(chunks[0])] + [
-            r"\qquad + " + " + ".join(c) for c in chunks[1:]]
+            r"\qquad {} + " + " + ".join(c) for c in chunks[1:]]
 
     left = [ln for m, items in tab.forward
             for ln in lines(idx(ys, m), [idx(xs, px) + r"\," + _entry(e) for px, e in items])]
