@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO
+from typing import IO, Any
 
-from .common import add_format
+from .common import add_format, latex_options
 
 HELP = "classify an index formula: conv, corr, corr-reflected..., stride, dilation, offset"
 DESCRIPTION = (
@@ -34,11 +34,12 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
     text = sys.stdin.read() if args.formula == "-" else args.formula
     result = check_formula(text, image=args.image, kernel=args.kernel)
-    write_result(result, args.format, args.output, out)
+    write_result(result, args.format, args.output, out, **latex_options(args))
     return 0
 
 
-def write_result(result: object, fmt: str, path: str | None, out: IO[str]) -> None:
+def write_result(result: object, fmt: str, path: str | None, out: IO[str],
+                 **options: Any) -> None:
     """Write a CheckResult in ``fmt`` (shared with ``identify``)."""
     from ..check_render import render_check_text
     from ..io import open_output
@@ -50,7 +51,7 @@ def write_result(result: object, fmt: str, path: str | None, out: IO[str]) -> No
         import io
 
         buf = io.StringIO()  # render fully first: an unknown format writes no file
-        render("check", data, fmt, buf)
+        render("check", data, fmt, buf, **options)
         with open_output(path, out) as stream:
             stream.write(buf.getvalue())
         return

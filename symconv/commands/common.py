@@ -18,6 +18,17 @@ def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -
                    help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="PATH",
                    help="write to PATH (atomically) instead of standard output")
+    if "latex" in formats:
+        p.add_argument("--standalone", action="store_true",
+                       help="with --format latex: a whole document for pdflatex (default: a "
+                            "fragment to \\input)")
+
+
+def latex_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``standalone=True`` for ``--format latex --standalone`` (the other formats are whole
+    pages or slides already)."""
+    return {"standalone": True} if getattr(args, "standalone", False) and \
+        args.format == "latex" else {}
 
 
 #: Formats that print notation (the notation options apply to them only).

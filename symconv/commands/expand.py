@@ -25,8 +25,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kernel", required=True, metavar="SHAPE", help="kernel shape")
     p.add_argument("--at", metavar="I[,J...]",
                    help="one output, with the worked example (rows, grid, patch)")
-    p.add_argument("--standalone", action="store_true",
-                   help="with --format latex: a whole document")
     add_operation_options(p)
     add_format(p)
     add_notation_options(p)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from .common import add_format
+from .common import add_format, latex_options
 
 HELP = "probe a convolution-like function (numpy.convolve, torch...conv2d) with impulses"
 DESCRIPTION = (
@@ -37,5 +37,5 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
     result = identify(args.function, image=args.image, kernel=args.kernel,
                       kwargs=args.kwargs)
-    write_result(result, args.format, args.output, out)
+    write_result(result, args.format, args.output, out, **latex_options(args))
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from .common import add_format
+from .common import add_format, latex_options
 
 HELP = "prove the flip, symmetry, reflection, sizes and backward-pass duality, or a claim"
 DESCRIPTION = (
@@ -90,5 +90,5 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
-        render("derivation", derivation, args.format, stream)
+        render("derivation", derivation, args.format, stream, **latex_options(args))
     return derivation.exit_code
