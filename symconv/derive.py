@@ -7,9 +7,8 @@ tables; each block has exactly one kind key:
 ``text = "..."``               a paragraph (``$...$`` is inline math)
 ``expand = "conv"``            an expansion, with the options of ``symconv expand``
                                (``image``, ``kernel``, ``mode``, ``at``, ``x``, ``h``...) and
-                               ``figures = [...]`` (:func:`figure_names`: the names of
-                               symconv.document.FIGURES and the drawn variants such as
-                               ``matrix-drawn`` that the renderers know)
+                               ``figures = [...]`` (symconv.document.FIGURES, the drawn
+                               variants such as ``matrix-drawn`` included)
 ``compare = "corr"``           one operation under several conventions side by side:
                                ``variants = [{label = "...", mode = "same", ...}, ...]``
 ``prove = "duality"``          a theorem, with the options of ``symconv prove``
@@ -147,22 +146,13 @@ def _expand(b: dict[str, Any]) -> list[Any]:
     own = ("expand", "image", "kernel", "at", "figures", "title")
     exp = _expansion(b["expand"], b, own)
     figs = tuple(b.get("figures", ("equation", "worked", "drawing")))
-    known = figure_names()
-    bad = [f for f in figs if f not in known]
+    bad = [f for f in figs if f not in FIGURES]
     if bad:
-        raise InputError(f"unknown figures {', '.join(bad)}; use {', '.join(known)}")
+        raise InputError(f"unknown figures {', '.join(bad)}; use {', '.join(FIGURES)}")
     at = tuple(b["at"]) if "at" in b else None
     if at is not None:
         exp.flat_position(at)
     return [ExpansionBlock(exp, at, figs, str(b.get("title", "")))]
-
-
-def figure_names() -> tuple[str, ...]:
-    """Every figure an expand block may ask for: symconv.document.FIGURES and the figures
-    the renderers draw or typeset besides (``worked-drawn``, ``matrix-drawn``...)."""
-    from .render.latex import DRAWN, TYPESET
-
-    return tuple(dict.fromkeys(FIGURES + tuple(DRAWN) + tuple(TYPESET)))
 
 
 def _compare(b: dict[str, Any]) -> list[Any]:

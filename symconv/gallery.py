@@ -149,17 +149,6 @@ def _toml(item: Item) -> str:
     return "\n".join(parts)
 
 
-def figure_names() -> tuple[str, ...]:
-    """Every figure a document can show: ``symconv.document.FIGURES`` and whatever the
-    LaTeX renderer draws or typesets besides."""
-    from .document import FIGURES
-    from .render.latex import DRAWN, TYPESET
-
-    names = list(FIGURES)
-    names += [f for f in DRAWN + TYPESET if f not in names]
-    return tuple(names)
-
-
 def _command(item: Item) -> str:
     """The ``symconv expand`` command that typesets this figure alone."""
     argv = ["symconv", "expand", item.op, "--image", item.image, "--kernel", item.kernel]
@@ -174,6 +163,8 @@ def _command(item: Item) -> str:
 
 
 def gallery_page() -> str:
+    from .document import FIGURES
+
     out = io.StringIO()
     out.write(f"{GENERATED_NOTE}\n\n# Gallery\n\n")
     out.write("What symconv's output looks like: every figure kind, typeset by the LaTeX "
@@ -186,7 +177,7 @@ def gallery_page() -> str:
               "`[[block]]` that puts it in a derivation file (see the "
               "[tutorial](tutorial.md#6-a-derivation-file) and "
               "[derivations/](../derivations/README.md)). The figure names are "
-              + ", ".join(f"`{f}`" for f in figure_names()) + ".\n\n## Figures\n")
+              + ", ".join(f"`{f}`" for f in FIGURES) + ".\n\n## Figures\n")
     for item in ITEMS:
         if item.kind != "figure":
             continue
