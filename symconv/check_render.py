@@ -91,9 +91,14 @@ def check_title(d: dict[str, Any]) -> str:
     return f"symconv identify: {d['function']}" if d.get("function") else "symconv check"
 
 
+def check_dict(data: Any) -> dict[str, Any]:
+    """A check or identification result as its JSON dict (given the object or the dict)."""
+    return data.to_json() if hasattr(data, "to_json") else dict(data)
+
+
 def render_check_text(data: Any, stream: IO[str]) -> None:
     """Write a check result (a CheckResult or its ``to_json()`` dict) as text."""
-    d = data.to_json() if hasattr(data, "to_json") else data
+    d = check_dict(data)
     if d.get("formula"):
         _line(stream, "formula", d["formula"])
     for label, val in extra_facts(d):

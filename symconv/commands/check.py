@@ -40,23 +40,14 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
 def write_result(result: object, fmt: str, path: str | None, out: IO[str],
                  **options: Any) -> None:
-    """Write a CheckResult in ``fmt`` (shared with ``identify``)."""
-    from ..check_render import render_check_text
+    """Write a CheckResult in ``fmt`` (shared with ``identify``); rendered fully first, so a
+    renderer error writes no file."""
+    import io
+
     from ..io import open_output
     from ..render import render
-    from ..render.jsonfmt import dump
 
-    data = result.to_json()  # type: ignore[attr-defined]
-    if fmt not in ("text", "json"):
-        import io
-
-        buf = io.StringIO()  # render fully first: an unknown format writes no file
-        render("check", data, fmt, buf, **options)
-        with open_output(path, out) as stream:
-            stream.write(buf.getvalue())
-        return
+    buf = io.StringIO()
+    render("check", result, fmt, buf, **options)
     with open_output(path, out) as stream:
-        if fmt == "json":
-            dump(data, stream)
-        else:
-            render_check_text(data, stream)
+        stream.write(buf.getvalue())

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from ..check_render import check_title
+from ..check_render import check_dict, check_title
 from ..errors import InputError
 from . import latex as L
 from . import tikz
@@ -191,7 +191,7 @@ class BeamerWriter:
             self.frame(d.title, "{\\small\n" + extra + "}\n")
 
     def check(self, data: Any, source: str = "") -> None:
-        d = data.to_json() if hasattr(data, "to_json") else data
+        d = check_dict(data)
         items = "".join(f"\\item[{L.escape_text(a)}] {L.breakable(L.escape_text(b))}\n"
                         for a, b in L.check_facts(d, source))
         self.frame(check_title(d), "{\\scriptsize\n\\begin{description}\n" + items
@@ -250,7 +250,7 @@ def render_derivation(d: Any, stream: IO[str], standalone: bool = True, **option
 
 
 def render_check(data: Any, stream: IO[str], standalone: bool = True, **options: Any) -> None:
-    _slides(stream, check_title(L._check_dict(data)), "", options,
+    _slides(stream, check_title(check_dict(data)), "", options,
             lambda w: w.check(data, options.get("source", "")))
 
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from ..check_render import check_title
+from ..check_render import check_dict, check_title
 from ..errors import InputError
 from . import latex as L
 from .mathml import latex_to_mathml
@@ -138,7 +138,7 @@ class HtmlWriter:
             self.el("p", "Note: " + note, sec, class_="note")
 
     def check(self, data: Any, source: str = "") -> None:
-        d = data.to_json() if hasattr(data, "to_json") else data
+        d = check_dict(data)
         dl = self.el("dl", class_="facts")
         for label, value in L.check_facts(d, source):
             self.el("dt", label, dl)
@@ -216,7 +216,7 @@ def render_derivation(d: Any, stream: IO[str], standalone: bool = True, **option
 
 
 def render_check(data: Any, stream: IO[str], standalone: bool = True, **options: Any) -> None:
-    title = check_title(L._check_dict(data))
+    title = check_title(check_dict(data))
     stream.write(page(title, lambda w: (w.el("h1", title),
                                         w.check(data, options.get("source", ""))), options))
 

@@ -68,4 +68,6 @@ def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
 
 def render_check(data: Any, stream: IO[str], **_: Any) -> None:
     """The contract's JSON for ``symconv check`` and ``symconv identify``."""
-    dump(data if isinstance(data, dict) else data.to_json(), stream)
+    from ..check_render import check_dict
+
+    dump(check_dict(data), stream)

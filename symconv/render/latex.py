@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from sympy.printing.latex import LatexPrinter
 
-from ..check_render import check_title
+from ..check_render import check_dict, check_title
 from ..errors import InputError
 from ..figures import INVALID_WORDS
 from ..notation import IMG_NAMES, OUT_NAMES, axis_names
@@ -730,7 +730,7 @@ class LatexWriter:
             self.w("\\par\\emph{Note:} " + escape_text(note) + "\\par\n")
 
     def check(self, data: Any, source: str = "") -> None:
-        d = data.to_json() if hasattr(data, "to_json") else data
+        d = check_dict(data)
         self.w("\\begin{description}\n")
         for label, value in check_facts(d, source):
             self.w(f"\\item[{escape_text(label)}] {breakable(escape_text(value))}\n")
@@ -758,10 +758,6 @@ class LatexWriter:
         from ..document import visit
 
         visit(blocks, self)
-
-
-def _check_dict(data: Any) -> dict[str, Any]:
-    return data.to_json() if hasattr(data, "to_json") else dict(data)
 
 
 def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
@@ -863,7 +859,7 @@ def render_check(data: Any, stream: IO[str], standalone: bool = False, **options
     """A checker result (a ``CheckResult`` or its ``to_json()`` dict)."""
     _check_options(options)
     wr = LatexWriter(stream, style_from(options))
-    _wrap(stream, check_title(_check_dict(data)) if standalone else "", standalone,
+    _wrap(stream, check_title(check_dict(data)) if standalone else "", standalone,
           lambda: wr.check(data, options.get("source", "")))
 
 

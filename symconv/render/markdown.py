@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
+from ..check_render import check_dict
 from ..errors import InputError
 from . import latex as L
 from .svg import svg_drawing, svg_string
@@ -107,7 +108,7 @@ class MarkdownWriter:
             self.w(f"*Note:* {md_escape(note)}\n\n")
 
     def check(self, data: Any, source: str = "") -> None:
-        d = data.to_json() if hasattr(data, "to_json") else data
+        d = check_dict(data)
         for label, value in L.check_facts(d, source):
             self.w(f"- **{md_escape(label)}:** {md_escape(value)}\n")
         self.w("\n")

@@ -238,4 +238,4 @@ def render_check(data: Any, stream: IO[str], **_: Any) -> None:
     """A checker or identification result (the object or its ``to_json()`` dict)."""
     from ..check_render import render_check_text
 
-    render_check_text(data if isinstance(data, dict) else data.to_json(), stream)
+    render_check_text(data, stream)
