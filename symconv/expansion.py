@@ -214,10 +214,15 @@ class Expansion:
         return next(iter(self._atoms.strs(t, [p])))
 
     # -- numbers --------------------------------------------------------------------------
+    @property
+    def has_values(self) -> bool:
+        """Whether both the image and the kernel have numeric values (``--x``, ``--h``)."""
+        op = self.operation
+        return op.image.values is not None and op.kernel.values is not None
+
     def values(self) -> np.ndarray:
         """The numeric output (needs values for image and kernel)."""
-        op = self.operation
-        if op.image.values is None or op.kernel.values is None:
+        if not self.has_values:
             raise InputError("numeric output needs values for both image (--x) and kernel "
                              "(--h)")
         return self._values_of(self.terms_table).reshape(self.shape)
@@ -225,8 +230,7 @@ class Expansion:
     def value(self, index: Sequence[int]) -> Any:
         """The number ``y[index]`` (needs values for image and kernel); only that output's
         terms are read."""
-        op = self.operation
-        if op.image.values is None or op.kernel.values is None:
+        if not self.has_values:
             raise InputError("numeric output needs values for both image (--x) and kernel "
                              "(--h)")
         t, p = self._terms_for(index)
@@ -372,10 +376,7 @@ class Expansion:
         else:
             flats = tflats = range(int(np.prod(self.shape)))
             t = self.terms_table
-        vals = None
-        op = self.operation
-        if op.image.values is not None and op.kernel.values is not None:
-            vals = self._values_of(t)
+        vals = self._values_of(t) if self.has_values else None
         atoms = self._atoms
         ker_frag = self._kernel_fragments()
         we_json = None

@@ -865,10 +865,7 @@ def duality_drawing(exp: Any) -> Drawing:
 
 
 def values_of(exp: Any) -> np.ndarray | None:
-    op = exp.operation
-    if op.image.values is None or op.kernel.values is None:
-        return None
-    return exp.values()
+    return exp.values() if exp.has_values else None
 
 
 # -- the sliding kernel (beamer's animation, like the article's opening GIF) ------------------

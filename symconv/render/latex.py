@@ -444,9 +444,7 @@ def output_equation(exp: Any, at: Sequence[int], style: Style) -> str:
     op = exp.operation
     lines = output_terms(exp, at, style)
     lhs = _bracket(style, _name(style, op.output_name), [str(v) for v in at])
-    value = None
-    if op.image.values is not None and op.kernel.values is not None:
-        value = exp.values().ravel()[exp.flat_position(at)]
+    value = exp.value(at) if exp.has_values else None  # that output's terms only
     body = [f"{lhs} &= {lines[0]}"] + [f"&\\quad + {ln}" for ln in lines[1:]]
     if value is not None:
         body[-1] += f" = {_num(value)}"
@@ -456,9 +454,7 @@ def output_equation(exp: Any, at: Sequence[int], style: Style) -> str:
 def terms_equations(exp: Any, style: Style) -> str:
     """Every output: ``y[m] = ... = value`` in one ``align*``."""
     op = exp.operation
-    vals = None
-    if op.image.values is not None and op.kernel.values is not None:
-        vals = exp.values().ravel()
+    vals = exp.values().ravel() if exp.has_values else None
     body = []
     for p, idx in enumerate(exp.indices()):
         lines = output_terms(exp, idx, style, per_line=6)
@@ -482,9 +478,7 @@ def comparison_table(block: Any, style: Style) -> tuple[str, str] | None:
     cols = []
     for _, exp in block.rows:
         op = exp.operation
-        vals = None
-        if op.image.values is not None and op.kernel.values is not None:
-            vals = exp.values().ravel()
+        vals = exp.values().ravel() if exp.has_values else None
         cells = []
         for p, idx in enumerate(exp.indices()):
             cell = _bracket(style, _name(style, op.output_name), [str(v) for v in idx])

@@ -86,7 +86,7 @@ def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None =
     op = expansion.operation
     stream.write(header(expansion) + "\n")
     stream.write(formula(expansion) + "\n\n")
-    has_values = op.image.values is not None and op.kernel.values is not None
+    has_values = expansion.has_values
     if at is None:
         import numpy as np
 
@@ -173,8 +173,7 @@ def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
         op = exp.operation
         stream.write(f"  {label}: output {op.output_name} {'x'.join(map(str, exp.shape))}, "
                      f"indices {_ranges(exp.out_lo, exp.relation.out_hi)}\n")
-        has_values = op.image.values is not None and op.kernel.values is not None
-        vals = exp.values().ravel() if has_values else None
+        vals = exp.values().ravel() if exp.has_values else None
         import numpy as np
 
         t = exp.terms_table
