@@ -104,13 +104,14 @@ class BeamerWriter:
         pages: list[tuple[str, str]] = []  # (body, subtitle) per frame
         displays = L.typeset(name, exp, at, self.style)
         # Several displays (the matrix C and its transpose) get a frame each, at full size.
-        single = [m for m in displays if not m.startswith("\\begin{align*}")]
+        count = sum(1 for m in displays if not m.startswith("\\begin{align*}"))
+        k = 0
         for m in displays:
             if not m.startswith("\\begin{align*}"):
-                k = single.index(m) + 1
+                k += 1
                 pages.append(("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
                               + "}{$\\displaystyle " + m + "$}\n\\end{center}\n",
-                              f"{k} of {len(single)}" if len(single) > 1 else ""))
+                              f"{k} of {count}" if count > 1 else ""))
                 continue
             # As an array in a box, shrunk to the slide when wider or taller (an align*
             # cannot be boxed; indexed kernel entries make long lines); every output of a
