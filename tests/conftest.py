@@ -5,12 +5,19 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from symconv.cli import main
+# The maintainer tools (tools/: docgen, gallery, atlas) are imported by the docs tests from the
+# repository root, however pytest was started.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from symconv.cli import main  # noqa: E402
 
 REQUIRE_TOOLS = os.environ.get("SYMCONV_REQUIRE_TOOLS") == "1"
 

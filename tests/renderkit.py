@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from symconv.derivation import Derivation, Step
 from symconv.expansion import expand
+from symconv.proof.derivation import Derivation, Step
 from symconv.render import render
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symconv.check import CheckResult, check_formula
+from symconv.classify.check import CheckResult, check_formula
 from symconv.errors import FormulaError, InputError
 
 # Sources (written from the texts as they print them):
@@ -685,7 +685,7 @@ def test_random_normal_forms_classify_back(case) -> None:
 def test_design_definitions_match_ops(op: str, formula: str) -> None:
     """DESIGN.md's three operations, written as formulas, classify to the relation
     symconv.ops builds for them (sigma, and the sign of the stride)."""
-    from symconv.ops import operation
+    from symconv.index.ops import operation
 
     r = check_formula(formula)
     assert r.kind == op

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from conftest import need_module
 
-from symconv.claims import (
+from symconv.errors import FormulaError
+from symconv.proof.claims import (
     Binary,
     Call,
     Indexed,
@@ -28,7 +29,6 @@ from symconv.claims import (
     prove_claim,
     theorem_form,
 )
-from symconv.errors import FormulaError
 
 scipy_signal = pytest.importorskip("scipy.signal")
 

@@ -14,7 +14,7 @@ from conftest import need_tool
 from pngutil import non_white_fraction
 from renderkit import check_xml, pdflatex
 
-from symconv.demo import DEMO_DOCUMENTS, run_demo
+from symconv.app.demo import DEMO_DOCUMENTS, run_demo
 
 #: Chromium flags: headless, no sandbox (containers), nothing from the network.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

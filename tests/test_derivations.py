@@ -21,7 +21,7 @@ import pytest
 from conftest import need_module, need_tool, run_cli
 from renderkit import PDFLATEX_ARGS, check_xml
 
-from symconv.derive import OUTPUTS
+from symconv.app.derive import OUTPUTS
 
 if sys.version_info >= (3, 11):
     import tomllib

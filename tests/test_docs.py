@@ -19,7 +19,7 @@ import sys
 import pytest
 from conftest import run_cli
 
-from symconv import docgen
+from tools import docgen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs",
@@ -139,9 +139,9 @@ def test_relative_links_point_at_files(page: str) -> None:
 
 
 def test_gallery_shows_every_figure_kind() -> None:
-    from symconv import gallery
     from symconv.document import FIGURES
     from symconv.render.latex import DRAWN, TYPESET
+    from tools import gallery
 
     shown = {i.figure for i in gallery.ITEMS if i.kind == "figure"}
     every = set(FIGURES)
@@ -149,7 +149,7 @@ def test_gallery_shows_every_figure_kind() -> None:
     assert shown == every, f"missing from the gallery: {every - shown}"
     for item in gallery.ITEMS:
         path = os.path.join(ROOT, "docs", "gallery", item.name + ".png")
-        assert os.path.exists(path), f"{path} is missing: python -m symconv.docgen gallery"
+        assert os.path.exists(path), f"{path} is missing: python -m tools.docgen gallery"
         assert os.path.getsize(path) <= gallery.MAX_PNG_BYTES, f"{path} is too large"
 
 
@@ -165,7 +165,7 @@ def test_generated_pages_are_current(page: str) -> None:
         for opt in re.findall(r"--[a-z][a-z-]+", generated):
             assert opt in committed
         return
-    assert committed == generated, f"docs/{filename} is stale: run python -m symconv.docgen"
+    assert committed == generated, f"docs/{filename} is stale: run python -m tools.docgen"
 
 
 def python_examples() -> list:
@@ -216,7 +216,7 @@ def test_api_reference_has_an_example_per_name() -> None:
 def test_gallery_builds_a_figure(tmp_path) -> None:
     from conftest import need_tool
 
-    from symconv import gallery
+    from tools import gallery
 
     for tool in ("pdflatex", "pdftoppm", "pdfinfo", "pdftotext"):
         need_tool(tool)

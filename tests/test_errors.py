@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from symconv.errors import InputError, LimitError, SymconvError
 from symconv.expansion import expand
-from symconv.signal import parse_shape
+from symconv.index.signal import parse_shape
 
 PREFIX = "symconv expand: error: "
 BASE = ("--image", "7x7", "--kernel", "3x3")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import FormulaError, SymconvError
-from symconv.formula import (
+from symconv.parse.formula import (
     MAX_CHARS,
     Array,
     Product,
@@ -208,7 +208,7 @@ def _no_evaluation() -> Iterator[None]:
 
 
 def _fuzz_one(text: str) -> None:
-    from symconv.check import check_formula
+    from symconv.classify.check import check_formula
 
     with _no_evaluation():
         try:

@@ -10,8 +10,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from symconv.classify.identification import identify, resolve
 from symconv.errors import InputError, ToolError
-from symconv.identification import identify, resolve
 
 NUMPY_SCIPY = [
     # function, image, kernel, kwargs, kind, normal form, mode, padding, conjugate
@@ -220,7 +220,7 @@ def test_cli_text_kwargs(cli) -> None:
 def test_only_the_named_module_is_imported() -> None:
     import subprocess
 
-    code = ("import sys; from symconv.identification import identify; "
+    code = ("import sys; from symconv.classify.identification import identify; "
             "identify('numpy.convolve'); "
             "print('torch' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -270,7 +270,7 @@ def test_resolve_dotted_and_colon() -> None:
 def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -> None:
     """The relation probed from NumPy is the relation symconv.ops builds for the same
     request (outputs counted from 0 here, natural indices there)."""
-    from symconv.ops import operation
+    from symconv.index.ops import operation
 
     ref = operation(op, n, k, origin="corner", mode=mode, convention="numpy")
     (f,) = ref.relation.factors
@@ -287,7 +287,7 @@ def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -
                                     ("corr", "scipy.signal.correlate")])
 @pytest.mark.parametrize("mode", ["full", "valid", "same"])
 def test_identify_agrees_with_ops_2d(op: str, fn: str, mode: str) -> None:
-    from symconv.ops import operation
+    from symconv.index.ops import operation
 
     ref = operation(op, "6x7", "3x4", origin="corner", mode=mode)
     got = identify(fn, "6x7", "3x4", {"mode": mode})
@@ -334,7 +334,7 @@ def test_torch_equivalent_gives_the_same_outputs(torch, function, image, kernel,
                                                  kwargs) -> None:
     """The printed PyTorch call, run (this test evaluates symconv's own output, never user
     text), equals the probed function on random data."""
-    from symconv.identification import _Caller, resolve
+    from symconv.classify.identification import _Caller, resolve
 
     r = identify(function, image, kernel, kwargs)
     call_text = r.to_json()["torch_equivalent"]

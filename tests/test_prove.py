@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from symconv import polyarray as pa
 from symconv.errors import InputError
-from symconv.ops import operation
-from symconv.theorems import (
+from symconv.index.ops import operation
+from symconv.proof import polyarray as pa
+from symconv.proof.theorems import (
     THEOREMS,
     Beyond,
     Options,
@@ -129,7 +129,7 @@ def test_symbolic_axis_matches_the_core(op: str, family: str) -> None:
         korigin = tuple(int(v) for v in rng.integers(-2, 3, size=1))
         if family == "valid" and n < d * (k - 1) + 1:
             continue
-        from symconv.signal import Signal
+        from symconv.index.signal import Signal
 
         img = Signal("x", (n,), (-origin[0],), entries=None)
         ker = Signal("h", (k,), (-korigin[0],), entries=None)
@@ -204,7 +204,7 @@ def _all_derivations():
     yield prove("duality", scope="all-sizes", forward="conv", wrt="kernel")
     yield prove("duality", image="8", kernel="3", stride=2, padding=1, origin="corner")
     yield prove("symmetric", h="-1,2,1")
-    from symconv.claims import prove_claim
+    from symconv.proof.claims import prove_claim
 
     yield prove_claim("grad(corr(x, h, mode='valid'), x, g) == conv(g, h)[-m]")
     yield prove_claim("corr_reflected(x, h) == conj(corr(x, h))")
@@ -280,7 +280,7 @@ def test_options_defaults() -> None:
 
 
 def test_symmetrize_is_a_real_check() -> None:
-    from symconv.theorems import Inst, _symmetrize
+    from symconv.proof.theorems import Inst, _symmetrize
 
     inst = Inst.make(Options(image="6", kernel="3"))
     reg = inst.reg

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from symconv import polyarray as pa
-from symconv.theorems import Options, duality_sides, prove, size_formulas
+from symconv.proof import polyarray as pa
+from symconv.proof.theorems import Options, duality_sides, prove, size_formulas
 
 scipy_signal = pytest.importorskip("scipy.signal")
 

@@ -13,9 +13,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import InputError, LimitError
-from symconv.notation import kernel_index, linear_terms, plugged_kernel_index
-from symconv.ops import operation
-from symconv.relation import AffineAxis, ChannelAxis, Relation, map_boundary
+from symconv.index.notation import kernel_index, linear_terms, plugged_kernel_index
+from symconv.index.ops import operation
+from symconv.index.relation import AffineAxis, ChannelAxis, Relation, map_boundary
 
 
 def axis(op: str, n: int, k: int, **kw: Any) -> AffineAxis:

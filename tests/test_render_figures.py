@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from renderkit import article
 
-from symconv import figures as F
 from symconv.errors import InputError
 from symconv.expansion import expand
+from symconv.expansion import figures as F
 
 
 def small(op: str = "conv") -> object:

@@ -141,7 +141,7 @@ def _balanced(latex: str) -> bool:
 
 
 def test_jupyter_reprs_of_check_results_and_documents() -> None:
-    from symconv.check import CheckResult, check_formula
+    from symconv.classify.check import CheckResult, check_formula
 
     res = check_formula(r"y[m,n]=\sum_{j}\sum_{i} x[i,j]\,h[m-i,n-j]")
     assert isinstance(res, CheckResult)

@@ -37,7 +37,8 @@ EXPANDS = [
     "conv --image 4x4 --kernel 2x2 --mode valid --names image=I,kernel=K,output=S "
     "--entries p,q,r,s --operator circledast --index-style subscripts --plain --no-colour",
     "corr --image 8 --kernel 4 --mode same --convention numpy",
-    "conv --image 5x5 --kernel 3x3 --mode valid --x 1,2,3,4,5;6,7,8,9,10;1,2,3,4,5;6,7,8,9,10;1,1,1,1,1 --h 1,0,-1;2,0,-2;1,0,-1",
+    "conv --image 5x5 --kernel 3x3 --mode valid --x "
+    "1,2,3,4,5;6,7,8,9,10;1,2,3,4,5;6,7,8,9,10;1,1,1,1,1 --h 1,0,-1;2,0,-2;1,0,-1",
 ]
 PROVES = [
     "flip", "flip --dims 2", "symmetric", "symmetric --h 1,2,1", "symmetric --h -1,2,1",

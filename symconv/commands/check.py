@@ -30,7 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
-    from ..check import check_formula
+    from ..classify.check import check_formula
 
     text = sys.stdin.read() if args.formula == "-" else args.formula
     result = check_formula(text, image=args.image, kernel=args.kernel)

@@ -71,7 +71,7 @@ def notation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     if args.rows:
         kw["subset"] = args.rows
     if args.figures:
-        from ..document import FIGURES
+        from ..document.blocks import FIGURES
 
         figs = tuple(f.strip() for f in args.figures.split(",") if f.strip())
         bad = [f for f in figs if f not in FIGURES]

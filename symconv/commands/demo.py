@@ -14,6 +14,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
-    from ..demo import run_demo
+    from ..app.demo import run_demo
 
     return run_demo(args.dir, out)

@@ -17,18 +17,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true",
                    help="with --all: regenerate into a temporary folder and exit 1 naming "
                         "every output that differs from the committed one")
-    p.add_argument("--dir", default=None, help="folder of derivation files (default: the "
-                                               "repository's derivations/)")
+    p.add_argument("--dir", default=None,
+                   help="folder of derivation files (default: ./derivations, as in a checkout "
+                        "of the repository)")
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
     import os
     import tempfile
 
-    from ..derive import DERIVATIONS, all_files, build, load, render_document
+    from ..app.derive import DEFAULT_DIR, all_files, build, load, render_document
     from ..errors import InputError
 
-    folder = args.dir or DERIVATIONS
+    folder = args.dir or DEFAULT_DIR
     if args.all == bool(args.file):
         raise InputError("give a derivation FILE or --all")
     if args.check and not args.all:

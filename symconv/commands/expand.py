@@ -31,9 +31,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
-    from ..expansion import Expansion
+    from ..expansion.core import Expansion
+    from ..index.ops import operation
     from ..io import open_output
-    from ..ops import operation
     from ..render import render
 
     style = notation_kwargs(args)

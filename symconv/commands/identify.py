@@ -32,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
-    from ..identification import identify
+    from ..classify.identification import identify
     from .check import write_result
 
     result = identify(args.function, image=args.image, kernel=args.kernel,

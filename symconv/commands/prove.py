@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
         raise InputError("give a THEOREM (flip, symmetric, commutative, reflection, sizes, "
                          "duality) or --claim 'LHS == RHS', not both")
     if args.claim is not None:
-        from ..claims import prove_claim
+        from ..proof.claims import prove_claim
 
         derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
                                  kernel=args.kernel, origin=args.origin or "center",
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                 "theorems with an all-sizes proof; it is proved for the instances listed "
                 "only",) + derivation.notes)
     else:
-        from ..theorems import Options, prove
+        from ..proof.theorems import Options, prove
 
         opts = Options(dims=args.dims, image=args.image, kernel=args.kernel,
                        forward=args.forward, wrt=args.wrt, mode=args.mode, stride=args.stride,

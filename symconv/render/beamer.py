@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from ..check_render import check_dict, check_title
 from ..errors import InputError
 from . import latex as L
 from . import tikz
+from .facts import check_dict, check_title
 
 #: Beamer class options: 4:3 slides, 10pt type.
 CLASS_OPTIONS = "10pt"
@@ -56,7 +56,7 @@ class BeamerWriter:
 
     # -- figures ------------------------------------------------------------------------
     def worked(self, exp: Any, at: Sequence[int], title: str, subset: str) -> None:
-        from .. import figures as F
+        from ..expansion import figures as F
 
         tab = F.worked_table(exp, at, subset)
         st = self.style
@@ -84,7 +84,7 @@ class BeamerWriter:
                        else "")
 
     def sliding(self, exp: Any, title: str) -> None:
-        from .. import figures as F
+        from ..expansion import figures as F
 
         base, frames = F.sliding_kernel(exp)
         prelude, pic = tikz.tikz_frames(base, frames, self.style, (1.0, base.height - 0.4))
@@ -217,7 +217,7 @@ class BeamerWriter:
         self.frame(self.section, L.text_with_math(text) + "\n")
 
     def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import visit
+        from ..document.blocks import visit
 
         visit(blocks, self)
 

@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from ..check_render import check_dict, check_title
 from ..errors import InputError
 from . import latex as L
+from .facts import check_dict, check_title
 from .mathml import latex_to_mathml
 from .svg import svg_drawing
 
@@ -164,7 +164,7 @@ class HtmlWriter:
         self.rich(self.el("p"), text)
 
     def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import visit
+        from ..document.blocks import visit
 
         visit(blocks, self)
 
@@ -240,9 +240,9 @@ def scoped_css(scope: str = "div.symconv") -> str:
 def repr_html(obj: Any) -> str:
     """``_repr_html_`` of an Expansion, a Derivation, a check result or a Document: a
     ``<div>`` with MathML and SVG (a Document brings the page's style sheet along)."""
-    from ..check import CheckResult
-    from ..derivation import Derivation
-    from ..document import Document
+    from ..classify.check import CheckResult
+    from ..document.blocks import Document
+    from ..proof.derivation import Derivation
 
     div = ET.Element("div", {"class": "symconv"})
     w = HtmlWriter(div)

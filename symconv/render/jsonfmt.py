@@ -49,7 +49,7 @@ class _JsonBlocks:
 
 def document_json(doc: Any) -> dict[str, Any]:
     """A document as JSON: each block as the JSON of what it shows."""
-    from ..document import visit
+    from ..document.blocks import visit
 
     out = _JsonBlocks()
     visit(doc.blocks, out)
@@ -68,6 +68,6 @@ def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
 
 def render_check(data: Any, stream: IO[str], **_: Any) -> None:
     """The contract's JSON for ``symconv check`` and ``symconv identify``."""
-    from ..check_render import check_dict
+    from .facts import check_dict
 
     dump(check_dict(data), stream)

@@ -21,12 +21,12 @@ from typing import IO, Any
 
 from sympy.printing.latex import LatexPrinter
 
-from ..check_render import check_dict, check_title
 from ..errors import InputError
-from ..figures import INVALID_WORDS
-from ..notation import IMG_NAMES, OUT_NAMES, axis_names
-from ..relation import AffineAxis, ChannelAxis
+from ..expansion.figures import INVALID_WORDS
+from ..index.notation import IMG_NAMES, OUT_NAMES, axis_names
+from ..index.relation import AffineAxis, ChannelAxis
 from . import palette
+from .facts import check_dict, check_title
 
 # -- named fragments ----------------------------------------------------------------------
 #: Packages every document loads, with the TeX Live collection each comes from.
@@ -589,7 +589,7 @@ TYPESET = ("equation", "worked", "worked-article", "duality", "matrix", "terms")
 def figure_model(name: str, exp: Any, at: Sequence[int] | None, subset: str = "window"
                  ) -> Any:
     """The format-independent model of figure ``name`` (see :mod:`symconv.figures`)."""
-    from .. import figures as F
+    from ..expansion import figures as F
 
     need_at = ("worked", "worked-article", "drawing", "boxes", "worked-drawn",
                "worked-article-drawn")
@@ -749,14 +749,14 @@ class LatexWriter:
         self.w(f"\\{cmd}*{{{escape_text(text)}}}\n")
 
     def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import visit
+        from ..document.blocks import visit
 
         visit(blocks, self)
 
 
 def check_facts(d: dict[str, Any], source: str = "") -> list[tuple[str, str]]:
     """The checker's result as (label, sentence) pairs, for every format."""
-    from ..check_render import KIND_TITLES, extra_facts, more_facts
+    from .facts import KIND_TITLES, extra_facts, more_facts
 
     facts: list[tuple[str, str]] = []
     if d.get("function") is None and (source or d.get("formula")):
@@ -903,9 +903,9 @@ def mathjax_text(s: str) -> str:
 def repr_latex(obj: Any) -> str:
     """``_repr_latex_`` of an Expansion, a Derivation, a check result or a Document: display
     math for MathJax (free text as ``\text``)."""
-    from ..check import CheckResult
-    from ..derivation import Derivation
-    from ..document import Document
+    from ..classify.check import CheckResult
+    from ..document.blocks import Document
+    from ..proof.derivation import Derivation
 
     if isinstance(obj, Document):
         return _repr_document(obj)
@@ -926,7 +926,7 @@ def repr_latex(obj: Any) -> str:
 
 def _repr_document(doc: Any) -> str:
     """A document for MathJax: headings and paragraphs as text rows, each block's math."""
-    from ..document import (
+    from ..document.blocks import (
         CheckBlock,
         ComparisonBlock,
         DerivationBlock,

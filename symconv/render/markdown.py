@@ -21,9 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import IO, Any
 
-from ..check_render import check_dict
 from ..errors import InputError
 from . import latex as L
+from .facts import check_dict
 from .svg import svg_drawing, svg_string
 
 #: Palette roles -> colour names MathJax knows.
@@ -131,7 +131,7 @@ class MarkdownWriter:
         self.w(md_text(text) + "\n\n")
 
     def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document import visit
+        from ..document.blocks import visit
 
         visit(blocks, self)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, Any
 
-from ..notation import axis_names, kernel_index, plugged_kernel_index
-from ..relation import AffineAxis, ChannelAxis
+from ..index.notation import axis_names, kernel_index, plugged_kernel_index
+from ..index.relation import AffineAxis, ChannelAxis
 
 #: Operation names as a sentence reads them.
 OP_TITLES = {"conv": "convolution", "corr": "cross-correlation",
@@ -218,7 +218,7 @@ class _TextWriter:
 
 
 def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
-    from ..document import visit
+    from ..document.blocks import visit
 
     stream.write(doc.title + "\n" + "=" * len(doc.title) + "\n")
     if doc.subtitle:
@@ -228,13 +228,13 @@ def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
 
 def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
     """Derivations (``symconv prove``): delegated to :mod:`symconv.prove_render`."""
-    from ..prove_render import render_derivation_text
+    from .provetext import render_derivation_text
 
     render_derivation_text(derivation, stream)
 
 
 def render_check(data: Any, stream: IO[str], **_: Any) -> None:
     """A checker or identification result (the object or its ``to_json()`` dict)."""
-    from ..check_render import render_check_text
+    from .facts import render_check_text
 
     render_check_text(data, stream)

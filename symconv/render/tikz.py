@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..figures import Drawing, Span, Text
+from ..expansion.figures import Drawing, Span, Text
 from .latex import Style, escape_text, math_chars, math_name
 
 #: Cell text size per ``Drawing.font``; labels one step smaller when ``small``.

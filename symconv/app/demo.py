@@ -71,7 +71,7 @@ ARTICLE_FIGURES = {
 
 def _prove(theorem: str, **options: Any) -> Any:
     """The proof engine's named theorem (``prove_theorem`` where it exists, else ``prove``)."""
-    from . import theorems as engine
+    from ..proof import theorems as engine
 
     fn = getattr(engine, "prove_theorem", None) or engine.prove
     return fn(theorem, **options)
@@ -79,8 +79,8 @@ def _prove(theorem: str, **options: Any) -> Any:
 
 def article_document() -> Any:
     """The article's full worked example: every figure, convolution and both correlations."""
-    from .document import Document, ExpansionBlock, Heading, Paragraph
-    from .expansion import expand
+    from ..document.blocks import Document, ExpansionBlock, Heading, Paragraph
+    from ..expansion.core import expand
 
     conv = expand("conv", "7x7", "3x3", **ARTICLE)
     refl = expand("corr-reflected", "7x7", "3x3", **ARTICLE)
@@ -130,8 +130,8 @@ THREAD_HEADINGS = {
 
 def thread_document() -> Any:
     """The question-and-answer thread's 1-D numbers."""
-    from .document import Document, ExpansionBlock, Heading, Paragraph
-    from .expansion import expand
+    from ..document.blocks import Document, ExpansionBlock, Heading, Paragraph
+    from ..expansion.core import expand
 
     blocks: list[Any] = [Paragraph("f = [2, 1, 3, 5, 4], no padding, stride 1 (NumPy's "
                                    "0-based 'valid' mode).")]
@@ -152,8 +152,8 @@ def thread_document() -> Any:
 
 def duality_document() -> Any:
     """Correlation forward, convolution backward: the derivation and its two pictures."""
-    from .document import DerivationBlock, Document, ExpansionBlock, Heading, Paragraph
-    from .expansion import expand
+    from ..document.blocks import DerivationBlock, Document, ExpansionBlock, Heading, Paragraph
+    from ..expansion.core import expand
 
     fwd = expand("corr", 5, 3, origin="corner", mode="valid")
     blocks = (
@@ -179,10 +179,10 @@ DEMO_DOCUMENTS = (article_document, thread_document, duality_document)
 
 def run_demo(outdir: str, stream: IO[str]) -> int:
     """Write every demo item in every format; print what was written (and proved)."""
+    from ..expansion.core import expand
+    from ..io import open_output
+    from ..render import render
     from .derive import render_document
-    from .expansion import expand
-    from .io import open_output
-    from .render import render
 
     os.makedirs(outdir, exist_ok=True)
     written: list[str] = []
@@ -211,7 +211,7 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
             render("document", doc, "mathml", fh)
         paths.append(mathml)
         written.extend(paths)
-        from .document import DerivationBlock
+        from ..document.blocks import DerivationBlock
 
         proved = [f"{b.derivation.title}: {b.derivation.verdict} ({b.derivation.scope})"
                   for b in doc.blocks if isinstance(b, DerivationBlock)]

@@ -1,13 +1,13 @@
 """The conventions atlas: notations found in textbooks, papers and library documentation,
 each classified by ``symconv check`` (the page ``docs/conventions.md`` is generated from
-this table by ``python -m symconv.docgen atlas``, so no classification is typed by hand).
+this table by ``python -m tools.docgen atlas``, so no classification is typed by hand).
 """
 
 from __future__ import annotations
 
 import io
 
-from .docgen import GENERATED_NOTE, register
+from tools.docgen import GENERATED_NOTE, register
 
 #: (source, formula as written there, --image, --kernel); None: roles inferred by name.
 ATLAS: tuple[tuple[str, str, str | None, str | None], ...] = (
@@ -69,7 +69,7 @@ LIBRARIES: tuple[tuple[str, str, str, dict[str, object]], ...] = (
 
 
 def atlas_page() -> str:
-    from .check import check_formula
+    from symconv.classify.check import check_formula
 
     out = io.StringIO()
     out.write(f"{GENERATED_NOTE}\n\n# The conventions atlas\n\n")
@@ -91,7 +91,7 @@ def atlas_page() -> str:
               "function with impulses (image 6, kernel 4 per axis, so that even-kernel "
               "'same' windows show):\n\n| function | kwargs | kind | equivalent | mode | padding "
               "(low:high) |\n|---|---|---|---|---|---|\n")
-    from .identification import identify
+    from symconv.classify.identification import identify
 
     for fn, img, ker, kwargs in LIBRARIES:
         r = identify(fn, image=img, kernel=ker, kwargs=kwargs).to_json()

@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InputError
-from .formula import (
+from ..errors import InputError
+from ..parse.formula import (
     Add,
     Array,
     Conj,
@@ -42,7 +42,6 @@ from .formula import (
     Product,
     Sum,
     SumVar,
-    formula_error,
     parse_formula,
     poly,
     poly_add,
@@ -51,6 +50,7 @@ from .formula import (
     poly_name,
     poly_str,
 )
+from ..parse.grammar import caret_error
 
 #: Names that usually denote the image (input) or the kernel (filter), strongest first.
 #: Role inference compares both factors; ``--image`` / ``--kernel`` override it.
@@ -312,12 +312,12 @@ class CheckResult:
 
     # -- Jupyter: results display themselves ---------------------------------------------
     def _repr_latex_(self) -> str:
-        from .render.latex import repr_latex
+        from ..render.latex import repr_latex
 
         return repr_latex(self)
 
     def _repr_html_(self) -> str:
-        from .render.html import repr_html
+        from ..render.html import repr_html
 
         return repr_html(self)
 
@@ -510,7 +510,7 @@ def _flatten(node: Any, f: Formula, conj: bool = False) -> _Term:
             for op in n.ops:
                 if op not in ("*", "\\ast", "\u2217", "\\cdot", "\\times", "\u00b7",
                               "\u00d7", "\u22c5"):
-                    raise formula_error(
+                    raise caret_error(
                         f"the operator {op} between arrays names an operation instead of "
                         "writing it out, so there is nothing to check (PyTorch's docs and "
                         "Wikipedia define \\star as cross-correlation); write it with "
@@ -525,10 +525,10 @@ def _flatten(node: Any, f: Formula, conj: bool = False) -> _Term:
         elif isinstance(n, Number):
             term.scale *= n.value
         elif isinstance(n, Add):
-            raise formula_error("a sum of terms inside a product: expand it first (one "
+            raise caret_error("a sum of terms inside a product: expand it first (one "
                                "product of two arrays per term)", f.text, n.pos)
         else:  # pragma: no cover - every node type is handled above
-            raise formula_error("unexpected expression", f.text, 0)
+            raise caret_error("unexpected expression", f.text, 0)
     return term
 
 
@@ -550,12 +550,12 @@ def _roles(a: Array, b: Array, image: str | None, kernel: str | None,
     names = (a.name, b.name)
     for given, what in ((image, "image"), (kernel, "kernel")):
         if given is not None and given not in names:
-            raise formula_error(f"unknown {what} name {given!r}: the formula multiplies "
+            raise caret_error(f"unknown {what} name {given!r}: the formula multiplies "
                                 f"{a.name} and {b.name}", f.text, a.pos)
     if image is not None and kernel is not None and image == kernel and a.name != b.name:
         raise InputError(f"--image and --kernel are both {image!r}")
     if a.name == b.name:
-        raise formula_error(f"both factors are {a.name}: a product of an array with itself "
+        raise caret_error(f"both factors are {a.name}: a product of an array with itself "
                            "is not a convolution of an image with a kernel (not of this "
                            "family)", f.text, b.pos)
     if image is not None:
@@ -570,10 +570,10 @@ def _roles(a: Array, b: Array, image: str | None, kernel: str | None,
         return b, a
     both_img = _score(a.name, IMAGE_NAMES) and _score(b.name, IMAGE_NAMES)
     if both_img and not (_score(a.name, KERNEL_NAMES) or _score(b.name, KERNEL_NAMES)):
-        raise formula_error(f"both factors look like images ({a.name} and {b.name}): a "
+        raise caret_error(f"both factors look like images ({a.name} and {b.name}): a "
                            "product of two image factors is not a convolution with a "
                            "kernel; name the kernel with --kernel NAME", f.text, b.pos)
-    raise formula_error(f"cannot tell which of {a.name} and {b.name} is the image and which "
+    raise caret_error(f"cannot tell which of {a.name} and {b.name} is the image and which "
                        "the kernel: name them with --image NAME --kernel NAME", f.text, a.pos)
 
 
@@ -604,12 +604,12 @@ def _linearise(idx: Index, variables: set[str], owner: str, position: int,
         if len(vs) > 1:
             what = (f"multiplies the indices {vs[0]} and {vs[1]}" if vs[0] != vs[1]
                     else f"squares the index {vs[0]}")
-            raise formula_error(f"the index {idx.text} of {owner} is not affine: it {what} "
+            raise caret_error(f"the index {idx.text} of {owner} is not affine: it {what} "
                                "(only sums of index terms with constant coefficients, "
                                "such as s*m + d*k - p, are of this family)", f.text, idx.pos)
         loose = [n for n in mono if n in INDEX_LETTERS and n not in variables]
         if loose:
-            raise formula_error(f"the index {idx.text} of {owner} uses {loose[0]}, which is "
+            raise caret_error(f"the index {idx.text} of {owner} uses {loose[0]}, which is "
                                f"neither summed nor on the left (is {loose[0]} missing from a "
                                "sum?): not of this family", f.text, idx.pos)
         if vs:
@@ -627,20 +627,20 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
     """Classify a parsed formula (see the module docstring for the method)."""
     text = f.text
     if len(f.sides) < 2:
-        raise formula_error("no '=' in the formula: write the output on the left, as "
+        raise caret_error("no '=' in the formula: write the output on the left, as "
                            "y[m] = sum_i x[i] h[m-i]", text, 0)
     lhs = f.sides[0]
     if not isinstance(lhs, Array) or lhs.indices is None:
-        raise formula_error("the left side must be the output with its indices, such as "
+        raise caret_error("the left side must be the output with its indices, such as "
                            "y[m,n]", text, f.side_pos[0])
     outputs: list[str] = []
     for idx in lhs.indices:
         if len(idx.poly) != 1 or idx.poly[0][1] != 1 or len(idx.poly[0][0]) != 1:
-            raise formula_error(f"the output index {idx.text} must be a plain name (y[m,n])",
+            raise caret_error(f"the output index {idx.text} must be a plain name (y[m,n])",
                                text, idx.pos)
         name = idx.poly[0][0][0]
         if name in outputs:
-            raise formula_error(f"the output index {name} appears twice on the left", text,
+            raise caret_error(f"the output index {name} appears twice on the left", text,
                                idx.pos)
         outputs.append(name)
     body = f.sides[-1]
@@ -652,35 +652,35 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
     for sign, term in _terms(body, f):
         if len(term.arrays) >= 2 and any(a.indices is not None for a in term.arrays):
             if main is not None:
-                raise formula_error("two terms multiply arrays: a formula of this family has "
+                raise caret_error("two terms multiply arrays: a formula of this family has "
                                    "one product of an image and a kernel (plus a bias)",
                                    text, term.pos)
             main = (sign, term)
         else:
             if term.sums:
-                raise formula_error("a sum over a term that is not a product of two arrays",
+                raise caret_error("a sum over a term that is not a product of two arrays",
                                    text, term.pos)
             for a in term.arrays:
                 biases.append(_array_text(a))
     if main is None:
-        raise formula_error("no product of two indexed arrays on the right: a formula of this "
+        raise caret_error("no product of two indexed arrays on the right: a formula of this "
                            "family reads y[m] = sum_i x[i] h[m-i]", text,
                            f.side_pos[-1] if f.side_pos else 0)
     sign, term = main
     arrays = term.arrays
     for a in arrays:
         if a.indices is None:
-            raise formula_error(f"{a.name} has no index: scalars multiplying the product are "
+            raise caret_error(f"{a.name} has no index: scalars multiplying the product are "
                                "not of this family", text, a.pos)
         if a.extra or a.composite:
-            raise formula_error(f"{a.name} has more than one index list", text, a.pos)
+            raise caret_error(f"{a.name} has more than one index list", text, a.pos)
     if len(arrays) > 2:
-        raise formula_error(f"a product of {len(arrays)} arrays "
+        raise caret_error(f"a product of {len(arrays)} arrays "
                            f"({', '.join(a.name for a in arrays)}): a formula of this family "
                            "multiplies one image and one kernel", text, arrays[2].pos)
     for a in arrays:
         if a.name == lhs.name:
-            raise formula_error(f"the output {lhs.name} also appears on the right side: a "
+            raise caret_error(f"the output {lhs.name} also appears on the right side: a "
                                 "recursive (feedback) filter is not a convolution of an image "
                                 "with a kernel, not of this family", text, a.pos)
     x, h = _roles(arrays[0], arrays[1], image, kernel, f)
@@ -688,9 +688,9 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
     seen: set[str] = set()
     for s in sums:
         if s.name in seen:
-            raise formula_error(f"the index {s.name} is summed twice", text, s.pos)
+            raise caret_error(f"the index {s.name} is summed twice", text, s.pos)
         if s.name in outputs:
-            raise formula_error(f"the index {s.name} is both summed and on the left", text,
+            raise caret_error(f"the index {s.name} is both summed and on the left", text,
                                s.pos)
         seen.add(s.name)
     if term.implicit:
@@ -706,7 +706,7 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
         free = sorted({n for a in (x, h) for i in (a.indices or ()) for mono, _ in i.poly
                        for n in mono} - set(outputs))
         hint = f": the index {free[0]} is not summed (write sum_{free[0]})" if free else ""
-        raise formula_error("no sum on the right side" + hint + "; a formula of this family "
+        raise caret_error("no sum on the right side" + hint + "; a formula of this family "
                            "sums products over an index", text,
                            f.side_pos[-1] if f.side_pos else 0)
     variables = set(outputs) | seen
@@ -732,12 +732,12 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
     for lin in xl + hl:
         ts = [v for v in lin.coef if v in sum_names]
         if len(ts) > 1:
-            raise formula_error(f"the index {lin.index.text} of {lin.owner} mixes two summed "
+            raise caret_error(f"the index {lin.index.text} of {lin.owner} mixes two summed "
                                f"indices ({ts[0]} and {ts[1]}): not of this family", text,
                                lin.index.pos)
         ms = [v for v in lin.coef if v not in sum_names]
         if len(ms) > 1:
-            raise formula_error(f"the index {lin.index.text} of {lin.owner} mixes two output "
+            raise caret_error(f"the index {lin.index.text} of {lin.owner} mixes two output "
                                f"indices ({ms[0]} and {ms[1]}): not separable, not of this "
                                "family", text, lin.index.pos)
     for s in sums:
@@ -745,12 +745,12 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
         in_h = [lin for lin in hl if s.name in lin.coef]
         for where, owner, arr in ((in_x, x.name, x), (in_h, h.name, h)):
             if len(where) > 1:
-                raise formula_error(f"the summed index {s.name} appears in {len(where)} "
+                raise caret_error(f"the summed index {s.name} appears in {len(where)} "
                                    f"indices of {owner}: not of this family", text,
                                    where[1].index.pos)
             if not where:
                 other = x.name if owner == h.name else h.name
-                raise formula_error(f"the summed index {s.name} appears only in {other}, not "
+                raise caret_error(f"the summed index {s.name} appears only in {other}, not "
                                    f"in {owner}: not a convolution along it", text,
                                    s.pos or arr.pos)
         lx, lh = in_x[0], in_h[0]
@@ -760,17 +760,17 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
                 channels["contracted"].append(s.name)
                 used.update((id(lx), id(lh)))
                 continue
-            raise formula_error(f"the summed index {s.name} pairs {x.name}'s index "
+            raise caret_error(f"the summed index {s.name} pairs {x.name}'s index "
                                f"{lx.index.text} with {h.name}'s index {lh.index.text} but "
                                "no output index moves them: not of this family", text,
                                lh.index.pos)
         if len(outs) > 1:
-            raise formula_error(f"the indices {lx.index.text} and {lh.index.text} involve two "
+            raise caret_error(f"the indices {lx.index.text} and {lh.index.text} involve two "
                                f"output indices ({outs[0]} and {outs[1]}): not separable",
                                text, lh.index.pos)
         m = outs[0]
         if m in axes_by_out:
-            raise formula_error(f"the output index {m} moves two axes: not separable, not "
+            raise caret_error(f"the output index {m} moves two axes: not separable, not "
                                "of this family", text, lh.index.pos)
         axes_by_out[m] = _solve(lx, lh, s.name, m, text)
         used.update((id(lx), id(lh)))
@@ -782,7 +782,7 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
         bx = [lin for lin in in_x if lin.bare() == m]
         bh = [lin for lin in in_h if lin.bare() == m]
         if len(in_x) + len(in_h) == 0:
-            raise formula_error(f"the output index {m} does not appear on the right side",
+            raise caret_error(f"the output index {m} does not appear on the right side",
                                text, next(i.pos for i in lhs.indices or () if i.text == m))
         if in_x and in_h and len(bx) == len(in_x) == 1 and len(bh) == len(in_h) == 1:
             channels["depthwise"].append(m)
@@ -796,7 +796,7 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
                           - sum_names)
             why = (f"uses {free[0]}, which is neither summed nor on the left (is {free[0]} "
                    "missing from a sum?)" if free else "has no summed index")
-            raise formula_error(f"the index {lin.index.text} of {lin.owner} {why}: not a "
+            raise caret_error(f"the index {lin.index.text} of {lin.owner} {why}: not a "
                                f"convolution along {m}", text, lin.index.pos)
         used.update(id(lin) for lin in in_x + in_h)
     for lin in xl + hl:
@@ -808,11 +808,11 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
                    f"(is {names[0]} missing from a sum?)")
         else:
             why = "is a constant"
-        raise formula_error(f"the index {lin.index.text} of {lin.owner} {why}: not of this "
+        raise caret_error(f"the index {lin.index.text} of {lin.owner} {why}: not of this "
                            "family", text, lin.index.pos)
     axes = tuple(axes_by_out[m] for m in outputs if m in axes_by_out)
     if not axes:
-        raise formula_error("no spatial axis: every summed index is a channel sum (an inner "
+        raise caret_error("no spatial axis: every summed index is a channel sum (an inner "
                            "product), not a convolution", text, x.pos)
     conj = {(False, False): None, (True, False): "image", (False, True): "kernel",
             (True, True): "both"}[(x.conj, h.conj)]
@@ -829,18 +829,18 @@ def _solve(lx: _Lin, lh: _Lin, t: str, m: str, text: str) -> AxisForm:
     if not (_is_const(a2, 1) or _is_const(a2, -1)):
         if not b1 and (_is_const(a1, 1) or _is_const(a1, -1)) and (
                 _is_const(b2, 1) or _is_const(b2, -1)):
-            raise formula_error(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per "
+            raise caret_error(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per "
                                f"pixel: this is a transposed (fractionally strided) "
                                f"convolution, the output index {m} is s*pixel + tap; it is "
                                "the adjoint of a strided correlation, not itself of the form "
                                "pixel = s*m + sigma*d*k + c (symconv prove duality derives "
                                "it)", text, lh.index.pos)
-        raise formula_error(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per step "
+        raise caret_error(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per step "
                            f"of {t}: each kernel tap must be used once (coefficient +1 or -1)"
                            "; not of this family", text, lh.index.pos)
     sd = poly_mul(a1, a2)
     if len(sd) != 1 or sd[0][1] == 0:
-        raise formula_error(f"the image index {lx.index.text} moves by {poly_str(a1)} per step "
+        raise caret_error(f"the image index {lx.index.text} moves by {poly_str(a1)} per step "
                            f"of {t}: the dilation must be a single term (2, d, 2*d)", text,
                            lx.index.pos)
     sigma = 1 if sd[0][1] > 0 else -1
@@ -848,10 +848,10 @@ def _solve(lx: _Lin, lh: _Lin, t: str, m: str, text: str) -> AxisForm:
     s = poly_add(b1, poly_mul(sd, b2), -1)
     c = poly_add(c1, poly_mul(sd, c2), -1)
     if not s:
-        raise formula_error(f"the image index {lx.index.text} and the kernel index "
+        raise caret_error(f"the image index {lx.index.text} and the kernel index "
                            f"{lh.index.text} move together with {m}: the output does not "
                            "depend on it; not of this family", text, lh.index.pos)
     if len(s) > 1:
-        raise formula_error(f"the stride along {m} is {poly_str(s)}: it must be a single term "
+        raise caret_error(f"the stride along {m} is {poly_str(s)}: it must be a single term "
                            "(2, s, 2*s)", text, lx.index.pos)
     return AxisForm(s, sigma, d, c, m, lx.index.text, lh.index.text)

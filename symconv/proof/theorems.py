@@ -29,13 +29,13 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
+from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
+from ..index.ops import operation
+from ..index.relation import AffineAxis, ChannelAxis
+from ..index.signal import as_values, parse_shape, resolve_origin
 from . import polyarray as pa
 from .derivation import Derivation, Step
-from .errors import InputError
-from .notation import IMG_NAMES, OUT_NAMES, kernel_index
-from .ops import operation
-from .relation import AffineAxis, ChannelAxis
-from .signal import as_values, parse_shape, resolve_origin
 
 THEOREMS = {
     "flip": "Convolution is correlation with the kernel flipped along every axis",
@@ -418,7 +418,7 @@ def _with_shapes(o: Options) -> Options:
 
 
 def _values_shape(v: Any) -> np.ndarray:
-    from .signal import parse_values
+    from ..index.signal import parse_values
 
     return parse_values(v) if isinstance(v, str) else np.asarray(v)
 
@@ -502,7 +502,7 @@ def _op_text(opn: Any, y: str = "y", x: str = "x", h: str = "h") -> str:
 
 
 def _core_op(op: str, a: pa.Var | pa.Poly, b: pa.Var | pa.Poly, o: Options) -> Any:
-    from .signal import Signal
+    from ..index.signal import Signal
 
     img = Signal("x", a.shape, tuple(-v for v in a.lo), entries=None)
     ker = Signal("h", b.shape, tuple(-v for v in b.lo), entries=None)
@@ -1413,7 +1413,7 @@ def instance_duality(o: Options) -> Derivation:
 
 def _duality_sides_layer(o: Options) -> DualitySides:
     """Channels and groups, as torch.nn.functional.convNd and its autograd."""
-    from .signal import Signal
+    from ..index.signal import Signal
 
     img = parse_shape(o.image or "2x7", "image shape")
     ker = parse_shape(o.kernel or "2x2x3", "kernel shape")

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError, LimitError
-from .ops import operation
-from .signal import Signal
+from ..errors import InputError, LimitError
+from ..index.ops import operation
+from ..index.signal import Signal
 
 Box = tuple[tuple[int, ...], tuple[int, ...]]  # (lo, shape)
 

@@ -30,12 +30,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError, ToolError
+from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
+from ..index.relation import BOUNDARIES, AffineAxis, map_boundary
+from ..index.signal import parse_shape
+from ..parse.formula import Poly, poly_const
 from .check import AxisForm, CheckResult
-from .errors import InputError, ToolError
-from .formula import Poly, poly_const
-from .notation import IMG_NAMES, OUT_NAMES, kernel_index
-from .relation import BOUNDARIES, AffineAxis, map_boundary
-from .signal import parse_shape
 
 #: A dotted name, or ``module:attribute``: nothing else reaches importlib.
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"

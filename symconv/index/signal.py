@@ -15,7 +15,7 @@ from typing import cast
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 #: Names reach LaTeX, MathML and HTML: only plain identifiers are accepted, so nothing
 #: needs escaping downstream and no name can smuggle markup or TeX commands.

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 from .relation import BOUNDARIES, BOUNDARY_ALIASES, AffineAxis, ChannelAxis, Relation
 from .signal import ORIGINS, Signal, check_name, make_signal
 

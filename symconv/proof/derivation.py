@@ -81,11 +81,11 @@ class Derivation:
 
     # -- Jupyter: results display themselves ---------------------------------------------
     def _repr_latex_(self) -> str:
-        from .render.latex import repr_latex
+        from ..render.latex import repr_latex
 
         return repr_latex(self)
 
     def _repr_html_(self) -> str:
-        from .render.html import repr_html
+        from ..render.html import repr_html
 
         return repr_html(self)

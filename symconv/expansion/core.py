@@ -18,9 +18,9 @@ from typing import IO, Any
 
 import numpy as np
 
-from .errors import InputError
-from .ops import Operation
-from .relation import AffineAxis, ChannelAxis, Terms, map_boundary
+from ..errors import InputError
+from ..index.ops import Operation
+from ..index.relation import AffineAxis, ChannelAxis, Terms, map_boundary
 
 
 @functools.cache
@@ -436,12 +436,12 @@ class Expansion:
 
     # -- Jupyter: results display themselves ---------------------------------------------
     def _repr_latex_(self) -> str:
-        from .render.latex import repr_latex
+        from ..render.latex import repr_latex
 
         return repr_latex(self)
 
     def _repr_html_(self) -> str:
-        from .render.html import repr_html
+        from ..render.html import repr_html
 
         return repr_html(self)
 
@@ -708,6 +708,6 @@ def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
     >>> e.values().tolist()
     [-1, 2, 2, -1]
     """
-    from .ops import operation
+    from ..index.ops import operation
 
     return Expansion(operation(op, image, kernel, **options), max_terms=max_terms)

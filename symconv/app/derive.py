@@ -34,7 +34,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .document import (
+from ..document.blocks import (
     FIGURES,
     CheckBlock,
     DerivationBlock,
@@ -43,7 +43,7 @@ from .document import (
     Heading,
     Paragraph,
 )
-from .errors import InputError
+from ..errors import InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,8 +63,9 @@ OUTPUTS = {
     "text": "{name}.txt",
     "json": "{name}.json",
 }
-DERIVATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                           "derivations")
+#: Where ``derive --all`` looks without ``--dir``: the folder ``derivations`` of the current
+#: directory (a checkout of the repository); nothing is found by climbing from ``__file__``.
+DEFAULT_DIR = "derivations"
 
 
 def load(path: str) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def load(path: str) -> dict[str, Any]:
     for key in ("name", "title"):
         if not isinstance(data.get(key), str):
             raise InputError(f"{path}: needs a string {key!r} at the top")
-    from .signal import NAME_RE
+    from ..index.signal import NAME_RE
 
     if not NAME_RE.match(data["name"].replace("-", "_")):
         raise InputError(f"{path}: bad name {data['name']!r}: letters, digits, '-' and '_'")
@@ -135,7 +136,7 @@ def _text(b: dict[str, Any]) -> list[Any]:
 
 
 def _expansion(op: str, b: dict[str, Any], own: tuple[str, ...]) -> Any:
-    from .expansion import expand
+    from ..expansion.core import expand
 
     opts = _options(b, EXPAND_OPTIONS, own)
     _need(b, "image", "kernel")
@@ -156,7 +157,7 @@ def _expand(b: dict[str, Any]) -> list[Any]:
 
 
 def _compare(b: dict[str, Any]) -> list[Any]:
-    from .document import ComparisonBlock
+    from ..document.blocks import ComparisonBlock
 
     shared = _options(b, EXPAND_OPTIONS, ("compare", "image", "kernel", "variants", "title"))
     _need(b, "image", "kernel", "variants")
@@ -225,10 +226,10 @@ def _identify(b: dict[str, Any]) -> list[Any]:
 
 
 #: The library functions behind the proof and checker blocks.
-PROVE_THEOREM = "symconv.theorems:prove"
-PROVE_CLAIM = "symconv.claims:prove_claim"
-CHECK_FORMULA = "symconv.check:check_formula"
-IDENTIFY = "symconv.identification:identify"
+PROVE_THEOREM = "symconv.proof.theorems:prove"
+PROVE_CLAIM = "symconv.proof.claims:prove_claim"
+CHECK_FORMULA = "symconv.classify.check:check_formula"
+IDENTIFY = "symconv.classify.identification:identify"
 
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     "heading": _heading, "text": _text, "expand": _expand, "compare": _compare,
@@ -247,8 +248,8 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
     import shutil
     import tempfile
 
-    from .io import open_output
-    from .render import render
+    from ..io import open_output
+    from ..render import render
 
     parent = os.path.dirname(os.path.abspath(outdir))
     if not os.path.isdir(parent):
@@ -282,5 +283,5 @@ def render_file(path: str, outdir: str) -> list[str]:
     return render_document(build(data, os.path.basename(path)), outdir)
 
 
-def all_files(folder: str = DERIVATIONS) -> list[str]:
+def all_files(folder: str = DEFAULT_DIR) -> list[str]:
     return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".toml"))

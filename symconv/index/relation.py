@@ -20,7 +20,7 @@ from typing import Union
 
 import numpy as np
 
-from .errors import InputError, LimitError
+from ..errors import InputError, LimitError
 
 BOUNDARIES = ("zeros", "circular", "reflect", "replicate", "symmetric")
 #: Names users bring from SciPy (convolve2d's ``boundary``) and NumPy (``np.pad`` modes).

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
-from .notation import plugged_kernel_index
-from .relation import AffineAxis, ChannelAxis
+from ..errors import InputError
+from ..index.notation import plugged_kernel_index
+from ..index.relation import AffineAxis, ChannelAxis
 
 #: Span roles the renderers know.
 ROLES = ("plain", "array", "entry", "m", "n", "op", "muted", "title")
@@ -425,7 +425,7 @@ BOX_OPS = (("corr", True), ("corr-reflected", False), ("conv", False))
 
 def sibling(exp: Any, op: str) -> Any:
     """The same setting under another operation."""
-    from .expansion import Expansion
+    from .core import Expansion
 
     return Expansion(dataclasses.replace(exp.operation, op=op), max_terms=exp.max_terms)
 

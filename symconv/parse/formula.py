@@ -16,13 +16,12 @@ names are summed and which are on the left.  Nothing is ever evaluated: no ``eva
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Union
 
-from .errors import FormulaError
+from ..errors import FormulaError
+from .grammar import caret_error, parse
 
 #: Longer formulas are refused before parsing (a formula of this family fits in a line or
 #: two; the bound keeps the parser's time and memory small for any input).
@@ -184,14 +183,6 @@ class Formula:
     side_pos: tuple[int, ...] = field(repr=False, default=())
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> Any:
-    import lark
-
-    grammar = resources.files("symconv").joinpath("formula.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
-
-
 def precheck(text: object, what: str = "formula") -> str:
     """Refuse non-strings, empty and oversized input, control characters and unbalanced or
     too deeply nested brackets, each with the column.  Returns the text with line breaks
@@ -207,7 +198,7 @@ def precheck(text: object, what: str = "formula") -> str:
         if ch in _ALLOWED_CONTROL:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            raise formula_error(f"control or invisible character U+{ord(ch):04X} in the "
+            raise caret_error(f"control or invisible character U+{ord(ch):04X} in the "
                                 f"{what} at column {pos + 1}", _printable(text), pos)
     flat = text.translate({ord(c): " " for c in _ALLOWED_CONTROL})
     stack: list[tuple[str, int]] = []
@@ -217,40 +208,21 @@ def precheck(text: object, what: str = "formula") -> str:
                 continue
             stack.append((ch, pos))
             if len(stack) > MAX_DEPTH:
-                raise formula_error(f"brackets nested more than {MAX_DEPTH} deep", flat, pos)
+                raise caret_error(f"brackets nested more than {MAX_DEPTH} deep", flat, pos)
         elif ch in _CLOSE:
             if pos and flat[pos - 1] == "\\":
                 continue
             if not stack:
-                raise formula_error(f"unbalanced brackets: {ch!r} closes nothing", flat, pos)
+                raise caret_error(f"unbalanced brackets: {ch!r} closes nothing", flat, pos)
             op, at = stack.pop()
             if op != _CLOSE[ch]:
-                raise formula_error(f"unbalanced brackets: {ch!r} closes {op!r} (opened at "
+                raise caret_error(f"unbalanced brackets: {ch!r} closes {op!r} (opened at "
                                    f"column {at + 1})", flat, pos)
     if stack:
         op, at = stack[-1]
-        raise formula_error(f"unbalanced brackets: {op!r} is never closed "
+        raise caret_error(f"unbalanced brackets: {op!r} is never closed "
                            f"(expected {_OPEN[op]!r})", flat, at)
     return flat
-
-
-#: Longest line FormulaError draws a caret under; longer formulas show a window around the
-#: column (errors.FormulaError itself only draws carets under short one-line texts).
-CARET_WINDOW = 70
-
-
-def formula_error(message: str, text: str, pos: int) -> FormulaError:
-    """A FormulaError whose caret line shows the text around ``pos``, however long the
-    formula; ``.text`` and ``.column`` stay the whole text and the real column."""
-    if len(text) <= 200:
-        return FormulaError(message, text, pos)
-    start = max(0, pos - CARET_WINDOW)
-    end = min(len(text), pos + CARET_WINDOW)
-    excerpt = ("..." if start else "") + text[start:end] + ("..." if end < len(text) else "")
-    err = FormulaError(f"{message} (column {pos + 1})", excerpt, pos - start + (3 if start
-                                                                             else 0))
-    err.text, err.column = text, pos
-    return err
 
 
 def _printable(text: str) -> str:
@@ -259,39 +231,9 @@ def _printable(text: str) -> str:
 
 def parse_formula(text: str) -> Formula:
     """Parse an index formula into a :class:`Formula` (raises :class:`FormulaError`)."""
-    import lark
-
     flat = precheck(text)
-    try:
-        tree = _parser().parse(flat)
-    except lark.exceptions.UnexpectedCharacters as exc:
-        pos = exc.pos_in_stream or 0
-        ch = flat[pos] if pos < len(flat) else ""
-        if ch == "\\":
-            word = _command_at(flat, pos)
-            raise formula_error(f"unknown LaTeX command {word!r} in the formula", flat,
-                               pos) from None
-        raise formula_error(f"unexpected character {ch!r} in the formula", flat, pos) from None
-    except lark.exceptions.UnexpectedToken as exc:
-        tok = exc.token
-        if tok.type == "$END":
-            raise formula_error("the formula ends too early: expected "
-                               + _expected(exc.expected), flat, len(flat.rstrip())) from None
-        raise formula_error(f"unexpected {str(tok)!r} in the formula: expected "
-                           + _expected(exc.expected), flat, tok.start_pos or 0) from None
-    except lark.exceptions.UnexpectedInput as exc:  # pragma: no cover - other lark cases
-        raise formula_error("the formula could not be parsed", flat,
-                           getattr(exc, "pos_in_stream", 0) or 0) from None
-    except RecursionError:  # pragma: no cover - bounded by MAX_DEPTH
-        raise FormulaError("the formula is nested too deeply") from None
+    tree = parse("formula", flat, "formula", expected=_expected)
     return _Converter(flat).formula(tree)
-
-
-def _command_at(text: str, pos: int) -> str:
-    end = pos + 1
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    return text[pos:max(end, pos + 2)]
 
 
 def _expected(names: Any) -> str:
@@ -309,7 +251,7 @@ class _Converter:
 
     # -- helpers ---------------------------------------------------------------------------
     def err(self, message: str, pos: int) -> FormulaError:
-        return formula_error(message, self.text, pos)
+        return caret_error(message, self.text, pos)
 
     @staticmethod
     def start(t: Any) -> int:

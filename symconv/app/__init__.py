@@ -1,0 +1,1 @@
+"""Applications built on the library: derivation files (:mod:`.derive`) and the demo."""

@@ -1,0 +1,17 @@
+"""Documents: a title and blocks, each a reading of the model, that every renderer prints."""
+
+from .blocks import (
+    FIGURES,
+    Block,
+    CheckBlock,
+    ComparisonBlock,
+    DerivationBlock,
+    Document,
+    ExpansionBlock,
+    Heading,
+    Paragraph,
+    visit,
+)
+
+__all__ = ["FIGURES", "Block", "CheckBlock", "ComparisonBlock", "DerivationBlock", "Document",
+           "ExpansionBlock", "Heading", "Paragraph", "visit"]
