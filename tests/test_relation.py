@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import need_module
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -359,3 +360,57 @@ def test_worked_example_agrees_with_the_terms(case: Any) -> None:
         assert we.patch is None and we.grid == []
     for r in we.rows:
         assert all(lo <= v <= hi for v, lo, hi in zip(r.x, *we.window, strict=True))
+
+
+# -- the input stride u: u*i = s*m + sigma*d*k + c -------------------------------------------
+def _transposed_axis(n: int, k: int, s: int, p: int, d: int, a: int) -> AffineAxis:
+    """PyTorch's conv_transpose1d as one relation row: ``s*i = o - d*k + p`` (u = s, output
+    stride 1, sigma -1), on the outputs ``0 .. (n-1)s - 2p + d(k-1) + a``."""
+    count = (n - 1) * s - 2 * p + d * (k - 1) + a + 1
+    return AffineAxis(1, -1, d, p, 0, count, 0, n, 0, k, in_stride=s)
+
+
+def test_input_stride_solves_and_bounds_like_the_formula() -> None:
+    f = _transposed_axis(4, 3, 2, 0, 1, 0)
+    # output 3 = 2*i + k: pixels 1 (k=1) and 0 (k=3: no such tap), i.e. 2i = 3 - k.
+    assert f.solve_kernel(3, 1) == 1
+    assert f.solve_kernel(3, 0) == 3
+    assert f.solve_kernel(3, 2) == -1
+    assert f.footprint(3) == (1, 1)  # u*i in 1..3 -> i = 1 only
+    assert f.footprint(4) == (1, 2)
+    assert kernel_index(f, "m", "i") == "m-2i"
+    img, ker, valid = f.table()
+    assert valid.shape == (f.out_count, 3)
+    # only the taps whose s*m - d*k + c is divisible by u = 2 are terms
+    assert [int(v) for v in valid.sum(axis=1)] == [1, 1, 2, 1, 2, 1, 2, 1, 1]
+
+
+@settings(max_examples=80, deadline=None)
+@given(n=st.integers(1, 5), k=st.integers(1, 4), s=st.integers(1, 3), p=st.integers(0, 2),
+       d=st.integers(1, 2), a=st.integers(0, 2), data=st.data())
+def test_input_stride_relation_equals_torch_conv_transpose(n: int, k: int, s: int, p: int,
+                                                           d: int, a: int, data: Any) -> None:
+    """A transposed convolution is a new row of the relation, not new code: its enumeration,
+    summed with values, equals torch.nn.functional.conv_transpose1d."""
+    torch = need_module("torch")
+    assume(a < max(s, d))
+    assume((n - 1) * s - 2 * p + d * (k - 1) + a + 1 >= 1)
+    f = _transposed_axis(n, k, s, p, d, a)
+    rel = Relation((f,))
+    x = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)))
+    h = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=k, max_size=k)))
+    t = rel.enumerate()
+    assert t.count == rel.term_count()
+    prod = x[t.image[:, 0]] * h[t.kernel[:, 0]]
+    ours = np.array([prod[t.starts[j]:t.starts[j + 1]].sum() for j in range(f.out_count)])
+    ref = torch.nn.functional.conv_transpose1d(
+        torch.tensor(x, dtype=torch.float64).reshape(1, 1, n),
+        torch.tensor(h, dtype=torch.float64).reshape(1, 1, k),
+        stride=s, padding=p, output_padding=a, dilation=d).reshape(-1).numpy()
+    assert ours.tolist() == ref.astype(np.int64).tolist()
+    # the brute force of the relation's own definition agrees term for term
+    brute = sorted((m, i, kk) for m in range(f.out_count) for kk in range(k) for i in range(n)
+                   if s * i == m - d * kk + p)
+    got = sorted((m, int(t.image[j, 0]), int(t.kernel[j, 0]))
+                 for m in range(f.out_count) for j in range(t.starts[m], t.starts[m + 1]))
+    assert got == brute

@@ -475,10 +475,14 @@ def _factor_json(f: AffineAxis | ChannelAxis) -> dict[str, Any]:
         return {"kind": "channels", "in_channels": f.in_channels,
                 "out_channels": f.out_channels, "groups": f.groups}
     kind = ("corr" if f.sigma > 0 else "conv") + ("-reflected" if f.stride < 0 else "")
-    return {"kind": kind, "stride": f.stride, "sigma": f.sigma, "dilation": f.dilation,
-            "offset": f.offset, "boundary": f.boundary,
-            "formula": f"i = {f.stride}*m {'+' if f.sigma > 0 else '-'} {f.dilation}*k "
-                       f"{'+' if f.offset >= 0 else '-'} {abs(f.offset)}"}
+    out: dict[str, Any] = {"kind": kind, "stride": f.stride, "sigma": f.sigma,
+                           "dilation": f.dilation, "offset": f.offset, "boundary": f.boundary}
+    lhs = "i" if f.in_stride == 1 else f"{f.in_stride}*i"
+    if f.in_stride != 1:
+        out["input_stride"] = f.in_stride
+    out["formula"] = (f"{lhs} = {f.stride}*m {'+' if f.sigma > 0 else '-'} {f.dilation}*k "
+                      f"{'+' if f.offset >= 0 else '-'} {abs(f.offset)}")
+    return out
 
 
 class _AtomFactory:

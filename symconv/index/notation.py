@@ -63,10 +63,10 @@ def _num(v: Fraction) -> str:
 def kernel_index(f: AffineAxis, m: str | int, i: str | int) -> str:
     """The kernel index of one axis in terms of ``m`` and ``i`` (letters or numbers).
 
-    ``i = s*m + sigma*d*k + c``  =>  ``k = sigma*(i - s*m - c)/d``, written over ``d``
+    ``u*i = s*m + sigma*d*k + c``  =>  ``k = sigma*(u*i - s*m - c)/d``, written over ``d``
     when the dilation is not 1: ``(i-2m+1)/2``.
     """
-    sg, d = f.sigma, f.dilation
+    sg, d, u = f.sigma, f.dilation, f.in_stride
     coeffs: list[tuple[Fraction | int, str]] = []
     const = -sg * f.offset
     if isinstance(m, str):
@@ -74,9 +74,9 @@ def kernel_index(f: AffineAxis, m: str | int, i: str | int) -> str:
     else:
         const += -sg * f.stride * m
     if isinstance(i, str):
-        coeffs.append((sg, i))
+        coeffs.append((sg * u, i))
     else:
-        const += sg * i
+        const += sg * u * i
     if not coeffs:
         return _num(Fraction(const, d))
     body = linear_terms(coeffs, const)
@@ -87,7 +87,7 @@ def plugged_kernel_index(f: AffineAxis, m: int, i: int) -> str:
     """The kernel index with numbers plugged in, unsolved: ``1-0``, ``0-1``, ``1+0``,
     ``(2-2*1)/2`` (the same shape as :func:`kernel_index`)."""
     sg = f.sigma
-    parts = [(-sg * f.stride, _paren(m)), (sg, _paren(i))]
+    parts = [(-sg * f.stride, _paren(m)), (sg * f.in_stride, _paren(i))]
     parts.sort(key=lambda t: t[0] < 0)
     out = ""
     for c, n in parts:

@@ -2,7 +2,10 @@
 
 Per spatial axis, output index ``m``, kernel index ``k`` and image index ``i`` satisfy
 
-    i = s*m + sigma*d*k + c      s: stride (negative: reflected output)
+    u*i = s*m + sigma*d*k + c    u: input stride (zero insertion: only the image indices
+                                    whose u*i is reached pair; 1 for every forward operation,
+                                    the stride of a transposed convolution)
+                                 s: stride (negative: reflected output)
                                  sigma: +1 correlation, -1 convolution (the flip)
                                  d: dilation, c: offset (padding, origin shift)
 
@@ -65,7 +68,12 @@ def map_boundary(i: np.ndarray, lo: int, n: int, boundary: str) -> tuple[np.ndar
 
 @dataclass(frozen=True)
 class AffineAxis:
-    """One spatial axis of R: ``i = stride*m + sigma*dilation*k + offset``."""
+    """One spatial axis of R: ``in_stride*i = stride*m + sigma*dilation*k + offset``.
+
+    With ``in_stride`` u > 1 a pair (m, k) reaches an image index only when u divides the
+    right side: the image is read as if u-1 zeros were inserted between its pixels (a
+    transposed convolution, JAX's lhs dilation).
+    """
 
     stride: int
     sigma: int
@@ -78,6 +86,7 @@ class AffineAxis:
     ker_lo: int
     ker_size: int
     boundary: str = "zeros"
+    in_stride: int = 1
 
     img_dims = 1
     ker_dims = 1
@@ -93,7 +102,8 @@ class AffineAxis:
         return np.arange(self.ker_lo, self.ker_lo + self.ker_size, dtype=np.int64)
 
     def affine(self, m: np.ndarray | int, k: np.ndarray | int) -> np.ndarray | int:
-        """The image index the affine map gives, before any boundary rule."""
+        """The right side ``s*m + sigma*d*k + c``: ``in_stride`` times the image index it
+        reaches (before any boundary rule); with ``in_stride`` 1, the image index."""
         return self.stride * m + self.sigma * self.dilation * k + self.offset
 
     def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -101,19 +111,27 @@ class AffineAxis:
         m = self.out_indices()[:, None]
         k = self.ker_indices()[None, :]
         raw = np.asarray(self.affine(m, k))
-        img, valid = map_boundary(raw, self.img_lo, self.img_size, self.boundary)
+        u = self.in_stride
+        if u == 1:
+            img, valid = map_boundary(raw, self.img_lo, self.img_size, self.boundary)
+        else:
+            img, valid = map_boundary(raw // u, self.img_lo, self.img_size, self.boundary)
+            valid = valid & (raw % u == 0)
         ker = np.broadcast_to(k, raw.shape)
         return img[..., None], ker[..., None], valid
 
     def solve_kernel(self, m: int, i: int) -> Fraction:
         """The kernel index that pairs output ``m`` with image index ``i`` (maybe not an int)."""
-        return Fraction(i - self.stride * m - self.offset, self.sigma * self.dilation)
+        return Fraction(self.in_stride * i - self.stride * m - self.offset,
+                        self.sigma * self.dilation)
 
     def footprint(self, m: int) -> tuple[int, int]:
-        """Lowest and highest affine image index that output ``m`` reaches."""
+        """Lowest and highest image index that output ``m`` can reach (the extreme taps'
+        ``u*i``, rounded inwards when the input stride u is over 1)."""
         ends = [int(self.affine(m, self.ker_lo)),
                 int(self.affine(m, self.ker_lo + self.ker_size - 1))]
-        return min(ends), max(ends)
+        u = self.in_stride
+        return -((-min(ends)) // u), max(ends) // u
 
 
 @dataclass(frozen=True)
