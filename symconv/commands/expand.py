@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
+from ..index.ops import OPS, op_help
 from .common import (
     add_format,
     add_notation_options,
@@ -14,13 +15,11 @@ from .common import (
     parse_index,
 )
 
-HELP = "expand y = conv/corr/corr-reflected of symbolic arrays, with worked examples"
+HELP = f"expand y = {'/'.join(OPS)} of symbolic arrays, with worked examples"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("op", choices=("conv", "corr", "corr-reflected"),
-                   help="conv: y[m]=sum x[i]h[m-i]; corr: h[i-m] (NumPy, PyTorch); "
-                        "corr-reflected: h[m+i] (the article)")
+    p.add_argument("op", choices=OPS, help=op_help())
     p.add_argument("--image", required=True, metavar="SHAPE", help="image shape: 5, 7x7, 2x5x5")
     p.add_argument("--kernel", required=True, metavar="SHAPE", help="kernel shape")
     p.add_argument("--at", metavar="I[,J...]",

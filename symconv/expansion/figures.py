@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..index.notation import plugged_kernel_index
+from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 
 #: Span roles the renderers know.
@@ -167,8 +168,8 @@ class MatrixFigure:
 Figure = Drawing | WorkedTable | DualityTable | MatrixFigure
 
 #: The operations' names in captions.
-OP_WORDS = {"conv": "convolution", "corr": "cross-correlation",
-            "corr-reflected": "the article's cross-correlation", "mixed": "mixed operation"}
+#: Operations as figure captions name them (and the duality's "mixed" backward pass).
+OP_WORDS = {**{n: s.figure_word for n, s in OPERATIONS.items()}, "mixed": "mixed operation"}
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -25,11 +25,62 @@ from ..errors import InputError
 from .relation import BOUNDARIES, BOUNDARY_ALIASES, AffineAxis, ChannelAxis, Relation
 from .signal import ORIGINS, Signal, check_name, make_signal
 
-OPS = ("conv", "corr", "corr-reflected")
+
+@dataclass(frozen=True)
+class OpSpec:
+    """One row of the table of operations: everything that differs between operations.
+
+    The relation reads ``sigma`` (the flip), ``reflect`` (the output index negated, the
+    article's ``h[m+i]``) and ``in_stride`` (zero insertion in the image, the transposed
+    convolution's ``u = s``); the words are what every renderer and command says of it.
+    """
+
+    #: the name in the CLI, JSON and derivation files
+    name: str
+    #: +1 correlation, -1 convolution (the kernel is flipped)
+    sigma: int
+    #: the output index is reflected: ``y[m]`` is the usual operation's ``y[-m]``
+    reflect: bool
+    #: the name in the claim language (an identifier)
+    claim: str
+    #: the operation as a sentence names it
+    word: str
+    #: as a title reads it (the text header, page titles)
+    title: str
+    #: as a figure caption names it
+    figure_word: str
+    #: the kernel index of the 1-D formula, with the natural offset (``h[m-i]``)
+    kernel_index: str
+    #: the LaTeX operator of ``(x * h)[m]``
+    operator: str
+    #: who computes it, for the CLI's help ("NumPy, PyTorch")
+    used_by: str = ""
+    #: the stride divides the image index (transposed convolution): ``u = s``
+    in_stride: bool = False
+
+
+#: THE table of operations: the CLI choices, the claim language, the relation and the words
+#: of every renderer read it.  Adding an operation starts with a row here.
+OPERATIONS: dict[str, OpSpec] = {spec.name: spec for spec in (
+    OpSpec("conv", -1, False, "conv", "convolution", "convolution", "convolution", "m-i",
+           "*"),
+    OpSpec("corr", 1, False, "corr", "cross-correlation", "cross-correlation",
+           "cross-correlation", "i-m", r"\star", "NumPy, PyTorch"),
+    OpSpec("corr-reflected", 1, True, "corr_reflected", "cross-correlation",
+           "cross-correlation, the article's reflected form",
+           "the article's cross-correlation", "m+i", r"\star", "the article"),
+)}
+OPS = tuple(OPERATIONS)
 MODES = ("full", "valid", "same")
 CONVENTIONS = ("scipy", "numpy")
 #: sigma of the normal form: +1 correlation, -1 convolution (the flip).
-SIGMA = {"conv": -1, "corr": 1, "corr-reflected": 1}
+SIGMA = {name: spec.sigma for name, spec in OPERATIONS.items()}
+
+
+def op_help() -> str:
+    """The CLI's help for OP, from the table: ``conv: y[m]=sum x[i]h[m-i]; ...``."""
+    return "; ".join(f"{s.name}: y[m]=sum x[i]h[{s.kernel_index}]"
+                     + (f" ({s.used_by})" if s.used_by else "") for s in OPERATIONS.values())
 
 
 def _per_axis(value: int | Sequence[int] | str | None, n: int, what: str, default: int,
@@ -227,8 +278,8 @@ def _build(o: Operation) -> Relation:
                 f"{c_in}/{g} = {c_in // g} (kernel: C_out x C_in/groups x spatial)")
         factors.append(ChannelAxis(c_in, c_out, g))
     ic, kc = img.channel_axes, ker.channel_axes
-    sigma = SIGMA[o.op]
-    reflect = o.op == "corr-reflected"
+    spec = OPERATIONS[o.op]
+    sigma, reflect = spec.sigma, spec.reflect
     sd = img.ndim - ic
     lengths: list[tuple[int, int]] = []
     for a in range(sd):

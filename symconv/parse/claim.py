@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ..errors import FormulaError, InputError
+from ..index.ops import OPERATIONS
 from ..index.signal import check_name
 from .grammar import column as _col
 from .grammar import parse
 
 #: Functions of the language and their keyword arguments.
-OPS = {"conv": "conv", "corr": "corr", "corr_reflected": "corr-reflected"}
+OPS = {spec.claim: spec.name for spec in OPERATIONS.values()}
 OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate"}
 FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"}
 #: LaTeX of the operation names.

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
-from ..index.ops import operation
+from ..index.ops import OPERATIONS, operation
 from ..index.relation import AffineAxis, ChannelAxis
 from ..index.signal import as_values, parse_shape, resolve_origin
 from . import polyarray as pa
@@ -202,7 +202,7 @@ def sym_axis(op: str, family: str, N: Any = None, K: Any = None, s: Any = None,
     d = S_["d"] if d is None else d
     alpha = S_["alpha"] if alpha is None else alpha
     beta = S_["beta"] if beta is None else beta
-    sigma = {"conv": -1, "corr": 1, "corr-reflected": 1}[op]
+    sigma = OPERATIONS[op].sigma
     if sigma > 0:
         f_lo, f_hi = d * beta, d * (beta + K - 1)
     else:
@@ -232,7 +232,7 @@ def sym_axis(op: str, family: str, N: Any = None, K: Any = None, s: Any = None,
         oo = sp.Integer(0) if out_origin == "corner" else sp.floor(count / 2)
         m_lo, C = -oo, c0 + s * oo
         m_hi = m_lo + count - 1
-    if op == "corr-reflected":
+    if OPERATIONS[op].reflect:
         return SymAxis(-s, sigma, d, C, -m_hi, -m_lo, alpha, alpha + N - 1, beta, beta + K - 1,
                        tuple(assumptions))
     return SymAxis(s, sigma, d, C, m_lo, m_hi, alpha, alpha + N - 1, beta, beta + K - 1,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from ..errors import InputError
+from ..index.ops import OPERATIONS
 from . import latex as L
 from . import tikz
 from .facts import check_dict, check_title
@@ -238,9 +239,8 @@ def _slides(stream: IO[str], title: str, subtitle: str, options: dict[str, Any],
 
 def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
                      standalone: bool = True, **options: Any) -> None:
-    from .text import OP_TITLES
 
-    title = options.get("title") or f"symconv: {OP_TITLES[exp.operation.op]}"
+    title = options.get("title") or f"symconv: {OPERATIONS[exp.operation.op].title}"
     figs = tuple(options.get("figures") or L.default_figures(exp, at))
     _slides(stream, title, "", options, lambda w: w.expansion(exp, at, figs, title))
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from ..errors import InputError
+from ..index.ops import OPERATIONS
 from . import latex as L
 from .facts import check_dict, check_title
 from .mathml import latex_to_mathml
@@ -203,9 +204,8 @@ def _page_title(options: dict[str, Any], fallback: str) -> str:
 
 def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
                      standalone: bool = True, **options: Any) -> None:
-    from .text import OP_TITLES
 
-    title = _page_title(options, f"symconv: {OP_TITLES[exp.operation.op]}")
+    title = _page_title(options, f"symconv: {OPERATIONS[exp.operation.op].title}")
     build = expansion_builder(exp, at, options)
     stream.write(page(title, lambda w: (w.el("h1", title), build(w)), options))
 

@@ -24,6 +24,7 @@ from sympy.printing.latex import LatexPrinter
 from ..errors import InputError
 from ..expansion.figures import INVALID_WORDS
 from ..index.notation import IMG_NAMES, OUT_NAMES, axis_names
+from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 from . import palette
 from .facts import check_dict, check_title
@@ -45,7 +46,6 @@ FRAGMENT_PACKAGES = ("amsmath", "amssymb", "xcolor", "graphicx", "tikz")
 #: Binary operator of each operation (``operator=`` overrides convolution's).
 OPERATORS = {"*": "*", "star": r"\star", "circledast": r"\circledast", "otimes": r"\otimes",
              r"\star": r"\star", r"\circledast": r"\circledast", r"\otimes": r"\otimes"}
-DEFAULT_OPERATOR = {"conv": "*", "corr": r"\star", "corr-reflected": r"\star"}
 INDEX_STYLES = ("brackets", "subscripts")
 #: A display equation shrunk to the line width when it is wider (graphicx only).
 FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{\ifdim\width>\linewidth"
@@ -357,13 +357,14 @@ def formula_latex(exp: Any, style: Style, annotate: bool = False) -> str:
                    reversed(limits))
     lhs = p._print(y[tuple(M)])
     sym = OPERATORS[style.operator] if (style.operator and op.op == "conv") else \
-        DEFAULT_OPERATOR[op.op]
-    at = ",".join(p._index(sp.Symbol(v) if op.op != "corr-reflected" else -sp.Symbol(v), a)
+        OPERATIONS[op.op].operator
+    spec = OPERATIONS[op.op]
+    at = ",".join(p._index(-sp.Symbol(v) if spec.reflect else sp.Symbol(v), a)
                   for a, v in enumerate(outs))
     xs, hs = p._print(x), p._print(h)
     mid = rf"({xs} {sym} {hs})[{at}]"
-    if op.op == "corr-reflected":
-        mid = rf"({xs} \star {hs})[{at}]"
+    if spec.reflect:
+        mid = rf"({xs} {spec.operator} {hs})[{at}]"
     if annotate:
         lhs = _under(lhs, ROLE_WORDS["output"])
     return f"{lhs} = {mid} = {sums}{summand}"
@@ -641,10 +642,9 @@ def typeset(name: str, exp: Any, at: Sequence[int] | None, style: Style) -> list
 def figure_caption(name: str, exp: Any, at: Sequence[int] | None, subset: str = "window"
                    ) -> str:
     if name == "equation":
-        from .text import OP_TITLES
 
         op = exp.operation
-        return (f"The {OP_TITLES[op.op]} as an index formula: the output "
+        return (f"The {OPERATIONS[op.op].title} as an index formula: the output "
                 f"{op.output_name}, the image {op.image.name}, the kernel {op.kernel.name}.")
     if name == "terms":
         return ("Every output, term by term." if at is None else

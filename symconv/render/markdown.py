@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import IO, Any
 
 from ..errors import InputError
+from ..index.ops import OPERATIONS
 from . import latex as L
 from .facts import check_dict
 from .svg import svg_drawing, svg_string
@@ -154,10 +155,9 @@ def _writer(stream: IO[str], options: dict[str, Any], fallback_stem: str) -> Mar
 
 def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
                      standalone: bool = False, **options: Any) -> list[str]:
-    from .text import OP_TITLES
 
     w = _writer(stream, options, "expansion")
-    title = options.get("title") or f"symconv: {OP_TITLES[exp.operation.op]}"
+    title = options.get("title") or f"symconv: {OPERATIONS[exp.operation.op].title}"
     w.w(f"# {md_escape(title)}\n\n")
     figs = tuple(options.get("figures") or L.default_figures(exp, at))
     w.expansion(exp, at, figs)

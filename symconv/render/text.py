@@ -6,12 +6,8 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from ..index.notation import axis_names, kernel_index, plugged_kernel_index
+from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
-
-#: Operation names as a sentence reads them.
-OP_TITLES = {"conv": "convolution", "corr": "cross-correlation",
-             "corr-reflected": "cross-correlation, the article's reflected form"}
-
 
 #: Why a worked-example row is invalid, as the text says it.
 INVALID_REASONS = {
@@ -74,7 +70,7 @@ def header(expansion: Any) -> str:
         opts.append("dilation " + ",".join(map(str, op.dilation)))
     if op.layer:
         opts.append(f"layer, groups {op.groups}")
-    return (f"{OP_TITLES[op.op]}: image {img.name} {'x'.join(map(str, img.shape))} "
+    return (f"{OPERATIONS[op.op].title}: image {img.name} {'x'.join(map(str, img.shape))} "
             f"(indices {_ranges(img.lo, img.hi)}), kernel {ker.name} "
             f"{'x'.join(map(str, ker.shape))} (indices {_ranges(ker.lo, ker.hi)}), "
             f"output {op.output_name} {'x'.join(map(str, expansion.shape))} (indices "
