@@ -43,8 +43,8 @@ __all__ = [
 _LAZY = {
     "Signal": ("index.signal", "Signal"),
     "make_signal": ("index.signal", "make_signal"),
-    "operation": ("index.ops", "operation"),
-    "Operation": ("index.ops", "Operation"),
+    "operation": ("index.request", "operation"),
+    "Operation": ("index.request", "Operation"),
     "Relation": ("index.relation", "Relation"),
     "expand": ("expansion", "expand"),
     "Expansion": ("expansion", "Expansion"),

@@ -50,7 +50,7 @@ OVERFULL_PT = 10.0
 
 def rendered(kind: str, obj: Any, fmt: str, **options: Any) -> str:
     buf = io.StringIO()
-    render(kind, obj, fmt, buf, **options)
+    render(obj, fmt, buf, **options)
     return buf.getvalue()
 
 

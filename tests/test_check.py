@@ -546,11 +546,11 @@ def test_cli_reads_standard_input(cli, monkeypatch) -> None:
 
 
 def test_cli_format_not_yet_rendered_is_exit_2(cli) -> None:
-    from symconv.render import FORMAT_MODULES
+    from symconv.render import FORMATS
 
     res = cli("check", "y[m] = sum_k x[m-k] h[k]", "--format", "markdown")
     if res.code == 0:  # the renderer for checks exists
-        assert "markdown" in FORMAT_MODULES and res.out
+        assert "markdown" in FORMATS and res.out
     else:
         assert res.code == 2 and "not available" in res.err
 
@@ -685,7 +685,7 @@ def test_random_normal_forms_classify_back(case) -> None:
 def test_design_definitions_match_ops(op: str, formula: str) -> None:
     """DESIGN.md's three operations, written as formulas, classify to the relation
     symconv.ops builds for them (sigma, and the sign of the stride)."""
-    from symconv.index.ops import operation
+    from symconv.index.request import operation
 
     r = check_formula(formula)
     assert r.kind == op

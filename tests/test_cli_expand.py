@@ -193,11 +193,11 @@ def test_output_is_atomic_when_rendering_fails(cli: Any, tmp_path: Path,
     target.write_text("old contents\n")
     import symconv.render.jsonfmt as jsonfmt
 
-    def broken(expansion: Any, stream: Any, **_: Any) -> None:
-        stream.write('{"outputs": [')
+    def broken(self: Any, expansion: Any) -> None:
+        self.write('{"outputs": [')
         raise InputError("disk on fire")
 
-    monkeypatch.setattr(jsonfmt, "render_expansion", broken)
+    monkeypatch.setattr(jsonfmt.JsonPrinter, "_page_Expansion", broken)
     run = cli("expand", "conv", *ARTICLE, "--format", "json", "-o", str(target))
     assert run.code == 2 and "disk on fire" in run.err
     assert target.read_text() == "old contents\n"

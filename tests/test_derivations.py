@@ -21,7 +21,7 @@ import pytest
 from conftest import need_module, need_tool, run_cli
 from renderkit import PDFLATEX_ARGS, check_xml
 
-from symconv.app.derive import OUTPUTS
+from symconv.app.derive import DOCUMENT_FORMATS, document_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,7 +71,7 @@ def test_every_required_derivation_has_every_output() -> None:
     for p in SOURCES:
         name = load(p.stem)["name"]
         assert name == p.stem, f"{p.name}: name {name!r} differs from the file name"
-        for pattern in OUTPUTS.values():
+        for pattern in map(document_file, DOCUMENT_FORMATS):
             assert (DERIVATIONS / name / pattern.format(name=name)).is_file()
     readme = (DERIVATIONS / "README.md").read_text()
     for p in SOURCES:
@@ -141,7 +141,7 @@ def test_derive_one_file_into_a_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run = run_cli("derive", str(DERIVATIONS / "thread-1d.toml"), "-o", str(out))
     assert run.code == 0, run.err
-    for pattern in OUTPUTS.values():
+    for pattern in map(document_file, DOCUMENT_FORMATS):
         name = pattern.format(name="thread-1d")
         assert (out / name).read_bytes() == (DERIVATIONS / "thread-1d" / name).read_bytes()
 

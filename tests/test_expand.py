@@ -11,7 +11,7 @@ import sympy
 import symconv
 from symconv.errors import InputError
 from symconv.expansion import Expansion, entry_class, expand
-from symconv.index.ops import operation
+from symconv.index.request import operation
 
 
 # -- expressions as str() prints them --------------------------------------------------------

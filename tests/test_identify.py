@@ -270,7 +270,7 @@ def test_resolve_dotted_and_colon() -> None:
 def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -> None:
     """The relation probed from NumPy is the relation symconv.ops builds for the same
     request (outputs counted from 0 here, natural indices there)."""
-    from symconv.index.ops import operation
+    from symconv.index.request import operation
 
     ref = operation(op, n, k, origin="corner", mode=mode, convention="numpy")
     (f,) = ref.relation.factors
@@ -287,7 +287,7 @@ def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -
                                     ("corr", "scipy.signal.correlate")])
 @pytest.mark.parametrize("mode", ["full", "valid", "same"])
 def test_identify_agrees_with_ops_2d(op: str, fn: str, mode: str) -> None:
-    from symconv.index.ops import operation
+    from symconv.index.request import operation
 
     ref = operation(op, "6x7", "3x4", origin="corner", mode=mode)
     got = identify(fn, "6x7", "3x4", {"mode": mode})

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from symconv.errors import InputError
-from symconv.index.ops import operation
+from symconv.index.request import operation
 from symconv.proof import polyarray as pa
 from symconv.proof.theorems import (
     THEOREMS,

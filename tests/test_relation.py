@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from symconv.errors import InputError, LimitError
 from symconv.index.notation import kernel_index, linear_terms, plugged_kernel_index
-from symconv.index.ops import operation
 from symconv.index.relation import AffineAxis, ChannelAxis, Relation, map_boundary
+from symconv.index.request import operation
 
 
 def axis(op: str, n: int, k: int, **kw: Any) -> AffineAxis:

@@ -101,9 +101,11 @@ def test_latex_to_mathml(latex: str) -> None:
 
 def test_worked_table_rule_and_alignment_as_css() -> None:
     """MathML Core ignores columnlines/columnalign; the cells carry them as CSS."""
-    from symconv.render import latex as L
+    from symconv.expansion.figures import build
+    from symconv.render.mathtex import worked_latex
+    from symconv.render.tex import Style
 
-    tab = L.worked_latex(L.figure_model("worked-article", article(), (1, 1)), L.Style())
+    tab = worked_latex(build("worked-article", article(), (1, 1)), Style())
     el = latex_to_mathml(tab)
     styles = [td.get("style", "") for td in el.iter("mtd")]
     assert any("border-right: 1px solid" in s for s in styles)
@@ -111,9 +113,9 @@ def test_worked_table_rule_and_alignment_as_css() -> None:
 
 
 def test_svg_is_built_with_elementtree() -> None:
-    from symconv.render import latex as L
+    from symconv.expansion.figures import build
 
-    model = L.figure_model("boxes", article(), (1, 1))
+    model = build("boxes", article(), (1, 1))
     svg = svg_drawing(model)
     assert svg.tag == "svg" and svg.find("title").text == model.caption
     strokes = {r.get("stroke") for r in svg.iter("rect") if r.get("fill") == "none"}

@@ -24,12 +24,15 @@ from renderkit import (
 from symconv.document import Document, ExpansionBlock, Heading, Paragraph
 from symconv.errors import InputError
 from symconv.expansion import expand
+from symconv.expansion.figures import build
 from symconv.render import latex as L
+from symconv.render import mathtex as M
+from symconv.render import tex as T
 
 m, n, i, j = sp.symbols("m n i j")
 h = sp.IndexedBase("h")
 x = sp.IndexedBase("x")
-PLAIN = L.Style(colour_indices=False)
+PLAIN = T.Style(colour_indices=False)
 
 
 # -- the printer ----------------------------------------------------------------------------
@@ -53,20 +56,20 @@ PLAIN = L.Style(colour_indices=False)
                  r"\mathbf{x}[i,j]\,\mathbf{h}[m-i,n-j]", id="nested-sums-j-outer"),
 ])
 def test_printer(expr: Any, settings: dict, expected: str) -> None:
-    assert L.SymconvLatexPrinter(settings).doprint(expr) == expected
+    assert M.SymconvLatexPrinter(settings).doprint(expr) == expected
 
 
 def test_printer_refuses_unknown_settings() -> None:
     with pytest.raises(TypeError, match="Unknown setting 'colour'"):
-        L.SymconvLatexPrinter({"colour": True})
+        M.SymconvLatexPrinter({"colour": True})
 
 
 def test_entry_h_is_not_the_kernel_h() -> None:
     """The article's entry named h prints plain; the kernel h prints bold."""
     exp = article()
-    eq = L.output_equation(exp, (1, 1), PLAIN)
+    eq = M.output_equation(exp, (1, 1), PLAIN).latex()
     assert r"\mathbf{x}[1,0]\,h " in eq and r"\mathbf{h}" not in eq
-    printed = L.make_printer(exp, PLAIN).doprint(exp.expr((1, 1)))
+    printed = M.make_printer(exp, PLAIN).doprint(exp.expr((1, 1)))
     assert r"\mathbf{x}[1,0]\,h" in printed and r"\mathbf{h}" not in printed
     assert printed.startswith(r"\mathbf{x}[0,0]\,i + \mathbf{x}[1,0]\,h")  # display order
 
@@ -77,7 +80,7 @@ def test_entry_h_is_not_the_kernel_h() -> None:
     pytest.param("corr-reflected", r"\mathbf{h}[m+i,n+j]", r"\star", id="corr-reflected"),
 ])
 def test_formula(op: str, index: str, operator: str) -> None:
-    f = L.formula_latex(article(op), PLAIN)
+    f = M.formula_latex(article(op), PLAIN)
     assert f.endswith(r"\mathbf{x}[i,j]\," + index)
     assert rf"(\mathbf{{x}} {operator} \mathbf{{h}})" in f
     if op == "corr-reflected":
@@ -87,20 +90,20 @@ def test_formula(op: str, index: str, operator: str) -> None:
 @pytest.mark.parametrize("operator, symbol", [
     ("*", "*"), ("star", r"\star"), ("circledast", r"\circledast"), ("otimes", r"\otimes")])
 def test_operator_option(operator: str, symbol: str) -> None:
-    st = L.style_from({"operator": operator, "colour_indices": False})
-    assert rf"(\mathbf{{x}} {symbol} \mathbf{{h}})" in L.formula_latex(article(), st)
+    st = T.style_from({"operator": operator, "colour_indices": False})
+    assert rf"(\mathbf{{x}} {symbol} \mathbf{{h}})" in M.formula_latex(article(), st)
 
 
 def test_dilation_prints_over_the_dilation() -> None:
-    f = L.formula_latex(expand("corr", 8, 3, origin="corner", dilation=2, padding=1), PLAIN)
+    f = M.formula_latex(expand("corr", 8, 3, origin="corner", dilation=2, padding=1), PLAIN)
     assert f.endswith(r"\mathbf{h}[\frac{i-m+1}{2}]")
 
 
 def test_bad_options() -> None:
     with pytest.raises(InputError, match="bad operator"):
-        L.style_from({"operator": "+"})
+        T.style_from({"operator": "+"})
     with pytest.raises(InputError, match="bad index_style"):
-        L.style_from({"index_style": "dots"})
+        T.style_from({"index_style": "dots"})
     with pytest.raises(TypeError, match="Unknown setting"):
         rendered("expansion", article(), "latex", colour="red")
 
@@ -112,7 +115,7 @@ def test_bad_options() -> None:
     pytest.param("<b>", r"\textless{}b\textgreater{}", id="angle-brackets"),
 ])
 def test_escape_text(text: str, expected: str) -> None:
-    assert L.escape_text(text) == expected
+    assert T.escape_text(text) == expected
 
 
 @pytest.mark.parametrize("names", [
@@ -223,15 +226,15 @@ def _large() -> Any:
 
 def test_output_equation_one_line_per_patch_row() -> None:
     """A dilated 5x5 kernel: five lines of five products (not one line per patch column)."""
-    eq = L.output_equation(_large(), (0, 0), PLAIN)
-    lines = eq.split(L.ROW_SEP)
+    eq = M.output_equation(_large(), (0, 0), PLAIN).latex()
+    lines = eq.split(T.ROW_SEP)
     assert len(lines) == 5 and all(ln.count(r"\,") == 5 for ln in lines)
 
 
 def test_tall_worked_table_is_split() -> None:
-    shown = L.typeset("worked", _large(), (0, 0), PLAIN)
+    shown = M.Typesetter(PLAIN).displays(build("worked", _large(), (0, 0)))
     assert len(shown) > 1
-    assert all(m.count(L.ROW_SEP) <= L.MAX_TABLE_ROWS for m in shown)  # + 1 header row
+    assert all(m.count(T.ROW_SEP) <= M.MAX_TABLE_ROWS for m in shown)  # + 1 header row
 
 
 @pytest.mark.tools
@@ -256,7 +259,8 @@ def test_comparison_side_by_side_matches_the_libraries() -> None:
     """The side-by-side table of a comparison: per output-array position, each variant's
     output index and value; the values are NumPy's and PyTorch's 'same' outputs."""
     from symconv.document import ComparisonBlock
-    from symconv.render.latex import Style, comparison_table
+    from symconv.render.mathtex import comparison_table
+    from symconv.render.tex import Style
 
     x, h = [1, 2, 3, 4, 5], [1, 0, 0, 0]
     scipy_like = expand("corr", 5, 4, origin="corner", mode="same", x=x, h=h)

@@ -37,7 +37,7 @@ def _doc() -> Document:
 def test_document_with_svgs_beside(tmp_path: Path) -> None:
     path = tmp_path / "specials.md"
     with open(path, "w", encoding="utf-8") as fh:
-        written = render("document", _doc(), "markdown", fh, path=str(path))
+        written = render(_doc(), "markdown", fh, path=str(path))
     text = path.read_text(encoding="utf-8")
     assert_golden("specials.md", text)
     names = [Path(w).name for w in written]
@@ -53,7 +53,7 @@ def test_document_with_svgs_beside(tmp_path: Path) -> None:
 
 def test_stream_inlines_svg() -> None:
     buf = io.StringIO()
-    written = render("expansion", article(), "markdown", buf, at=(1, 1),
+    written = render(article(), "markdown", buf, at=(1, 1),
                      figures=("kernel", "worked"))
     assert written == []
     text = buf.getvalue()
@@ -90,5 +90,5 @@ def test_math_spans_survive() -> None:
 
 def test_missing_assets_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
-        render("expansion", article(), "markdown", io.StringIO(), at=(1, 1),
+        render(article(), "markdown", io.StringIO(), at=(1, 1),
                assets_dir=str(tmp_path / "nope"))

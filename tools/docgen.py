@@ -132,7 +132,8 @@ API_EXAMPLES: dict[str, str] = {
 >>> doc = Document("My example", (Heading("Convolution"), Paragraph("A 1-D example."),
 ...                               ExpansionBlock(e, (1,), ("equation", "terms"))))
 >>> out = io.StringIO()
->>> render("document", doc, "latex", out)  # also beamer, html, markdown, text, json
+>>> render(doc, "latex", out)  # also beamer, html, markdown, text, json; returns extra files
+[]
 >>> r"\begin{document}" in out.getvalue()
 True""",
     "InputError": r"""
@@ -221,7 +222,7 @@ def _document_blocks() -> str:
     import typing
 
     from symconv.document import blocks as document
-    from symconv.document.blocks import FIGURES
+    from symconv.expansion.figures import FIGURES
 
     rows = []
     for cls in typing.get_args(document.Block):
@@ -233,10 +234,11 @@ def _document_blocks() -> str:
         rows.append(f"- `{cls.__name__}({fields})`" + (f": {_rst_to_markdown(first)}"
                                                        if first else ""))
     return ("A titled document: a tuple of blocks, rendered in any format by "
-            "`symconv.render.render(\"document\", doc, fmt, stream)` (`fmt`: latex, beamer, "
+            "`symconv.render.render(doc, fmt, stream)` (`fmt`: latex, beamer, "
             "html, markdown, text, json). `symconv derive` builds one from a TOML file. "
             "The blocks, in `symconv.document`:\n\n" + "\n".join(rows) + "\n\n"
-            "An `ExpansionBlock`'s `figures` are names from `symconv.document.FIGURES`: "
+            "An `ExpansionBlock`'s `figures` are names from the figure registry, "
+            "`symconv.expansion.figures.FIGURES`: "
             + ", ".join(f"`{f}`" for f in FIGURES) + " (see the [gallery](gallery.md)).")
 
 

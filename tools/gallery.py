@@ -163,7 +163,7 @@ def _command(item: Item) -> str:
 
 
 def gallery_page() -> str:
-    from symconv.document.blocks import FIGURES
+    from symconv.expansion.figures import FIGURES
 
     out = io.StringIO()
     out.write(f"{GENERATED_NOTE}\n\n# Gallery\n\n")
@@ -224,11 +224,11 @@ def _run(argv: list[str], cwd: str, timeout: float = 120) -> None:
 
 def _figure_tex(item: Item) -> str:
     from symconv.expansion.core import expand
-    from symconv.render.latex import render_expansion
+    from symconv.render import render
 
     exp = expand(item.op, item.image, item.kernel, **item.options)
     buf = io.StringIO()
-    render_expansion(exp, buf, at=item.at, standalone=True, figures=(item.figure,))
+    render(exp, "latex", buf, at=item.at, standalone=True, figures=(item.figure,))
     if "\\emph{(" + item.figure + ":" in buf.getvalue():  # the writer's note for a failure
         raise RuntimeError(f"gallery: figure {item.figure!r} of {item.name} failed: "
                            "see the LaTeX renderer's note in the document")
@@ -318,7 +318,7 @@ def _demo_document(fmt: str, tmp: str) -> str:
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{stem}.{ext}")
     with open(path, "w", encoding="utf-8") as fh:
-        render("document", article_document(), fmt, fh, standalone=True)
+        render(article_document(), fmt, fh, standalone=True)
     return path
 
 

@@ -171,7 +171,7 @@ def duality_document() -> Any:
                     "duality", "Why the gradient of a correlation is a convolution")
 
 
-#: The demo's documents, each written in every format of symconv.derive.OUTPUTS, and as
+#: The demo's documents, each written in every format of derive.DOCUMENT_FORMATS, and as
 #: MathML (``NAME-mathml.xhtml``).
 MATHML_SUFFIX = "-mathml.xhtml"
 DEMO_DOCUMENTS = (article_document, thread_document, duality_document)
@@ -198,7 +198,7 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
         for fmt, ext in DEMO_FORMATS.items():
             path = os.path.join(outdir, f"{item.name}.{ext}")
             with open_output(path) as fh:
-                render("expansion", exp, fmt, fh, at=item.at, title=item.title)
+                render(exp, fmt, fh, at=item.at, title=item.title)
             written.append(path)
         stream.write(f"  {item.name}: {summary}\n")
     for make in DEMO_DOCUMENTS:
@@ -208,7 +208,7 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
         # MathML and SVG that a browser opens and another page can include.
         mathml = os.path.join(outdir, f"{doc.name}{MATHML_SUFFIX}")
         with open_output(mathml) as fh:
-            render("document", doc, "mathml", fh)
+            render(doc, "mathml", fh)
         paths.append(mathml)
         written.extend(paths)
         from ..document.blocks import DerivationBlock

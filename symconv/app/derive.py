@@ -54,15 +54,16 @@ KINDS = ("heading", "text", "expand", "compare", "prove", "claim", "check", "ide
 #: Expansion options a block may set (the keyword arguments of symconv.ops.operation).
 EXPAND_OPTIONS = ("origin", "axes", "mode", "stride", "padding", "padding_mode", "dilation",
                   "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h")
-#: Output format -> file name pattern in the output folder.
-OUTPUTS = {
-    "latex": "{name}.tex",
-    "beamer": "{name}-slides.tex",
-    "html": "{name}.html",
-    "markdown": "{name}.md",
-    "text": "{name}.txt",
-    "json": "{name}.json",
-}
+#: The formats a document is written in (those of the format registry with a file name),
+#: in the order of the output folder's listing, and each file's name pattern.
+DOCUMENT_FORMATS = ("latex", "beamer", "html", "markdown", "text", "json")
+
+
+def document_file(fmt: str) -> str:
+    """The file name pattern of format ``fmt`` in an output folder (``{name}.tex``)."""
+    from ..render import FORMATS
+
+    return FORMATS[fmt].document_file
 #: Where ``derive --all`` looks without ``--dir``: the folder ``derivations`` of the current
 #: directory (a checkout of the repository); nothing is found by climbing from ``__file__``.
 DEFAULT_DIR = "derivations"
@@ -257,10 +258,10 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
     tmp = tempfile.mkdtemp(prefix=".symconv-", dir=parent)
     try:
         names = []
-        for fmt in formats or tuple(OUTPUTS):
-            path = os.path.join(tmp, OUTPUTS[fmt].format(name=doc.name))
+        for fmt in formats or DOCUMENT_FORMATS:
+            path = os.path.join(tmp, document_file(fmt).format(name=doc.name))
             with open_output(path) as fh:
-                extra = render("document", doc, fmt, fh, standalone=True, path=path)
+                extra = render(doc, fmt, fh, standalone=True, path=path)
             names.append(os.path.relpath(path, tmp))
             names.extend(os.path.relpath(e, tmp) for e in extra or [])
         os.makedirs(outdir, exist_ok=True)

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..display import Displayable
 from ..errors import InputError
 from ..parse.formula import (
     Add,
@@ -205,7 +206,7 @@ def _sign(p: Poly) -> int:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Displayable):
     """What a formula (or a probed function) computes, in normal form.
 
     ``to_json()`` is the contract of ``symconv check --format json``.
@@ -310,16 +311,6 @@ class CheckResult:
         out.update(self.extra)
         return out
 
-    # -- Jupyter: results display themselves ---------------------------------------------
-    def _repr_latex_(self) -> str:
-        from ..render.latex import repr_latex
-
-        return repr_latex(self)
-
-    def _repr_html_(self) -> str:
-        from ..render.html import repr_html
-
-        return repr_html(self)
 
 
 def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm],

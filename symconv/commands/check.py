@@ -48,6 +48,6 @@ def write_result(result: object, fmt: str, path: str | None, out: IO[str],
     from ..render import render
 
     buf = io.StringIO()
-    render("check", result, fmt, buf, **options)
+    render(result, fmt, buf, **options)
     with open_output(path, out) as stream:
         stream.write(buf.getvalue())

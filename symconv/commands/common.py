@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-FORMATS = ("text", "json", "latex", "beamer", "mathml", "html", "markdown")
+from ..expansion.figures import FIGURES as _FIGURES
+from ..render import FORMATS as _REGISTRY
+
+#: Every output format, from the registry (symconv.render.FORMATS).
+FORMATS = tuple(_REGISTRY)
+#: Formats that print notation (the notation options apply to them only).
+NOTATION_FORMATS = tuple(name for name, f in _REGISTRY.items() if f.notation)
+#: Every figure, from the registry (symconv.expansion.figures.FIGURES).
+FIGURE_NAMES = tuple(_FIGURES)
 
 
 def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
@@ -31,10 +39,6 @@ def latex_options(args: argparse.Namespace) -> dict[str, Any]:
         args.format == "latex" else {}
 
 
-#: Formats that print notation (the notation options apply to them only).
-NOTATION_FORMATS = ("latex", "beamer", "mathml", "html", "markdown")
-
-
 def add_notation_options(p: argparse.ArgumentParser) -> None:
     """How LaTeX, slides, MathML, HTML and Markdown print the notation."""
     g = p.add_argument_group("notation (latex, beamer, mathml, html, markdown)")
@@ -49,10 +53,7 @@ def add_notation_options(p: argparse.ArgumentParser) -> None:
                    help="worked-example rows: the window one ring wider than the patch "
                         "(default) or the article's selection")
     g.add_argument("--figures", metavar="LIST",
-                   help="comma-separated figures to draw, from: equation, kernel, image, "
-                        "corner, worked, worked-article, drawing, boxes, output-map, duality, "
-                        "matrix, terms, worked-drawn, worked-article-drawn, duality-drawn, "
-                        "matrix-drawn")
+                   help="comma-separated figures to draw, from: " + ", ".join(FIGURE_NAMES))
 
 
 def notation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -71,12 +72,10 @@ def notation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     if args.rows:
         kw["subset"] = args.rows
     if args.figures:
-        from ..document.blocks import FIGURES
-
         figs = tuple(f.strip() for f in args.figures.split(",") if f.strip())
-        bad = [f for f in figs if f not in FIGURES]
+        bad = [f for f in figs if f not in FIGURE_NAMES]
         if bad or not figs:
-            raise InputError(f"bad --figures {args.figures!r}: use {', '.join(FIGURES)}")
+            raise InputError(f"bad --figures {args.figures!r}: use {', '.join(FIGURE_NAMES)}")
         kw["figures"] = figs
     if kw and args.format not in NOTATION_FORMATS:
         raise InputError(f"notation options apply to --format {', '.join(NOTATION_FORMATS)}, "

@@ -31,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
     from ..expansion.core import Expansion
-    from ..index.ops import operation
+    from ..index.request import operation
     from ..io import open_output
     from ..render import render
 
@@ -42,6 +42,6 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     if at is not None:
         exp.flat_position(at)  # validate before any output is opened
     with open_output(args.output, out) as stream:
-        render("expansion", exp, args.format, stream, at=at, standalone=args.standalone,
+        render(exp, args.format, stream, at=at, standalone=args.standalone,
                path=args.output, **style)
     return 0

@@ -90,5 +90,5 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
-        render("derivation", derivation, args.format, stream, **latex_options(args))
+        render(derivation, args.format, stream, **latex_options(args))
     return derivation.exit_code

@@ -10,8 +10,7 @@ from .blocks import (
     ExpansionBlock,
     Heading,
     Paragraph,
-    visit,
 )
 
 __all__ = ["FIGURES", "Block", "CheckBlock", "ComparisonBlock", "DerivationBlock", "Document",
-           "ExpansionBlock", "Heading", "Paragraph", "visit"]
+           "ExpansionBlock", "Heading", "Paragraph"]

@@ -2,7 +2,7 @@
 
 A :class:`Document` is a title and a sequence of blocks, each a reading of the model:
 a heading, a paragraph of plain text, an expansion (with the figures to draw), a
-derivation (a proof), or a checker result.  Renderers implement ``render_document``; the
+derivation (a proof), or a checker result.  Renderers print each block by its class; the
 model never imports a renderer.
 """
 
@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-#: Figures an expansion block can ask for (see symconv.figures).
-FIGURES = ("equation", "kernel", "image", "corner", "worked", "worked-article", "drawing",
-           "boxes", "output-map", "duality", "matrix", "terms", "worked-drawn",
-           "worked-article-drawn", "duality-drawn", "matrix-drawn")
+from ..display import Displayable
+from ..expansion.figures import FIGURES as _FIGURE_REGISTRY
+
+#: Figures an expansion block can ask for: the names of the figure registry.
+FIGURES = tuple(_FIGURE_REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -54,22 +55,12 @@ class CheckBlock:
 
 
 @dataclass(frozen=True)
-class Document:
+class Document(Displayable):
     title: str
     blocks: tuple[Block, ...] = field(default=())
     name: str = "document"
     subtitle: str = ""
 
-    # -- Jupyter: documents display themselves -------------------------------------------
-    def _repr_latex_(self) -> str:
-        from ..render.latex import repr_latex
-
-        return repr_latex(self)
-
-    def _repr_html_(self) -> str:
-        from ..render.html import repr_html
-
-        return repr_html(self)
 
 
 @dataclass(frozen=True)
@@ -82,27 +73,3 @@ class ComparisonBlock:
 
 Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock,
               ComparisonBlock]
-
-
-def visit(blocks: Any, writer: Any) -> None:
-    """Send each block to the writer's method for its kind.
-
-    The writer has ``heading(text, level)``, ``paragraph(text)``, ``expansion(expansion,
-    at, figures, title)``, ``derivation(derivation)``, ``check(result, source)`` and
-    ``comparison(block)``: one dispatch for every renderer of documents.
-    """
-    for b in blocks:
-        if isinstance(b, Heading):
-            writer.heading(b.text, b.level)
-        elif isinstance(b, Paragraph):
-            writer.paragraph(b.text)
-        elif isinstance(b, ExpansionBlock):
-            writer.expansion(b.expansion, b.at, b.figures, b.title)
-        elif isinstance(b, DerivationBlock):
-            writer.derivation(b.derivation)
-        elif isinstance(b, CheckBlock):
-            writer.check(b.result, b.source)
-        elif isinstance(b, ComparisonBlock):
-            writer.comparison(b)
-        else:
-            raise TypeError(f"not a document block: {b!r}")

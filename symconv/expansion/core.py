@@ -18,9 +18,10 @@ from typing import IO, Any
 
 import numpy as np
 
+from ..display import Displayable
 from ..errors import InputError
-from ..index.ops import Operation
 from ..index.relation import AffineAxis, ChannelAxis, Terms, map_boundary
+from ..index.request import Operation
 
 
 @functools.cache
@@ -92,7 +93,7 @@ def _fmt_index(idx: Sequence[int]) -> str:
     return ", ".join(str(int(v)) for v in idx)
 
 
-class Expansion:
+class Expansion(Displayable):
     """The expansion of one operation: y at every output, read off the relation.
 
     >>> e = expand("conv", "7x7", "3x3", mode="same")
@@ -434,16 +435,6 @@ class Expansion:
     def _kernel_fragments(self) -> list[str]:
         return self._kernel_fragments_cache
 
-    # -- Jupyter: results display themselves ---------------------------------------------
-    def _repr_latex_(self) -> str:
-        from ..render.latex import repr_latex
-
-        return repr_latex(self)
-
-    def _repr_html_(self) -> str:
-        from ..render.html import repr_html
-
-        return repr_html(self)
 
 
 def _json_number(v: Any) -> Any:
@@ -712,6 +703,6 @@ def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
     >>> e.values().tolist()
     [-1, 2, 2, -1]
     """
-    from ..index.ops import operation
+    from ..index.request import operation
 
     return Expansion(operation(op, image, kernel, **options), max_terms=max_terms)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..display import Displayable
+
 VERDICTS = ("proved", "refuted")
 SCOPES = ("all-sizes", "instance")
 
@@ -31,7 +33,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(Displayable):
     """A proof (or refutation) as a sequence of steps.
 
     ``claim_latex``/``claim_text`` state what is proved; ``counterexample`` is a JSON-ready
@@ -79,13 +81,3 @@ class Derivation:
             "notes": list(self.notes),
         }
 
-    # -- Jupyter: results display themselves ---------------------------------------------
-    def _repr_latex_(self) -> str:
-        from ..render.latex import repr_latex
-
-        return repr_latex(self)
-
-    def _repr_html_(self) -> str:
-        from ..render.html import repr_html
-
-        return repr_html(self)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, LimitError
-from ..index.ops import operation
+from ..index.request import operation
 from ..index.signal import Signal
 
 Box = tuple[tuple[int, ...], tuple[int, ...]]  # (lo, shape)

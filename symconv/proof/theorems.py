@@ -31,8 +31,9 @@ import numpy as np
 
 from ..errors import InputError
 from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
-from ..index.ops import OPERATIONS, operation
+from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
+from ..index.request import operation
 from ..index.signal import as_values, parse_shape, resolve_origin
 from . import polyarray as pa
 from .derivation import Derivation, Step

@@ -1,73 +1,61 @@
-"""JSON: the contract's objects, streamed."""
+"""JSON: the contract's objects, deterministic (insertion order kept, two-space indent) and
+streamed for expansions."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import IO, Any
+from typing import Any
+
+from .base import Printer
+from .words import check_dict
 
 
-def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = None,
-                     **_: Any) -> None:
-    expansion.write_json(stream, at)
-
-
-def dump(obj: Any, stream: IO[str]) -> None:
+def dump(obj: Any, stream: Any) -> None:
     """Deterministic JSON (insertion order kept, two-space indent, newline at the end)."""
     stream.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
-class _JsonBlocks:
-    """Each block as the JSON of what it shows (see :func:`symconv.document.visit`), tagged
-    ``"block"``: the heading, text, expansion, comparison, derivation or check it is (a
-    checker result keeps its own ``"kind"``, the classification)."""
+class JsonPrinter(Printer):
+    """The ``json`` format.  A document's blocks are each the JSON of what they show,
+    tagged ``"block"`` (a checker result keeps its own ``"kind"``, the classification)."""
 
-    def __init__(self) -> None:
-        self.blocks: list[dict[str, Any]] = []
+    format = "json"
 
-    def heading(self, text: str, level: int) -> None:
-        self.blocks.append({"block": "heading", "text": text, "level": level})
+    def _page_Expansion(self, exp: Any) -> None:
+        exp.write_json(self.stream, self._settings["at"])
 
-    def paragraph(self, text: str) -> None:
-        self.blocks.append({"block": "text", "text": text})
+    def _page_Derivation(self, d: Any) -> None:
+        dump(d.to_json(), self.stream)
 
-    def expansion(self, exp: Any, at: Any, figures: Any, title: str) -> None:
-        self.blocks.append({"block": "expansion", "title": title, "figures": list(figures),
-                            **exp.to_json(at)})
+    def _page_CheckResult(self, data: Any) -> None:
+        dump(check_dict(data), self.stream)
 
-    def comparison(self, block: Any) -> None:
-        self.blocks.append({"block": "comparison", "title": block.title,
-                            "variants": [{"label": label, **exp.to_json()}
-                                         for label, exp in block.rows]})
+    def _page_Document(self, doc: Any) -> None:
+        dump(document_json(doc), self.stream)
 
-    def derivation(self, d: Any) -> None:
-        self.blocks.append({"block": "derivation", **d.to_json()})
+    def _print_Heading(self, b: Any) -> dict[str, Any]:
+        return {"block": "heading", "text": b.text, "level": b.level}
 
-    def check(self, result: Any, source: str) -> None:
-        self.blocks.append({"block": "check", "source": source, **result.to_json()})
+    def _print_Paragraph(self, b: Any) -> dict[str, Any]:
+        return {"block": "text", "text": b.text}
+
+    def _print_ExpansionBlock(self, b: Any) -> dict[str, Any]:
+        return {"block": "expansion", "title": b.title, "figures": list(b.figures),
+                **b.expansion.to_json(b.at)}
+
+    def _print_ComparisonBlock(self, b: Any) -> dict[str, Any]:
+        return {"block": "comparison", "title": b.title,
+                "variants": [{"label": label, **exp.to_json()} for label, exp in b.rows]}
+
+    def _print_DerivationBlock(self, b: Any) -> dict[str, Any]:
+        return {"block": "derivation", **b.derivation.to_json()}
+
+    def _print_CheckBlock(self, b: Any) -> dict[str, Any]:
+        return {"block": "check", "source": b.source, **b.result.to_json()}
 
 
 def document_json(doc: Any) -> dict[str, Any]:
     """A document as JSON: each block as the JSON of what it shows."""
-    from ..document.blocks import visit
-
-    out = _JsonBlocks()
-    visit(doc.blocks, out)
+    p = JsonPrinter(None)  # type: ignore[arg-type]
     return {"name": doc.name, "title": doc.title, "subtitle": doc.subtitle,
-            "blocks": out.blocks}
-
-
-def render_document(doc: Any, stream: IO[str], **_: Any) -> None:
-    dump(document_json(doc), stream)
-
-
-def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
-    """The contract's JSON for ``symconv prove``: verdict, scope, steps, counterexample."""
-    dump(derivation.to_json(), stream)
-
-
-def render_check(data: Any, stream: IO[str], **_: Any) -> None:
-    """The contract's JSON for ``symconv check`` and ``symconv identify``."""
-    from .facts import check_dict
-
-    dump(check_dict(data), stream)
+            "blocks": [p._print(b) for b in doc.blocks]}

@@ -22,15 +22,15 @@ from dataclasses import replace
 from typing import IO, Any
 
 from ..errors import InputError
+from ..expansion import figures
 from ..index.ops import OPERATIONS
-from . import latex as L
-from .facts import check_dict
+from .base import Printer
+from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
+from .palette import MATHJAX_COLOURS
 from .svg import svg_drawing, svg_string
+from .tex import split_math
+from .words import check_dict, check_facts
 
-#: Palette roles -> colour names MathJax knows.
-MATHJAX_COLOURS = {"m": "red", "n": "green", "conv": "red", "corr-reflected": "green",
-                   "corr": "blue", "muted": "gray", "patch": "pink", "header": "lightgray",
-                   "focus": "yellow", "grid": "gray"}
 #: ASCII punctuation that Markdown could read as markup, escaped with a backslash.
 MD_SPECIALS = set("\\`*_[]<>#|~&$")
 FENCE = "```"
@@ -42,147 +42,141 @@ def md_escape(s: str) -> str:
 
 def md_text(s: str) -> str:
     """A paragraph: text escaped, ``$...$`` spans kept as inline math."""
-    return "".join(f"${p}$" if is_math else md_escape(p) for is_math, p in L.split_math(s))
+    return "".join(f"${p}$" if is_math else md_escape(p) for is_math, p in split_math(s))
 
 
-class MarkdownWriter:
-    def __init__(self, stream: IO[str], style: L.Style, assets_dir: str | None,
-                 stem: str) -> None:
-        self.w = stream.write
-        self.style = style
-        self.assets_dir = assets_dir
-        self.stem = stem
+class MarkdownPrinter(Printer):
+    format = "markdown"
+
+    def __init__(self, stream: IO[str], **settings: Any) -> None:
+        super().__init__(stream, **settings)
+        self.style = replace(self.style, colours={**self.style.colours, **MATHJAX_COLOURS})
         self.count = 0
-        self.written: list[str] = []
+        self.assets_dir: str | None = None
+        self.stem = ""
 
-    def math(self, latex: str) -> None:
-        self.w(f"{FENCE}math\n{latex}\n{FENCE}\n\n")
+    def _assets(self, fallback_stem: str) -> None:
+        """Where the drawings go: beside ``path``, or in ``assets_dir``, or inline."""
+        path = self._settings["path"]
+        assets = self._settings["assets_dir"]
+        stem = fallback_stem
+        if path and path != "-":
+            stem = os.path.splitext(os.path.basename(path))[0]
+            if assets is None:
+                assets = os.path.dirname(os.path.abspath(path))
+        if assets is not None and not os.path.isdir(assets):
+            raise InputError(f"cannot write figures: folder {assets!r} does not exist")
+        self.assets_dir, self.stem = assets, stem
+
+    # -- whole outputs ----------------------------------------------------------------------
+    def _page_Expansion(self, exp: Any) -> None:
+        self._assets("expansion")
+        at = self._settings["at"]
+        title = self._settings["title"] or f"symconv: {OPERATIONS[exp.operation.op].title}"
+        self.write(f"# {md_escape(title)}\n\n")
+        self.expansion(exp, at, tuple(self._settings["figures"]
+                                      or figures.default_figures(exp, at)))
+
+    def _page_Derivation(self, d: Any) -> None:
+        self._assets("derivation")
+        self._print_Derivation(d)
+
+    def _page_CheckResult(self, data: Any) -> None:
+        self._assets("check")
+        self.check(data, self._settings["source"])
+
+    def _page_Document(self, doc: Any) -> None:
+        self._assets(doc.name)
+        self.write(f"# {md_escape(doc.title)}\n\n")
+        if doc.subtitle:
+            self.write(f"*{md_escape(doc.subtitle)}*\n\n")
+        for b in doc.blocks:
+            self._print(b)
+
+    # -- pieces -----------------------------------------------------------------------------
+    def math(self, latex: Display) -> None:
+        body = latex.latex() if isinstance(latex, Aligned) else latex
+        self.write(f"{FENCE}math\n{body}\n{FENCE}\n\n")
 
     def caption(self, text: str) -> None:
-        self.w(f"*{md_escape(text)}*\n\n")
+        self.write(f"*{md_escape(text)}*\n\n")
 
-    def drawing(self, model: Any) -> None:
+    def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
+                  title: str = "") -> None:
+        if title:
+            self.write(f"### {md_escape(title)}\n\n")
+        for name in names:
+            try:
+                self._print(figures.build(name, exp, at, self.style.subset))
+            except InputError as exc:
+                self.write(f"*({md_escape(name)}: {md_escape(str(exc))})*\n\n")
+
+    def check(self, data: Any, source: str = "") -> None:
+        d = check_dict(data)
+        for label, value in check_facts(d, source):
+            self.write(f"- **{md_escape(label)}:** {md_escape(value)}\n")
+        self.write("\n")
+
+    # -- figures ----------------------------------------------------------------------------
+    def _print_Drawing(self, model: Any) -> None:
         from ..io import open_output
 
         self.count += 1
         if self.assets_dir is None:
-            self.w(ET.tostring(svg_drawing(model), encoding="unicode") + "\n\n")
-            return
-        name = f"{self.stem}-{self.count:02d}-{model.name}.svg"
-        path = os.path.join(self.assets_dir, name)
-        with open_output(path) as fh:
-            fh.write(svg_string(model))
-        self.written.append(path)
-        self.w(f"![{md_escape(model.caption)}]({name})\n\n")
+            self.write(ET.tostring(svg_drawing(model), encoding="unicode") + "\n\n")
+        else:
+            name = f"{self.stem}-{self.count:02d}-{model.name}.svg"
+            path = os.path.join(self.assets_dir, name)
+            with open_output(path) as fh:
+                fh.write(svg_string(model))
+            self.written.append(path)
+            self.write(f"![{md_escape(model.caption)}]({name})\n\n")
+        self.caption(model.caption)
 
-    def expansion(self, exp: Any, at: Sequence[int] | None, figures: Iterable[str],
-                  title: str = "") -> None:
-        if title:
-            self.w(f"### {md_escape(title)}\n\n")
-        for name in figures:
-            try:
-                if name in L.DRAWN:
-                    model = L.figure_model(name, exp, at, self.style.subset)
-                    self.drawing(model)
-                    self.caption(model.caption)
-                    continue
-                for m in L.typeset(name, exp, at, self.style):
-                    self.math(m)
-                self.caption(L.figure_caption(name, exp, at, self.style.subset))
-            except InputError as exc:
-                self.w(f"*({md_escape(name)}: {md_escape(str(exc))})*\n\n")
+    def _print_object(self, model: Any) -> None:
+        for m in Typesetter(self.style).displays(model):
+            self.math(m)
+        self.caption(model.caption)
 
-    def derivation(self, d: Any) -> None:
-        self.w(f"### {md_escape(d.title)}\n\n**Claim.**\n\n")
+    # -- blocks -----------------------------------------------------------------------------
+    def _print_ExpansionBlock(self, b: Any) -> None:
+        self.expansion(b.expansion, b.at, b.figures, b.title)
+
+    def _print_DerivationBlock(self, b: Any) -> None:
+        self._print_Derivation(b.derivation)
+
+    def _print_Derivation(self, d: Any) -> None:
+        self.write(f"### {md_escape(d.title)}\n\n**Claim.**\n\n")
         self.math(d.claim_latex)
-        self.w(f"**Verdict:** {md_escape(d.verdict)}, **scope:** {md_escape(d.scope)}.\n\n")
+        self.write(f"**Verdict:** {md_escape(d.verdict)}, **scope:** {md_escape(d.scope)}.\n\n")
         for n, s in enumerate(d.steps, 1):
-            self.w(f"**Step {n}.** {md_escape(s.why)}\n\n")
+            self.write(f"**Step {n}.** {md_escape(s.why)}\n\n")
             self.math(s.latex)
         if d.counterexample is not None:
-            self.w("**Counterexample.**\n\n")
+            self.write("**Counterexample.**\n\n")
             for k, v in d.counterexample.items():
-                self.w(f"- {md_escape(str(k))}: "
-                       f"{md_escape(json.dumps(v, ensure_ascii=False))}\n")
-            self.w("\n")
+                self.write(f"- {md_escape(str(k))}: "
+                           f"{md_escape(json.dumps(v, ensure_ascii=False))}\n")
+            self.write("\n")
         for note in d.notes:
-            self.w(f"*Note:* {md_escape(note)}\n\n")
+            self.write(f"*Note:* {md_escape(note)}\n\n")
 
-    def check(self, data: Any, source: str = "") -> None:
-        d = check_dict(data)
-        for label, value in L.check_facts(d, source):
-            self.w(f"- **{md_escape(label)}:** {md_escape(value)}\n")
-        self.w("\n")
+    def _print_CheckBlock(self, b: Any) -> None:
+        self.check(b.result, b.source)
 
-    def comparison(self, block: Any) -> None:
+    def _print_ComparisonBlock(self, block: Any) -> None:
         if block.title:
-            self.w(f"### {md_escape(block.title)}\n\n")
+            self.write(f"### {md_escape(block.title)}\n\n")
         for label, exp in block.rows:
-            self.w(f"**{md_escape(label)}**\n\n")
-            self.math(L.terms_equations(exp, self.style))
-        side = L.comparison_table(block, self.style)
+            self.write(f"**{md_escape(label)}**\n\n")
+            self.math(terms_equations(exp, self.style))
+        side = comparison_table(block, self.style)
         if side is not None:
             self.math(side[0])
             self.caption(side[1])
 
-    def heading(self, text: str, level: int) -> None:
-        self.w("#" * (2 if level <= 1 else 3) + f" {md_escape(text)}\n\n")
+    def _print_Heading(self, b: Any) -> None:
+        self.write("#" * (2 if b.level <= 1 else 3) + f" {md_escape(b.text)}\n\n")
 
-    def paragraph(self, text: str) -> None:
-        self.w(md_text(text) + "\n\n")
-
-    def blocks(self, blocks: Iterable[Any]) -> None:
-        from ..document.blocks import visit
-
-        visit(blocks, self)
-
-
-def _writer(stream: IO[str], options: dict[str, Any], fallback_stem: str) -> MarkdownWriter:
-    L._check_options(options)
-    base = L.style_from(options)
-    style = replace(base, colours={**base.colours, **MATHJAX_COLOURS})
-    path = options.get("path")
-    assets = options.get("assets_dir")
-    stem = fallback_stem
-    if path and path != "-":
-        stem = os.path.splitext(os.path.basename(path))[0]
-        if assets is None:
-            assets = os.path.dirname(os.path.abspath(path))
-    if assets is not None and not os.path.isdir(assets):
-        raise InputError(f"cannot write figures: folder {assets!r} does not exist")
-    return MarkdownWriter(stream, style, assets, stem)
-
-
-def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
-                     standalone: bool = False, **options: Any) -> list[str]:
-
-    w = _writer(stream, options, "expansion")
-    title = options.get("title") or f"symconv: {OPERATIONS[exp.operation.op].title}"
-    w.w(f"# {md_escape(title)}\n\n")
-    figs = tuple(options.get("figures") or L.default_figures(exp, at))
-    w.expansion(exp, at, figs)
-    return w.written
-
-
-def render_derivation(d: Any, stream: IO[str], standalone: bool = False, **options: Any
-                      ) -> list[str]:
-    w = _writer(stream, options, "derivation")
-    w.derivation(d)
-    return w.written
-
-
-def render_check(data: Any, stream: IO[str], standalone: bool = False, **options: Any
-                 ) -> list[str]:
-    w = _writer(stream, options, "check")
-    w.check(data, options.get("source", ""))
-    return w.written
-
-
-def render_document(doc: Any, stream: IO[str], standalone: bool = False, **options: Any
-                    ) -> list[str]:
-    w = _writer(stream, options, doc.name)
-    w.w(f"# {md_escape(doc.title)}\n\n")
-    if doc.subtitle:
-        w.w(f"*{md_escape(doc.subtitle)}*\n\n")
-    w.blocks(doc.blocks)
-    return w.written
+    def _print_Paragraph(self, b: Any) -> None:
+        self.write(md_text(b.text) + "\n\n")

@@ -4,15 +4,12 @@
 prefixes removed (the ``<math>`` root carries ``xmlns``, as HTML expects) and the palette's
 LaTeX colour names that latex2mathml copies into ``mathcolor`` replaced by their hex values.
 
-The ``mathml`` format writes an XHTML fragment (a ``<section>``): the same content as the
-HTML page's body, MathML for formulas and tables and inline SVG for the drawings.
+The ``mathml`` format itself (an XHTML fragment) is written by :mod:`.xhtml`.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from typing import IO, Any
 
 from . import palette
 
@@ -98,34 +95,3 @@ def _table_styles(el: ET.Element) -> None:
                     css.append("padding-left: 0.5em")
                 if css:
                     cell.set("style", "; ".join(css))
-
-
-def _fragment(build: Any, stream: IO[str], options: dict[str, Any]) -> None:
-    from .html import indent, writer_for
-
-    section = ET.Element("section", {"xmlns": "http://www.w3.org/1999/xhtml",
-                                     "class": "symconv"})
-    build(writer_for(section, options))
-    indent(section)
-    stream.write(ET.tostring(section, encoding="unicode") + "\n")
-
-
-def render_expansion(exp: Any, stream: IO[str], at: Sequence[int] | None = None,
-                     standalone: bool = False, **options: Any) -> None:
-    from .html import expansion_builder
-
-    _fragment(expansion_builder(exp, at, options), stream, options)
-
-
-def render_derivation(d: Any, stream: IO[str], standalone: bool = False, **options: Any
-                      ) -> None:
-    _fragment(lambda w: w.derivation(d), stream, options)
-
-
-def render_check(data: Any, stream: IO[str], standalone: bool = False, **options: Any) -> None:
-    _fragment(lambda w: w.check(data, options.get("source", "")), stream, options)
-
-
-def render_document(doc: Any, stream: IO[str], standalone: bool = False, **options: Any
-                    ) -> None:
-    _fragment(lambda w: w.document_body(doc), stream, options)

@@ -36,6 +36,11 @@ def hex_colour(role: str) -> str:
     return COLOURS[role][1]
 
 
+#: Palette roles -> colour names MathJax knows (Markdown math on GitHub, Jupyter).
+MATHJAX_COLOURS = {"m": "red", "n": "green", "conv": "red", "corr-reflected": "green",
+                   "corr": "blue", "muted": "gray", "patch": "pink", "header": "lightgray",
+                   "focus": "yellow", "grid": "gray"}
+
 #: LaTeX colour name -> hex, for the MathML renderer.
 HEX_BY_LATEX_NAME = {name: hx for name, hx in COLOURS.values()}
 

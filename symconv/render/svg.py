@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ..expansion.figures import Drawing, Span, Text
+from ..expansion.figures.model import Drawing, Span, Text
 from . import palette
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -1,21 +1,33 @@
-"""Plain text for terminals: expansions and worked examples."""
+"""Plain text for terminals: expansions and worked examples, derivations (claim, verdict,
+numbered steps, counterexample) and check results (one labelled line per fact)."""
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
 from ..index.notation import axis_names, kernel_index, plugged_kernel_index
 from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
+from .base import Printer
+from .words import (
+    DEFINITIONS,
+    INVALID_REASONS,
+    KIND_TITLES,
+    channel_words,
+    check_dict,
+    conjugate_words,
+    extra_facts,
+    flipped_words,
+)
 
-#: Why a worked-example row is invalid, as the text says it.
-INVALID_REASONS = {
-    "kernel": "no such kernel entry",
-    "fraction": "the kernel index is not an integer (a stride or dilation gap)",
-    "pixel": "pixel outside the image (zero padding)",
-    "group": "input channel outside this output's group",
-}
+#: Width of the wrapped reasons of a derivation.
+DERIVATION_WIDTH = 96
+#: Width and label column of a check result.
+CHECK_WIDTH = 92
+CHECK_LABEL = 15
 
 
 def _fmt(idx: Sequence[int]) -> str:
@@ -77,8 +89,8 @@ def header(expansion: Any) -> str:
             f"{_ranges(expansion.out_lo, expansion.relation.out_hi)}); {', '.join(opts)}")
 
 
-def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = None,
-                     **_: Any) -> None:
+def write_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = None
+                    ) -> None:
     op = expansion.operation
     stream.write(header(expansion) + "\n")
     stream.write(formula(expansion) + "\n\n")
@@ -101,7 +113,7 @@ def render_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None =
     if has_values:
         line += f" = {_num(expansion.value(at))}"
     stream.write(line + "\n\n")
-    render_worked_example(expansion, at, stream)
+    write_worked_example(expansion, at, stream)
 
 
 def _num(v: Any) -> str:
@@ -111,7 +123,7 @@ def _num(v: Any) -> str:
     return str(int(f)) if f.is_integer() else repr(f)
 
 
-def render_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> None:
+def write_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> None:
     op = expansion.operation
     we = expansion.worked_example(at)
     facs = expansion.relation.factors
@@ -161,7 +173,7 @@ def _write_grid(grid: Any, stream: IO[str], indent: str) -> None:
         stream.write(indent + " ".join(c.ljust(w) for c in row).rstrip() + "\n")
 
 
-def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
+def write_comparison(block: Any, stream: IO[str]) -> None:
     """Several conventions of one operation, side by side: output indices and values."""
     if block.title:
         stream.write(block.title + "\n")
@@ -181,56 +193,126 @@ def render_comparison(block: Any, stream: IO[str], **_: Any) -> None:
             stream.write(line + "\n")
 
 
-class _TextWriter:
-    """A document's blocks as plain text (see :func:`symconv.document.visit`)."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.w = stream.write
-        self.stream = stream
-
-    def heading(self, text: str, level: int) -> None:
-        self.w("\n" + text + "\n" + ("-" if level > 1 else "=") * len(text) + "\n")
-
-    def paragraph(self, text: str) -> None:
-        import textwrap
-
-        self.w("\n" + textwrap.fill(text, 88) + "\n")
-
-    def expansion(self, exp: Any, at: Sequence[int] | None, figures: Any, title: str) -> None:
-        self.w("\n" + (title + "\n\n" if title else ""))
-        render_expansion(exp, self.stream, at=at)
-
-    def comparison(self, block: Any) -> None:
-        self.w("\n")
-        render_comparison(block, self.stream)
-
-    def derivation(self, d: Any) -> None:
-        self.w("\n")
-        render_derivation(d, self.stream)
-
-    def check(self, result: Any, source: str) -> None:
-        self.w("\n")
-        render_check(result, self.stream)
+# -- derivations --------------------------------------------------------------------------
+def write_derivation(d: Any, stream: IO[str]) -> None:
+    """A derivation for terminals: claim, verdict and scope, numbered steps, counterexample."""
+    w = stream.write
+    w(f"{d.title}\n")
+    w(f"claim: {d.claim_text}\n")
+    w(f"verdict: {d.verdict.upper()}   scope: {d.scope}\n\n")
+    for n, s in enumerate(d.steps, 1):
+        eq = s.text or s.latex
+        lines = eq.splitlines() or [""]
+        w(f"{n:3d}. {lines[0]}\n")
+        for extra in lines[1:]:
+            w(f"     {extra}\n")
+        for line in textwrap.wrap(s.why, DERIVATION_WIDTH - 7):
+            w(f"       {line}\n")
+    if d.counterexample is not None:
+        w("\ncounterexample:\n")
+        for key, val in d.counterexample.items():
+            w(f"  {key}: {json.dumps(val, ensure_ascii=False)}\n")
+    for note in d.notes:
+        w("\n" + "\n".join(textwrap.wrap("note: " + note, DERIVATION_WIDTH)) + "\n")
 
 
-def render_document(doc: Any, stream: IO[str], **options: Any) -> None:
-    from ..document.blocks import visit
 
-    stream.write(doc.title + "\n" + "=" * len(doc.title) + "\n")
-    if doc.subtitle:
-        stream.write(doc.subtitle + "\n")
-    visit(doc.blocks, _TextWriter(stream))
-
-
-def render_derivation(derivation: Any, stream: IO[str], **_: Any) -> None:
-    """Derivations (``symconv prove``): delegated to :mod:`symconv.prove_render`."""
-    from .provetext import render_derivation_text
-
-    render_derivation_text(derivation, stream)
+# -- check results ------------------------------------------------------------------------
+def _line(stream: IO[str], label: str, value: str) -> None:
+    head = f"{label + ':':<{CHECK_LABEL}}"
+    lines = textwrap.wrap(value, CHECK_WIDTH - CHECK_LABEL) or [""]
+    stream.write(head + lines[0] + "\n")
+    for more in lines[1:]:
+        stream.write(" " * CHECK_LABEL + more + "\n")
 
 
-def render_check(data: Any, stream: IO[str], **_: Any) -> None:
-    """A checker or identification result (the object or its ``to_json()`` dict)."""
-    from .facts import render_check_text
+def write_check(data: Any, stream: IO[str]) -> None:
+    """Write a check result (a CheckResult or its ``to_json()`` dict) as text."""
+    d = check_dict(data)
+    if d.get("formula"):
+        _line(stream, "formula", d["formula"])
+    for label, val in extra_facts(d):
+        _line(stream, label, val)
+    _line(stream, "roles", f"image {d['image']}, kernel {d['kernel']}, output {d['output']}")
+    _line(stream, "kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}")
+    _line(stream, "normal form", f"{d['normal_form']}   (pixel = s*m + sigma*d*k + c per axis)")
+    out_idx = ", ".join(d.get("output_indices") or [a["output_index"] for a in d["axes"]])
+    _line(stream, "equivalent", f"{d['output']}[{out_idx}] = {d['equivalent']}")
+    for a in d["axes"]:
+        refl = " (reflected output)" if a.get("reflected") else ""
+        where = ""
+        if a.get("image_index") or a.get("kernel_index"):
+            where = (f"; {d['image']} index {a.get('image_index')}, {d['kernel']} index "
+                     f"{a.get('kernel_index')}")
+        _line(stream, f"axis {a['output_index']}",
+              f"{a['kind']}, stride {a['stride']}{refl}, dilation {a['dilation']}, "
+              f"offset {a['offset']}{where}")
+    _line(stream, "flipped", flipped_words(d))
+    _line(stream, "conjugate", conjugate_words(d))
+    ch = d.get("channels") or {}
+    if ch:
+        _line(stream, "channels", channel_words(ch))
+    if d.get("bias"):
+        _line(stream, "bias", d["bias"])
+    if d.get("scale", 1) != 1:
+        _line(stream, "scale", str(d["scale"]))
+    sw = d.get("roles_swapped")
+    if sw:
+        _line(stream, "roles swapped", f"{sw['kind']}: {d['output']}[{out_idx}] = "
+                                       f"{sw['equivalent']}")
+    conv = d.get("conventions") or []
+    if conv:
+        stream.write("conventions:\n")
+        for c in conv:
+            lines = textwrap.wrap(c, CHECK_WIDTH - 4) or [""]
+            stream.write("  - " + lines[0] + "\n")
+            for more in lines[1:]:
+                stream.write("    " + more + "\n")
+    for n in d.get("notes") or []:
+        _line(stream, "note", n)
+    stream.write("\n".join(textwrap.wrap(DEFINITIONS, CHECK_WIDTH)) + "\n")
 
-    render_check_text(data, stream)
+
+class TextPrinter(Printer):
+    """The ``text`` format: what a terminal shows."""
+
+    format = "text"
+
+    def _page_Expansion(self, exp: Any) -> None:
+        write_expansion(exp, self.stream, at=self._settings["at"])
+
+    def _page_Derivation(self, d: Any) -> None:
+        write_derivation(d, self.stream)
+
+    def _page_CheckResult(self, data: Any) -> None:
+        write_check(data, self.stream)
+
+    def _page_Document(self, doc: Any) -> None:
+        self.write(doc.title + "\n" + "=" * len(doc.title) + "\n")
+        if doc.subtitle:
+            self.write(doc.subtitle + "\n")
+        for b in doc.blocks:
+            self._print(b)
+
+    def _print_Heading(self, b: Any) -> None:
+        self.write("\n" + b.text + "\n" + ("-" if b.level > 1 else "=") * len(b.text) + "\n")
+
+    def _print_Paragraph(self, b: Any) -> None:
+        self.write("\n" + textwrap.fill(b.text, 88) + "\n")
+
+    def _print_ExpansionBlock(self, b: Any) -> None:
+        self.write("\n" + (b.title + "\n\n" if b.title else ""))
+        write_expansion(b.expansion, self.stream, at=b.at)
+
+    def _print_ComparisonBlock(self, block: Any) -> None:
+        self.write("\n")
+        write_comparison(block, self.stream)
+
+    def _print_DerivationBlock(self, b: Any) -> None:
+        self.write("\n")
+        write_derivation(b.derivation, self.stream)
+
+    def _print_CheckBlock(self, b: Any) -> None:
+        self.write("\n")
+        write_check(b.result, self.stream)

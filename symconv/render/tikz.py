@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..expansion.figures import Drawing, Span, Text
-from .latex import Style, escape_text, math_chars, math_name
+from ..expansion.figures.model import Drawing, Span, Text
+from .tex import Style, escape_text, math_chars, math_name
 
 #: Cell text size per ``Drawing.font``; labels one step smaller when ``small``.
 FONT_SIZES = {"normal": r"\normalsize", "small": r"\small", "tiny": r"\footnotesize"}

@@ -109,7 +109,7 @@ def numpy_floor(n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def bench_enumeration(n: int, k: int) -> None:
-    from symconv.index.ops import operation
+    from symconv.index.request import operation
 
     rel = operation("corr", (n, n), (k, k), mode="same").relation
     count = rel.term_count()

@@ -1,0 +1,87 @@
+"""Layout shared by the figure builders: where an index of a 1-D or 2-D signal is drawn,
+index texts in the m/n colours, the headers of a grid, and the size limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...errors import InputError
+from ...index.relation import AffineAxis, ChannelAxis
+from .model import MAX_GRID_CELLS, Label, Span, Text
+
+
+def spatial_axes(exp: Any, what: str) -> list[AffineAxis]:
+    facs = exp.relation.factors
+    if any(isinstance(f, ChannelAxis) for f in facs) or not 1 <= len(facs) <= 2:
+        raise InputError(f"the {what} figure is drawn for 1-D and 2-D operations without "
+                         f"channels; this one has {len(facs)} axes")
+    return list(facs)
+
+
+def index_text(values: Sequence[int], roles: bool = True) -> Text:
+    """``[1, -2]`` with the first index in the m colour and the second in the n colour."""
+    out: list[Span] = [Span("[")]
+    for a, v in enumerate(values):
+        if a:
+            out.append(Span(","))
+        out.append(Span(str(v), ("m", "n")[a] if roles and a < 2 else "plain"))
+    out.append(Span("]"))
+    return tuple(out)
+
+
+def place(sig: Any, idx: Sequence[int]) -> tuple[int, int]:
+    """(column, row) of an index of a 1-D or 2-D signal in display order."""
+    lo = sig.lo
+    if len(idx) == 1:
+        return idx[0] - lo[0], 0
+    if sig.axes == "xy":
+        return idx[0] - lo[0], idx[1] - lo[1]
+    return idx[1] - lo[1], idx[0] - lo[0]
+
+
+def grid_dims(sig: Any) -> tuple[int, int]:
+    """(columns, rows) of a 1-D or 2-D signal drawn in display order."""
+    if len(sig.shape) == 1:
+        return sig.shape[0], 1
+    return (sig.shape[0], sig.shape[1]) if sig.axes == "xy" else (sig.shape[1], sig.shape[0])
+
+
+def axis_of(sig: Any, horizontal: bool) -> int | None:
+    """Which index runs horizontally (or vertically) in the drawing."""
+    if len(sig.shape) == 1:
+        return 0 if horizontal else None
+    if sig.axes == "xy":
+        return 0 if horizontal else 1
+    return 1 if horizontal else 0
+
+
+def headers(sig: Any, x0: float, y0: float, letters: tuple[str, str], cw: float = 1.0,
+             ch: float = 1.0) -> list[Label]:
+    """Index values above the columns and left of the rows, in the index colours."""
+    labels: list[Label] = []
+    cols, rows = grid_dims(sig)
+    ha, va = axis_of(sig, True), axis_of(sig, False)
+    role = ("m", "n")
+    if ha is not None:
+        for c in range(cols):
+            labels.append(Label(x0 + (c + 0.5) * cw, y0 - 0.35,
+                                (Span(str(sig.lo[ha] + c), role[ha]),), small=True))
+        labels.append(Label(x0 - 0.45, y0 - 0.35, (Span(letters[ha], role[ha]),), small=True))
+    if va is not None:
+        for r in range(rows):
+            labels.append(Label(x0 - 0.45, y0 + (r + 0.5) * ch,
+                                (Span(str(sig.lo[va] + r), role[va]),), small=True))
+        labels.append(Label(x0 - 0.45, y0 + rows * ch + 0.35,
+                            (Span(letters[va], role[va]),), small=True))
+    return labels
+
+
+def display_key(sig: Any, idx: Sequence[int]) -> tuple[int, ...]:
+    return tuple(idx[a] for a in sig.display_axes())
+
+
+def check_cells(n: int, what: str) -> None:
+    if n > MAX_GRID_CELLS:
+        raise InputError(f"the {what} figure would have {n} cells; figures are drawn for at "
+                         f"most {MAX_GRID_CELLS} (use a smaller shape)")

@@ -1,0 +1,194 @@
+"""The format-free figure models: what the article's figures show, in no output format.
+
+Every figure is read off an :class:`~symconv.expansion.Expansion` and is either a *drawing*
+(cells on a grid, boxes, labels: the TikZ and SVG renderers draw it) or a *table* (the
+worked example, the duality, the matrix, the equations: the LaTeX renderer typesets it,
+from which MathML follows).  Text in a drawing is a tuple of :class:`Span` s, each with a
+role (``array``, ``entry``, ``m``, ``n``...) that the renderers map to bold, italic and the
+article's colours; no LaTeX, SVG or colour value appears here.
+
+Coordinates: one unit is one cell; ``x`` grows to the right and ``y`` downwards (the
+article's n grows downwards).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ...index.ops import OPERATIONS
+
+#: Span roles the renderers know.
+ROLES = ("plain", "array", "entry", "m", "n", "op", "muted", "title")
+#: Largest drawings and tables, in cells: beyond these a figure is refused with the size.
+MAX_GRID_CELLS = 400
+MAX_MATRIX_CELLS = 900
+MAX_DUALITY_ROWS = 64
+#: Operations as figure captions name them (and the duality's "mixed" backward pass).
+OP_WORDS = {**{n: s.figure_word for n, s in OPERATIONS.items()}, "mixed": "mixed operation"}
+
+
+#: Why a worked-example row is invalid, in words (as the typeset table says it).
+INVALID_WORDS = {"kernel": "no such kernel entry", "fraction": "not an integer index",
+                 "pixel": "outside the image", "group": "outside the group"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with one role: ``array`` names print bold, ``entry`` names italic,
+    ``m``/``n`` in the index colours, ``op`` is the product dot, ``muted`` grey."""
+
+    text: str
+    role: str = "plain"
+
+
+Text = tuple[Span, ...]
+
+
+def text(t: Text) -> str:
+    """The plain characters of a text (for tests and accessibility titles)."""
+    return "".join("\u00b7" if s.role == "op" else s.text for s in t)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A rectangle at (x, y) of size (w, h) with lines of text; ``fill`` is a colour role."""
+
+    x: float
+    y: float
+    lines: tuple[Text, ...] = ()
+    w: float = 1.0
+    h: float = 1.0
+    fill: str | None = None
+    border: bool = True
+
+
+@dataclass(frozen=True)
+class Box:
+    """A coloured outline around cells (role ``conv``, ``corr``, ``corr-reflected``)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    role: str
+    dashed: bool = False
+    inset: float = 0.0
+
+
+@dataclass(frozen=True)
+class Label:
+    """Free text centred at (x, y) (``anchor`` ``west`` puts its left edge there)."""
+
+    x: float
+    y: float
+    text: Text
+    anchor: str = "center"
+    small: bool = False
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A figure made of cells, boxes and labels on a ``width`` x ``height`` unit canvas."""
+
+    name: str
+    caption: str
+    width: float
+    height: float
+    cells: tuple[Cell, ...] = ()
+    boxes: tuple[Box, ...] = ()
+    labels: tuple[Label, ...] = ()
+    #: ``normal``, ``small`` or ``tiny``: the size of the text in the cells.
+    font: str = "normal"
+    #: Size of one unit in centimetres (TikZ); SVG uses the same at 40 px per cm.
+    unit: float = 1.0
+
+
+@dataclass(frozen=True)
+class WorkedRow:
+    x: tuple[int, ...]
+    plugged: tuple[str, ...]
+    h: tuple[int, ...] | None
+    valid: bool
+    entry: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class WorkedTable:
+    """Figures 4 and 7: the plugged-in kernel index left of a rule, the solved one right."""
+
+    name: str
+    caption: str
+    image: str
+    kernel: str
+    output: str
+    at: tuple[int, ...]
+    rows: tuple[WorkedRow, ...]
+    conjugate: bool = False
+
+
+@dataclass(frozen=True)
+class DualityTable:
+    """The forward pass per output and the backward pass per pixel, side by side."""
+
+    name: str
+    caption: str
+    image: str
+    kernel: str
+    output: str
+    #: (output index, [(pixel index, entry)]) per output.
+    forward: tuple[tuple[tuple[int, ...], tuple[tuple[tuple[int, ...], str], ...]], ...]
+    #: (pixel index, [(output index, entry)]) per pixel.
+    backward: tuple[tuple[tuple[int, ...], tuple[tuple[tuple[int, ...], str], ...]], ...]
+    backward_op: str
+
+
+@dataclass(frozen=True)
+class MatrixFigure:
+    """The relation as a matrix: ``y = C x`` (rows outputs, columns pixels) and ``C^T``."""
+
+    name: str
+    caption: str
+    image: str
+    kernel: str
+    output: str
+    rows: tuple[tuple[int, ...], ...]
+    cols: tuple[tuple[int, ...], ...]
+    #: entries[r][c]: the kernel entry's name, or None for a zero.
+    entries: tuple[tuple[str | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class Equation:
+    """The operation's index formula with the names of its arrays (the article's figure 1)."""
+
+    name: str
+    caption: str
+    expansion: Any
+
+
+@dataclass(frozen=True)
+class TermsFigure:
+    """Every output term by term, or (``at``) one output, a line per row of its patch."""
+
+    name: str
+    caption: str
+    expansion: Any
+    at: tuple[int, ...] | None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One position of the sliding kernel: cells to fill (with the entry lying on each
+    pixel), the patch's box, and the caption of this output."""
+
+    index: tuple[int, ...]
+    cells: tuple[Cell, ...]
+    boxes: tuple[Box, ...]
+    label: Text
+
+
+Figure = Drawing | WorkedTable | DualityTable | MatrixFigure | Equation | TermsFigure
+
+

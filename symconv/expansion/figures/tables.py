@@ -1,0 +1,379 @@
+"""Tables of the relation: the worked example (figures 4 and 7), the duality and the matrix,
+typeset (array models) and drawn (pictures), and the equations of an expansion."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ...errors import InputError
+from ...index.notation import plugged_kernel_index
+from ...index.ops import OPERATIONS
+from ...index.relation import AffineAxis
+from .layout import display_key, grid_dims, headers, index_text, place, spatial_axes
+from .model import (
+    INVALID_WORDS,
+    MAX_DUALITY_ROWS,
+    MAX_GRID_CELLS,
+    MAX_MATRIX_CELLS,
+    OP_WORDS,
+    Box,
+    Cell,
+    Drawing,
+    DualityTable,
+    Equation,
+    Label,
+    MatrixFigure,
+    Span,
+    TermsFigure,
+    Text,
+    WorkedRow,
+    WorkedTable,
+    text,
+)
+
+
+def equation(exp: Any) -> Equation:
+    """The index formula, its arrays named under it (the article's figure 1)."""
+    op = exp.operation
+    return Equation("equation", f"The {OPERATIONS[op.op].title} as an index formula: the "
+                    f"output {op.output_name}, the image {op.image.name}, the kernel "
+                    f"{op.kernel.name}.", exp)
+
+
+def terms(exp: Any, at: Sequence[int] | None = None) -> TermsFigure:
+    """Every output term by term, or the output ``at`` a line per row of its patch."""
+    return TermsFigure("terms", "Every output, term by term." if at is None else
+                       "The output, one line per row of the patch.", exp,
+                       None if at is None else tuple(at))
+
+
+# -- figures 4 and 7: the worked example ---------------------------------------------------
+def worked_table(exp: Any, at: Sequence[int], subset: str = "window") -> WorkedTable:
+    """Every candidate pixel of the window one ring wider than the patch (``window``), or
+    the article's subset (``article``: from the patch's first index to one past its last,
+    as the article's i, j = 0..3 for y[1,1])."""
+    if subset not in ("window", "article"):
+        raise InputError(f"bad subset {subset!r}: use window or article")
+    op = exp.operation
+    we = exp.worked_example(at)
+    facs = exp.relation.factors
+    rows = []
+    for r in we.rows:
+        if subset == "article" and we.patch is not None:
+            lo, hi = we.patch
+            if not all(a <= v <= b + 1 for v, a, b in zip(r.x, lo, hi, strict=False)):
+                continue
+        plugged: list[str] = []
+        for f, m, i in zip(facs, at, r.x, strict=False):
+            if isinstance(f, AffineAxis):
+                plugged.append(plugged_kernel_index(f, m, i))
+            else:
+                first = int(f.input_channel(m, 0))
+                plugged += [str(m), f"{i}-{first}" if first else str(i)]
+        rows.append(WorkedRow(r.x, tuple(plugged), r.h, r.valid, r.entry, r.reason))
+    at_s = ",".join(map(str, at))
+    which = "the article's rows" if subset == "article" else "every pixel of the window"
+    return WorkedTable(f"worked-{subset}", f"Worked example for {op.output_name}[{at_s}] "
+                       f"({OP_WORDS[op.op]}), {which}: the kernel index with the numbers "
+                       "plugged in (left of the rule) and solved (right); rows whose kernel "
+                       "index falls outside the kernel are invalid.",
+                       op.image.name, op.kernel.name, op.output_name, tuple(at), tuple(rows),
+                       op.conjugate)
+
+
+# -- the duality -------------------------------------------------------------------------
+def duality(exp: Any) -> DualityTable:
+    """Forward: each output as a sum over pixels; backward: each pixel's gradient as a sum
+    over outputs.  The same relation read by its two ends."""
+    op = exp.operation
+    t = exp.terms_table
+    n_out = len(t.starts) - 1
+    if n_out > MAX_DUALITY_ROWS or op.image.size > MAX_DUALITY_ROWS:
+        raise InputError(f"the duality figure lists every output and every pixel; this one "
+                         f"has {n_out} outputs and {op.image.size} pixels (at most "
+                         f"{MAX_DUALITY_ROWS})")
+    fwd = []
+    back: dict[tuple[int, ...], list[tuple[tuple[int, ...], str]]] = {
+        tuple(i): [] for i in op.image.indices()}
+    for p, idx in enumerate(exp.indices()):
+        s, e = int(t.starts[p]), int(t.starts[p + 1])
+        items = []
+        for j in range(s, e):
+            px = tuple(int(v) for v in t.image[j])
+            name = exp.entry_name(t.kernel[j])
+            items.append((px, name))
+            back[px].append((tuple(idx), name))
+        fwd.append((tuple(idx), tuple(sorted(items, key=lambda it: display_key(op.image,
+                                                                                it[0])))))
+    out_axes = op.image.display_axes()
+    bwd = tuple((px, tuple(sorted(v, key=lambda it: tuple(it[0][a] for a in out_axes))))
+                for px, v in back.items())
+    sig = [f.sigma for f in exp.relation.factors if isinstance(f, AffineAxis)]
+    back_op = "corr" if all(s < 0 for s in sig) else "conv" if all(s > 0 for s in sig) \
+        else "mixed"
+    return DualityTable("duality", f"Forward ({OP_WORDS[op.op]}, left) and backward "
+                        f"(right): each pixel's gradient collects g = dL/d{op.output_name} "
+                        "over the outputs it fed, with the same kernel entry; read per "
+                        f"pixel, the pairs make a {OP_WORDS.get(back_op, 'mixed operation')} of g "
+                        "with the kernel.", op.image.name, op.kernel.name, op.output_name,
+                        tuple(fwd), bwd, back_op)
+
+
+# -- the matrix --------------------------------------------------------------------------
+def matrix(exp: Any) -> MatrixFigure:
+    """``y = C x``: one row per output, one column per pixel (C order), the kernel entry
+    where the relation pairs them (doubly block Toeplitz in 2-D), and ``C^T`` for the
+    backward pass."""
+    op = exp.operation
+    t = exp.terms_table
+    outs = list(exp.indices())
+    pix = [tuple(i) for i in op.image.indices()]
+    if len(outs) * len(pix) > MAX_MATRIX_CELLS:
+        raise InputError(f"the matrix figure would be {len(outs)} x {len(pix)}; it is drawn "
+                         f"for at most {MAX_MATRIX_CELLS} entries (use a smaller shape)")
+    col = {p: c for c, p in enumerate(pix)}
+    grid: list[list[str | None]] = [[None] * len(pix) for _ in outs]
+    for p in range(len(outs)):
+        for j in range(int(t.starts[p]), int(t.starts[p + 1])):
+            px = tuple(int(v) for v in t.image[j])
+            name = exp.entry_name(t.kernel[j])
+            c = col[px]
+            grid[p][c] = name if grid[p][c] is None else f"{grid[p][c]}+{name}"
+    return MatrixFigure("matrix", f"The relation as a matrix: {op.output_name} = C "
+                        f"{op.image.name} with one row per output and one column per pixel "
+                        "(row-major order); the backward pass multiplies by the transpose.",
+                        op.image.name, op.kernel.name, op.output_name, tuple(outs),
+                        tuple(pix), tuple(tuple(r) for r in grid))
+
+
+# -- the tables drawn: worked example, matrix and duality as pictures ---------------------
+#: Sizes of the drawn tables: a worked-example row, a matrix cell, a line of a duality cell.
+ROW_H = 0.62
+MATRIX_CELL = (1.25, 0.62)
+DUALITY_LINE = 0.62
+#: Widest matrix drawn (pixels or outputs), and the longest list in one duality cell.
+MAX_MATRIX_DRAWN = 16
+MAX_DUALITY_LINES = 9
+#: Widest drawing that fits a page's text (A4 with 2 cm margins) at its natural size.
+MAX_WIDTH_CM = 16.5
+_BINARY_MINUS = re.compile(r"(?<=[\d)])-")
+
+
+def _width(chars: int, per: float = 0.21, pad: float = 0.5) -> float:
+    """Room (in cm) for a line of ``chars`` characters of math in the small fonts."""
+    return chars * per + pad
+
+
+def _muted(t: Text) -> Text:
+    return tuple(Span(sp.text, "muted") for sp in t)
+
+
+def _plugged(values: Sequence[str]) -> Text:
+    """``[1-0, 1-(-1)]`` with the binary minus as a minus sign (the signed numbers in
+    parentheses stay hyphens, which the renderers read as signed numbers)."""
+    out: list[Span] = [Span("[")]
+    for a, v in enumerate(values):
+        if a:
+            out.append(Span(","))
+        out.append(Span(_BINARY_MINUS.sub("\u2212", v), ("m", "n")[a] if a < 2 else "plain"))
+    out.append(Span("]"))
+    return tuple(out)
+
+
+def worked_drawing(exp: Any, at: Sequence[int], subset: str = "article") -> Drawing:
+    """Figures 4 and 7 as a picture: pixel and plugged-in kernel index left of a rule, the
+    solved index and the entry right of it; invalid rows greyed and marked with a cross."""
+    tab = worked_table(exp, at, subset)
+    rows = tab.rows
+    if len(rows) > MAX_GRID_CELLS // 4:
+        raise InputError(f"the drawn worked example would have {len(rows)} rows; it is drawn "
+                         f"for at most {MAX_GRID_CELLS // 4} (use the typeset table)")
+    unit = 0.8
+    left = [(Span(tab.image, "array"),) + index_text(r.x) + (Span(" "),)
+            + (Span(tab.kernel, "array"),) + _plugged(r.plugged) for r in rows]
+    solved = [(Span(tab.kernel, "array"),) + (index_text(r.h) if r.h is not None else
+                                               (Span("[\u2013]"),)) for r in rows]
+    notes: list[Text] = []
+    for r in rows:
+        if r.valid:
+            notes.append((Span("= "), Span(r.entry or "", "entry")))
+        else:
+            notes.append((Span("\u00d7 " + INVALID_WORDS.get(r.reason, "invalid"), "muted"),))
+    w_left = max(_width(len(text(t))) for t in left) / unit
+    w_solved = max(_width(len(text(t))) for t in solved) / unit
+    w_note = max(_width(len(text(t)), 0.19) for t in notes) / unit
+    x0, y0, gap = 0.2, 1.0, 0.35
+    rule_x = x0 + w_left + gap
+    x_solved = rule_x + gap
+    x_note = x_solved + w_solved
+    width = x_note + w_note
+    cells: list[Cell] = []
+    labels = [Label(x0, 0.5, (Span("pixel and kernel index"),), "west", True),
+              Label(x_solved, 0.5, (Span("solved"),), "west", True),
+              Label(x_note, 0.5, (Span("entry"),), "west", True)]
+    for k, r in enumerate(rows):
+        y = y0 + k * ROW_H
+        if not r.valid:
+            cells.append(Cell(0.0, y, (), w=width, h=ROW_H, fill="header", border=False))
+        # Invalid rows in grey, as the typeset table sets them.
+        lk, sk = (left[k], solved[k]) if r.valid else (_muted(left[k]), _muted(solved[k]))
+        labels.append(Label(x0, y + ROW_H / 2, lk, "west"))
+        labels.append(Label(x_solved, y + ROW_H / 2, sk, "west"))
+        labels.append(Label(x_note, y + ROW_H / 2, notes[k], "west"))
+    # The rule between the plugged-in and the solved index, drawn as a thin filled cell.
+    cells.append(Cell(rule_x, 0.2, (), w=0.03, h=y0 + len(rows) * ROW_H - 0.2, fill="grid",
+                      border=False))
+    return Drawing(f"{tab.name}-drawn", tab.caption, width + 0.2, y0 + len(rows) * ROW_H + 0.2,
+                   tuple(cells), (), tuple(labels), font="small", unit=unit)
+
+
+def _blocks(keys: Sequence[tuple[int, ...]]) -> list[tuple[int, int]]:
+    """Runs of equal first index in C order: the blocks of a doubly block Toeplitz matrix."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(keys) + 1):
+        if k == len(keys) or keys[k][0] != keys[start][0]:
+            out.append((start, k))
+            start = k
+    return out
+
+
+def _matrix_panel(cells: list[Cell], labels: list[Label], boxes: list[Box], x0: float,
+                  y0: float, rows: Sequence[tuple[str, tuple[int, ...]]],
+                  cols: Sequence[tuple[str, tuple[int, ...]]],
+                  entries: Sequence[Sequence[str | None]], blocked: bool, title: Text
+                  ) -> tuple[float, float]:
+    """One matrix with its row and column headers at (x0, y0); returns its size."""
+    cw, ch = MATRIX_CELL
+    # A column is as wide as its header (2-D indices such as [-2, -2] need more than a cell).
+    cw = max([cw] + [_width(len(text(index_text(i))) + len(i), 0.12, 0.1) / 0.7 for _, i in cols])
+    head_w = max(_width(len(n) + 2 + 3 * len(i), 0.2, 0.3) for n, i in rows) / 0.7
+    gx, gy = x0 + head_w, y0 + 1.4
+    labels.append(Label(gx + len(cols) * cw / 2, y0 + 0.3, title, small=True))
+    # Column headers are indices only (the name once, in the corner): a cell is narrow.
+    labels.append(Label(gx - 0.15, gy - 0.35, (Span(cols[0][0], "array"),), "east", True))
+    for c, (_, idx) in enumerate(cols):
+        labels.append(Label(gx + (c + 0.5) * cw, gy - 0.35, index_text(idx), small=True))
+    for r, (name, idx) in enumerate(rows):
+        labels.append(Label(gx - 0.15, gy + (r + 0.5) * ch,
+                            (Span(name, "array"),) + index_text(idx), "east", small=True))
+        for c in range(len(cols)):
+            e = entries[r][c]
+            line: Text = () if e is None else tuple(
+                sp for k, part in enumerate(e.split("+"))
+                for sp in ((Span("+"),) if k else ()) + (Span(part, "entry"),))
+            cells.append(Cell(gx + c * cw, gy + r * ch, (line,) if line else (), w=cw, h=ch,
+                              fill="patch" if e is not None else None))
+    if blocked:
+        for r0, r1 in _blocks([i for _, i in rows]):
+            for c0, c1 in _blocks([i for _, i in cols]):
+                boxes.append(Box(gx + c0 * cw, gy + r0 * ch, gx + c1 * cw, gy + r1 * ch,
+                                 "grid"))
+    # The title is centred over the grid: room for its overhang on the right.
+    title_w = _width(len(text(title)), 0.17, 0.0) / 0.7
+    grid_w = head_w + len(cols) * cw
+    return max(grid_w, head_w + len(cols) * cw / 2 + title_w / 2), 1.4 + len(rows) * ch
+
+
+def matrix_drawing(exp: Any) -> Drawing:
+    """``y = C x`` drawn: one row per output, one column per pixel, the kernel entry where
+    they meet (filled), the blocks of the doubly block Toeplitz matrix outlined in 2-D;
+    beside it the transpose, which the backward pass multiplies the gradient g by."""
+    fig = matrix(exp)
+    if max(len(fig.rows), len(fig.cols)) > MAX_MATRIX_DRAWN:
+        raise InputError(f"the drawn matrix would be {len(fig.rows)} x {len(fig.cols)}; it "
+                         f"is drawn for at most {MAX_MATRIX_DRAWN} outputs and pixels (use "
+                         "the typeset matrix)")
+    blocked = all(len(i) >= 2 for i in fig.rows + fig.cols)
+    cells: list[Cell] = []
+    labels: list[Label] = []
+    boxes: list[Box] = []
+    outs = [(fig.output, i) for i in fig.rows]
+    pix = [(fig.image, i) for i in fig.cols]
+    grads = [("g", i) for i in fig.rows]
+    w1, h1 = _matrix_panel(cells, labels, boxes, 0.2, 0.0, outs, pix, fig.entries, blocked,
+                           (Span("forward: "), Span(fig.output, "array"), Span(" = C "),
+                            Span(fig.image, "array")))
+    transposed = [[fig.entries[r][c] for r in range(len(fig.rows))]
+                  for c in range(len(fig.cols))]
+    title2 = (Span("backward: dL/d"), Span(fig.image, "array"), Span(" = (C transposed) "),
+              Span("g", "array"))
+    side = w1 + 1.0
+    wide = side + len(fig.rows) * MATRIX_CELL[0] + 3
+    if wide * 0.7 > MAX_WIDTH_CM:  # too wide side by side: the transpose below
+        w2, h2 = _matrix_panel(cells, labels, boxes, 0.2, h1 + 0.6, pix, grads, transposed,
+                               blocked, title2)
+        width, height = max(w1, w2) + 0.6, h1 + 0.6 + h2 + 0.3
+    else:
+        w2, h2 = _matrix_panel(cells, labels, boxes, 0.2 + side, 0.0, pix, grads, transposed,
+                               blocked, title2)
+        width, height = side + w2 + 0.6, max(h1, h2) + 0.3
+    return Drawing("matrix-drawn", fig.caption + (" Outlined: the blocks (one per pair of "
+                   "first indices), each a Toeplitz matrix; C is doubly block Toeplitz."
+                   if blocked else ""), width, height, tuple(cells), tuple(boxes),
+                   tuple(labels), font="tiny", unit=0.7)
+
+
+def duality_drawing(exp: Any) -> Drawing:
+    """The duality drawn: left, each output (laid out as the output) with the products that
+    make it; right, each pixel (laid out as the image) with the gradients that reach it,
+    each through the same kernel entry."""
+    tab = duality(exp)
+    op = exp.operation
+    spatial_axes(exp, "duality")
+    out_sig = dataclasses.replace(op.image, shape=exp.shape,
+                                  origin=tuple(-a for a in exp.out_lo), entries=None,
+                                  values=None)
+    longest = max((len(items) for _, items in tab.forward + tab.backward), default=1)
+    if longest > MAX_DUALITY_LINES:
+        raise InputError(f"the drawn duality would list {longest} products in one cell; it "
+                         f"is drawn for at most {MAX_DUALITY_LINES} (use the typeset table)")
+
+    def lines(base: str, items: Sequence[tuple[tuple[int, ...], str]]) -> tuple[Text, ...]:
+        if not items:
+            return ((Span("0", "muted"),),)
+        return tuple(((Span("+ "),) if k else ()) + (Span(base, "array"),) + index_text(i)
+                     + (Span("*", "op"), Span(e, "entry")) for k, (i, e) in enumerate(items))
+
+    def chars(t: Text) -> int:
+        return len(text(t))
+
+    fwd = [(idx, lines(tab.image, items)) for idx, items in tab.forward]
+    bwd = [(idx, lines("g", items)) for idx, items in tab.backward]
+    cw = max(_width(chars(t), 0.2, 0.4) for _, ls in fwd + bwd for t in ls) / 0.7
+    # Each grid's rows as tall as its own longest cell (9 products forward, 4 backward).
+    ch = max((len(ls) for _, ls in fwd), default=1) * DUALITY_LINE + 0.3
+    chb = max((len(ls) for _, ls in bwd), default=1) * DUALITY_LINE + 0.3
+    cells: list[Cell] = []
+    labels: list[Label] = []
+    x0, y0 = 1.0, 1.6
+    ocols, orows = grid_dims(out_sig)
+    for idx, ls in fwd:
+        c, r = place(out_sig, idx)
+        cells.append(Cell(x0 + c * cw, y0 + r * ch, ls, w=cw, h=ch, fill="focus"))
+    labels += headers(out_sig, x0, y0, ("m", "n"), cw, ch)
+    labels.append(Label(x0 + ocols * cw / 2, 0.45, (Span("forward: each output "),
+                                                    Span(tab.output, "array")), small=True))
+    icols, irows = grid_dims(op.image)
+    bx, by = x0 + ocols * cw + 1.6, y0
+    if (bx + icols * cw) * 0.7 > MAX_WIDTH_CM:  # too wide side by side: backward below
+        bx, by = x0, y0 + orows * ch + 1.9
+    for idx, ls in bwd:
+        c, r = place(op.image, idx)
+        cells.append(Cell(bx + c * cw, by + r * chb, ls, w=cw, h=chb, fill="patch"))
+    labels += headers(op.image, bx, by, ("i", "j"), cw, chb)
+    labels.append(Label(bx + icols * cw / 2, by - 1.15, (Span("backward: each pixel's dL/d"),
+                                                    Span(tab.image, "array"),
+                                                    Span(", with "), Span("g", "array"),
+                                                    Span(" = dL/d"), Span(tab.output, "array")),
+                        small=True))
+    caption = tab.caption
+    if by != y0:
+        caption = caption.replace(", left)", ", above)").replace("(right)", "(below)")
+    return Drawing("duality-drawn", caption,
+                   max(bx + icols * cw, x0 + ocols * cw) + 0.3,
+                   max(y0 + orows * ch, by + irows * chb) + 0.8, tuple(cells), (), tuple(labels),
+                   font="tiny", unit=0.7)

@@ -1,0 +1,289 @@
+"""Operations as index relations: conv, corr, corr-reflected; modes; layers.
+
+Two ways fix the output window of each spatial axis:
+
+* a **mode** (``full``/``valid``/``same``), as NumPy (1-D, ``convention='numpy'``) and SciPy
+  (N-D, the default) define it.  Indices are *natural*: ``c = 0``, so ``y[m]`` is the ``m``
+  of the formula (conv ``i = s*m - d*k``, corr ``i = s*m + d*k``).
+* **padding** (per side, or ``'same'``/``'valid'``), as ``torch.nn.functional.convNd``:
+  the output runs over every position where the kernel fits the padded image, the first
+  one at its low edge.  Outputs are 0-based (centred when ``origin='center'``).
+
+``corr-reflected`` (the article's ``h[m+i]``) is correlation read at ``-m``: the same
+relation with the stride negated and the output indices reflected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+
+from ..errors import InputError
+from .ops import CONVENTIONS, MODES, OPERATIONS, OPS
+from .relation import BOUNDARIES, BOUNDARY_ALIASES, AffineAxis, ChannelAxis, Relation
+from .signal import ORIGINS, Signal, check_name, make_signal
+
+
+def _per_axis(value: int | Sequence[int] | str | None, n: int, what: str, default: int,
+              minimum: int = 1) -> tuple[int, ...]:
+    if value is None:
+        return (default,) * n
+    if isinstance(value, str):
+        parts = [p for p in value.replace("x", ",").split(",")]
+        try:
+            vals = [int(p) for p in parts]
+        except ValueError:
+            raise InputError(f"bad {what} {value!r}: expected an integer or one per axis, "
+                             "such as 2 or 2,1") from None
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        vals = [int(value)]
+    else:
+        vals = [int(v) for v in cast(Sequence[int], value)]
+    if len(vals) == 1:
+        vals = vals * n
+    if len(vals) != n:
+        raise InputError(f"bad {what} {value!r}: give 1 value or {n} (one per spatial axis)")
+    for v in vals:
+        if v < minimum:
+            raise InputError(f"bad {what} {value!r}: each value must be at least {minimum}")
+    return tuple(vals)
+
+
+def parse_padding(value: object, n: int) -> tuple[tuple[int, int], ...] | str | None:
+    """``2`` / ``'2,1'`` (per axis) / ``'0:1,1:0'`` (low:high per axis) / ``'same'``/``'valid'``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in ("same", "valid"):
+            return v
+        parts = v.split(",")
+        out: list[tuple[int, int]] = []
+        for p in parts:
+            try:
+                if ":" in p:
+                    a, b = p.split(":")
+                    out.append((int(a), int(b)))
+                else:
+                    out.append((int(p), int(p)))
+            except ValueError:
+                raise InputError(f"bad padding {value!r}: use an integer, one per axis "
+                                 "(1,2), low:high per axis (0:1,1:0), same or valid") from None
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        out = [(int(value), int(value))]
+    else:
+        out = []
+        for p in value:  # type: ignore[attr-defined]
+            if isinstance(p, (tuple, list)):
+                out.append((int(p[0]), int(p[1])))
+            else:
+                out.append((int(p), int(p)))
+    if len(out) == 1:
+        out = out * n
+    if len(out) != n:
+        raise InputError(f"bad padding {value!r}: give 1 value or {n} (one per spatial axis)")
+    for lo, hi in out:
+        if lo < 0 or hi < 0:
+            raise InputError(f"bad padding {value!r}: padding cannot be negative")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A fully resolved request: which operation, on which signals, with which options."""
+
+    op: str
+    image: Signal
+    kernel: Signal
+    mode: str | None = "full"
+    stride: tuple[int, ...] = ()
+    dilation: tuple[int, ...] = ()
+    padding: tuple[tuple[int, int], ...] | None = None
+    boundary: str = "zeros"
+    conjugate: bool = False
+    layer: bool = False
+    groups: int = 1
+    convention: str = "scipy"
+    output_name: str = "y"
+    origin: str = "center"
+    relation: Relation = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "relation", _build(self))
+
+    @property
+    def spatial_dims(self) -> int:
+        return self.image.ndim - self.image.channel_axes
+
+
+def operation(op: str, image: str | int | Sequence[int] | Signal,
+              kernel: str | int | Sequence[int] | Signal, *, origin: str | Sequence[int]
+              = "center", axes: str = "xy", mode: str | None = None,
+              stride: int | Sequence[int] | str | None = None,
+              padding: object = None, padding_mode: str = "zeros",
+              dilation: int | Sequence[int] | str | None = None, conjugate: bool = False,
+              layer: bool = False, groups: int = 1, convention: str = "scipy",
+              names: dict[str, str] | None = None, entries: object = "default",
+              x: object = None, h: object = None) -> Operation:
+    """Resolve user-level arguments into an :class:`Operation` (its relation included).
+
+    >>> o = operation("conv", "7x7", "3x3", mode="same")
+    >>> o.relation.out_lo, o.relation.out_shape
+    ((-3, -3), (7, 7))
+    """
+    if op not in OPS:
+        raise InputError(f"bad operation {op!r}: use {', '.join(OPS)}")
+    if isinstance(origin, str) and origin not in ORIGINS:
+        raise InputError(f"bad origin {origin!r}: use center or corner")
+    nm = {"image": "x", "kernel": "h", "output": "y"}
+    for key, val in (names or {}).items():
+        if key not in nm:
+            raise InputError(f"bad --names key {key!r}: use image, kernel and output")
+        nm[key] = val
+    if len({nm["image"], nm["kernel"], nm["output"]}) != 3:
+        raise InputError(f"image, kernel and output need different names, got "
+                         f"{nm['image']}, {nm['kernel']}, {nm['output']}")
+    img_ch, ker_ch = (1, 2) if layer else (0, 0)
+    img = image if isinstance(image, Signal) else make_signal(
+        nm["image"], image, origin=origin,
+        axes=axes, channel_axes=img_ch, entries=None, values=x, what="image shape")
+    ker = kernel if isinstance(kernel, Signal) else make_signal(
+        nm["kernel"], kernel, origin=origin,
+        axes=axes, channel_axes=ker_ch, entries=cast(Any, entries), values=h, what="kernel shape")
+    check_name(nm["output"], "output")
+    sd = img.ndim - img_ch
+    if ker.ndim - ker_ch != sd:
+        raise InputError(
+            f"image has {sd} spatial axes but kernel has {ker.ndim - ker_ch}"
+            + (" (with --layer: image C_in x spatial, kernel C_out x C_in/groups x spatial)"
+               if layer else ""))
+    if padding_mode in BOUNDARY_ALIASES:
+        padding_mode = BOUNDARY_ALIASES[padding_mode]
+    if padding_mode not in BOUNDARIES:
+        raise InputError(f"bad padding mode {padding_mode!r}: use {', '.join(BOUNDARIES)}")
+    if convention not in CONVENTIONS:
+        raise InputError(f"bad convention {convention!r}: use scipy or numpy")
+    if convention == "numpy" and sd != 1:
+        raise InputError("convention numpy is 1-D only (numpy.convolve/correlate); "
+                         "use scipy for N-D")
+    pad = parse_padding(padding, sd)
+    if mode is not None and mode not in MODES:
+        raise InputError(f"bad mode {mode!r}: use full, valid or same")
+    if mode is not None and pad is not None:
+        raise InputError("give --mode or --padding, not both (padding means PyTorch's "
+                         "output window; mode means NumPy/SciPy's)")
+    if layer and mode is not None:
+        raise InputError("--layer uses PyTorch's padding, not --mode")
+    if pad is None and layer:
+        pad = "valid"  # PyTorch's default: padding=0
+    if pad is None and mode is None:
+        mode = "full"
+    st = _per_axis(stride, sd, "stride", 1)
+    dl = _per_axis(dilation, sd, "dilation", 1)
+    if conjugate and op == "conv":
+        raise InputError("--conjugate applies to correlation (corr, corr-reflected), as "
+                         "numpy.correlate and scipy.signal.correlate conjugate the kernel")
+    if not isinstance(groups, int) or groups < 1:
+        raise InputError(f"bad groups {groups!r}: must be a positive integer")
+    if groups != 1 and not layer:
+        raise InputError("--groups needs --layer (channels)")
+    resolved_pad: tuple[tuple[int, int], ...] | None
+    if pad == "same":
+        if any(s != 1 for s in st):
+            raise InputError("padding 'same' needs stride 1 (as PyTorch)")
+        ke = [d * (k - 1) for d, k in zip(dl, ker.shape[ker_ch:], strict=True)]
+        resolved_pad = tuple((t // 2, t - t // 2) for t in ke)
+    elif pad == "valid":
+        resolved_pad = tuple((0, 0) for _ in range(sd))
+    else:
+        resolved_pad = pad  # type: ignore[assignment]
+    return Operation(op, img, ker, mode if resolved_pad is None else None, st, dl,
+                     resolved_pad, padding_mode, conjugate, layer, groups, convention,
+                     nm["output"], origin if isinstance(origin, str) else "explicit")
+
+
+def _build(o: Operation) -> Relation:
+    img, ker = o.image, o.kernel
+    factors: list[AffineAxis | ChannelAxis] = []
+    if o.layer:
+        c_in = img.shape[0]
+        c_out, c_per = ker.shape[0], ker.shape[1]
+        g = o.groups
+        if c_in % g:
+            raise InputError(f"in_channels {c_in} is not divisible by groups {g}")
+        if c_out % g:
+            raise InputError(f"out_channels {c_out} is not divisible by groups {g}")
+        if c_per != c_in // g:
+            raise InputError(
+                f"kernel has {c_per} input channels, expected in_channels/groups = "
+                f"{c_in}/{g} = {c_in // g} (kernel: C_out x C_in/groups x spatial)")
+        factors.append(ChannelAxis(c_in, c_out, g))
+    ic, kc = img.channel_axes, ker.channel_axes
+    spec = OPERATIONS[o.op]
+    sigma, reflect = spec.sigma, spec.reflect
+    sd = img.ndim - ic
+    lengths: list[tuple[int, int]] = []
+    for a in range(sd):
+        n, k = img.shape[ic + a], ker.shape[kc + a]
+        ke = o.dilation[a] * (k - 1) + 1
+        lengths.append((n, ke))
+    if o.padding is None and o.mode == "valid" and o.convention == "scipy" and sd > 1:
+        bigger = {n >= ke for n, ke in lengths}
+        smaller = {n <= ke for n, ke in lengths}
+        if not (all(bigger) or all(smaller)):
+            raise InputError("for mode 'valid' the image must be at least as large as the "
+                             "kernel on every axis, or the kernel at least as large on every "
+                             "axis (as scipy.signal)")
+    for a in range(sd):
+        factors.append(_axis(o, sigma, reflect, img.lo[ic + a], img.shape[ic + a],
+                             ker.lo[kc + a], ker.shape[kc + a], o.stride[a], o.dilation[a],
+                             None if o.padding is None else o.padding[a]))
+    return Relation(tuple(factors))
+
+
+def _axis(o: Operation, sigma: int, reflect: bool, i_lo: int, n: int, k_lo: int, k: int,
+          s: int, d: int, pad: tuple[int, int] | None) -> AffineAxis:
+    ends = (sigma * d * k_lo, sigma * d * (k_lo + k - 1))
+    f_lo, f_hi = min(ends), max(ends)
+    ke = f_hi - f_lo + 1
+    if pad is None:
+        # Natural coordinates: c = 0; the window is a range of natural positions m0 = s*m.
+        full_lo = i_lo - f_hi
+        if o.mode == "full":
+            w_lo, length = full_lo, n + ke - 1
+        elif o.mode == "valid":
+            t = min(n, ke) - 1
+            w_lo, length = full_lo + t, abs(n - ke) + 1
+        elif o.convention == "numpy":
+            length = max(n, ke)
+            if sigma < 0:
+                start = (min(n, ke) - 1) // 2
+            else:
+                start = (ke - 1) // 2 if n >= ke else n // 2
+            w_lo = full_lo + start
+        else:
+            w_lo, length = full_lo + (ke - 1) // 2, n
+        w_hi = w_lo + length - 1
+        m_lo = -((-w_lo) // s)
+        m_hi = w_hi // s
+        if m_hi < m_lo:
+            raise InputError(f"stride {s} leaves no output on an axis of size {n}")
+        count, c = m_hi - m_lo + 1, 0
+    else:
+        pl, pr = pad
+        npad = n + pl + pr
+        if npad < ke:
+            raise InputError(
+                f"kernel (dilated size {ke}) is larger than the padded image ({n}+{pl}+{pr}"
+                f" = {npad}): no output")
+        count = (npad - ke) // s + 1
+        c0 = i_lo - pl - f_lo
+        out_origin = count // 2 if o.origin == "center" else 0
+        m_lo, c = -out_origin, c0 + s * out_origin
+    if reflect:
+        return AffineAxis(-s, sigma, d, c, -(m_lo + count - 1), count, i_lo, n, k_lo, k,
+                          o.boundary)
+    return AffineAxis(s, sigma, d, c, m_lo, count, i_lo, n, k_lo, k, o.boundary)

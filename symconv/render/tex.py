@@ -1,0 +1,117 @@
+"""LaTeX basics shared by every LaTeX-producing renderer: the notation's :class:`Style`,
+escaping of free text, names in math mode, and the named fragments (operators, fit boxes).
+
+Nothing here prints a formula (that is :mod:`.mathtex`) or a document (:mod:`.latex`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..errors import InputError
+from . import palette
+
+#: Binary operator of each operation (``operator=`` overrides convolution's).
+OPERATORS = {"*": "*", "star": r"\star", "circledast": r"\circledast", "otimes": r"\otimes",
+             r"\star": r"\star", r"\circledast": r"\circledast", r"\otimes": r"\otimes"}
+INDEX_STYLES = ("brackets", "subscripts")
+#: A display equation shrunk to the line width when it is wider (graphicx only).
+FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{\ifdim\width>\linewidth"
+             r"\linewidth\else\width\fi}{!}{$\displaystyle #1$}}")
+#: A drawing shrunk to the line width when it is wider (a large image's boxes, a matrix).
+FIT_PICTURE = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}"
+#: LaTeX specials in free text and their escapes.
+TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+                "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+                "\u00b7": r"\textperiodcentered{}", "\u2212": "-",
+                "\u00d7": r"$\times$", "\u2013": "--"}
+#: Characters of the notation's plain strings (``1-0``, ``2\u00b71``) in math.
+MATH_CHARS = {"\u00b7": r"\cdot ", "\u2212": "-", "\u2013": r"\text{--}"}
+#: Rows of an ``align*`` or ``array``.
+ROW_SEP = " \\\\\n"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How notation prints.  ``colours`` maps palette roles to colour names (LaTeX names
+    by default; Markdown passes names that MathJax knows)."""
+
+    bold: bool = True
+    index_style: str = "brackets"
+    colour_indices: bool = True
+    operator: str | None = None
+    colours: dict[str, str] = field(default_factory=lambda: {
+        r: palette.latex_name(r) for r in palette.COLOURS})
+    #: rows of the worked example: ``window`` (default) or ``article``.
+    subset: str = "window"
+
+    def colour(self, role: str) -> str:
+        return self.colours[role]
+
+
+#: Keyword options the renderers accept (anything else is refused, as SymPy's printers do).
+STYLE_OPTIONS = ("bold", "index_style", "colour_indices", "operator", "subset")
+
+
+def style_from(options: dict[str, Any], base: Style | None = None) -> Style:
+    st = base or Style()
+    kw = {k: options[k] for k in STYLE_OPTIONS if k in options}
+    if "subset" in kw and kw["subset"] not in ("window", "article"):
+        raise InputError(f"bad subset {kw['subset']!r}: use window or article")
+    if "index_style" in kw and kw["index_style"] not in INDEX_STYLES:
+        raise InputError(f"bad index_style {kw['index_style']!r}: use "
+                         f"{', '.join(INDEX_STYLES)}")
+    if kw.get("operator") is not None and kw["operator"] not in OPERATORS:
+        raise InputError(f"bad operator {kw['operator']!r}: use *, star, circledast, otimes")
+    return replace(st, **kw)
+
+
+# -- escaping -----------------------------------------------------------------------------
+def escape_text(s: str) -> str:
+    """Free text for LaTeX text mode: every special escaped, and no ligatures: ``--`` stays
+    two hyphens (an option such as ``--scope``), not an en dash."""
+    out = "".join(TEXT_ESCAPES.get(ch, ch) for ch in s)
+    while "--" in out:
+        out = out.replace("--", "-{}-")
+    return out
+
+
+def breakable(escaped: str) -> str:
+    """Escaped text whose long code-like runs (``torch.nn.functional.conv1d(x,``) may break
+    after a dot, a comma, an opening parenthesis or a slash instead of running into the
+    margin."""
+    return re.sub(r"((?<!\d)\.(?=[A-Za-z_])|[,(/](?=[^\s)]))", r"\1\\allowbreak{}", escaped)
+
+
+def math_name(name: str) -> str:
+    """A validated name (letters, digits, ``_``) for math mode."""
+    return name.replace("_", r"\_")
+
+
+def math_chars(s: str) -> str:
+    return "".join(MATH_CHARS.get(ch, ch) for ch in s)
+
+
+def text_with_math(s: str) -> str:
+    """A paragraph whose ``$...$`` spans are math (passed through) and the rest text."""
+    parts = s.split("$")
+    if len(parts) % 2 == 0:  # unbalanced: all text
+        return escape_text(s)
+    return "".join(escape_text(p) if k % 2 == 0 else f"${p}$" for k, p in enumerate(parts))
+
+
+def split_math(s: str) -> list[tuple[bool, str]]:
+    """(is_math, piece) of a paragraph with ``$...$`` spans."""
+    parts = s.split("$")
+    if len(parts) % 2 == 0:
+        return [(False, s)]
+    return [(k % 2 == 1, p) for k, p in enumerate(parts) if p]
+
+
+def mathjax_style() -> Style:
+    """The default style with colour names MathJax knows (Markdown math, Jupyter)."""
+    base = Style()
+    return replace(base, colours={**base.colours, **palette.MATHJAX_COLOURS})
