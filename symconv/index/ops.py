@@ -7,11 +7,10 @@ into an operation and its relation is :mod:`.request`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class OpSpec:
+class OpSpec(NamedTuple):
     """One row of the table of operations: everything that differs between operations.
 
     The relation reads ``sigma`` (the flip), ``reflect`` (the output index negated, the

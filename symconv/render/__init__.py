@@ -10,14 +10,12 @@ command, ``derive``'s file names and the renderer classes read it.  Each format 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from ..errors import InputError
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """A row of the registry: the format's name, its printer (``module:Class``), the file
     ``derive`` writes a document to, and whether it prints notation (the notation options
     apply to it)."""

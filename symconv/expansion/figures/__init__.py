@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ...errors import InputError
 
@@ -35,8 +34,7 @@ def _tables() -> Any:
     return importlib.import_module(".tables", __name__)
 
 
-@dataclass(frozen=True)
-class FigureSpec:
+class FigureSpec(NamedTuple):
     """A row of the registry: the figure's name, its builder ``(expansion, at, subset)``,
     and whether it needs one output index (``at``)."""
 
