@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -133,7 +134,7 @@ FORMULAS = [
                  {}, {
                      "kind": "corr",
                      "normal_form": "i = m + k, j = n + l",
-                     "equivalent": "corr(X, V)[i, j]",
+                     "equivalent": "corr(X, V)[i, j] + u",
                      "bias": "u",
                  },
                  id="d2l-corr"),
@@ -156,7 +157,7 @@ FORMULAS = [
                  {}, {
                      "kind": "corr",
                      "normal_form": "i = stride*m + dilation*k - padding, j = stride*n + dilation*l - padding",  # noqa: E501
-                     "equivalent": "sum_{c} corr(input[b, c], weight[o, c], dilation=dilation)[stride*m - padding, stride*n - padding]",  # noqa: E501
+                     "equivalent": "sum_{c} corr(input[b, c], weight[o, c], dilation=dilation)[stride*m - padding, stride*n - padding] + bias[o]",  # noqa: E501
                      "channels": {"contracted": ["c"], "batch": ["b"], "output_channel": ["o"]},
                      "bias": "bias[o]",
                  },
@@ -365,7 +366,8 @@ FORMULAS = [
                  {}, {
                      "kind": "corr",
                      "normal_form": "i = m + k",
-                     "equivalent": "corr(x, h)[m]",
+                     "equivalent": "2*corr(x, h)[m]",
+                     "scale": 2,
                  },
                  id="times-juxtaposed"),
 ]
@@ -692,3 +694,40 @@ def test_design_definitions_match_ops(op: str, formula: str) -> None:
     for ax, f in zip(r.axes, operation(op, "7x7", "3x3").relation.factors, strict=True):
         assert ax.sigma == f.sigma
         assert (ax.s[0][1] if ax.s else 0) == f.stride
+
+
+# -- every term of the formula is in the equivalent --------------------------------------
+@pytest.mark.parametrize(("formula", "equivalent", "facts"), [
+    pytest.param("y[m] = sum_k x[m - k] * h[k] + 5", "conv(x, h)[m] + 5", {"bias": "5"},
+                 id="constant-bias"),
+    pytest.param("y[m] = 2 * sum_k x[m - k] * h[k]", "2*conv(x, h)[m]", {"scale": 2},
+                 id="scale"),
+    pytest.param("y[m] = -sum_k x[m - k] * h[k]", "-conv(x, h)[m]", {"scale": -1},
+                 id="negated"),
+    pytest.param("y[m] = sum_k x[m - k] * h[k] + x[m]", "conv(x, h)[m] + x[m]",
+                 {"bias": None, "extra_terms": ["x[m]"]}, id="image-term-is-not-a-bias"),
+    pytest.param("y[m] = sum_k x[m - k] * h[k] + 5*b", "conv(x, h)[m] + 5*b",
+                 {"bias": "5*b"}, id="scaled-bias"),
+    pytest.param("y[m] = b - 3 - 2*sum_k x[m - k] * h[k] - h[0]",
+                 "-2*conv(x, h)[m] - h[0] + b - 3",
+                 {"bias": "b - 3", "scale": -2, "extra_terms": ["-h[0]"]}, id="all-at-once"),
+])
+def test_equivalent_keeps_every_term(formula: str, equivalent: str,
+                                     facts: dict[str, object]) -> None:
+    r = check_formula(formula)
+    data = r.to_json()
+    assert data["equivalent"] == equivalent
+    for key, value in facts.items():
+        assert data.get(key) == value, key
+
+
+def test_equivalent_with_bias_matches_numpy() -> None:
+    """The equivalent is what the formula computes: evaluate both on numbers."""
+    x = np.array([2, 1, 3, 5, 4])
+    h = np.array([1, -1, 2])
+    r = check_formula("y[m] = 3*sum_k x[m - k] * h[k] + x[m] + 7")
+    assert r.equivalent == "3*conv(x, h)[m] + x[m] + 7"
+    full = np.convolve(x, h)
+    formula = [3 * sum(x[m - k] * h[k] for k in range(3) if 0 <= m - k < 5)
+               + (x[m] if m < 5 else 0) + 7 for m in range(7)]
+    assert (3 * full + np.pad(x, (0, 2)) + 7).tolist() == formula

@@ -27,7 +27,7 @@ Canonical operations used by ``equivalent`` (natural, unbounded indices):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..display import Displayable
@@ -230,6 +230,9 @@ class CheckResult(Displayable):
     #: Every index of the output as written on the left (channels included); empty means
     #: the spatial axes' output indices.
     output_indices: tuple[str, ...] = ()
+    #: Terms added to the product that depend on the image or the kernel (``+ x[m]``):
+    #: not a bias, and the relation alone does not describe them.
+    extra_terms: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -256,7 +259,14 @@ class CheckResult(Displayable):
 
     @property
     def equivalent(self) -> str:
-        return _equivalent(self, self.image, self.kernel, self.axes, self.conjugate)
+        """The canonical operation, with every other term of the formula: the scale in
+        front, then the image- or kernel-dependent extra terms, then the bias."""
+        core = _equivalent(self, self.image, self.kernel, self.axes, self.conjugate)
+        if self.scale == -1:
+            core = "-" + core
+        elif self.scale != 1:
+            core = f"{self.scale}*{core}"
+        return signed_sum([core, *self.extra_terms, *([self.bias] if self.bias else [])])
 
     def swapped(self) -> CheckResult | None:
         """The same relation with the roles of image and kernel exchanged (when every
@@ -275,7 +285,8 @@ class CheckResult(Displayable):
                            {"batch": self.channels.get("output_channel", []),
                             "output_channel": self.channels.get("batch", []),
                             **{k: v for k, v in self.channels.items()
-                               if k not in ("batch", "output_channel")}})
+                               if k not in ("batch", "output_channel")}},
+                           self.bias, self.scale, extra_terms=self.extra_terms)
 
     @property
     def conventions(self) -> list[str]:
@@ -302,6 +313,8 @@ class CheckResult(Displayable):
         out["bias"] = self.bias
         if self.scale != 1:
             out["scale"] = self.scale
+        if self.extra_terms:
+            out["extra_terms"] = list(self.extra_terms)
         if self.sums:
             out["sums"] = [{"index": s.name, "from": s.lower, "to": s.upper}
                            for s in self.sums]
@@ -312,6 +325,28 @@ class CheckResult(Displayable):
         out.update(self.extra)
         return out
 
+
+
+def signed_sum(parts: Sequence[str]) -> str:
+    """``["2*a", "-b", "5"]`` -> ``2*a - b + 5``."""
+    out = ""
+    for p in parts:
+        if not out:
+            out = p
+        elif p.startswith("-"):
+            out += " - " + p[1:]
+        else:
+            out += " + " + p
+    return out
+
+
+def _term_text(sign: int, term: _Term) -> str:
+    """An additive term as written: its coefficient, then its factors (``5*b``, ``-x[m]``)."""
+    c = sign * term.scale
+    body = "*".join(_array_text(a) for a in term.arrays)
+    if not body:
+        return str(c)
+    return body if c == 1 else "-" + body if c == -1 else f"{c}*{body}"
 
 
 def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm],
@@ -517,7 +552,7 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
     if len(f.sides) > 2:
         notes.append("classified the last side; the middle sides were not checked")
     main: tuple[int, _Term] | None = None
-    biases: list[str] = []
+    others: list[tuple[int, _Term]] = []
     for sign, term in _terms(body, f):
         if len(term.arrays) >= 2 and any(a.indices is not None for a in term.arrays):
             if main is not None:
@@ -529,8 +564,7 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
             if term.sums:
                 raise caret_error("a sum over a term that is not a product of two arrays",
                                    text, term.pos)
-            for a in term.arrays:
-                biases.append(_array_text(a))
+            others.append((sign, term))
     if main is None:
         raise caret_error("no product of two indexed arrays on the right: a formula of this "
                            "family reads y[m] = sum_i x[i] h[m-i]", text,
@@ -553,6 +587,15 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
                                 "recursive (feedback) filter is not a convolution of an image "
                                 "with a kernel, not of this family", text, a.pos)
     x, h = _roles(arrays[0], arrays[1], image, kernel, f)
+    extra_terms: list[str] = []
+    biases: list[str] = []
+    for osign, other in others:
+        names = {a.name for a in other.arrays}
+        if lhs.name in names:
+            raise caret_error(f"the output {lhs.name} also appears on the right side: a "
+                              "recursive (feedback) filter is not a convolution of an image "
+                              "with a kernel, not of this family", text, other.pos)
+        (extra_terms if names & {x.name, h.name} else biases).append(_term_text(osign, other))
     sums = list(term.sums)
     seen: set[str] = set()
     for s in sums:
@@ -581,7 +624,9 @@ def classify(f: Formula, image: str | None = None, kernel: str | None = None) ->
     variables = set(outputs) | seen
     xl = [_linearise(i, variables, x.name, p, f) for p, i in enumerate(x.indices or ())]
     hl = [_linearise(i, variables, h.name, p, f) for p, i in enumerate(h.indices or ())]
-    return _pair(f, lhs, outputs, sums, x, h, xl, hl, sign * term.scale, biases, notes)
+    result = _pair(f, lhs, outputs, sums, x, h, xl, hl, sign * term.scale,
+                   signed_sum(biases) or None, notes)
+    return replace(result, extra_terms=tuple(extra_terms))
 
 
 def _array_text(a: Array) -> str:
@@ -590,7 +635,7 @@ def _array_text(a: Array) -> str:
 
 
 def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Array, h: Array,
-          xl: list[_Lin], hl: list[_Lin], scale: int, biases: list[str],
+          xl: list[_Lin], hl: list[_Lin], scale: int, bias: str | None,
           notes: list[str]) -> CheckResult:
     text = f.text
     sum_names = {s.name for s in sums}
@@ -687,7 +732,7 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
             (True, True): "both"}[(x.conj, h.conj)]
     return CheckResult(axes, x.name, h.name, lhs.name, conj,
                        {k: v for k, v in channels.items() if v},
-                       " + ".join(biases) or None, scale, text, _array_text(x),
+                       bias, scale, text, _array_text(x),
                        _array_text(h), tuple(sums), tuple(notes), {}, tuple(outputs))
 
 

@@ -20,6 +20,7 @@ from .words import (
     check_dict,
     conjugate_words,
     extra_facts,
+    extra_terms_words,
     flipped_words,
 )
 
@@ -257,6 +258,8 @@ def write_check(data: Any, stream: IO[str]) -> None:
         _line(stream, "bias", d["bias"])
     if d.get("scale", 1) != 1:
         _line(stream, "scale", str(d["scale"]))
+    if d.get("extra_terms"):
+        _line(stream, "extra terms", extra_terms_words(d))
     sw = d.get("roles_swapped")
     if sw:
         _line(stream, "roles swapped", f"{sw['kind']}: {d['output']}[{out_idx}] = "

@@ -97,7 +97,15 @@ def more_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
         out.append(("bias", str(d["bias"])))
     if d.get("scale", 1) != 1:
         out.append(("scale", str(d["scale"])))
+    if d.get("extra_terms"):
+        out.append(("extra terms", extra_terms_words(d)))
     return out
+
+
+def extra_terms_words(d: dict[str, Any]) -> str:
+    """Terms added to the product that read the image or the kernel: not a bias."""
+    return (", ".join(d["extra_terms"]) + f" (they read {d.get('image', 'x')} or "
+            f"{d.get('kernel', 'h')}: not a bias, and not part of the convolution)")
 
 
 def flipped_words(d: dict[str, Any]) -> str:
