@@ -141,15 +141,63 @@ def test_own_function_reflected_correlation() -> None:
     assert r.equivalent == "corr(x, conj(h))[-m + 6]"
 
 
+def clipped(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """A convolution that saturates: impulses (and small integers) never reach the clip."""
+    return np.clip(np.convolve(x, h), -100, 100)
+
+
+def int8_wrapped(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """An 8-bit accumulator: wraps around past 127."""
+    full = np.convolve(np.round(x).astype(np.int64), np.round(h).astype(np.int64))
+    return full.astype(np.int8).astype(np.float64)
+
+
+def rounded(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    return np.round(np.convolve(x, h))
+
+
+def slightly_quadratic(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    y = np.convolve(x, h)
+    return y + 1e-4 * y ** 2
+
+
+def kernel_clipped(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Nonlinear in the kernel only."""
+    return np.convolve(x, np.clip(h, -50, 50))
+
+
+def affine(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    return 0.5 * np.convolve(x, h) - 3
+
+
+def position_dependent(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    y = np.convolve(x, h)
+    return y + np.arange(y.size)
+
+
 def test_own_function_scaled() -> None:
     r = identify(scaled_convolution, "6", "3")
     assert r.kind == "conv"
     assert any("scaled by 3" in n for n in r.notes)
+    assert r.equivalent == "3*conv(x, h)[m]" and r.scale == 3
+
+
+def test_own_function_with_a_bias_shows_it_in_the_equivalent() -> None:
+    r = identify(affine, "6", "3")
+    assert r.equivalent == "0.5*conv(x, h)[m] - 3"
+    assert r.bias == "-3" and r.scale == 0.5
+    assert r.to_json()["torch_equivalent"].endswith("- 3")
 
 
 @pytest.mark.parametrize("fn, fragment", [
     pytest.param(squared, "not bilinear", id="not-bilinear"),
     pytest.param(upsampled, "not affine", id="upsampled"),
+    pytest.param(clipped, "not bilinear", id="clip-saturates"),
+    pytest.param(int8_wrapped, "not bilinear", id="int8-wrap-around"),
+    pytest.param(rounded, "not bilinear", id="rounded"),
+    pytest.param(slightly_quadratic, "not bilinear", id="slightly-quadratic"),
+    pytest.param(kernel_clipped, "not bilinear", id="nonlinear-in-the-kernel"),
+    pytest.param(position_dependent, "non-constant output", id="position-dependent-term"),
 ])
 def test_own_function_not_of_this_family(fn, fragment) -> None:
     with pytest.raises(ToolError, match=fragment):

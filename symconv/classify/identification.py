@@ -199,9 +199,10 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
         raise InputError(f"probing needs {n_img * n_ker:,} calls (image size x kernel size), "
                          f"over the limit of {max_probes:,}: use smaller shapes")
     call = _Caller(fn, name, kw)
-    triples, out_shape, scale = _probe(call, img_shape, ker_shape)
+    bias = _bias(call, img_shape, ker_shape)
+    triples, out_shape, scale = _probe(call, img_shape, ker_shape, bias)
     axes, mode, padding, notes, boundary = _fit(triples, img_shape, ker_shape, out_shape)
-    _verify(call, axes, img_shape, ker_shape, out_shape, scale, boundary)
+    _verify(call, axes, img_shape, ker_shape, out_shape, scale, boundary, bias)
     conj, complex_note = _conjugation(call, triples, img_shape, ker_shape, scale)
     if complex_note:
         notes.append(complex_note)
@@ -209,6 +210,9 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
                  "from 0")
     if scale != 1:
         notes.append(f"every product is scaled by {_num(scale)}")
+    if bias:
+        notes.append(f"every output has {_num(bias)} added (f(0, 0) = {_num(bias)}): the "
+                     "function is affine, a correlation or convolution plus a bias")
     result_conv = _torch_call(axes, img_shape, ker_shape, out_shape, padding, boundary)
     extra = {"function": name, "image_shape": list(img_shape),
              "kernel_shape": list(ker_shape), "kwargs": kw, "output_shape": list(out_shape),
@@ -217,9 +221,11 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
              "torch_layout": call.torch}
     if result_conv and scale != 1:
         result_conv = f"{_num(scale)} * {result_conv}"
+    if result_conv and bias:
+        result_conv = f"{result_conv} {'-' if bias < 0 else '+'} {_num(abs(bias))}"
     extra["torch_equivalent"] = result_conv
-    return CheckResult(tuple(axes), "x", "h", "y", conj, {}, None, 1, "", "x", "h", (),
-                       tuple(notes), extra)
+    return CheckResult(tuple(axes), "x", "h", "y", conj, {}, _num(bias) if bias else None,
+                       _number(scale), "", "x", "h", (), tuple(notes), extra)
 
 
 def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: Sequence[int],
@@ -278,6 +284,27 @@ def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+def _number(v: float) -> Any:
+    """An int when integral (a scale of 2.0 reads 2)."""
+    return int(v) if float(v).is_integer() else v
+
+
+def _bias(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]) -> float:
+    """``f(0, 0)``: 0 for a bilinear function; a constant for one that adds a bias; any
+    other output means the function is not of this family."""
+    base = np.asarray(call(np.zeros(tuple(img_shape)), np.zeros(tuple(ker_shape))))
+    if np.iscomplexobj(base):
+        base = base.real
+    if not base.size or not np.any(np.abs(base) > 1e-9):
+        return 0.0
+    b = float(base.ravel()[0])
+    if not np.allclose(base, b, rtol=1e-9, atol=1e-9):
+        raise ToolError(f"{call.name} returns a non-constant output ({base.min():g} to "
+                        f"{base.max():g}) for a zero image and kernel: not a convolution "
+                        "or correlation plus a bias")
+    return b
+
+
 def _impulse(shape: Sequence[int], flat: int, value: complex = 1.0,
              dtype: Any = np.float64) -> np.ndarray:
     a = np.zeros(int(np.prod(shape)), dtype=dtype)
@@ -285,9 +312,10 @@ def _impulse(shape: Sequence[int], flat: int, value: complex = 1.0,
     return a.reshape(shape)
 
 
-def _probe(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]
-           ) -> tuple[np.ndarray, tuple[int, ...], float]:
-    """Rows ``(m..., i..., k...)`` of the relation; the output shape; the common weight."""
+def _probe(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int],
+           bias: float = 0.0) -> tuple[np.ndarray, tuple[int, ...], float]:
+    """Rows ``(m..., i..., k...)`` of the relation; the output shape; the common weight
+    (each output minus the bias)."""
     n_img, n_ker = int(np.prod(img_shape)), int(np.prod(ker_shape))
     rows: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -309,6 +337,7 @@ def _probe(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]
                                 "different inputs")
             if np.iscomplexobj(y):
                 y = y.real
+            y = y - bias
             nz = np.flatnonzero(np.abs(y) > 1e-9)
             if not nz.size:
                 continue
@@ -453,23 +482,60 @@ def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, li
 
 def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
             ker_shape: Sequence[int], out_shape: Sequence[int], scale: float,
-            boundary: str = "zeros") -> None:
-    """Random inputs: the function must equal the recovered relation (bilinearity)."""
+            boundary: str = "zeros", bias: float = 0.0) -> None:
+    """The function must be the recovered relation on inputs nothing like impulses: random
+    floats of wide range (1e-3 to 3e4, so saturation, clipping, integer wrap-around and
+    rounding show), and linear in each argument (f(a x1 + b x2, h) = a f(x1, h) + b f(x2,
+    h), and the same for h).  Impulses alone cannot tell a clipped or wrapped convolution
+    from a convolution."""
     rng = np.random.default_rng(0)
-    x = rng.integers(-4, 5, size=tuple(img_shape)).astype(np.float64)
-    h = rng.integers(-4, 5, size=tuple(ker_shape)).astype(np.float64)
-    got = call(x, h)
-    if np.iscomplexobj(got):
-        got = got.real
-    want = np.zeros(tuple(out_shape))
     nd = len(axes)
     fitted = [(_int(a.s), a.sigma * _int(a.d), _int(a.c)) for a in axes]
-    for term in _predict(fitted, img_shape, ker_shape, out_shape, boundary):
-        want[term[:nd]] += x[term[nd:2 * nd]] * h[term[2 * nd:]]
-    want *= scale
-    if not np.allclose(got, want, rtol=1e-6, atol=1e-6):
-        raise ToolError(f"{call.name} is not bilinear in (image, kernel): random inputs do "
-                        "not match the relation its impulses show")
+    terms = sorted(_predict(fitted, img_shape, ker_shape, out_shape, boundary))
+    img_shape, ker_shape = tuple(img_shape), tuple(ker_shape)
+
+    def relation(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        want = np.zeros(tuple(out_shape))
+        for term in terms:
+            want[term[:nd]] += x[term[nd:2 * nd]] * h[term[2 * nd:]]
+        return want * scale
+
+    def value(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The function's output minus the bias (the bilinear part)."""
+        got = np.asarray(call(x, h), dtype=np.complex128) - bias
+        return got.real if not np.iscomplexobj(x) and not np.iscomplexobj(h) else got
+
+    def close(a: np.ndarray, b: np.ndarray) -> bool:
+        size = max(1.0, float(np.abs(b).max(initial=0.0)))
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-7, atol=1e-9 * size))
+
+    def fail(what: str) -> ToolError:
+        return ToolError(f"{call.name} is not bilinear in (image, kernel): {what}; the "
+                         "impulses show a convolution-like relation, but the function is "
+                         "not that relation (saturation, clipping, integer wrap-around, "
+                         "rounding or another nonlinearity)")
+
+    inputs = []
+    for mag_x, mag_h in ((1.0, 1.0), (1e3, 1.0), (1e-3, 1e2), (3e4, 3e2)):
+        inputs.append((rng.normal(scale=mag_x, size=img_shape),
+                       rng.normal(scale=mag_h, size=ker_shape)))
+    inputs.append((rng.integers(-30000, 30001, size=img_shape).astype(np.float64),
+                   rng.integers(-300, 301, size=ker_shape).astype(np.float64)))
+    for k, (x, h) in enumerate(inputs):
+        if not close(value(x, h), relation(x, h)):
+            return_what = ("random inputs" if k == 0 else
+                           f"random inputs of magnitude {np.abs(x).max():.3g} (image) and "
+                           f"{np.abs(h).max():.3g} (kernel)")
+            raise fail(f"{return_what} do not give the relation's outputs")
+    (x1, h1), (x2, h2) = inputs[0], inputs[1]
+    a, b = 2.5, -7.0
+    if not close(value(a * x1 + b * x2, h1), a * value(x1, h1) + b * value(x2, h1)):
+        raise fail("f(a*x1 + b*x2, h) differs from a*f(x1, h) + b*f(x2, h)")
+    if not close(value(x1, a * h1 + b * h2), a * value(x1, h1) + b * value(x1, h2)):
+        raise fail("f(x, a*h1 + b*h2) differs from a*f(x, h1) + b*f(x, h2)")
+    for c in (1e-3, -1e3):
+        if not close(value(c * x1, h1), c * value(x1, h1)):
+            raise fail(f"f({c:g}*x, h) differs from {c:g}*f(x, h)")
 
 
 def _int(p: Poly) -> int:
