@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
