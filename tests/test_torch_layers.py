@@ -155,3 +155,49 @@ def test_layer_shape_errors(image: tuple[int, ...], kernel: tuple[int, ...], gro
                             message: str) -> None:
     with pytest.raises(InputError, match=message):
         expand("corr", image, kernel, layer=True, groups=groups)
+
+
+# -- paddings PyTorch refuses are refused ----------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 6), k=st.integers(1, 3), pad=st.integers(0, 8),
+       mode=st.sampled_from(("reflect", "circular", "replicate")), data=st.data())
+def test_padding_modes_accepted_exactly_when_torch_accepts(F: Any, n: int, k: int, pad: int,
+                                                           mode: str, data: Any) -> None:
+    """``--padding P --padding-mode reflect|circular|replicate``: symconv refuses the pads
+    torch.nn.functional.pad refuses (reflect >= the size, circular wrapping twice) and
+    equals PyTorch (pad, then a valid correlation) wherever torch accepts them."""
+    import torch
+
+    x = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)))
+    h = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=k, max_size=k)))
+    try:
+        padded = F.pad(torch.tensor(x, dtype=torch.float64).reshape(1, 1, n), (pad, pad),
+                       mode=mode)
+    except (RuntimeError, ValueError, NotImplementedError):
+        padded = None
+    try:
+        e = expand("corr", n, k, origin="corner", padding=pad, padding_mode=mode,
+                   x=x.tolist(), h=h.tolist())
+    except InputError as exc:
+        assert padded is None or n + 2 * pad < k, str(exc)
+        return
+    assert padded is not None, f"torch refuses {mode} padding {pad} of size {n}"
+    want = F.conv1d(padded, torch.tensor(h, dtype=torch.float64).reshape(1, 1, k))
+    assert e.values().ravel().tolist() == want.reshape(-1).numpy().astype(int).tolist()
+
+
+@pytest.mark.parametrize("boundary", ["fill", "wrap", "symm"])
+@pytest.mark.parametrize(("image", "kernel"), [((2, 1), (3, 1)), ((4, 5), (2, 3)),
+                                               ((2, 3), (4, 5))])
+def test_valid_mode_ignores_the_boundary_as_scipy(boundary: str, image: tuple[int, ...],
+                                                  kernel: tuple[int, ...]) -> None:
+    """scipy.signal.convolve2d's 'valid' reads no pixel outside the image, whatever the
+    boundary (a kernel larger than the image swaps the operands)."""
+    from scipy.signal import convolve2d
+
+    rng = np.random.default_rng(7)
+    x = rng.integers(-9, 10, size=image)
+    h = rng.integers(-9, 10, size=kernel)
+    e = expand("conv", image, kernel, origin="corner", mode="valid", padding_mode=boundary,
+               x=x, h=h)
+    assert e.values().tolist() == convolve2d(x, h, mode="valid", boundary=boundary).tolist()

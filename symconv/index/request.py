@@ -200,9 +200,29 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         resolved_pad = tuple((0, 0) for _ in range(sd))
     else:
         resolved_pad = pad  # type: ignore[assignment]
+    if mode == "valid":
+        # A 'valid' output reads no pixel outside the image: scipy.signal ignores the
+        # boundary there (and swaps the operands when the kernel is the larger one).
+        padding_mode = "zeros"
+    if resolved_pad is not None:
+        _check_torch_padding(resolved_pad, img.shape[img_ch:], padding_mode)
     return Operation(op, img, ker, mode if resolved_pad is None else None, st, dl,
                      resolved_pad, padding_mode, conjugate, layer, groups, convention,
                      nm["output"], origin if isinstance(origin, str) else "explicit")
+
+
+def _check_torch_padding(pad: Sequence[tuple[int, int]], sizes: Sequence[int],
+                         padding_mode: str) -> None:
+    """Refuse what ``torch.nn.functional.pad`` refuses: reflect padding of at least the
+    input's size, circular padding that wraps around more than once."""
+    for axis, ((lo, hi), n) in enumerate(zip(pad, sizes, strict=True)):
+        if padding_mode == "reflect" and max(lo, hi) >= n:
+            raise InputError(f"reflect padding {max(lo, hi)} on axis {axis} must be smaller "
+                             f"than the image's size {n} there (as torch.nn.functional.pad)")
+        if padding_mode == "circular" and max(lo, hi) > n:
+            raise InputError(f"circular padding {max(lo, hi)} on axis {axis} would wrap "
+                             f"around the image (size {n}) more than once; PyTorch refuses "
+                             "it (torch.nn.functional.pad)")
 
 
 def _build(o: Operation) -> Relation:
