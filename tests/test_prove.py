@@ -12,18 +12,13 @@ import pytest
 from symconv.errors import InputError
 from symconv.index.ops import operation
 from symconv.proof import polyarray as pa
+from symconv.proof.instance import Inst, decide_pairs
+from symconv.proof.options import Options
+from symconv.proof.symbolic import Beyond, SymSet, is_zero, prove_same, sym_axis, syms
 from symconv.proof.theorems import (
     THEOREMS,
-    Beyond,
-    Options,
-    SymSet,
-    _decide,
-    is_zero,
     prove,
-    prove_same,
     size_formulas,
-    sym_axis,
-    syms,
     transposed_size,
 )
 
@@ -162,7 +157,7 @@ def test_instance_check_can_fail() -> None:
     h = reg.add("h", (-1,), (3,))
     conv = pa.bilinear("conv", pa.leaf(x), pa.leaf(h), reg)
     corr = pa.bilinear("corr", pa.leaf(x), pa.leaf(h), reg)
-    d = _decide("t", "t", "a", "a", [], [(conv, corr, "conv vs corr")], reg, [])
+    d = decide_pairs("t", "t", "a", "a", [], [(conv, corr, "conv vs corr")], reg, [])
     assert d.verdict == "refuted" and d.counterexample["left"] != d.counterexample["right"]
 
 
@@ -280,7 +275,7 @@ def test_options_defaults() -> None:
 
 
 def test_symmetrize_is_a_real_check() -> None:
-    from symconv.proof.theorems import Inst, _symmetrize
+    from symconv.proof.theorems import _symmetrize
 
     inst = Inst.make(Options(image="6", kernel="3"))
     reg = inst.reg

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from symconv.proof import polyarray as pa
-from symconv.proof.theorems import Options, duality_sides, prove, size_formulas
+from symconv.proof.options import Options
+from symconv.proof.theorems import duality_sides, prove, size_formulas
 
 scipy_signal = pytest.importorskip("scipy.signal")
 

@@ -52,6 +52,7 @@ from ..parse.claim import (
 )
 from . import polyarray as pa
 from .derivation import Derivation, Step
+from .instance import counterexample_values, json_array, json_value, poly_text
 
 #: Names that take the image shape or the kernel shape when not placed by position.
 IMAGE_NAMES = ("x", "f", "image", "u")
@@ -82,7 +83,7 @@ class Context:
     def constant_array(self, name: str) -> pa.Poly:
         arr = self.fixed[name]
         lo = tuple(-o for o in resolve_origin(self.origin, arr.shape))
-        idx = pa._all_indices(lo, arr.shape)
+        idx = pa.all_indices(lo, arr.shape)
         return pa.Poly(lo, tuple(arr.shape), idx, np.full((arr.size, 1), -1, np.int64),
                        arr.astype(np.int64).ravel())
 
@@ -406,72 +407,6 @@ def decide(claim: Claim, image: Sequence[int], kernel: Sequence[int], origin: st
     return Outcome(cmp.equal, left, right, ctx, cmp)
 
 
-def counterexample_values(out: Outcome, tries: int = 40) -> tuple[dict[str, np.ndarray], Any,
-                                                                    Any]:
-    """Small integer values (complex when conjugates occur) that make the sides differ at the
-    first differing output; found by a seeded search and checked numerically."""
-    reg = out.ctx.registry
-    idx = out.comparison.first_output
-    assert idx is not None
-    uses_conj = _has_conj(out.left, reg) or _has_conj(out.right, reg)
-    for t in range(tries):
-        rng = np.random.default_rng(t)
-        vals: dict[str, np.ndarray] = {}
-        for name, v in reg.vars.items():
-            arr = rng.integers(-3, 4, size=v.shape)
-            if t == 0:
-                arr = (np.arange(v.size).reshape(v.shape) % 5) + 1
-            if uses_conj:
-                arr = arr + 1j * rng.integers(-2, 3, size=v.shape)
-            vals[name] = arr
-        lv = _at(pa.evaluate(out.left, reg, vals), out.left, idx)
-        rv = _at(pa.evaluate(out.right, reg, vals), out.right, idx)
-        if lv != rv:
-            return vals, lv, rv
-    raise AssertionError("no values separate two different polynomials")  # pragma: no cover
-
-
-def _has_conj(p: pa.Poly, reg: pa.Registry) -> bool:
-    for v in reg.vars.values():
-        ids = p.mono[(p.mono >= v.offset + v.size) & (p.mono < v.offset + 2 * v.size)]
-        if ids.size:
-            return True
-    return False
-
-
-def _at(arr: np.ndarray, p: pa.Poly, idx: Sequence[int]) -> Any:
-    if p.ndim == 0:
-        return arr.item() if hasattr(arr, "item") else arr
-    pos = tuple(i - lo for i, lo in zip(idx, p.lo, strict=False))
-    if any(q < 0 or q >= n for q, n in zip(pos, p.shape, strict=False)):
-        return 0
-    return arr[pos].item()
-
-
-def _json_value(v: Any) -> Any:
-    if isinstance(v, complex):
-        if v.imag == 0:
-            return _json_value(v.real)
-        return {"re": _json_value(v.real), "im": _json_value(v.imag)}
-    f = float(v)
-    return int(f) if f.is_integer() else f
-
-
-def _json_array(a: np.ndarray) -> Any:
-    return [_json_array(x) for x in a] if a.ndim > 1 else [_json_value(v) for v in a.tolist()]
-
-
-def _poly_text(terms: Sequence[tuple[int, tuple[int, ...]]], reg: pa.Registry) -> str:
-    out = ""
-    for c, ids in terms:
-        body = " ".join(reg.entry_name(i) for i in ids) or "1"
-        mag = abs(c)
-        piece = body if mag == 1 and ids else f"{mag}" + (f" {body}" if ids else "")
-        out += ("-" if c < 0 else ("+" if out else "")) + (" " if out else "") + piece
-        out = out.replace("+ ", " + ").replace("- ", " - ") if len(out) > 2 else out
-    return out.strip() or "0"
-
-
 def _terms_at(p: pa.Poly, idx: Sequence[int], reg: pa.Registry) -> str:
     if p.ndim:
         sel = np.all(p.out == np.asarray(idx, dtype=np.int64), axis=1)
@@ -480,7 +415,7 @@ def _terms_at(p: pa.Poly, idx: Sequence[int], reg: pa.Registry) -> str:
     c = pa.canonical(pa.Poly(p.lo, p.shape, p.out[sel], p.mono[sel], p.coef[sel]), p.lo,
                      p.shape, reg.total + 1, p.degree)
     ids = c.mono_ids(np.arange(c.coef.size))
-    return _poly_text([(int(c.coef[j]), tuple(int(v) for v in ids[j] if v >= 0))
+    return poly_text([(int(c.coef[j]), tuple(int(v) for v in ids[j] if v >= 0))
                        for j in range(c.coef.size)], reg)
 
 
@@ -631,12 +566,12 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         return Derivation("claim", claim_latex, claim_text, "proved", "instance", tuple(steps),
                           None, tuple(notes), "claim")
     assert fail_shapes is not None
-    vals, lv, rv = counterexample_values(failure)
     reg = failure.ctx.registry
     idx = failure.comparison.first_output
     assert idx is not None
+    vals, lv, rv = counterexample_values(failure.left, failure.right, reg, idx)
     steps.append(_sides_step(failure))
-    diff = _poly_text(failure.comparison.difference, reg)
+    diff = poly_text(failure.comparison.difference, reg)
     at = f"[{_fmt_idx(idx)}]" if idx else ""
     lt = _terms_at(failure.left, idx, reg)
     rt = _terms_at(failure.right, idx, reg)
@@ -653,10 +588,10 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     cex = {
         "shapes": {name: list(v.shape) for name, v in reg.vars.items()},
         "lo": {name: list(v.lo) for name, v in reg.vars.items()},
-        "values": {name: _json_array(np.asarray(vals[name])) for name in reg.vars},
+        "values": {name: json_array(np.asarray(vals[name])) for name in reg.vars},
         "output": list(idx),
-        "left": _json_value(complex(lv)),
-        "right": _json_value(complex(rv)),
+        "left": json_value(complex(lv)),
+        "right": json_value(complex(rv)),
         "left_terms": lt,
         "right_terms": rt,
         "origin": origin,
@@ -665,7 +600,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
         "compare": compare,
     }
     if fixed:
-        cex["fixed"] = {nm: _json_array(arr) for nm, arr in fixed.items()}
+        cex["fixed"] = {nm: json_array(arr) for nm, arr in fixed.items()}
         for nm, arr in fixed.items():
             cex["lo"][nm] = [-o for o in resolve_origin(origin, arr.shape)]
     notes = [("outputs compared by position (as NumPy compares arrays), origins ignored; "
@@ -696,14 +631,14 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
 
 
 def _num_text(v: Any) -> str:
-    j = _json_value(complex(v))
+    j = json_value(complex(v))
     if isinstance(j, dict):
         return str(complex(j["re"], j["im"]))
     return str(j)
 
 
 def _latex_num(v: Any) -> str:
-    j = _json_value(complex(v))
+    j = json_value(complex(v))
     if isinstance(j, dict):
         sign = "+" if j["im"] >= 0 else "-"
         return f"{j['re']} {sign} {abs(j['im'])}i"

@@ -1,41 +1,58 @@
-"""Theorems about convolution and correlation, proved in two labelled scopes.
-
-``instance``
-    For given shapes and options: both sides are built from the core's index relation
-    (:mod:`symconv.polyarray` over :meth:`Relation.enumerate`) and compared exactly as lists
-    of terms (output index, monomial, integer coefficient), by sorting integer keys.  Any
-    differing term makes the comparison fail, and the derivation is then *refuted* with the
-    first differing output: no path says "proved" without a check that could fail.
-
-``all-sizes``
-    For symbolic sizes: per spatial axis the relation is ``i = s*m + sigma*d*k + c`` on
-    intervals whose ends are SymPy expressions in ``N, K, s, d, p, alpha, beta`` (image and
-    kernel origins included), built by :func:`sym_axis`, the symbolic twin of the core's
-    ``ops._axis`` (the tests hold the two together on many numbers).  Two relations are the
-    same set when the equations agree after the change of variables and every interval end
-    agrees; each agreement is a SymPy identity (``expand`` after writing ``ceil(u)`` as
-    ``-floor(-u)``) shown as a step.  If an identity is not established the proof stops
-    and the theorem falls back to the instance scope, saying so in the notes.  An
-    N-dimensional relation is the product of its axes (the core builds it that way), so the
-    per-axis proof covers every number of dimensions.
-"""
+"""Theorems about convolution and correlation, proved in two labelled scopes: ``instance``
+(:mod:`symconv.proof.instance`: exact, for given shapes) and ``all-sizes``
+(:mod:`symconv.proof.symbolic`: symbolic sizes, with a fallback to the instance scope when an
+identity is not established)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
-from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
-from ..index.ops import OPERATIONS, operation
+from ..index.ops import operation
 from ..index.relation import AffineAxis, ChannelAxis
-from ..index.signal import as_values, parse_shape, resolve_origin
+from ..index.signal import as_values, parse_shape
 from . import polyarray as pa
 from .derivation import Derivation, Step
+from .instance import (
+    Inst,
+    bilinear_op,
+    core_op,
+    decide_pairs,
+    json_array,
+    json_value,
+    op_latex,
+    op_text,
+    poly_text,
+    refuted,
+    shape_note,
+)
+from .options import Options, all_sizes_limit, check_options, default_scope, with_shapes
+from .symbolic import (
+    SUM_I,
+    SUM_K,
+    SUM_M,
+    Beyond,
+    SymSet,
+    assume_step,
+    axis_intro,
+    axis_tex,
+    axis_txt,
+    families,
+    families_note,
+    is_zero,
+    lin_tex,
+    load_sympy,
+    product_step,
+    prove_same,
+    sym_axis,
+    syms,
+    tex,
+    txt,
+)
 
 THEOREMS = {
     "flip": "Convolution is correlation with the kernel flipped along every axis",
@@ -45,306 +62,8 @@ THEOREMS = {
     "sizes": "Output sizes of every mode, layer setting and transposed convolution",
     "duality": "The backward pass: correlation forward, convolution backward (and back)",
 }
-SCOPES = ("instance", "all-sizes")
-#: Shapes used when an all-sizes proof falls back to the instance scope without shapes.
-DEFAULT_SHAPES = {1: ((7,), (3,)), 2: ((7, 7), (3, 3)), 3: ((5, 5, 5), (3, 3, 3))}
-#: Families of output windows the all-sizes engine handles (SciPy modes; PyTorch padding).
-FAMILIES = ("full", "valid", "same", "padding")
-
-SUM_I = r"\sum_{i=-\infty}^{\infty}"
-SUM_M = r"\sum_{m=-\infty}^{\infty}"
-SUM_K = r"\sum_{k=-\infty}^{\infty}"
 
 
-@dataclass(frozen=True)
-class Options:
-    """What ``symconv prove`` passes in; every field optional."""
-
-    dims: int | None = None
-    image: str | None = None
-    kernel: str | None = None
-    forward: str = "corr"
-    wrt: str = "input"
-    mode: str | None = None
-    stride: Any = None
-    padding: Any = None
-    dilation: Any = None
-    padding_mode: str = "zeros"
-    layer: bool = False
-    groups: int = 1
-    origin: str | None = None
-    x: Any = None
-    h: Any = None
-    max_terms: int | None = None
-
-    def op_kwargs(self) -> dict[str, Any]:
-        kw: dict[str, Any] = {}
-        for key in ("mode", "stride", "padding", "dilation"):
-            v = getattr(self, key)
-            if v is not None:
-                kw[key] = v
-        if self.padding_mode != "zeros":
-            kw["padding_mode"] = self.padding_mode
-        if self.origin is not None:
-            kw["origin"] = self.origin  # the output origin under padding (0-based: corner)
-        return kw
-
-
-class Beyond(Exception):
-    """The all-sizes engine cannot establish a step (the theorem falls back to instance)."""
-
-
-# =============================================================================================
-# The symbolic engine
-# =============================================================================================
-@functools.cache
-def _sp() -> Any:
-    import sympy
-
-    return sympy
-
-
-@functools.cache
-def syms() -> dict[str, Any]:
-    sp = _sp()
-    pos = dict(integer=True, positive=True)
-    nonneg = dict(integer=True, nonnegative=True)
-    return {
-        "N": sp.Symbol("N", **pos), "K": sp.Symbol("K", **pos),
-        "s": sp.Symbol("s", **pos), "d": sp.Symbol("d", **pos),
-        "pl": sp.Symbol("p_l", **nonneg), "pr": sp.Symbol("p_r", **nonneg),
-        "p": sp.Symbol("p", **nonneg),
-        "alpha": sp.Symbol("alpha", integer=True), "beta": sp.Symbol("beta", integer=True),
-        "m": sp.Symbol("m", integer=True), "i": sp.Symbol("i", integer=True),
-        "k": sp.Symbol("k", integer=True), "j": sp.Symbol("j", integer=True),
-        "t": sp.Symbol("t", integer=True),
-        "q": sp.Symbol("q", **nonneg), "r": sp.Symbol("r", **nonneg),
-        "M": sp.Symbol("M", **pos), "kappa": sp.Symbol("kappa", **nonneg),
-    }
-
-
-def norm(e: Any) -> Any:
-    """A canonical form for identities with floors: ``ceil(u) = -floor(-u)``, arguments
-    expanded, then the whole expanded."""
-    sp = _sp()
-    e = sp.sympify(e)
-    e = e.replace(sp.ceiling, lambda u: -sp.floor(sp.expand(-u)))
-    e = e.replace(sp.floor, lambda u: sp.floor(sp.expand(u)))
-    return sp.expand(e)
-
-
-def is_zero(e: Any) -> bool:
-    """True only when SymPy establishes ``e == 0`` (False means: not established)."""
-    sp = _sp()
-    z = norm(e)
-    if z == 0:
-        return True
-    try:
-        return bool(sp.simplify(z) == 0)
-    except Exception:  # pragma: no cover - SymPy gives up
-        return False
-
-
-def _tidy(e: Any) -> Any:
-    """Floors and ceilings with one fraction inside: (N + alpha - d beta - 1)/s."""
-    sp = _sp()
-    e = sp.sympify(e)
-
-    def tidy(u: Any) -> Any:
-        num, den = sp.fraction(sp.together(u))
-        return sp.Mul(sp.expand(num), sp.Pow(den, -1), evaluate=False) if den != 1 else \
-            sp.expand(num)
-
-    e = e.replace(sp.floor, lambda u: sp.floor(tidy(u), evaluate=False))
-    return e.replace(sp.ceiling, lambda u: sp.ceiling(tidy(u), evaluate=False))
-
-
-def tex(e: Any) -> str:
-    """LaTeX of an expression (floors and ceilings tidied)."""
-    return str(_sp().latex(_tidy(e)))
-
-
-def txt(e: Any) -> str:
-    """Plain text of an expression, for terminals (floors and ceilings tidied)."""
-    return str(_tidy(e)).replace("*", " ").replace("ceiling", "ceil")
-
-
-@dataclass(frozen=True)
-class SymAxis:
-    """One axis of a relation, symbolically: ``i = S*m + sigma*D*k + C`` and the boxes."""
-
-    S: Any
-    sigma: int
-    D: Any
-    C: Any
-    m_lo: Any
-    m_hi: Any
-    i_lo: Any
-    i_hi: Any
-    k_lo: Any
-    k_hi: Any
-    assumptions: tuple[str, ...] = ()
-
-
-def sym_axis(op: str, family: str, N: Any = None, K: Any = None, s: Any = None,
-             d: Any = None, alpha: Any = None, beta: Any = None, pl: Any = None,
-             pr: Any = None, out_origin: str = "corner") -> SymAxis:
-    """The symbolic twin of ``ops._axis`` (SciPy convention; zero padding).
-
-    ``family`` is a mode (``full``/``valid``/``same``: natural output indices) or
-    ``padding`` (PyTorch: the output runs where the kernel fits the padded image).
-    """
-    sp = _sp()
-    S_ = syms()
-    N = S_["N"] if N is None else N
-    K = S_["K"] if K is None else K
-    s = S_["s"] if s is None else s
-    d = S_["d"] if d is None else d
-    alpha = S_["alpha"] if alpha is None else alpha
-    beta = S_["beta"] if beta is None else beta
-    sigma = OPERATIONS[op].sigma
-    if sigma > 0:
-        f_lo, f_hi = d * beta, d * (beta + K - 1)
-    else:
-        f_lo, f_hi = -d * (beta + K - 1), -d * beta
-    ke = d * (K - 1) + 1
-    assumptions: list[str] = []
-    if family != "padding":
-        full_lo = alpha - f_hi
-        if family == "full":
-            w_lo, length = full_lo, N + ke - 1
-        elif family == "valid":
-            w_lo, length = full_lo + ke - 1, N - ke + 1
-            assumptions.append(r"N \geq d(K-1)+1")
-        elif family == "same":
-            w_lo, length = full_lo + sp.floor((ke - 1) / 2), N
-        else:
-            raise InputError(f"bad family {family!r}")
-        w_hi = w_lo + length - 1
-        m_lo, m_hi = sp.ceiling(w_lo / s), sp.floor(w_hi / s)
-        C = sp.Integer(0)
-    else:
-        pl = S_["pl"] if pl is None else pl
-        pr = S_["pr"] if pr is None else pr
-        count = sp.floor((N + pl + pr - ke) / s) + 1
-        assumptions.append(r"N + p_l + p_r \geq d(K-1)+1")
-        c0 = alpha - pl - f_lo
-        oo = sp.Integer(0) if out_origin == "corner" else sp.floor(count / 2)
-        m_lo, C = -oo, c0 + s * oo
-        m_hi = m_lo + count - 1
-    if OPERATIONS[op].reflect:
-        return SymAxis(-s, sigma, d, C, -m_hi, -m_lo, alpha, alpha + N - 1, beta, beta + K - 1,
-                       tuple(assumptions))
-    return SymAxis(s, sigma, d, C, m_lo, m_hi, alpha, alpha + N - 1, beta, beta + K - 1,
-                   tuple(assumptions))
-
-
-@dataclass(frozen=True)
-class SymSet:
-    """A set of integer triples: ``eq == 0`` and ``lo <= var <= hi`` for each variable."""
-
-    eq: Any
-    bounds: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-
-    @staticmethod
-    def of(ax: SymAxis) -> SymSet:
-        S_ = syms()
-        m, i, k = S_["m"], S_["i"], S_["k"]
-        return SymSet(i - (ax.S * m + ax.sigma * ax.D * k + ax.C),
-                      {"m": (ax.m_lo, ax.m_hi), "i": (ax.i_lo, ax.i_hi),
-                       "k": (ax.k_lo, ax.k_hi)})
-
-    def rename(self, mapping: dict[str, str]) -> SymSet:
-        """Rename the variables (``{'m': 'k', ...}``), simultaneously."""
-        S_ = syms()
-        sp = _sp()
-        tmp = {v: sp.Symbol(f"_tmp_{v}", integer=True) for v in mapping}
-        eq = self.eq.subs({S_[v]: tmp[v] for v in mapping}, simultaneous=True)
-        eq = eq.subs({tmp[v]: S_[w] for v, w in mapping.items()}, simultaneous=True)
-        bounds = {mapping.get(v, v): b for v, b in self.bounds.items()}
-        return SymSet(eq, bounds)
-
-    def negate(self, var: str) -> SymSet:
-        """Substitute ``var -> -var`` (a reflection of that index)."""
-        S_ = syms()
-        v = S_[var]
-        lo, hi = self.bounds[var]
-        b = dict(self.bounds)
-        b[var] = (-hi, -lo)
-        return SymSet(self.eq.subs(v, -v), b)
-
-
-def _lin_tex(e: Any, printer: Callable[[Any], str] | None = None) -> str:
-    """``i - s m - d k - c`` in the order people write it (SymPy sorts its own way)."""
-    tex_ = tex if printer is None else printer
-    sp = _sp()
-    S_ = syms()
-    e = sp.expand(e)
-    order = [S_["i"], S_["m"], S_["k"], S_["j"], S_["t"]]
-    parts: list[tuple[Any, str]] = []
-    rest = e
-    for v in order:
-        c = e.coeff(v)
-        if c != 0:
-            parts.append((c, v.name))
-            rest = sp.expand(rest - c * v)
-    out = ""
-    for c, name in parts:
-        neg = c.could_extract_minus_sign()
-        mag = -c if neg else c
-        lp, rp = (r"\left(", r"\right)") if printer is None else ("(", ")")
-        body = (tex_(mag) if mag.is_Atom else f"{lp}{tex_(mag)}{rp}") + " " + name \
-            if mag != 1 else name
-        out += (" - " if neg and out else "-" if neg else (" + " if out else "")) + body
-    if rest != 0 or not out:
-        neg = rest.could_extract_minus_sign()
-        mag = -rest if neg else rest
-        lp, rp = (r"\left(", r"\right)") if printer is None else ("(", ")")
-        piece = tex_(mag) if (mag.is_Atom or mag.is_Mul or mag.is_Pow) else \
-            f"{lp}{tex_(mag)}{rp}"
-        out += (" - " if neg and out else "-" if neg else (" + " if out else "")) + piece
-    return out
-
-
-def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
-    """Steps showing ``a`` and ``b`` are the same set of triples, or raise :class:`Beyond`."""
-    sp = _sp()
-    S_ = syms()
-    steps: list[Step] = []
-    lam = None
-    for var in ("i", "m", "k"):
-        ca, cb = sp.expand(a.eq).coeff(S_[var]), sp.expand(b.eq).coeff(S_[var])
-        if ca != 0 and cb != 0:
-            lam = sp.simplify(cb / ca)
-            break
-    if lam is None or not is_zero(b.eq - lam * a.eq):
-        raise Beyond(f"the index equations of {label_a} and {label_b} are not shown to agree: "
-                     f"{a.eq} = 0 and {b.eq} = 0")
-    steps.append(Step(
-        f"{_lin_tex(b.eq)} = {tex(lam) if lam not in (1, -1) else ('-' if lam == -1 else '')}"
-        + (rf"\left({_lin_tex(a.eq)}\right)" if lam != 1 else _lin_tex(a.eq)),
-        f"the index equation of {label_b} is the one of {label_a}"
-        + ("" if lam == 1 else f" times {lam}") + " (SymPy: the difference expands to 0)",
-        f"{_lin_tex(b.eq, txt)} = 0  <=>  {_lin_tex(a.eq, txt)} = 0"))
-    for var in ("m", "i", "k"):
-        if var not in a.bounds or var not in b.bounds:
-            raise Beyond(f"no bounds for {var}")
-        (alo, ahi), (blo, bhi) = a.bounds[var], b.bounds[var]
-        for x, y, side in ((alo, blo, "lowest"), (ahi, bhi, "highest")):
-            if not is_zero(x - y):
-                raise Beyond(f"the {side} {var} of {label_a} ({x}) and of {label_b} ({y}) are "
-                             "not shown to agree")
-        steps.append(Step(
-            f"{tex(blo)} \\leq {var} \\leq {tex(bhi)}",
-            f"the range of {var} in {label_b} is the range in {label_a}, "
-            f"{txt(alo)} .. {txt(ahi)} (SymPy: each end's difference is 0)",
-            f"{txt(blo)} <= {var} <= {txt(bhi)}"))
-    return steps
-
-
-# =============================================================================================
-# Entry point
-# =============================================================================================
 def prove(theorem: str, scope: str | None = None, options: Options | None = None,
           **kw: Any) -> Derivation:
     """Prove a named theorem.
@@ -358,184 +77,22 @@ def prove(theorem: str, scope: str | None = None, options: Options | None = None
     if theorem not in THEOREMS:
         raise InputError(f"bad theorem {theorem!r}: use {', '.join(THEOREMS)}")
     opts = options if options is not None else Options(**kw)
-    if opts.forward not in ("conv", "corr"):
-        raise InputError(f"bad --forward {opts.forward!r}: use conv or corr")
-    if opts.wrt not in ("input", "kernel"):
-        raise InputError(f"bad --wrt {opts.wrt!r}: use input or kernel")
-    if scope is not None and scope not in SCOPES:
-        raise InputError(f"bad scope {scope!r}: use instance or all-sizes")
-    has_shapes = opts.image is not None or opts.kernel is not None
+    check_options(opts, scope)
     if scope is None:
-        scope = "instance" if has_shapes or opts.h is not None else "all-sizes"
+        scope = default_scope(opts)
     if scope == "all-sizes":
-        why = _beyond_all_sizes(theorem, opts)
+        why = all_sizes_limit(opts, channels=theorem == "duality" and opts.forward == "corr",
+                              same_padding=theorem == "flip")
         if why is None:
             try:
                 return ALL_SIZES[theorem](opts)
             except Beyond as exc:
                 why = str(exc)
-        d = INSTANCE[theorem](_with_shapes(opts))
+        d = INSTANCE[theorem](with_shapes(opts))
         note = (f"all-sizes scope was asked for, but {why}; this result is for the instance "
                 "scope only")
         return replace(d, notes=(note,) + d.notes)
-    return INSTANCE[theorem](_with_shapes(opts))
-
-
-def _beyond_all_sizes(theorem: str, o: Options) -> str | None:
-    if (o.layer or o.groups != 1) and not (theorem == "duality" and o.forward == "corr"):
-        return "channels and groups are handled by the instance engine only"
-    if o.padding_mode != "zeros":
-        return f"padding mode {o.padding_mode!r} (not zeros) is handled by the instance engine"
-    if o.h is not None or o.x is not None:
-        return "values were given (--x/--h), which concern one instance"
-    if isinstance(o.padding, str) and o.padding.strip().lower() == "same" and theorem != "flip":
-        return "padding 'same' splits d(K-1) unevenly and is handled by the instance engine"
-    return None
-
-
-def _dims(o: Options) -> int:
-    if o.image is not None:
-        return len(parse_shape(o.image)) - (1 if o.layer else 0)
-    if o.kernel is not None:
-        return len(parse_shape(o.kernel)) - (2 if o.layer else 0)
-    return o.dims or 1
-
-
-def _with_shapes(o: Options) -> Options:
-    nd = o.dims or _dims(o)
-    if nd not in DEFAULT_SHAPES and (o.image is None or o.kernel is None):
-        raise InputError(f"give --image and --kernel for {nd} dimensions")
-    img, ker = DEFAULT_SHAPES.get(nd, ((5,) * nd, (3,) * nd))
-    if o.layer:
-        img = (2,) + img
-        ker = (2, 2 // max(o.groups, 1) or 1) + ker
-    image = o.image if o.image is not None else "x".join(map(str, img))
-    kernel = o.kernel if o.kernel is not None else "x".join(map(str, ker))
-    if o.h is not None and o.kernel is None:
-        kernel = "x".join(map(str, np.asarray(as_values(o.h, np.shape(_values_shape(o.h)),
-                                                        "h")).shape))
-    return replace(o, image=image, kernel=kernel, dims=nd)
-
-
-def _values_shape(v: Any) -> np.ndarray:
-    from ..index.signal import parse_values
-
-    return parse_values(v) if isinstance(v, str) else np.asarray(v)
-
-
-# =============================================================================================
-# Instance scope: building both sides from the core relation
-# =============================================================================================
-@dataclass
-class Inst:
-    reg: pa.Registry
-    x: pa.Var
-    h: pa.Var
-    origin: str
-
-    @staticmethod
-    def make(o: Options, layer_ok: bool = False) -> Inst:
-        if o.layer and not layer_ok:
-            raise InputError("--layer (channels, groups) applies to the duality and sizes "
-                             "theorems; the others are about the spatial index relation")
-        img = parse_shape(o.image or "7", "image shape")
-        ker = parse_shape(o.kernel or "3", "kernel shape")
-        if o.layer:
-            img, ker = img[1:], ker[2:]  # the spatial sizes (channels do not change them)
-        if len(img) != len(ker):
-            raise InputError(f"image has {len(img)} axes but kernel has {len(ker)}")
-        origin = o.origin or "center"
-        reg = pa.Registry()
-        x = reg.add("x", tuple(-v for v in resolve_origin(origin, img)), img)
-        h = reg.add("h", tuple(-v for v in resolve_origin(origin, ker)), ker)
-        return Inst(reg, x, h, origin)
-
-
-def _refuted(title: str, name: str, claim_latex: str, claim_text: str, scope_steps: list[Step],
-             left: pa.Poly, right: pa.Poly, cmp: pa.Comparison, reg: pa.Registry,
-             notes: Sequence[str] = ()) -> Derivation:
-    """A check failed: the derivation is refuted with the first differing output."""
-    from .claims import Context, Outcome, _json_array, _json_value, counterexample_values
-
-    out = Outcome(False, left, right, Context({}, "center", reg, ""), cmp)
-    vals, lv, rv = counterexample_values(out)
-    idx = cmp.first_output or ()
-    cex = {"shapes": {n: list(v.shape) for n, v in reg.vars.items()},
-           "lo": {n: list(v.lo) for n, v in reg.vars.items()},
-           "values": {n: _json_array(np.asarray(vals[n])) for n in reg.vars},
-           "output": list(idx), "left": _json_value(complex(lv)),
-           "right": _json_value(complex(rv))}
-    steps = scope_steps + [Step(r"\text{LHS} \neq \text{RHS}",
-                                "the term lists differ first at output "
-                                f"[{', '.join(map(str, idx))}]",
-                                f"LHS[{idx}] = {lv}, RHS[{idx}] = {rv}")]
-    return Derivation(title, claim_latex, claim_text, "refuted", "instance", tuple(steps), cex,
-                      tuple(notes), name)
-
-
-def _check_step(cmp: pa.Comparison, what: str) -> Step:
-    return Step(r"\text{LHS} - \text{RHS} = 0",
-                f"{what}: both sides have {cmp.terms_left:,} terms (output index, monomial, "
-                "coefficient); the sorted integer keys are identical, so the two sides agree "
-                "for every value of the arrays (a polynomial identity)",
-                f"{cmp.terms_left:,} = {cmp.terms_right:,} terms, identical after sorting")
-
-
-def _op_latex(opn: Any, y: str = "y", x: str = "x", h: str = "h") -> str:
-    """``y[m,n] = \\sum_i\\sum_j x[i,j] h[m-i,n-j]`` from the core operation's relation."""
-    facs = [f for f in opn.relation.factors if isinstance(f, AffineAxis)]
-    outs = OUT_NAMES[:len(facs)]
-    imgs = IMG_NAMES[:len(facs)]
-    kidx = ", ".join(kernel_index(f, m, i) for f, m, i in zip(facs, outs, imgs, strict=False))
-    sums = "".join(rf"\sum_{{{i}=-\infty}}^{{\infty}}" for i in reversed(imgs))
-    conj = opn.conjugate
-    hh = rf"\overline{{{h}[{kidx}]}}" if conj else f"{h}[{kidx}]"
-    return f"{y}[{', '.join(outs)}] = {sums} {x}[{', '.join(imgs)}]\\,{hh}"
-
-
-def _op_text(opn: Any, y: str = "y", x: str = "x", h: str = "h") -> str:
-    facs = [f for f in opn.relation.factors if isinstance(f, AffineAxis)]
-    outs = OUT_NAMES[:len(facs)]
-    imgs = IMG_NAMES[:len(facs)]
-    kidx = ", ".join(kernel_index(f, m, i) for f, m, i in zip(facs, outs, imgs, strict=False))
-    return f"{y}[{', '.join(outs)}] = sum_{{{','.join(imgs)}}} {x}[{', '.join(imgs)}] {h}[{kidx}]"
-
-
-def _core_op(op: str, a: pa.Var | pa.Poly, b: pa.Var | pa.Poly, o: Options) -> Any:
-    from ..index.signal import Signal
-
-    img = Signal("x", a.shape, tuple(-v for v in a.lo), entries=None)
-    ker = Signal("h", b.shape, tuple(-v for v in b.lo), entries=None)
-    return operation(op, img, ker, **o.op_kwargs())
-
-
-def _bil(op: str, a: pa.Poly, b: pa.Poly, o: Options, reg: pa.Registry) -> pa.Poly:
-    return pa.bilinear(op, a, b, reg, max_terms=o.max_terms, **o.op_kwargs())
-
-
-def _shape_note(inst: Inst, o: Options) -> str:
-    opts = ", ".join(f"{k} {v}" for k, v in o.op_kwargs().items()
-                     if k != "origin") or "mode full"
-    return (f"scope instance: image {'x'.join(map(str, inst.x.shape))} (indices "
-            f"{_rng(inst.x)}), kernel {'x'.join(map(str, inst.h.shape))} (indices "
-            f"{_rng(inst.h)}), origin {inst.origin}, {opts}")
-
-
-def _rng(v: pa.Var | pa.Poly) -> str:
-    return " x ".join(f"{a}..{b}" for a, b in zip(v.lo, v.hi, strict=False))
-
-
-def _decide(title: str, name: str, claim_latex: str, claim_text: str, steps: list[Step],
-            pairs: Sequence[tuple[pa.Poly, pa.Poly, str]], reg: pa.Registry,
-            notes: Sequence[str], closing: Sequence[Step] = ()) -> Derivation:
-    for left, right, what in pairs:
-        cmp = pa.compare(left, right, reg)
-        if not cmp.equal:
-            return _refuted(title, name, claim_latex, claim_text, steps, left, right, cmp, reg,
-                            notes)
-        steps.append(_check_step(cmp, what))
-    return Derivation(title, claim_latex, claim_text, "proved", "instance",
-                      tuple(steps) + tuple(closing), None, tuple(notes), name)
+    return INSTANCE[theorem](with_shapes(opts))
 
 
 # -- flip -------------------------------------------------------------------------------------
@@ -548,89 +105,41 @@ FLIP_TEXT = "conv(x, h) = corr(x, flip(h)), flip(h)[k] = h[-k] on every axis; an
 def instance_flip(o: Options) -> Derivation:
     inst = Inst.make(o)
     reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
-    conv = _core_op("conv", inst.x, inst.h, o)
-    corr = _core_op("corr", inst.x, inst.h, o)
+    conv = core_op("conv", inst.x, inst.h, o)
+    corr = core_op("corr", inst.x, inst.h, o)
     steps = [
-        Step(_op_latex(conv), "convolution, from the core's relation for these shapes and "
-             "options", _op_text(conv)),
+        Step(op_latex(conv), "convolution, from the core's relation for these shapes and "
+             "options", op_text(conv)),
         Step(r"\tilde h[k] = h[-k]", "the flip reflects every kernel axis; its index range is "
              "reflected too", "flip(h)[k] = h[-k]"),
-        Step(_op_latex(corr, h=r"\tilde h"), "correlation with the flipped kernel",
-             _op_text(corr, h="flip(h)")),
+        Step(op_latex(corr, h=r"\tilde h"), "correlation with the flipped kernel",
+             op_text(corr, h="flip(h)")),
         Step(r"\tilde h[i-m] = h[m-i]", "substitute the flip: the kernel index i-m of "
              "correlation reads h at m-i, the convolution's index", "flip(h)[i-m] = h[m-i]"),
     ]
     fh = pa.reflect(H)
-    pairs = [(_bil("conv", X, H, o, reg), _bil("corr", X, fh, o, reg),
+    pairs = [(bilinear_op("conv", X, H, o, reg), bilinear_op("corr", X, fh, o, reg),
               "conv(x, h) and corr(x, flip(h))"),
-             (_bil("corr", X, H, o, reg), _bil("conv", X, fh, o, reg),
+             (bilinear_op("corr", X, H, o, reg), bilinear_op("conv", X, fh, o, reg),
               "corr(x, h) and conv(x, flip(h)) (the converse)")]
-    return _decide(THEOREMS["flip"], "flip", FLIP_LATEX, FLIP_TEXT, steps, pairs, reg,
-                   [_shape_note(inst, o)])
-
-
-def _families(o: Options) -> list[str]:
-    if o.mode is not None:
-        return [o.mode]
-    if o.padding is not None:
-        return ["padding"]
-    return list(FAMILIES)
-
-
-def _axis_intro(fam: str) -> str:
-    return {"full": "mode full (NumPy/SciPy), natural output indices",
-            "valid": "mode valid (NumPy/SciPy), natural output indices",
-            "same": "mode same (SciPy), natural output indices",
-            "padding": "PyTorch padding p_l, p_r, 0-based outputs"}[fam]
-
-
-def _axis_tex(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
-    S_ = syms()
-    rhs = _lin_tex(ax.S * S_["m"] + ax.sigma * ax.D * S_["k"] + ax.C)
-    return (f"{y}[m] = {SUM_K} {x}[{rhs}]\\,{h}[k],\\quad {tex(ax.m_lo)} \\leq m \\leq "
-            f"{tex(ax.m_hi)}")
-
-
-def _axis_txt(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
-    S_ = syms()
-    rhs = _lin_tex(ax.S * S_["m"] + ax.sigma * ax.D * S_["k"] + ax.C, txt)
-    return f"{y}[m] = sum_k {x}[{rhs}] {h}[k],  {txt(ax.m_lo)} <= m <= {txt(ax.m_hi)}"
-
-
-def _product_step(nd: int) -> Step:
-    return Step(r"R = R_1 \times R_2 \times \cdots \times R_D",
-                "the relation of a D-dimensional operation is the product of its per-axis "
-                "relations (each axis has its own stride, dilation, padding and size), so the "
-                "per-axis identities below hold on every axis and hence for every number of "
-                f"dimensions (here {nd})", "R = R_1 x ... x R_D")
-
-
-def _assume_step(assumptions: Sequence[str], fam: str) -> list[Step]:
-    base = (r"N, K, s, d \geq 1,\ \alpha, \beta \in \mathbb{Z}"
-            + (r",\ p_l, p_r \geq 0" if fam == "padding" else ""))
-    extra = ",\\ ".join(assumptions)
-    return [Step(base + (",\\ " + extra if extra else ""),
-                 "symbols: image size N with lowest index alpha, kernel size K with lowest "
-                 "index beta (centre and corner origins are special cases), stride s, "
-                 "dilation d" + (", padding p_l, p_r" if fam == "padding" else ""),
-                 "N, K, s, d >= 1; alpha, beta integers"
-                 + ("; p_l, p_r >= 0" if fam == "padding" else ""))]
+    return decide_pairs(THEOREMS["flip"], "flip", FLIP_LATEX, FLIP_TEXT, steps, pairs, reg,
+                   [shape_note(inst, o)])
 
 
 def all_flip(o: Options) -> Derivation:
     S_ = syms()
-    steps: list[Step] = [_product_step(o.dims or 1)]
-    for fam in _families(o):
+    steps: list[Step] = [product_step(o.dims or 1)]
+    for fam in families(o):
         conv = sym_axis("conv", fam)
         beta_f = -(S_["beta"] + S_["K"] - 1)
         corr_f = sym_axis("corr", fam, beta=beta_f)
-        steps += [Step(r"\text{" + fam + "}", _axis_intro(fam), fam)]
-        steps += _assume_step(conv.assumptions, fam)
-        steps.append(Step(_axis_tex(conv), "convolution: the image index is s m - d k + c "
-                          "(the minus sign is the flip)", _axis_txt(conv)))
-        steps.append(Step(_axis_tex(corr_f, h=r"\tilde h"), "correlation with the flipped "
+        steps += [Step(r"\text{" + fam + "}", axis_intro(fam), fam)]
+        steps += assume_step(conv.assumptions, fam)
+        steps.append(Step(axis_tex(conv), "convolution: the image index is s m - d k + c "
+                          "(the minus sign is the flip)", axis_txt(conv)))
+        steps.append(Step(axis_tex(corr_f, h=r"\tilde h"), "correlation with the flipped "
                           r"kernel, whose indices run from -(beta+K-1) to -beta",
-                          _axis_txt(corr_f, h="flip(h)")))
+                          axis_txt(corr_f, h="flip(h)")))
         a = SymSet.of(conv)
         b = SymSet.of(corr_f).negate("k")
         steps.append(Step(r"\tilde h[k'] = h[-k'],\ k' = -k",
@@ -643,13 +152,7 @@ def all_flip(o: Options) -> Derivation:
         steps += prove_same(SymSet.of(corr), SymSet.of(conv_f).negate("k"), "corr(x, h)",
                             "conv(x, flip(h))")
     return Derivation(THEOREMS["flip"], FLIP_LATEX, FLIP_TEXT, "proved", "all-sizes",
-                      tuple(steps), None, (_families_note(o),), "flip")
-
-
-def _families_note(o: Options) -> str:
-    return ("scope all-sizes: for every image size N, kernel size K, origin, stride s, "
-            "dilation d (and padding p_l, p_r) in the families "
-            + ", ".join(_families(o)) + "; per axis, hence in every dimension")
+                      tuple(steps), None, (families_note(o),), "flip")
 
 
 # -- reflection -------------------------------------------------------------------------------
@@ -660,35 +163,36 @@ REFL_TEXT = "corr_reflected(x, h)[m] = corr(x, h)[-m] (the article's h[m+i] form
 def instance_reflection(o: Options) -> Derivation:
     inst = Inst.make(o)
     reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
-    refl = _core_op("corr-reflected", inst.x, inst.h, o)
-    corr = _core_op("corr", inst.x, inst.h, o)
-    steps = [Step(_op_latex(refl), "the article's cross-correlation, from the core's relation",
-                  _op_text(refl)),
-             Step(_op_latex(corr), "the usual cross-correlation (NumPy, PyTorch)",
-                  _op_text(corr)),
+    refl = core_op("corr-reflected", inst.x, inst.h, o)
+    corr = core_op("corr", inst.x, inst.h, o)
+    steps = [Step(op_latex(refl), "the article's cross-correlation, from the core's relation",
+                  op_text(refl)),
+             Step(op_latex(corr), "the usual cross-correlation (NumPy, PyTorch)",
+                  op_text(corr)),
              Step(r"m \mapsto -m", "read the usual correlation at -m: its kernel index i-m "
                   "becomes m+i", "m -> -m")]
-    pairs = [(_bil("corr-reflected", X, H, o, reg), pa.reflect(_bil("corr", X, H, o, reg)),
+    pairs = [(bilinear_op("corr-reflected", X, H, o, reg),
+              pa.reflect(bilinear_op("corr", X, H, o, reg)),
               "corr_reflected(x, h)[m] and corr(x, h)[-m]")]
-    return _decide(THEOREMS["reflection"], "reflection", REFL_LATEX, REFL_TEXT, steps, pairs,
-                   reg, [_shape_note(inst, o)])
+    return decide_pairs(THEOREMS["reflection"], "reflection", REFL_LATEX, REFL_TEXT, steps, pairs,
+                   reg, [shape_note(inst, o)])
 
 
 def all_reflection(o: Options) -> Derivation:
-    steps: list[Step] = [_product_step(o.dims or 1)]
-    for fam in _families(o):
+    steps: list[Step] = [product_step(o.dims or 1)]
+    for fam in families(o):
         refl = sym_axis("corr-reflected", fam)
         corr = sym_axis("corr", fam)
-        steps += [Step(r"\text{" + fam + "}", _axis_intro(fam), fam)]
-        steps += _assume_step(corr.assumptions, fam)
-        steps.append(Step(_axis_tex(refl), "the article's form: the output index enters with "
-                          "the opposite sign", _axis_txt(refl)))
-        steps.append(Step(_axis_tex(corr), "the usual correlation", _axis_txt(corr)))
+        steps += [Step(r"\text{" + fam + "}", axis_intro(fam), fam)]
+        steps += assume_step(corr.assumptions, fam)
+        steps.append(Step(axis_tex(refl), "the article's form: the output index enters with "
+                          "the opposite sign", axis_txt(refl)))
+        steps.append(Step(axis_tex(corr), "the usual correlation", axis_txt(corr)))
         steps.append(Step(r"m \mapsto -m", "change the output variable", "m -> -m"))
         steps += prove_same(SymSet.of(refl), SymSet.of(corr).negate("m"), "corr_reflected(x, h)",
                             "corr(x, h)[-m]")
     return Derivation(THEOREMS["reflection"], REFL_LATEX, REFL_TEXT, "proved", "all-sizes",
-                      tuple(steps), None, (_families_note(o),), "reflection")
+                      tuple(steps), None, (families_note(o),), "reflection")
 
 
 # -- commutative ------------------------------------------------------------------------------
@@ -700,21 +204,21 @@ COMM_TEXT = "conv(x, h) = conv(h, x); corr(x, h)[m] = corr(h, x)[-m] (corr is no
 def instance_commutative(o: Options) -> Derivation:
     inst = Inst.make(o)
     reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
-    conv = _core_op("conv", inst.x, inst.h, o)
-    steps = [Step(_op_latex(conv), "convolution of x with h", _op_text(conv)),
+    conv = core_op("conv", inst.x, inst.h, o)
+    steps = [Step(op_latex(conv), "convolution of x with h", op_text(conv)),
              Step(r"\operatorname{conv}(h, x)[m] = \sum_{k=-\infty}^{\infty} h[k]\,x[m-k]",
                   "convolution of h with x; substitute k = m - i: the same products x[i] h[m-i]",
                   "conv(h, x)[m] = sum_k h[k] x[m-k], k = m-i"),
              Step(r"\operatorname{corr}(h, x)[-m] = \sum_{k=-\infty}^{\infty} h[k]\,x[k+m]",
                   "correlation of h with x read at -m; substitute k = i - m: the products "
                   "x[i] h[i-m] of corr(x, h)", "corr(h, x)[-m] = sum_k h[k] x[k+m]")]
-    conv_xh = _bil("conv", X, H, o, reg)
-    corr_xh = _bil("corr", X, H, o, reg)
-    corr_hx = _bil("corr", H, X, o, reg)
-    pairs = [(conv_xh, _bil("conv", H, X, o, reg), "conv(x, h) and conv(h, x)"),
+    conv_xh = bilinear_op("conv", X, H, o, reg)
+    corr_xh = bilinear_op("corr", X, H, o, reg)
+    corr_hx = bilinear_op("corr", H, X, o, reg)
+    pairs = [(conv_xh, bilinear_op("conv", H, X, o, reg), "conv(x, h) and conv(h, x)"),
              (corr_xh, pa.reflect(corr_hx), "corr(x, h)[m] and corr(h, x)[-m]")]
-    d = _decide(THEOREMS["commutative"], "commutative", COMM_LATEX, COMM_TEXT, steps, pairs, reg,
-                [_shape_note(inst, o)])
+    d = decide_pairs(THEOREMS["commutative"], "commutative", COMM_LATEX, COMM_TEXT, steps,
+                     pairs, reg, [shape_note(inst, o)])
     if d.proved:
         d = replace(d, steps=d.steps + (_noncommutative_step(corr_xh, corr_hx, reg),))
     return d
@@ -727,12 +231,10 @@ def _noncommutative_step(a: pa.Poly, b: pa.Poly, reg: pa.Registry) -> Step:
                     "for these shapes correlation happens to commute (both arrays have one "
                     "entry); in general it does not", "corr commutes here (trivial shapes)")
     idx = ", ".join(map(str, cmp.first_output or ()))
-    from .claims import _poly_text
-
     return Step(rf"\operatorname{{corr}}(x, h)[{idx}] \neq \operatorname{{corr}}(h, x)[{idx}]",
                 "correlation is not commutative: at this output the difference of the two "
-                f"sides is {_poly_text(cmp.difference, reg)}, a nonzero polynomial",
-                f"corr(x,h)[{idx}] - corr(h,x)[{idx}] = {_poly_text(cmp.difference, reg)}")
+                f"sides is {poly_text(cmp.difference, reg)}, a nonzero polynomial",
+                f"corr(x,h)[{idx}] - corr(h,x)[{idx}] = {poly_text(cmp.difference, reg)}")
 
 
 def all_commutative(o: Options) -> Derivation:
@@ -742,12 +244,12 @@ def all_commutative(o: Options) -> Derivation:
         raise Beyond("commutativity is proved for the full mode without dilation or padding "
                      "(swapping image and kernel changes what padding and dilation apply to)")
     N, K, a, b = S_["N"], S_["K"], S_["alpha"], S_["beta"]
-    steps: list[Step] = [_product_step(o.dims or 1)]
-    steps += _assume_step((), "full")
+    steps: list[Step] = [product_step(o.dims or 1)]
+    steps += assume_step((), "full")
     conv_xh = sym_axis("conv", "full", d=1)
     conv_hx = sym_axis("conv", "full", N=K, K=N, alpha=b, beta=a, d=1)
-    steps.append(Step(_axis_tex(conv_xh), "conv(x, h), stride s", "conv(x, h)"))
-    steps.append(Step(_axis_tex(conv_hx, x="h", h="x"), "conv(h, x): h is the image, x the "
+    steps.append(Step(axis_tex(conv_xh), "conv(x, h), stride s", "conv(x, h)"))
+    steps.append(Step(axis_tex(conv_hx, x="h", h="x"), "conv(h, x): h is the image, x the "
                       "kernel", "conv(h, x)"))
     steps.append(Step(r"(m, j, l) \mapsto (m, k, i)", "rename: the image index of conv(h, x) "
                       "is h's index k, its kernel index is x's index i", "j -> k, l -> i"))
@@ -755,8 +257,8 @@ def all_commutative(o: Options) -> Derivation:
                         "conv(x, h)", "conv(h, x)")
     corr_xh = sym_axis("corr", "full", d=1)
     corr_hx = sym_axis("corr", "full", N=K, K=N, alpha=b, beta=a, d=1)
-    steps.append(Step(_axis_tex(corr_xh), "corr(x, h)", "corr(x, h)"))
-    steps.append(Step(_axis_tex(corr_hx, x="h", h="x"), "corr(h, x)", "corr(h, x)"))
+    steps.append(Step(axis_tex(corr_xh), "corr(x, h)", "corr(x, h)"))
+    steps.append(Step(axis_tex(corr_hx, x="h", h="x"), "corr(h, x)", "corr(h, x)"))
     steps.append(Step(r"m \mapsto -m", "read corr(h, x) at -m and rename its indices",
                       "m -> -m"))
     steps += prove_same(SymSet.of(corr_xh),
@@ -768,7 +270,7 @@ def all_commutative(o: Options) -> Derivation:
     same = is_zero(eq_a - eq_b) or is_zero(eq_a + eq_b)
     if same:  # pragma: no cover - would contradict the algebra
         raise Beyond("the correlation equations unexpectedly agree")
-    steps.append(Step(f"{_lin_tex(eq_a)} \\neq \\pm\\left({_lin_tex(eq_b)}\\right)",
+    steps.append(Step(f"{lin_tex(eq_a)} \\neq \\pm\\left({lin_tex(eq_b)}\\right)",
                       "without the reflection the index equations of corr(x, h) and corr(h, x) "
                       "differ (SymPy), so correlation does not commute: for a kernel with two "
                       "different entries an impulse image tells them apart",
@@ -789,12 +291,12 @@ SYM_TEXT = "conv(x, h) = corr(x, h) for every x exactly when h[k] = h[-k] for ev
 def instance_symmetric(o: Options) -> Derivation:
     inst = Inst.make(o)
     reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
-    conv = _bil("conv", X, H, o, reg)
-    corr = _bil("corr", X, H, o, reg)
-    steps = [Step(_op_latex(_core_op("conv", inst.x, inst.h, o)), "convolution",
-                  _op_text(_core_op("conv", inst.x, inst.h, o))),
-             Step(_op_latex(_core_op("corr", inst.x, inst.h, o)), "correlation",
-                  _op_text(_core_op("corr", inst.x, inst.h, o))),
+    conv = bilinear_op("conv", X, H, o, reg)
+    corr = bilinear_op("corr", X, H, o, reg)
+    steps = [Step(op_latex(core_op("conv", inst.x, inst.h, o)), "convolution",
+                  op_text(core_op("conv", inst.x, inst.h, o))),
+             Step(op_latex(core_op("corr", inst.x, inst.h, o)), "correlation",
+                  op_text(core_op("corr", inst.x, inst.h, o))),
              Step(r"h[m-i] = h[i-m]\ \forall (m, i)", "both are linear in x: they agree for "
                   "every x exactly when the coefficient of each x[i] in each y[m] agrees "
                   "(take x an impulse at i)", "h[m-i] = h[i-m] for every (m, i)")]
@@ -810,15 +312,15 @@ def instance_symmetric(o: Options) -> Derivation:
         "every pair of kernel entries the two operations put on the same x[i] in the same "
         "y[m] (read off the two relations); an entry outside the kernel's range counts as 0",
         f"conditions: {text}"))
-    notes = [_shape_note(inst, o)]
+    notes = [shape_note(inst, o)]
     if o.h is None:
         # Sufficiency, checked: impose h[k] = h[-k] (0 where -k is outside the range) on both
         # sides and compare the term lists again; this comparison can fail.
         cs, rs = _symmetrize(conv, reg, inst), _symmetrize(corr, reg, inst)
         cmp = pa.compare(cs, rs, reg)
         if not cmp.equal:  # pragma: no cover - would contradict the algebra
-            return _refuted(THEOREMS["symmetric"], "symmetric", SYM_LATEX, SYM_TEXT, steps, cs,
-                            rs, cmp, reg, [_shape_note(inst, o)])
+            return refuted(THEOREMS["symmetric"], "symmetric", SYM_LATEX, SYM_TEXT, steps, cs,
+                            rs, cmp, reg, [shape_note(inst, o)])
         steps.append(Step(r"h = \tilde h \Rightarrow \operatorname{conv}(x, h) = "
                           r"\operatorname{corr}(x, h)",
                           "substituting h[-k] for h[k] (and 0 where -k is outside the range) "
@@ -856,14 +358,12 @@ def instance_symmetric(o: Options) -> Derivation:
         if diff.size:
             pos = tuple(int(v) for v in diff[0])
             idx = [p + lw for p, lw in zip(pos, lo, strict=False)]
-            from .claims import _json_array, _json_value
-
             cex = {"shapes": {"x": list(inst.x.shape), "h": list(inst.h.shape)},
                    "lo": {"x": list(inst.x.lo), "h": list(inst.h.lo)},
-                   "values": {"x": _json_array(np.asarray(xv)), "h": _json_array(hv)},
-                   "output": idx, "left": _json_value(complex(A[pos])),
-                   "right": _json_value(complex(B[pos])),
-                   "conv": _json_array(A), "corr": _json_array(B), "output_lo": list(lo)}
+                   "values": {"x": json_array(np.asarray(xv)), "h": json_array(hv)},
+                   "output": idx, "left": json_value(complex(A[pos])),
+                   "right": json_value(complex(B[pos])),
+                   "conv": json_array(A), "corr": json_array(B), "output_lo": list(lo)}
             rhs = "0" if b == ZERO else f"h[{b}]"
             steps.append(Step(rf"h[{a}] \neq {rhs}", f"the given kernel breaks the condition "
                               f"h[{a}] = {rhs} ({_hval(hv, inst.h, a)} vs "
@@ -885,7 +385,7 @@ def _symmetrize(p: pa.Poly, reg: pa.Registry, inst: Inst) -> pa.Poly:
     neg = -idx
     inside = np.all((neg >= np.asarray(hv.lo)) & (neg <= np.asarray(hv.hi)), axis=1)
     target = np.full(hv.size, -2, dtype=np.int64)  # -2: the entry is 0
-    flat_neg = pa._flat(np.where(inside[:, None], neg, idx), hv.lo, hv.shape)
+    flat_neg = pa.flat_positions(np.where(inside[:, None], neg, idx), hv.lo, hv.shape)
     own = np.arange(hv.size)
     target[inside] = hv.offset + np.minimum(own, flat_neg)[inside]
     mono = p.mono.copy()
@@ -978,7 +478,7 @@ def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
 
 
 def all_symmetric(o: Options) -> Derivation:
-    steps: list[Step] = [_product_step(o.dims or 1)]
+    steps: list[Step] = [product_step(o.dims or 1)]
     d = all_flip(replace(o, mode="full", padding=None))
     steps.append(Step(r"\operatorname{conv}(x, h) = \operatorname{corr}(x, \tilde h)",
                       "the flip theorem, proved for all sizes (symconv prove flip --scope "
@@ -1032,7 +532,7 @@ def transposed_size(m: int, k: int, s: int = 1, p: int = 0, d: int = 1, a: int =
 
 def instance_sizes(o: Options) -> Derivation:
     inst = Inst.make(o, layer_ok=True)
-    opn = _core_op("corr", inst.x, inst.h, o)
+    opn = core_op("corr", inst.x, inst.h, o)
     rel = opn.relation
     steps: list[Step] = []
     ok = True
@@ -1072,9 +572,9 @@ def instance_sizes(o: Options) -> Derivation:
     if not ok:
         return Derivation(THEOREMS["sizes"], claim_l, SIZES_TEXT, "refuted", "instance",
                           tuple(steps), {"steps": [s.text for s in steps]},
-                          (_shape_note(inst, o),), "sizes")
+                          (shape_note(inst, o),), "sizes")
     return Derivation(THEOREMS["sizes"], claim_l, SIZES_TEXT, "proved", "instance", tuple(steps),
-                      None, (_shape_note(inst, o),), "sizes")
+                      None, (shape_note(inst, o),), "sizes")
 
 
 def _strided_window_count(f: AffineAxis, opn: Any) -> int:
@@ -1100,7 +600,7 @@ def _natural_window_lo(f: AffineAxis, opn: Any) -> int:
 
 
 def all_sizes(o: Options) -> Derivation:
-    sp = _sp()
+    sp = load_sympy()
     S_ = syms()
     N, K, s, d, pl, pr, p = S_["N"], S_["K"], S_["s"], S_["d"], S_["pl"], S_["pr"], S_["p"]
     q, r, M = S_["q"], S_["r"], S_["M"]
@@ -1369,7 +869,7 @@ def duality_sides(o: Options) -> DualitySides:
     inst = Inst.make(o)
     reg = inst.reg
     X, H = pa.leaf(inst.x), pa.leaf(inst.h)
-    fwd = _core_op(o.forward, inst.x, inst.h, o)
+    fwd = core_op(o.forward, inst.x, inst.h, o)
     facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
     if any(f.boundary != "zeros" for f in facs):
         raise InputError("duality is stated for zero padding (padding_mode zeros)")
@@ -1394,8 +894,8 @@ def instance_duality(o: Options) -> Derivation:
     steps = textbook_steps(o.forward, o.wrt, abs(f0.stride), f0.dilation, f0.offset)
     params = "; ".join(f"axis {a + 1}: s={abs(f.stride)}, d={f.dilation}, c={f.offset}"
                        for a, f in enumerate(facs))
-    steps.insert(0, Step(_op_latex(fwd), f"the forward pass from the core's relation ({params})",
-                         _op_text(fwd)))
+    steps.insert(0, Step(op_latex(fwd), f"the forward pass from the core's relation ({params})",
+                         op_text(fwd)))
     steps.append(Step(r"\frac{\partial L}{\partial " + ("x[i]" if o.wrt == "input" else "h[k]")
                       + r"} = \sum_{(m, i, k) \in R} g[m]\," + ("h[k]" if o.wrt == "input"
                                                              else "x[i]"),
@@ -1404,9 +904,9 @@ def instance_duality(o: Options) -> Derivation:
                       "the claimed operation independently from its own definition",
                       ("dL/dx" if o.wrt == "input" else "dL/dh")
                       + " read off R with roles swapped"))
-    notes = [_shape_note(inst, o), "the Kronecker-delta derivation is written for axis 1; "
+    notes = [shape_note(inst, o), "the Kronecker-delta derivation is written for axis 1; "
              f"every axis has its own parameters ({params})"]
-    return _decide(THEOREMS["duality"], "duality", claim_l, claim_t, steps,
+    return decide_pairs(THEOREMS["duality"], "duality", claim_l, claim_t, steps,
                    [(grad, claimed, "the gradient read off R and the claimed operation")],
                    reg, notes)
 
@@ -1433,8 +933,9 @@ def _duality_sides_layer(o: Options) -> DualitySides:
     outflat = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
     out_idx = np.stack(np.unravel_index(outflat, rel.out_shape), axis=1).astype(np.int64) \
         + np.asarray(rel.out_lo, dtype=np.int64)
-    mono = np.sort(np.stack([xv.offset + pa._flat(terms.image, xv.lo, xv.shape),
-                             hv.offset + pa._flat(terms.kernel, hv.lo, hv.shape)], axis=1), axis=1)
+    mono = np.sort(np.stack([xv.offset + pa.flat_positions(terms.image, xv.lo, xv.shape),
+                             hv.offset + pa.flat_positions(terms.kernel, hv.lo, hv.shape)],
+                            axis=1), axis=1)
     y = pa.Poly(rel.out_lo, rel.out_shape, out_idx, mono, np.ones(outflat.size, np.int64))
     gv = reg.add("g", y.lo, y.shape)
     grad = pa.gradient(pa.total(pa.multiply(pa.leaf(gv), y)), xv if o.wrt == "input" else hv)
@@ -1504,27 +1005,27 @@ def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivatio
     notes = [f"scope instance: layer image {'x'.join(map(str, img))}, kernel "
              f"{'x'.join(map(str, ker))}, groups {ch.groups}, "
              + (", ".join(f"{k} {v}" for k, v in o.op_kwargs().items()) or "padding 0")]
-    return _decide(THEOREMS["duality"], "duality", claim_l, claim_t, steps,
+    return decide_pairs(THEOREMS["duality"], "duality", claim_l, claim_t, steps,
                    [(grad, claimed, "the gradient read off R and the claimed grouped operation")],
                    reg, notes)
 
 
 def all_duality(o: Options) -> Derivation:
     S_ = syms()
-    sp = _sp()
+    sp = load_sympy()
     claim_l, claim_t = _duality_claim(o)
-    steps: list[Step] = [_product_step(o.dims or 1)]
+    steps: list[Step] = [product_step(o.dims or 1)]
     if o.layer or o.groups != 1:
         steps += channel_steps(o.wrt)
     steps += textbook_steps(o.forward, o.wrt)
     m, i, k = S_["m"], S_["i"], S_["k"]
     s, d = S_["s"], S_["d"]
-    for fam in _families(o):
+    for fam in families(o):
         fwd = sym_axis(o.forward, fam)
-        steps.append(Step(r"\text{" + fam + "}", _axis_intro(fam), fam))
-        steps += _assume_step(fwd.assumptions, fam)
-        steps.append(Step(_axis_tex(fwd), "the forward relation R on this axis",
-                          _axis_txt(fwd)))
+        steps.append(Step(r"\text{" + fam + "}", axis_intro(fam), fam))
+        steps += assume_step(fwd.assumptions, fam)
+        steps.append(Step(axis_tex(fwd), "the forward relation R on this axis",
+                          axis_txt(fwd)))
         R = SymSet.of(fwd)
         c = fwd.C
         if o.wrt == "input":
@@ -1536,11 +1037,11 @@ def all_duality(o: Options) -> Derivation:
                                               "k": (fwd.k_lo, fwd.k_hi)})
             label = ("conv(g dilated by s, h dilated by d)[i - c]" if o.forward == "corr" else
                      "corr(g dilated by s, h dilated by d)[i - c]")
-            steps.append(Step(rf"j = s m,\quad j = {_lin_tex(j_expr)}",
+            steps.append(Step(rf"j = s m,\quad j = {lin_tex(j_expr)}",
                               f"the claimed operation {label}: its image index j runs over the "
                               "multiples s m (the zeros of g dilated contribute nothing), its "
                               "output i over x's range, its kernel over h's range",
-                              f"j = s m = {_lin_tex(j_expr, txt)}"))
+                              f"j = s m = {lin_tex(j_expr, txt)}"))
         else:
             # corr(x[. + c], g; stride d, dilation s): image index i - c = d t + s m, output
             # t = k (or -k for a forward convolution), kernel g index m.
@@ -1550,10 +1051,10 @@ def all_duality(o: Options) -> Derivation:
                               "k": (fwd.k_lo, fwd.k_hi)})
             label = "corr(x, g) with stride d, dilation s" + ("" if o.forward == "corr"
                                                               else ", read at -k")
-            steps.append(Step(rf"i - c = d\,({_lin_tex(kk)}) + s m",
+            steps.append(Step(rf"i - c = d\,({lin_tex(kk)}) + s m",
                               f"the claimed operation {label}: output {'k' if kk == k else '-k'}, "
                               "g as the kernel with taps s apart",
-                              f"i - c = d ({_lin_tex(kk, txt)}) + s m"))
+                              f"i - c = d ({lin_tex(kk, txt)}) + s m"))
         steps += prove_same(R, claimed, "the gradient read off R", label)
     # Mode pairing for stride 1: valid forward <-> full backward.
     if o.wrt == "input" and o.forward == "corr" and o.mode in (None, "valid", "full"):
@@ -1574,7 +1075,7 @@ def all_duality(o: Options) -> Derivation:
                               f"{fwd_mode} forward -> {back_mode} backward"))
     if o.wrt == "input" and o.forward == "corr" and o.mode is None:
         steps += _torch_transposed_steps()
-    notes = [_families_note(o)]
+    notes = [families_note(o)]
     if o.layer or o.groups != 1:
         notes.append("channels and groups: for any numbers of groups and channels per group; "
                      "the channel pairing is a lemma (the division algorithm), checked "
