@@ -14,7 +14,9 @@ import pytest
 
 from symconv.proof import polyarray as pa
 from symconv.proof.options import Options
-from symconv.proof.theorems import duality_sides, prove, size_formulas
+from symconv.proof.theorems import prove
+from symconv.proof.theorems.duality import duality_sides
+from symconv.proof.theorems.sizes import size_formulas
 
 scipy_signal = pytest.importorskip("scipy.signal")
 

@@ -52,8 +52,8 @@ class Inst:
 
 
 def refuted(title: str, name: str, claim_latex: str, claim_text: str, scope_steps: list[Step],
-             left: pa.Poly, right: pa.Poly, cmp: pa.Comparison, reg: pa.Registry,
-             notes: Sequence[str] = ()) -> Derivation:
+            left: pa.Poly, right: pa.Poly, cmp: pa.Comparison, reg: pa.Registry,
+            notes: Sequence[str] = ()) -> Derivation:
     """A check failed: the derivation is refuted with the first differing output."""
     idx = cmp.first_output or ()
     vals, lv, rv = counterexample_values(left, right, reg, idx)
@@ -123,13 +123,15 @@ def _rng(v: pa.Var | pa.Poly) -> str:
 
 
 def decide_pairs(title: str, name: str, claim_latex: str, claim_text: str, steps: list[Step],
-            pairs: Sequence[tuple[pa.Poly, pa.Poly, str]], reg: pa.Registry,
-            notes: Sequence[str], closing: Sequence[Step] = ()) -> Derivation:
+                 pairs: Sequence[tuple[pa.Poly, pa.Poly, str]], reg: pa.Registry,
+                 notes: Sequence[str], closing: Sequence[Step] = ()) -> Derivation:
+    """Compare each pair of sides exactly: refuted at the first pair that differs, else
+    proved with one check step per pair (then ``closing``)."""
     for left, right, what in pairs:
         cmp = pa.compare(left, right, reg)
         if not cmp.equal:
             return refuted(title, name, claim_latex, claim_text, steps, left, right, cmp, reg,
-                            notes)
+                           notes)
         steps.append(check_step(cmp, what))
     return Derivation(title, claim_latex, claim_text, "proved", "instance",
                       tuple(steps) + tuple(closing), None, tuple(notes), name)
