@@ -35,6 +35,7 @@ import numpy as np
 
 from ..errors import FormulaError, InputError, LimitError
 from ..index.signal import parse_shape, parse_values, resolve_origin
+from ..index.values import json_array, json_number
 from ..parse.claim import (
     OP_KEYWORDS,
     OPS,
@@ -52,7 +53,7 @@ from ..parse.claim import (
 )
 from . import polyarray as pa
 from .derivation import Derivation, Step
-from .instance import counterexample_values, json_array, json_value, poly_text
+from .instance import counterexample_values, poly_text
 from .theorems import prove
 
 #: Names that take the image shape or the kernel shape when not placed by position.
@@ -660,10 +661,10 @@ def _refuted(req: _Request, search: _ShapeSearch, steps: list[Step], claim_latex
     cex = {
         "shapes": {name: list(v.shape) for name, v in reg.vars.items()},
         "lo": {name: list(v.lo) for name, v in reg.vars.items()},
-        "values": {name: json_array(np.asarray(vals[name])) for name in reg.vars},
+        "values": {name: json_array(vals[name]) for name in reg.vars},
         "output": list(idx),
-        "left": json_value(complex(lv)),
-        "right": json_value(complex(rv)),
+        "left": json_number(lv),
+        "right": json_number(rv),
         "left_terms": lt,
         "right_terms": rt,
         "origin": origin,
@@ -689,19 +690,24 @@ def _refuted(req: _Request, search: _ShapeSearch, steps: list[Step], claim_latex
                       cex, tuple(notes), "claim")
 
 
+def _real(f: float) -> int | float:
+    """A real number as the steps print it: an int when integral."""
+    return int(f) if f.is_integer() else f
+
+
 def _num_text(v: Any) -> str:
-    j = json_value(complex(v))
-    if isinstance(j, dict):
-        return str(complex(j["re"], j["im"]))
-    return str(j)
+    c = complex(v)
+    if c.imag == 0:
+        return str(_real(c.real))
+    return str(complex(_real(c.real), _real(c.imag)))
 
 
 def _latex_num(v: Any) -> str:
-    j = json_value(complex(v))
-    if isinstance(j, dict):
-        sign = "+" if j["im"] >= 0 else "-"
-        return f"{j['re']} {sign} {abs(j['im'])}i"
-    return str(j)
+    c = complex(v)
+    if c.imag == 0:
+        return str(_real(c.real))
+    im = _real(c.imag)
+    return f"{_real(c.real)} {'+' if im >= 0 else '-'} {abs(im)}i"
 
 
 def _sides_step(o: Outcome) -> Step:

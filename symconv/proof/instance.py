@@ -21,6 +21,7 @@ from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
 from ..index.ops import operation
 from ..index.relation import AffineAxis
 from ..index.signal import parse_shape, resolve_origin
+from ..index.values import json_array, json_number
 from . import polyarray as pa
 from .derivation import Derivation, Step
 from .options import Options
@@ -59,9 +60,8 @@ def refuted(title: str, name: str, claim_latex: str, claim_text: str, scope_step
     vals, lv, rv = counterexample_values(left, right, reg, idx)
     cex = {"shapes": {n: list(v.shape) for n, v in reg.vars.items()},
            "lo": {n: list(v.lo) for n, v in reg.vars.items()},
-           "values": {n: json_array(np.asarray(vals[n])) for n in reg.vars},
-           "output": list(idx), "left": json_value(complex(lv)),
-           "right": json_value(complex(rv))}
+           "values": {n: json_array(vals[n]) for n in reg.vars},
+           "output": list(idx), "left": json_number(lv), "right": json_number(rv)}
     steps = scope_steps + [Step(r"\text{LHS} \neq \text{RHS}",
                                 "the term lists differ first at output "
                                 f"[{', '.join(map(str, idx))}]",
@@ -142,7 +142,8 @@ def counterexample_values(left: pa.Poly, right: pa.Poly, reg: pa.Registry,
                           idx: Sequence[int], tries: int = 40
                           ) -> tuple[dict[str, np.ndarray], Any, Any]:
     """Small integer values (complex when conjugates occur) that make ``left`` and ``right``
-    differ at output ``idx``; found by a seeded search and checked numerically."""
+    differ at output ``idx``; found by a seeded search and checked numerically.  Returns the
+    values and the two sides' numbers there (complex numbers when the values are)."""
     uses_conj = _has_conj(left, reg) or _has_conj(right, reg)
     for t in range(tries):
         rng = np.random.default_rng(t)
@@ -157,6 +158,8 @@ def counterexample_values(left: pa.Poly, right: pa.Poly, reg: pa.Registry,
         lv = _at(pa.evaluate(left, reg, vals), left, idx)
         rv = _at(pa.evaluate(right, reg, vals), right, idx)
         if lv != rv:
+            if uses_conj:  # complex values: both sides are complex numbers, even when real
+                lv, rv = complex(lv), complex(rv)
             return vals, lv, rv
     raise AssertionError("no values separate two different polynomials")  # pragma: no cover
 
@@ -176,19 +179,6 @@ def _at(arr: np.ndarray, p: pa.Poly, idx: Sequence[int]) -> Any:
     if any(q < 0 or q >= n for q, n in zip(pos, p.shape, strict=False)):
         return 0
     return arr[pos].item()
-
-
-def json_value(v: Any) -> Any:
-    if isinstance(v, complex):
-        if v.imag == 0:
-            return json_value(v.real)
-        return {"re": json_value(v.real), "im": json_value(v.imag)}
-    f = float(v)
-    return int(f) if f.is_integer() else f
-
-
-def json_array(a: np.ndarray) -> Any:
-    return [json_array(x) for x in a] if a.ndim > 1 else [json_value(v) for v in a.tolist()]
 
 
 def poly_text(terms: Sequence[tuple[int, tuple[int, ...]]], reg: pa.Registry) -> str:

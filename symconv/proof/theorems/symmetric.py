@@ -10,19 +10,10 @@ from typing import Any
 import numpy as np
 
 from ...index.signal import as_values
+from ...index.values import json_array, json_number
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
-from ..instance import (
-    Inst,
-    bilinear_op,
-    core_op,
-    json_array,
-    json_value,
-    op_latex,
-    op_text,
-    refuted,
-    shape_note,
-)
+from ..instance import Inst, bilinear_op, core_op, op_latex, op_text, refuted, shape_note
 from ..options import Options
 from ..symbolic import product_step
 from .flip import all_sizes as flip_all_sizes
@@ -107,9 +98,8 @@ def instance(o: Options) -> Derivation:
             idx = [p + lw for p, lw in zip(pos, lo, strict=False)]
             cex = {"shapes": {"x": list(inst.x.shape), "h": list(inst.h.shape)},
                    "lo": {"x": list(inst.x.lo), "h": list(inst.h.lo)},
-                   "values": {"x": json_array(np.asarray(xv)), "h": json_array(hv)},
-                   "output": idx, "left": json_value(complex(A[pos])),
-                   "right": json_value(complex(B[pos])),
+                   "values": {"x": json_array(xv), "h": json_array(hv)},
+                   "output": idx, "left": json_number(A[pos]), "right": json_number(B[pos]),
                    "conv": json_array(A), "corr": json_array(B), "output_lo": list(lo)}
             rhs = "0" if b == ZERO else f"h[{b}]"
             steps.append(Step(rf"h[{a}] \neq {rhs}", f"the given kernel breaks the condition "
