@@ -464,3 +464,21 @@ def test_thread_cli(cli) -> None:
     assert r.code == 0, r.err
     r = cli("prove", "--claim", THREAD, "--h", "1.5,-1")
     assert r.code == 2 and "integers" in r.err
+
+
+@pytest.mark.parametrize("text", ["corr(x, h, conjugate=true) == corr(x, h)",
+                                  "corr(x, conj(h)) == corr(conj(x), h)"])
+def test_complex_counterexample_is_complex_throughout(text) -> None:
+    """One JSON rule for numbers (symconv.index.values): with conjugates the values are
+    complex, and every value and both sides are {re, im}, also where the imaginary part is 0."""
+    cex = prove_claim(text).counterexample
+
+    def entries(v: Any) -> list[Any]:
+        return [e for x in v for e in entries(x)] if isinstance(v, list) else [v]
+
+    numbers = [e for arr in cex["values"].values() for e in entries(arr)]
+    numbers += [cex["left"], cex["right"]]
+    assert all(isinstance(e, dict) and set(e) == {"re", "im"} for e in numbers)
+    assert all(isinstance(e["re"], float) and isinstance(e["im"], float) for e in numbers)
+    lv, rv = recheck(text, cex)
+    assert lv != rv and lv == _value(cex["left"]) and rv == _value(cex["right"])

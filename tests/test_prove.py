@@ -12,20 +12,11 @@ import pytest
 from symconv.errors import InputError
 from symconv.index.request import operation
 from symconv.proof import polyarray as pa
-from symconv.proof.theorems import (
-    THEOREMS,
-    Beyond,
-    Options,
-    SymSet,
-    _decide,
-    is_zero,
-    prove,
-    prove_same,
-    size_formulas,
-    sym_axis,
-    syms,
-    transposed_size,
-)
+from symconv.proof.instance import Inst, decide_pairs
+from symconv.proof.options import Options
+from symconv.proof.symbolic import Beyond, SymSet, is_zero, prove_same, sym_axis, syms
+from symconv.proof.theorems import THEOREMS, prove
+from symconv.proof.theorems.sizes import size_formulas, transposed_size
 
 NAMES = list(THEOREMS)
 
@@ -162,7 +153,7 @@ def test_instance_check_can_fail() -> None:
     h = reg.add("h", (-1,), (3,))
     conv = pa.bilinear("conv", pa.leaf(x), pa.leaf(h), reg)
     corr = pa.bilinear("corr", pa.leaf(x), pa.leaf(h), reg)
-    d = _decide("t", "t", "a", "a", [], [(conv, corr, "conv vs corr")], reg, [])
+    d = decide_pairs("t", "t", "a", "a", [], [(conv, corr, "conv vs corr")], reg, [])
     assert d.verdict == "refuted" and d.counterexample["left"] != d.counterexample["right"]
 
 
@@ -275,20 +266,65 @@ def test_deterministic_output(cli) -> None:
     assert a == b
 
 
+def test_registry_is_the_package_and_feeds_the_cli() -> None:
+    """Every module of symconv.proof.theorems is a registered theorem with a TITLE and an
+    instance proof, and the CLI's THEOREM choices and help are the registry's names."""
+    import argparse
+    import importlib
+    import pkgutil
+
+    import symconv
+    import symconv.proof.theorems as registry
+    from symconv.cli import build_parser
+
+    modules = [m.name for m in pkgutil.iter_modules(registry.__path__)
+               if not m.name.startswith("_")]
+    assert modules, "no theorem module found"
+    assert registry.NAMES == tuple(sorted(m.replace("_", "-") for m in modules))
+    assert list(THEOREMS) == list(registry.NAMES) and symconv.THEOREMS == THEOREMS
+    for m in modules:
+        mod = importlib.import_module(f"symconv.proof.theorems.{m}")
+        name = m.replace("_", "-")
+        assert isinstance(mod.TITLE, str) and mod.TITLE and "\n" not in mod.TITLE
+        assert THEOREMS[name] == mod.TITLE
+        assert callable(mod.instance)
+        assert getattr(mod, "all_sizes", None) is None or callable(mod.all_sizes)
+        assert registry.theorem_module(name) is mod
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    prove_parser = sub.choices["prove"]
+    (theorem,) = [a for a in prove_parser._actions if a.dest == "theorem"]
+    assert tuple(theorem.choices) == registry.NAMES
+    for text in (theorem.help, prove_parser.description):
+        assert ", ".join(registry.NAMES) in text
+
+
+def test_registry_discovers_a_new_module(tmp_path) -> None:
+    from symconv.proof.theorems import discover
+
+    (tmp_path / "receptive_field.py").write_text("TITLE = 'x'\n")
+    (tmp_path / "_helpers.py").write_text("")
+    assert discover([str(tmp_path)]) == ("receptive-field",)
+
+
+def test_unknown_theorem_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="bad theorem 'nope': use commutative, duality"):
+        prove("nope")
+
+
 def test_options_defaults() -> None:
     assert Options().op_kwargs() == {}
 
 
 def test_symmetrize_is_a_real_check() -> None:
-    from symconv.proof.theorems import Inst, _symmetrize
+    from symconv.proof.theorems.symmetric import symmetrize
 
     inst = Inst.make(Options(image="6", kernel="3"))
     reg = inst.reg
     conv = pa.bilinear("conv", pa.leaf(inst.x), pa.leaf(inst.h), reg)
     corr = pa.bilinear("corr", pa.leaf(inst.x), pa.leaf(inst.h), reg)
     assert not pa.compare(conv, corr, reg).equal
-    assert pa.compare(_symmetrize(conv, reg, inst), _symmetrize(corr, reg, inst), reg).equal
-    assert not pa.compare(_symmetrize(conv, reg, inst), corr, reg).equal
+    assert pa.compare(symmetrize(conv, reg, inst), symmetrize(corr, reg, inst), reg).equal
+    assert not pa.compare(symmetrize(conv, reg, inst), corr, reg).equal
 
 
 @pytest.mark.parametrize("h, mode, verdict, conditions", [

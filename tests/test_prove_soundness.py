@@ -13,7 +13,10 @@ import numpy as np
 import pytest
 
 from symconv.proof import polyarray as pa
-from symconv.proof.theorems import Options, duality_sides, prove, size_formulas
+from symconv.proof.options import Options
+from symconv.proof.theorems import prove
+from symconv.proof.theorems.duality import duality_sides
+from symconv.proof.theorems.sizes import size_formulas
 
 scipy_signal = pytest.importorskip("scipy.signal")
 

@@ -70,11 +70,10 @@ ARTICLE_FIGURES = {
 
 
 def _prove(theorem: str, **options: Any) -> Any:
-    """The proof engine's named theorem (``prove_theorem`` where it exists, else ``prove``)."""
-    from ..proof import theorems as engine
+    """The named theorem's derivation (:func:`symconv.proof.theorems.prove`)."""
+    from ..proof.theorems import prove
 
-    fn = getattr(engine, "prove_theorem", None) or engine.prove
-    return fn(theorem, **options)
+    return prove(theorem, **options)
 
 
 def article_document() -> Any:

@@ -5,20 +5,21 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
+from ..proof.theorems import NAMES
 from .common import add_format, latex_options
 
-HELP = "prove the flip, symmetry, reflection, sizes and backward-pass duality, or a claim"
+HELP = f"prove a theorem ({', '.join(NAMES)}) or a claim"
 DESCRIPTION = (
-    "Prove a named theorem (flip, symmetric, commutative, reflection, sizes, duality) or "
+    f"Prove a named theorem ({', '.join(NAMES)}) or "
     "decide a claim such as \"conv(x, h) == corr(x, flip(h))\". Scope 'instance' is exact for "
     "the given shapes; 'all-sizes' is symbolic in N, K, stride, padding and dilation. "
     "Exit 0 proved, 1 refuted (a counterexample is printed), 2 bad input.")
-THEOREM_NAMES = ("flip", "symmetric", "commutative", "reflection", "sizes", "duality")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("theorem", nargs="?", choices=THEOREM_NAMES, metavar="THEOREM",
-                   help="one of: " + ", ".join(THEOREM_NAMES))
+    # The choices are the registry's names (the theorem modules' files; none is imported).
+    p.add_argument("theorem", nargs="?", choices=NAMES, metavar="THEOREM",
+                   help="one of: " + ", ".join(NAMES))
     p.add_argument("--claim", metavar="'LHS == RHS'",
                    help="decide a claim in the small claim language: conv, corr, "
                         "corr_reflected, flip, conj, dilate, conv_transpose, grad, sum, "
@@ -64,8 +65,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     from ..render import render
 
     if (args.theorem is None) == (args.claim is None):
-        raise InputError("give a THEOREM (flip, symmetric, commutative, reflection, sizes, "
-                         "duality) or --claim 'LHS == RHS', not both")
+        raise InputError(f"give a THEOREM ({', '.join(NAMES)}) or --claim 'LHS == RHS', "
+                         "not both")
     if args.claim is not None:
         from ..proof.claims import prove_claim
 
@@ -81,7 +82,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                 "theorems with an all-sizes proof; it is proved for the instances listed "
                 "only",) + derivation.notes)
     else:
-        from ..proof.theorems import Options, prove
+        from ..proof.options import Options
+        from ..proof.theorems import prove
 
         opts = Options(dims=args.dims, image=args.image, kernel=args.kernel,
                        forward=args.forward, wrt=args.wrt, mode=args.mode, stride=args.stride,

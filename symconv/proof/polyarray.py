@@ -116,7 +116,7 @@ class Poly:
         return int(self.mono.shape[1])
 
 
-def _flat(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+def flat_positions(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
     """C-order positions of indices inside the box (mixed radix; the caller guarantees
     the indices are inside)."""
     if len(shape) == 0:
@@ -140,7 +140,7 @@ def _inside(idx: np.ndarray, lo: Sequence[int], shape: Sequence[int]) -> np.ndar
     return np.all((idx >= lo_a) & (idx < lo_a + np.asarray(shape, dtype=np.int64)), axis=1)
 
 
-def _all_indices(lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+def all_indices(lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
     if len(shape) == 0:
         return np.zeros((1, 0), dtype=np.int64)
     grids = np.indices(tuple(shape), dtype=np.int64).reshape(len(shape), -1).T
@@ -150,7 +150,7 @@ def _all_indices(lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
 def leaf(var: Var) -> Poly:
     """The array itself: one term ``var[i]`` at each index ``i``."""
     n = var.size
-    return Poly(var.lo, var.shape, _all_indices(var.lo, var.shape),
+    return Poly(var.lo, var.shape, all_indices(var.lo, var.shape),
                 (var.offset + np.arange(n, dtype=np.int64))[:, None], np.ones(n, np.int64))
 
 
@@ -198,7 +198,7 @@ def canonical(p: Poly, lo: Sequence[int], shape: Sequence[int], base: int,
     mkey = np.zeros(p.nterms, dtype=np.int64)
     for j in range(degree):
         mkey = mkey * base + mono[:, j]
-    oflat = _flat(p.out, lo, shape)
+    oflat = flat_positions(p.out, lo, shape)
     span = base ** degree
     nout = int(np.prod(shape, dtype=np.int64)) if len(shape) else 1
     coef = p.coef
@@ -306,7 +306,7 @@ def evaluate(p: Poly, registry: Registry, values: dict[str, np.ndarray]) -> np.n
     for j in range(p.degree):
         prod = prod * flat[p.mono[:, j] + 1]
     out = np.zeros(int(np.prod(p.shape, dtype=np.int64)) if p.shape else 1, dtype=complex)
-    np.add.at(out, _flat(p.out, p.lo, p.shape), prod)
+    np.add.at(out, flat_positions(p.out, p.lo, p.shape), prod)
     out = out.reshape(p.shape)
     if np.all(out.imag == 0):
         re = out.real
@@ -335,7 +335,7 @@ def _join(pos_a: np.ndarray, pos_b: np.ndarray, a_sorted: tuple[np.ndarray, np.n
 
 def _grouped(p: Poly) -> tuple[Poly, tuple[np.ndarray, np.ndarray]]:
     """Terms sorted by position, and ``(starts, counts)`` per flat position of the box."""
-    flat = _flat(p.out, p.lo, p.shape)
+    flat = flat_positions(p.out, p.lo, p.shape)
     order = np.argsort(flat, kind="stable")
     q = Poly(p.lo, p.shape, p.out[order], p.mono[order], p.coef[order])
     size = int(np.prod(p.shape, dtype=np.int64)) if p.shape else 1
@@ -350,7 +350,7 @@ def _is_leaf(p: Poly) -> bool:
     size = int(np.prod(p.shape, dtype=np.int64))
     if not (p.ndim and p.degree == 1 and p.nterms == size and bool(np.all(p.coef == 1))):
         return False
-    return bool(np.bincount(_flat(p.out, p.lo, p.shape), minlength=size).max() == 1)
+    return bool(np.bincount(flat_positions(p.out, p.lo, p.shape), minlength=size).max() == 1)
 
 
 def _product_terms(out: np.ndarray, a: Poly, ra: np.ndarray, b: Poly, rb: np.ndarray,
@@ -405,16 +405,16 @@ def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
         out_idx = pos.astype(np.int64) + np.asarray(out_lo, dtype=np.int64)
     else:  # pragma: no cover
         out_idx = np.zeros((outflat.size, 0), np.int64)
-    ia = _flat(terms.image, a.lo, a.shape)
-    kb = _flat(terms.kernel, b.lo, b.shape)
+    ia = flat_positions(terms.image, a.lo, a.shape)
+    kb = flat_positions(terms.kernel, b.lo, b.shape)
     bb = b
     if conj:
         if registry is None:  # pragma: no cover - callers pass it
             raise InputError("conjugation needs the registry")
         bb = Poly(b.lo, b.shape, b.out, np.sort(registry.conj_ids(b.mono), axis=1), b.coef)
     if _is_leaf(a) and _is_leaf(bb):
-        ga = _flat(a.out, a.lo, a.shape)
-        gb = _flat(bb.out, bb.lo, bb.shape)
+        ga = flat_positions(a.out, a.lo, a.shape)
+        gb = flat_positions(bb.out, bb.lo, bb.shape)
         inv_a = np.empty_like(ga)
         inv_a[ga] = np.arange(ga.size)
         inv_b = np.empty_like(gb)
@@ -440,7 +440,7 @@ def multiply(a: Poly, b: Poly) -> Poly:
     if _is_leaf(a):
         # a leaf times anything: each term of b gains the leaf's entry at its index
         lo, shape = union_box(a, b)
-        flat_a = _flat(a.out, a.lo, a.shape)
+        flat_a = flat_positions(a.out, a.lo, a.shape)
         inv = np.empty_like(flat_a)
         inv[flat_a] = np.arange(flat_a.size)
         # every term lies in its array's box, so a box test often spares the per-term test
@@ -451,7 +451,7 @@ def multiply(a: Poly, b: Poly) -> Poly:
         bo = b.out if rows is None else b.out[rows]
         bm = b.mono if rows is None else b.mono[rows]
         bc = b.coef if rows is None else b.coef[rows]
-        ids = a.mono[inv[_flat(bo, a.lo, a.shape)], 0]
+        ids = a.mono[inv[flat_positions(bo, a.lo, a.shape)], 0]
         mono = sort_rows(np.concatenate([bm, ids[:, None]], axis=1))
         return Poly(lo, shape, bo, mono, bc)
     lo, shape = union_box(a, b)
@@ -464,7 +464,7 @@ def multiply(a: Poly, b: Poly) -> Poly:
     gb_p, gb_s = _grouped(b)
     sel = _inside(ga_p.out, b.lo, b.shape)
     rows = np.flatnonzero(sel)
-    pos_b = _flat(ga_p.out[rows], b.lo, b.shape)
+    pos_b = flat_positions(ga_p.out[rows], b.lo, b.shape)
     # pair each selected a-term with every b-term at its position
     ones = (np.arange(rows.size, dtype=np.int64), np.ones(rows.size, dtype=np.int64))
     pair, ra_local, rb = _join(np.arange(rows.size), pos_b, ones, gb_s)

@@ -1,0 +1,52 @@
+"""Numbers in JSON: one rule for every value symconv writes (array entries, outputs,
+counterexamples).
+
+A complex number (Python ``complex`` or a NumPy complex scalar) is ``{"re": .., "im": ..}``
+with both parts floats, whatever its imaginary part; an integer is an ``int``; any other real
+is an ``int`` when it is integral and exactly representable (``|v| < 2**53``), else a
+``float``.  The type decides, not the value: an array of complex values is written as
+complex entries throughout, so a reader need not guess the type entry by entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: Floats below this magnitude are integers exactly when they are integral.
+EXACT_INT = 2**53
+
+
+def json_number(v: Any) -> Any:
+    """One number as JSON.
+
+    >>> json_number(3.0), json_number(np.int64(-2)), json_number(0.5)
+    (3, -2, 0.5)
+    >>> json_number(2 + 0j), json_number(np.complex128(1 - 2j))
+    ({'re': 2.0, 'im': 0.0}, {'re': 1.0, 'im': -2.0})
+    >>> json_number(1e16)
+    1e+16
+    """
+    if isinstance(v, (complex, np.complexfloating)):
+        return {"re": float(v.real), "im": float(v.imag)}
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    f = float(v)
+    return int(f) if f.is_integer() and abs(f) < EXACT_INT else f
+
+
+def json_array(a: Any) -> Any:
+    """An array as nested lists of :func:`json_number` (a 0-d array: one number).
+
+    >>> json_array(np.array([[1.0, 2.5], [3, 4]]))
+    [[1, 2.5], [3, 4]]
+    >>> json_array(np.array([1, 2j]))
+    [{'re': 1.0, 'im': 0.0}, {'re': 0.0, 'im': 2.0}]
+    """
+    arr = np.asarray(a)
+    if arr.ndim == 0:
+        return json_number(arr.item())
+    if arr.ndim > 1:
+        return [json_array(x) for x in arr]
+    return [json_number(v) for v in arr.tolist()]

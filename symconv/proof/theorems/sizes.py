@@ -1,0 +1,191 @@
+"""Output sizes: the SciPy modes, PyTorch layers (stride, dilation, padding) and the
+transposed convolution that maps the output size back (with ``output_padding``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...index.relation import AffineAxis
+from ..derivation import Derivation, Step
+from ..instance import Inst, core_op, shape_note
+from ..options import Options
+from ..symbolic import Beyond, is_zero, load_sympy, sym_axis, syms, tex, txt
+
+TITLE = "Output sizes of every mode, layer setting and transposed convolution"
+
+SIZES_LATEX = (r"M = \left\lfloor \frac{N + p_l + p_r - d(K-1) - 1}{s} \right\rfloor + 1")
+SIZES_TEXT = "output sizes: full N+d(K-1), valid N-d(K-1), same N; layers " \
+             "floor((N+p_l+p_r-d(K-1)-1)/s)+1; transposed (M-1)s-2p+d(K-1)+a+1"
+
+
+def size_formulas(n: int, k: int, s: int = 1, d: int = 1, pl: int = 0, pr: int = 0,
+                  ) -> dict[str, int]:
+    """The closed forms (numbers), as proved by the all-sizes derivation."""
+    ke = d * (k - 1) + 1
+    out = {"full": n + ke - 1, "valid": abs(n - ke) + 1, "same": n,
+           "padding": (n + pl + pr - ke) // s + 1}
+    # PyTorch's documented formula and the conv_arithmetic guide's relationship 6.
+    out["torch"] = int(np.floor((n + pl + pr - d * (k - 1) - 1) / s + 1))
+    out["arith"] = (n + pl + pr - ke) // s + 1
+    return out
+
+
+def transposed_size(m: int, k: int, s: int = 1, p: int = 0, d: int = 1, a: int = 0) -> int:
+    """PyTorch's ConvTranspose output size: (M-1)s - 2p + d(K-1) + a + 1."""
+    return (m - 1) * s - 2 * p + d * (k - 1) + a + 1
+
+
+def instance(o: Options) -> Derivation:
+    inst = Inst.make(o, layer_ok=True)
+    opn = core_op("corr", inst.x, inst.h, o)
+    rel = opn.relation
+    steps: list[Step] = []
+    ok = True
+    for ax, f in enumerate(f for f in rel.factors if isinstance(f, AffineAxis)):
+        n, k, s, d = f.img_size, f.ker_size, f.stride, f.dilation
+        if opn.padding is not None:
+            pl, pr = opn.padding[ax]
+            claimed = size_formulas(n, k, s, d, pl, pr)
+            want = {"relation": f.out_count, "formula": claimed["padding"],
+                    "PyTorch": claimed["torch"], "conv_arithmetic": claimed["arith"]}
+            fam = f"padding {pl}:{pr}"
+        else:
+            fam = f"mode {opn.mode}"
+            cl = size_formulas(n, k, 1, d)
+            # natural-index windows with a stride: count the multiples of s in the window
+            want = {"relation": f.out_count, "formula": cl[opn.mode or "full"]
+                    if s == 1 else _strided_window_count(f, opn)}
+        agree = len(set(want.values())) == 1
+        ok &= agree
+        steps.append(Step(f"M_{ax + 1} = {want['relation']}",
+                          f"axis {ax + 1}: N={n}, K={k}, s={s}, d={d}, {fam}: the relation's "
+                          "output range has " + ", ".join(f"{k2} {v}" for k2, v in want.items())
+                          + (" (all agree)" if agree else " (DISAGREE)"),
+                          ", ".join(f"{k2}={v}" for k2, v in want.items())))
+        if opn.padding is not None and opn.mode is None:
+            m = f.out_count
+            pl, pr = opn.padding[ax]
+            if pl == pr:
+                a = (n + 2 * pl - d * (k - 1) - 1) % s
+                back = transposed_size(m, k, s, pl, d, a)
+                ok &= back == n
+                steps.append(Step(f"(M-1)s - 2p + d(K-1) + a + 1 = {back}",
+                                  f"axis {ax + 1}: the transposed convolution with output_padding "
+                                  f"a = (N+2p-d(K-1)-1) mod s = {a} gives back N = {n}",
+                                  f"transposed size {back} (N = {n})"))
+    claim_l = SIZES_LATEX
+    if not ok:
+        return Derivation(TITLE, claim_l, SIZES_TEXT, "refuted", "instance",
+                          tuple(steps), {"steps": [s.text for s in steps]},
+                          (shape_note(inst, o),), "sizes")
+    return Derivation(TITLE, claim_l, SIZES_TEXT, "proved", "instance", tuple(steps),
+                      None, (shape_note(inst, o),), "sizes")
+
+
+def _strided_window_count(f: AffineAxis, opn: Any) -> int:
+    full = f.img_size + f.dilation * (f.ker_size - 1)
+    lengths = {"full": full, "valid": abs(f.img_size - (f.dilation * (f.ker_size - 1) + 1)) + 1,
+               "same": f.img_size}
+    length = lengths[opn.mode or "full"]
+    # the outputs are the multiples of s in the natural window [w_lo, w_hi]
+    w_lo = _natural_window_lo(f, opn)
+    w_hi = w_lo + length - 1
+    return w_hi // f.stride - (-((-w_lo) // f.stride)) + 1
+
+
+def _natural_window_lo(f: AffineAxis, opn: Any) -> int:
+    ends = (f.sigma * f.dilation * f.ker_lo, f.sigma * f.dilation * (f.ker_lo + f.ker_size - 1))
+    ke = f.dilation * (f.ker_size - 1) + 1
+    full_lo = f.img_lo - max(ends)
+    if opn.mode == "valid":
+        return full_lo + min(f.img_size, ke) - 1
+    if opn.mode == "same":
+        return full_lo + (ke - 1) // 2
+    return full_lo
+
+
+def all_sizes(o: Options) -> Derivation:
+    sp = load_sympy()
+    S_ = syms()
+    N, K, s, d, pl, pr, p = S_["N"], S_["K"], S_["s"], S_["d"], S_["pl"], S_["pr"], S_["p"]
+    q, r, M = S_["q"], S_["r"], S_["M"]
+    steps: list[Step] = []
+    # Modes (stride 1): the output range is read off the relation's domain.
+    for fam in ("full", "valid", "same"):
+        ax = sym_axis("corr", fam, s=sp.Integer(1))
+        count = sp.expand(ax.m_hi - ax.m_lo + 1)
+        if fam == "full":
+            derived = N + d * (K - 1)
+            why = ("full: every m with at least one term: i = m + d k runs over the image for "
+                   "some tap, so m runs from alpha - d(beta+K-1) to alpha + N - 1 - d beta")
+        elif fam == "valid":
+            derived = N - d * (K - 1)
+            why = ("valid: every m whose taps all land in the image: alpha <= m + d beta and "
+                   "m + d(beta+K-1) <= alpha + N - 1")
+        else:
+            derived = N
+            why = "same: the centred window of N outputs inside the full one (SciPy)"
+        if not is_zero(count - derived):
+            raise Beyond(f"the {fam} size {count} is not shown to equal {derived}")
+        steps.append(Step(rf"M_{{\mathrm{{{fam}}}}} = m_{{\max}} - m_{{\min}} + 1 = {tex(derived)}",
+                          why + " (SymPy: the range's length simplifies to this)",
+                          f"M_{fam} = {txt(derived)}"))
+    # PyTorch padding, stride, dilation.
+    ax = sym_axis("corr", "padding")
+    count = ax.m_hi - ax.m_lo + 1
+    steps.append(Step(r"0 \leq s m \quad\text{and}\quad s m + d(K-1) \leq N + p_l + p_r - 1",
+                      "PyTorch: output m starts at s m in the padded image (0-based) and its "
+                      "last tap s m + d(K-1) must still be inside it",
+                      "0 <= s m and s m + d(K-1) <= N + p_l + p_r - 1"))
+    derived = sp.floor((N + pl + pr - d * (K - 1) - 1) / s) + 1
+    if not is_zero(count - derived):
+        raise Beyond("the padded size is not shown to match")
+    steps.append(Step(rf"M = {tex(derived)}", "the number of integers m from 0 to "
+                      "floor((N + p_l + p_r - d(K-1) - 1)/s): the relation's output range "
+                      "(SymPy: equal to the range built by the engine)", f"M = {txt(derived)}"))
+    torch_f = sp.floor((N + 2 * p - d * (K - 1) - 1) / s + 1)
+    ours_sym = derived.subs({pl: p, pr: p})
+    if not is_zero(torch_f - ours_sym):
+        raise Beyond("PyTorch's formula is not shown to match")
+    steps.append(Step(rf"L_{{out}} = {tex(torch_f)}", "PyTorch's documented Conv1d/2d/3d shape "
+                      "(padding p on both sides) is this formula with p_l = p_r = p (SymPy: "
+                      "the difference is 0)", f"torch: L_out = {txt(torch_f)}"))
+    kh = K + (K - 1) * (d - 1)
+    arith = sp.floor((N + 2 * p - kh) / s) + 1
+    if not is_zero(arith - ours_sym):
+        raise Beyond("the conv_arithmetic relationship is not shown to match")
+    steps.append(Step(r"o = \left\lfloor \frac{i + 2p - \hat k}{s} \right\rfloor + 1,\ "
+                      r"\hat k = k + (k-1)(d-1)", "Dumoulin and Visin, conv_arithmetic, "
+                      "relationships 6 and 15 (dilated kernel size k^ = k + (k-1)(d-1)), with "
+                      "i = N, k = K: the same formula (SymPy)",
+                      f"conv_arithmetic: o = {txt(arith)}"))
+    # Transposed convolution: write N + 2p - d(K-1) - 1 = q s + r (division algorithm).
+    a_ = N + 2 * p - d * (K - 1) - 1
+    Nq = sp.solve(sp.Eq(a_, q * s + r), N)[0]
+    Mq = q + 1  # floor((q s + r)/s) + 1 with 0 <= r < s
+    steps.append(Step(r"N + 2p - d(K-1) - 1 = q s + r,\quad 0 \leq r < s",
+                      "the division algorithm; then floor((q s + r)/s) = q, so M = q + 1",
+                      "N + 2p - d(K-1) - 1 = q s + r"))
+    t_size = (M - 1) * s - 2 * p + d * (K - 1) + r + 1
+    back = t_size.subs(M, Mq)
+    if not is_zero(back - Nq):
+        raise Beyond("the transposed size is not shown to give back N")
+    steps.append(Step(r"(M-1)s - 2p + d(K-1) + a + 1 = N,\quad a = (N + 2p - d(K-1) - 1) "
+                      r"\bmod s", "the transposed convolution (PyTorch ConvTranspose, "
+                      "output_padding a) maps M back to N exactly when a = r, the remainder "
+                      "(SymPy: both sides equal q s + r - 2p + d(K-1) + 1)",
+                      "transposed: (M-1)s - 2p + d(K-1) + a + 1 = N with a = r"))
+    steps.append(Step(r"o' = s(i' - 1) + a + k - 2p", "conv_arithmetic relationship 14 "
+                      "(with d = 1, i' = M, a = (i + 2p - k) mod s): the same formula",
+                      "conv_arithmetic relationship 14"))
+    # The natural-index windows with a stride: the count of multiples of s.
+    ax = sym_axis("corr", "full")
+    steps.append(Step(rf"M = {tex(ax.m_hi)} - {tex(ax.m_lo)} + 1",
+                      "with a stride in the SciPy modes (natural indices), the outputs are the "
+                      "multiples of s in the window: floor(w_hi/s) - ceil(w_lo/s) + 1",
+                      f"M = {txt(ax.m_hi)} - ({txt(ax.m_lo)}) + 1"))
+    return Derivation(TITLE, SIZES_LATEX, SIZES_TEXT, "proved", "all-sizes",
+                      tuple(steps), None, ("scope all-sizes: every N, K, s, d, padding; valid "
+                                           "assumes N >= d(K-1)+1",), "sizes")

@@ -1,0 +1,244 @@
+"""Symmetry: ``conv(x, h) = corr(x, h)`` for every image exactly when the kernel equals its
+flip (centrosymmetric); with given kernel values, a test of that kernel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from ...index.signal import as_values
+from ...index.values import json_array, json_number
+from .. import polyarray as pa
+from ..derivation import Derivation, Step
+from ..instance import Inst, bilinear_op, core_op, op_latex, op_text, refuted, shape_note
+from ..options import Options
+from ..symbolic import product_step
+from .flip import all_sizes as flip_all_sizes
+
+TITLE = "Convolution equals correlation exactly when the kernel is centrosymmetric"
+
+SYM_LATEX = (r"\operatorname{conv}(x, h) = \operatorname{corr}(x, h)\ \forall x "
+             r"\iff h[k] = h[-k]\ \forall k")
+SYM_TEXT = "conv(x, h) = corr(x, h) for every x exactly when h[k] = h[-k] for every k " \
+           "(h centrosymmetric, zero outside its range)"
+
+
+def instance(o: Options) -> Derivation:
+    inst = Inst.make(o)
+    reg, X, H = inst.reg, pa.leaf(inst.x), pa.leaf(inst.h)
+    conv = bilinear_op("conv", X, H, o, reg)
+    corr = bilinear_op("corr", X, H, o, reg)
+    steps = [Step(op_latex(core_op("conv", inst.x, inst.h, o)), "convolution",
+                  op_text(core_op("conv", inst.x, inst.h, o))),
+             Step(op_latex(core_op("corr", inst.x, inst.h, o)), "correlation",
+                  op_text(core_op("corr", inst.x, inst.h, o))),
+             Step(r"h[m-i] = h[i-m]\ \forall (m, i)", "both are linear in x: they agree for "
+                  "every x exactly when the coefficient of each x[i] in each y[m] agrees "
+                  "(take x an impulse at i)", "h[m-i] = h[i-m] for every (m, i)")]
+    # The conditions: group the difference by (output, pixel): linear forms in h.
+    cond = _kernel_conditions(conv, corr, reg, inst)
+    def eq(a: str, b: str) -> str:
+        return f"h[{a}] = " + ("0" if b == ZERO else f"h[{b}]")
+
+    text = "; ".join(eq(a, b) for a, b in cond) or "none"
+    steps.append(Step(r"\text{conditions: }" + (", ".join(
+        eq(a, b) for a, b in cond[:12]) or r"\text{none}")
+        + (r", \ldots" if len(cond) > 12 else ""),
+        "every pair of kernel entries the two operations put on the same x[i] in the same "
+        "y[m] (read off the two relations); an entry outside the kernel's range counts as 0",
+        f"conditions: {text}"))
+    notes = [shape_note(inst, o)]
+    if o.h is None:
+        # Sufficiency, checked: impose h[k] = h[-k] (0 where -k is outside the range) on both
+        # sides and compare the term lists again; this comparison can fail.
+        cs, rs = symmetrize(conv, reg, inst), symmetrize(corr, reg, inst)
+        cmp = pa.compare(cs, rs, reg)
+        if not cmp.equal:  # pragma: no cover - would contradict the algebra
+            return refuted(TITLE, "symmetric", SYM_LATEX, SYM_TEXT, steps, cs, rs, cmp, reg,
+                           [shape_note(inst, o)])
+        steps.append(Step(r"h = \tilde h \Rightarrow \operatorname{conv}(x, h) = "
+                          r"\operatorname{corr}(x, h)",
+                          "substituting h[-k] for h[k] (and 0 where -k is outside the range) "
+                          f"in both term lists makes them identical ({cmp.terms_left:,} terms, "
+                          "compared exactly): the conditions suffice",
+                          "with h = flip(h) the term lists agree"))
+        steps.append(Step(r"h = \tilde h", "so conv(x, h) = corr(x, h) for every x exactly "
+                          "when these equalities hold, i.e. h equals its flip on its range",
+                          "h = flip(h)"))
+        if cond:
+            steps.append(_nonsymmetric_example(conv, corr, reg, inst, cond[0]))
+        return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "proved", "instance",
+                          tuple(steps), None, tuple(notes), "symmetric")
+    hv = as_values(o.h, inst.h.shape, "h")
+    bad = [(a, b) for a, b in cond if _hval(hv, inst.h, a) != _hval(hv, inst.h, b)]
+    if not bad:
+        steps.append(Step(r"h = \tilde h", "the given kernel satisfies every condition "
+                          "(checked entry by entry), so conv(x, h) = corr(x, h) for every x",
+                          "the given h is centrosymmetric"))
+        return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "proved", "instance",
+                          tuple(steps), None, tuple(notes), "symmetric")
+    # A concrete x where they differ: evaluate with the given h and an x (given or found).
+    a, b = bad[0]
+    xs = [np.asarray(as_values(o.x, inst.x.shape, "x"))] if o.x is not None else []
+    rng = np.random.default_rng(0)
+    xs += [rng.integers(-3, 4, size=inst.x.shape) for _ in range(20)]
+    for xv in xs:
+        vals = {"x": xv, "h": hv}
+        yc = pa.evaluate(conv, reg, vals)
+        yr = pa.evaluate(corr, reg, vals)
+        lo, shape = pa.union_box(conv, corr)
+        A = _embed(yc, conv, lo, shape)
+        B = _embed(yr, corr, lo, shape)
+        diff = np.argwhere(A != B)
+        if diff.size:
+            pos = tuple(int(v) for v in diff[0])
+            idx = [p + lw for p, lw in zip(pos, lo, strict=False)]
+            cex = {"shapes": {"x": list(inst.x.shape), "h": list(inst.h.shape)},
+                   "lo": {"x": list(inst.x.lo), "h": list(inst.h.lo)},
+                   "values": {"x": json_array(xv), "h": json_array(hv)},
+                   "output": idx, "left": json_number(A[pos]), "right": json_number(B[pos]),
+                   "conv": json_array(A), "corr": json_array(B), "output_lo": list(lo)}
+            rhs = "0" if b == ZERO else f"h[{b}]"
+            steps.append(Step(rf"h[{a}] \neq {rhs}", f"the given kernel breaks the condition "
+                              f"h[{a}] = {rhs} ({_hval(hv, inst.h, a)} vs "
+                              f"{_hval(hv, inst.h, b)})", f"h[{a}] != {rhs}"))
+            steps.append(Step(rf"\operatorname{{conv}}(x, h)[{', '.join(map(str, idx))}] = "
+                              f"{_fmtnum(A[pos])} \\neq {_fmtnum(B[pos])} = "
+                              rf"\operatorname{{corr}}(x, h)[{', '.join(map(str, idx))}]",
+                              "a concrete image where the two differ", "conv != corr here"))
+            claim_t = "conv(x, h) = corr(x, h) for the given h"
+            return Derivation(TITLE, SYM_LATEX, claim_t, "refuted", "instance",
+                              tuple(steps), cex, tuple(notes), "symmetric")
+    raise AssertionError("no image separates conv and corr")  # pragma: no cover
+
+
+def symmetrize(p: pa.Poly, reg: pa.Registry, inst: Inst) -> pa.Poly:
+    """``p`` with h[k] and h[-k] made one variable, and h[k] = 0 where -k is outside."""
+    hv = inst.h
+    idx = np.indices(hv.shape).reshape(len(hv.shape), -1).T + np.asarray(hv.lo)
+    neg = -idx
+    inside = np.all((neg >= np.asarray(hv.lo)) & (neg <= np.asarray(hv.hi)), axis=1)
+    target = np.full(hv.size, -2, dtype=np.int64)  # -2: the entry is 0
+    flat_neg = pa.flat_positions(np.where(inside[:, None], neg, idx), hv.lo, hv.shape)
+    own = np.arange(hv.size)
+    target[inside] = hv.offset + np.minimum(own, flat_neg)[inside]
+    mono = p.mono.copy()
+    sel = (mono >= hv.offset) & (mono < hv.offset + hv.size)
+    mono[sel] = target[mono[sel] - hv.offset]
+    keep = ~np.any(mono == -2, axis=1)
+    return pa.Poly(p.lo, p.shape, p.out[keep], pa.sort_rows(mono[keep]), p.coef[keep])
+
+
+def _nonsymmetric_example(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry, inst: Inst,
+                          pair: tuple[str, str]) -> Step:
+    """The 'only if' direction made concrete: a kernel breaking one condition (1 at the
+    first index of the pair, 0 elsewhere) and an impulse image; the outputs differ."""
+    a, _ = pair
+    k = tuple(int(v) for v in a.split(", ")) if a != ZERO else inst.h.lo
+    hv = np.zeros(inst.h.shape, dtype=np.int64)
+    hv[tuple(v - lo for v, lo in zip(k, inst.h.lo, strict=True))] = 1
+    xv = np.zeros(inst.x.shape, dtype=np.int64)
+    xv[tuple(n // 2 for n in inst.x.shape)] = 1
+    vals = {"x": xv, "h": hv}
+    lo, shape = pa.union_box(conv, corr)
+    A = _embed(np.asarray(pa.evaluate(conv, reg, vals)), conv, lo, shape)
+    B = _embed(np.asarray(pa.evaluate(corr, reg, vals)), corr, lo, shape)
+    diff = np.argwhere(A != B)
+    if not diff.size:  # pragma: no cover - the condition says they differ
+        raise AssertionError("the example kernel does not separate conv and corr")
+    pos = tuple(int(v) for v in diff[0])
+    idx = ", ".join(str(p + lw) for p, lw in zip(pos, lo, strict=True))
+    ximp = ", ".join(str(n // 2 + lw) for n, lw in zip(inst.x.shape, inst.x.lo, strict=True))
+    return Step(rf"\operatorname{{conv}}(\delta, h)[{idx}] = {_fmtnum(A[pos])} \neq "
+                rf"{_fmtnum(B[pos])} = \operatorname{{corr}}(\delta, h)[{idx}]",
+                f"a non-symmetric kernel (1 at h[{a}], 0 elsewhere) and the impulse image at "
+                f"x[{ximp}]: the two operations differ at output [{idx}] (computed from the "
+                "relations)", f"conv(delta, h)[{idx}] = {_fmtnum(A[pos])} != "
+                f"{_fmtnum(B[pos])} = corr(delta, h)[{idx}]")
+
+
+def _fmtnum(v: Any) -> str:
+    f = float(np.real(v))
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+def _embed(arr: np.ndarray, p: pa.Poly, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
+    out = np.zeros(tuple(shape), dtype=arr.dtype)
+    sl = tuple(slice(a - b, a - b + n) for a, b, n in zip(p.lo, lo, p.shape, strict=False))
+    out[sl] = arr
+    return out
+
+
+def _hval(hv: np.ndarray, var: pa.Var, idx: str) -> Any:
+    if idx == ZERO:
+        return 0
+    k = tuple(int(v) for v in idx.split(", "))
+    pos = tuple(a - b for a, b in zip(k, var.lo, strict=False))
+    if any(p < 0 or p >= n for p, n in zip(pos, var.shape, strict=False)):
+        return 0
+    return hv[pos].item()
+
+
+#: In a condition pair, "no kernel entry" (the value 0); never an index (an index such as
+#: "0" or "1, 0" names a real entry: h[0] under the corner origin).
+ZERO = "zero"
+
+
+def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
+                       inst: Inst) -> list[tuple[str, str]]:
+    """Pairs (k1, k2) of kernel indices that must hold equal values (:data:`ZERO` for no
+    entry, the value 0)."""
+    def table(p: pa.Poly) -> dict[tuple[Any, ...], set[str]]:
+        t: dict[tuple[Any, ...], set[str]] = {}
+        hid_lo, hid_hi = inst.h.offset, inst.h.offset + inst.h.size
+        for out, mono in zip(p.out.tolist(), p.mono.tolist(), strict=False):
+            xs = [v for v in mono if not hid_lo <= v < hid_hi]
+            hs = [v for v in mono if hid_lo <= v < hid_hi]
+            key = (tuple(out), tuple(xs))
+            t.setdefault(key, set()).update(reg.entry_name(v)[2:-1] for v in hs)
+        return t
+
+    a, b = table(conv), table(corr)
+    pairs: set[tuple[str, str]] = set()
+    for key in set(a) | set(b):
+        ka, kb = sorted(a.get(key, {ZERO})), sorted(b.get(key, {ZERO}))
+        for u in ka:
+            for v in kb:
+                if u != v:
+                    lo_, hi_ = sorted((u, v), key=lambda s: [int(z) for z in s.split(", ")]
+                                      if s != ZERO else [10 ** 9])
+                    pairs.add((lo_, hi_))
+    return sorted(pairs, key=lambda p: [int(z) for z in p[0].split(", ")])
+
+
+def all_sizes(o: Options) -> Derivation:
+    steps: list[Step] = [product_step(o.dims or 1)]
+    d = flip_all_sizes(replace(o, mode="full", padding=None))
+    steps.append(Step(r"\operatorname{conv}(x, h) = \operatorname{corr}(x, \tilde h)",
+                      "the flip theorem, proved for all sizes (symconv prove flip --scope "
+                      "all-sizes)", "conv(x, h) = corr(x, flip(h))"))
+    steps.append(Step(r"\operatorname{corr}(x, \tilde h) - \operatorname{corr}(x, h) = "
+                      r"\operatorname{corr}(x, \tilde h - h)",
+                      "correlation is linear in the kernel (each term is x[i] times one "
+                      "kernel entry)", "corr(x, flip(h)) - corr(x, h) = corr(x, flip(h) - h)"))
+    steps.append(Step(r"\operatorname{corr}(\delta_{i_0}, u)[m] = u[i_0 - m]",
+                      "with x an impulse at i_0, correlation lists the kernel u reflected: "
+                      "every entry of u appears at some output", "corr(delta_i0, u)[m] = "
+                      "u[i0-m]"))
+    steps.append(Step(r"\operatorname{corr}(x, \tilde h - h) = 0\ \forall x \iff "
+                      r"\tilde h - h = 0 \iff h[k] = h[-k]\ \forall k",
+                      "if the kernel difference is 0 every output is 0; conversely an impulse "
+                      "image reads every entry of the difference, so it must be 0", "h = flip(h)"))
+    steps.append(Step(r"h[k] = h[-k]\ \text{on } \beta \leq k \leq \beta+K-1 \Rightarrow "
+                      r"\beta = -(\beta + K - 1)",
+                      "h is zero outside its range, so a kernel equal to its flip has a range "
+                      "symmetric about 0: the centre origin with an odd size (with corner "
+                      "indices only a 1-entry kernel is its own flip; the thread's "
+                      "[-1, 2, -1] is symmetric about its centre)", "range symmetric about 0"))
+    return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "proved", "all-sizes",
+                      tuple(steps) + d.steps[1:4], None,
+                      ("scope all-sizes: every N, K, origin, stride and dilation (full mode); "
+                       "give --h VALUES to test one kernel (instance scope)",), "symmetric")
