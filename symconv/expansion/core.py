@@ -22,6 +22,7 @@ from ..display import Displayable
 from ..errors import InputError
 from ..index.relation import AffineAxis, ChannelAxis, Terms, map_boundary
 from ..index.request import Operation
+from ..index.values import json_number
 
 
 @functools.cache
@@ -406,7 +407,7 @@ class Expansion(Displayable):
                         f'"terms": [{", ".join(frags[a:a + c])}], "expr": {json.dumps(expr_s)}')
                 a += c
                 if vals is not None:
-                    line += ', "value": ' + json.dumps(_json_number(vals[int(tfl[q])]))
+                    line += ', "value": ' + json.dumps(json_number(vals[int(tfl[q])]))
                 if we_json is not None:
                     line += we_json
                 lines.append(("\n" if first else ",\n") + line + "}")
@@ -435,15 +436,6 @@ class Expansion(Displayable):
     def _kernel_fragments(self) -> list[str]:
         return self._kernel_fragments_cache
 
-
-
-def _json_number(v: Any) -> Any:
-    if isinstance(v, (complex, np.complexfloating)):
-        return {"re": float(v.real), "im": float(v.imag)}
-    if isinstance(v, (np.integer, int)):
-        return int(v)
-    f = float(v)
-    return int(f) if f.is_integer() and abs(f) < 2**53 else f
 
 
 def worked_json(we: WorkedExample) -> dict[str, Any]:
