@@ -686,7 +686,7 @@ def test_random_normal_forms_classify_back(case) -> None:
 ])
 def test_design_definitions_match_ops(op: str, formula: str) -> None:
     """DESIGN.md's three operations, written as formulas, classify to the relation
-    symconv.ops builds for them (sigma, and the sign of the stride)."""
+    symconv.index.request builds for them (sigma, and the sign of the stride)."""
     from symconv.index.request import operation
 
     r = check_formula(formula)

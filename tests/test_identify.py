@@ -316,7 +316,7 @@ def test_resolve_dotted_and_colon() -> None:
 @pytest.mark.parametrize("mode", ["full", "valid", "same"])
 @pytest.mark.parametrize("n, k", [(7, 4), (7, 3), (3, 5)])
 def test_identify_agrees_with_ops(op: str, fn: str, mode: str, n: int, k: int) -> None:
-    """The relation probed from NumPy is the relation symconv.ops builds for the same
+    """The relation probed from NumPy is the relation symconv.index.request builds for the same
     request (outputs counted from 0 here, natural indices there)."""
     from symconv.index.request import operation
 

@@ -1,5 +1,5 @@
 """The drawn tables (worked example, matrix, duality): what each picture holds, read off the
-format-free models of :mod:`symconv.figures`, and their size limits."""
+format-free models of :mod:`symconv.expansion.figures`, and their size limits."""
 
 from __future__ import annotations
 

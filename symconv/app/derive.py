@@ -51,7 +51,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 KINDS = ("heading", "text", "expand", "compare", "prove", "claim", "check", "identify")
-#: Expansion options a block may set (the keyword arguments of symconv.ops.operation).
+#: Expansion options a block may set (the keyword arguments of symconv.index.request.operation).
 EXPAND_OPTIONS = ("origin", "axes", "mode", "stride", "padding", "padding_mode", "dilation",
                   "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h")
 #: The formats a document is written in (those of the format registry with a file name),

@@ -147,7 +147,7 @@ def parse_origin(text: str) -> Any:
 
 
 def operation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """Turn parsed options into keyword arguments of :func:`symconv.ops.operation`."""
+    """Turn parsed options into keyword arguments of :func:`symconv.index.request.operation`."""
     entries: Any = "default"
     if args.entries:
         entries = "indexed" if args.entries == "indexed" else args.entries

@@ -688,7 +688,7 @@ def expand(op: str, image: Any, kernel: Any, *, max_terms: int | None = None,
     """Expand ``op`` (``conv``, ``corr``, ``corr-reflected``) of an image and a kernel.
 
     ``image``/``kernel`` are shapes (``"7x7"``, ``(7, 7)``, ``5``) or :class:`Signal`;
-    options are those of :func:`symconv.ops.operation` (origin, axes, mode, stride,
+    options are those of :func:`symconv.index.request.operation` (origin, axes, mode, stride,
     padding, padding_mode, dilation, conjugate, layer, groups, names, entries, x, h).
 
     >>> e = expand("conv", 5, 2, origin="corner", mode="valid", x=[2, 1, 3, 5, 4], h=[1, -1])

@@ -9,7 +9,7 @@ coefficients), so equality is decided by sorting integer keys, never by ``simpli
 
 Outside its box an array is zero (signals on Z^d with finite support, the article's
 ``sum_{i=-inf}^{inf}``).  Convolutions and correlations are built from the core's relation
-(:meth:`symconv.relation.Relation.enumerate`): each relation triple ``(m, i, k)`` contributes
+(:meth:`symconv.index.relation.Relation.enumerate`): each relation triple ``(m, i, k)`` contributes
 ``A[i] * B[k]`` to output ``m``.
 """
 

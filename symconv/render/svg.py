@@ -1,4 +1,4 @@
-"""SVG for the drawings of :mod:`symconv.figures`, built with ElementTree (never strings).
+"""SVG for the drawings of :mod:`symconv.expansion.figures`, built with ElementTree (never strings).
 
 The same model as the TikZ drawings: one unit is ``Drawing.unit`` cm, drawn at
 :data:`PX_PER_CM` pixels per centimetre; text spans map their roles to bold (arrays),

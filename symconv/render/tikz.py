@@ -1,4 +1,4 @@
-"""TikZ for the drawings of :mod:`symconv.figures` (cells, boxes, labels).
+"""TikZ for the drawings of :mod:`symconv.expansion.figures` (cells, boxes, labels).
 
 One unit of the model is ``Drawing.unit`` centimetres; the y axis points down, as the
 article's n does.  Text is set in math mode from the spans' roles; colours are the
