@@ -731,3 +731,15 @@ def test_equivalent_with_bias_matches_numpy() -> None:
     formula = [3 * sum(x[m - k] * h[k] for k in range(3) if 0 <= m - k < 5)
                + (x[m] if m < 5 else 0) + 7 for m in range(7)]
     assert (3 * full + np.pad(x, (0, 2)) + 7).tolist() == formula
+
+
+@pytest.mark.parametrize(("formula", "equivalent"), [
+    pytest.param(r"z_{ij} = \sum_{k}\sum_{l} w_{kl}\, x_{i+k,j+l}", "corr(x, w)[i, j]",
+                 id="bishop-run-together-subscripts"),
+    pytest.param(r"y_{mn} = \sum_{k}\sum_{l} w_{kl}\, x_{m-k,n-l}", "conv(x, w)[m, n]",
+                 id="run-together-conv"),
+    pytest.param(r"z_{i,j} = \sum_{k}\sum_{l} w_{k,l}\, x_{i+k,j+l}", "corr(x, w)[i, j]",
+                 id="with-commas-too"),
+])
+def test_subscripts_without_commas(formula: str, equivalent: str) -> None:
+    assert check_formula(formula).equivalent == equivalent

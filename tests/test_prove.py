@@ -72,12 +72,16 @@ def test_duality_textbook_steps_in_order() -> None:
     assert pos == sorted(pos)
 
 
-def test_fallback_to_instance_is_labelled() -> None:
+def test_fallback_without_shapes_is_undecided_not_proved() -> None:
+    """Where the all-sizes engine cannot go, a check at default shapes is evidence, not a
+    proof: undecided (exit 3); with the user's shapes it is an exact instance result."""
     d = prove("flip", scope="all-sizes", padding=1, padding_mode="circular")
+    assert (d.verdict, d.scope, d.exit_code) == ("undecided", "all-sizes", 3)
+    assert "default shapes" in d.notes[0] and "undecided" in d.notes[0]
+    d = prove("flip", scope="all-sizes", padding=1, padding_mode="circular", image="7",
+              kernel="3")
     assert (d.verdict, d.scope) == ("proved", "instance")
     assert "all-sizes scope was asked for" in d.notes[0]
-    d = prove("flip", scope="all-sizes", x="1,2,3", image="3", kernel="2")
-    assert d.scope == "instance"
 
 
 def test_duality_with_groups_all_sizes() -> None:
@@ -360,3 +364,39 @@ def test_symmetric_corner_origin_entry_zero_is_an_entry(cli, h: str, mode: str |
         assert cex["corr"] == [corr.get(m, 0) for m in span]
         at = cex["output"][0]
         assert conv.get(at, 0) == cex["left"] != cex["right"] == corr.get(at, 0)
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["flip", "--dilation", "-1"], "dilation"), (["sizes", "--stride", "0"], "stride"),
+    (["duality", "--stride", "-2"], "stride"), (["flip", "--padding", "-3"], "negative"),
+    (["flip", "--dims", "-1"], "--dims"), (["flip", "--dims", "50"], "--dims"),
+    (["flip", "--wrt", "kernel"], "does not apply"), (["duality", "--h", "1,2"],
+                                                       "does not apply"),
+    (["flip", "--mode", "same", "--padding", "1"], "not both"),
+    (["flip", "--where", "N >= K"], "--where applies to --claim"),
+    (["flip", "--groups", "0"], "groups")])
+def test_theorem_options_validated(cli, argv: list[str], fragment: str) -> None:
+    r = cli("prove", *argv)
+    assert r.code == 2 and fragment in r.err, (r.code, r.err)
+    assert len(r.err.strip().splitlines()) == 1
+
+
+def test_symmetric_with_padding_is_not_proved_for_all_sizes() -> None:
+    """The all-sizes proof is about natural indices: with PyTorch's padding the condition
+    is where the window puts the kernel (h = [1, 2, 1] with corner indices makes conv = corr
+    although h[k] != h[-k]), so no all-sizes PROVED; with corner indices it is refuted."""
+    d = prove("symmetric", padding=1)
+    assert d.verdict != "proved"
+    d = prove("symmetric", padding=1, origin="corner")
+    assert d.verdict == "refuted"
+
+
+def test_commutative_with_padding_is_refuted_not_bad_input() -> None:
+    d = prove("commutative", padding=1)
+    assert d.verdict == "refuted" and d.counterexample is not None
+
+
+def test_theorem_falls_back_to_the_claim_engine() -> None:
+    d = prove("commutative", mode="valid")  # SciPy's 'valid' swaps: conv still commutes
+    assert (d.verdict, d.scope) == ("proved", "all-sizes")
+    assert "claim engine" in d.notes[0]

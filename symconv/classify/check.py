@@ -388,7 +388,53 @@ def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm
 
 def check_formula(text: str, image: str | None = None, kernel: str | None = None) -> CheckResult:
     """Parse and classify ``text``; ``image``/``kernel`` name the roles explicitly."""
-    return classify(parse_formula(text), image=image, kernel=kernel)
+    return classify(split_run_together(parse_formula(text)), image=image, kernel=kernel)
+
+
+def split_run_together(f: Formula) -> Formula:
+    """Subscripts written without commas, as textbooks do (Bishop's ``z_{ij}``,
+    ``w_{kl}``): a lone index name made of single index letters, where the formula uses
+    those letters apart elsewhere, is read as those letters (``ij`` -> ``i, j``)."""
+    singles: set[str] = set(INDEX_LETTERS)
+
+    def collect(n: Any) -> None:
+        if isinstance(n, Array):
+            for idx in n.indices or ():
+                singles.update(v for mono, _ in idx.poly for v in mono if len(v) == 1)
+        elif isinstance(n, Sum):
+            singles.update(v.name for v in n.vars if len(v.name) == 1)
+            collect(n.body)
+        elif isinstance(n, (Product, Add)):
+            for c in (n.factors if isinstance(n, Product) else [t for _, t in n.terms]):
+                collect(c)
+        elif isinstance(n, Conj):
+            collect(n.body)
+
+    for side in f.sides:
+        collect(side)
+
+    def split(n: Any) -> Any:
+        if isinstance(n, Array) and n.indices is not None and len(n.indices) == 1:
+            idx = n.indices[0]
+            if len(idx.poly) == 1 and idx.poly[0][1] == 1 and len(idx.poly[0][0]) == 1:
+                name = idx.poly[0][0][0]
+                if len(name) > 1 and all(ch in singles for ch in name) and \
+                        name not in singles and len(set(name)) == len(name):
+                    parts = tuple(Index(ch, poly_name(ch), idx.pos + k)
+                                  for k, ch in enumerate(name))
+                    return replace(n, indices=parts)
+            return n
+        if isinstance(n, Sum):
+            return replace(n, body=split(n.body))
+        if isinstance(n, Product):
+            return replace(n, factors=tuple(split(c) for c in n.factors))
+        if isinstance(n, Add):
+            return replace(n, terms=tuple((sg, split(t)) for sg, t in n.terms))
+        if isinstance(n, Conj):
+            return replace(n, body=split(n.body))
+        return n
+
+    return replace(f, sides=tuple(split(side) for side in f.sides))
 
 
 @dataclass

@@ -11,9 +11,15 @@ from .common import add_format, latex_options
 HELP = f"prove a theorem ({', '.join(NAMES)}) or a claim"
 DESCRIPTION = (
     f"Prove a named theorem ({', '.join(NAMES)}) or "
-    "decide a claim such as \"conv(x, h) == corr(x, flip(h))\". Scope 'instance' is exact for "
-    "the given shapes; 'all-sizes' is symbolic in N, K, stride, padding and dilation. "
-    "Exit 0 proved, 1 refuted (a counterexample is printed), 2 bad input.")
+    "decide a claim such as \"conv(x, h) == corr(x, flip(h))\". Scope 'all-sizes' is a proof "
+    "for every size (symbolic N, K); 'instance' is exact for the shapes given with --image "
+    "and --kernel. A search over sizes is never a proof: what is neither proved nor refuted "
+    "is undecided. Exit 0 proved, 1 refuted (a counterexample is printed), 2 bad input, "
+    "3 undecided.")
+#: Options of the theorems that a claim writes in its own text (refused with --claim).
+THEOREM_ONLY = (("mode", "mode="), ("stride", "stride="), ("padding", "padding="),
+                ("dilation", "dilation="), ("padding_mode", None), ("layer", None),
+                ("groups", None), ("forward", None), ("wrt", None))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,8 +30,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="decide a claim in the small claim language: conv, corr, "
                         "corr_reflected, flip, conj, dilate, conv_transpose, grad, sum, "
                         "names, + - *, keyword arguments mode/stride/padding/dilation")
-    p.add_argument("--dims", type=int, help="number of spatial dimensions (default 1, or "
-                                            "from the shapes)")
+    p.add_argument("--dims", type=int, help="number of spatial dimensions, 1 to 3 (default 1, "
+                                            "or from the shapes)")
+    p.add_argument("--where", metavar="CONDITIONS",
+                   help="--claim: size conditions, such as \"N >= K\" or \"N >= 2*K - 1, "
+                        "K <= 5\" (N, K; N1, K2... per axis)")
     p.add_argument("--image", metavar="SHAPE", help="image shape (5, 7x7; with --layer "
                                                     "C_in x spatial)")
     p.add_argument("--kernel", metavar="SHAPE", help="kernel shape (with --layer C_out x "
@@ -33,9 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scope", choices=("instance", "all-sizes"),
                    help="instance (exact, given shapes) or all-sizes (symbolic); default: "
                         "instance when shapes are given, else all-sizes")
-    p.add_argument("--forward", choices=("conv", "corr"), default="corr",
+    p.add_argument("--forward", choices=("conv", "corr"),
                    help="duality: the forward operation (default corr, as PyTorch)")
-    p.add_argument("--wrt", choices=("input", "kernel"), default="input",
+    p.add_argument("--wrt", choices=("input", "kernel"),
                    help="duality: the gradient with respect to the input or the kernel")
     p.add_argument("--origin", choices=("center", "corner"),
                    help="index origin (default center, the article; corner for PyTorch)")
@@ -43,11 +52,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stride", help="stride, one value or one per axis")
     p.add_argument("--padding", help="PyTorch padding: an int, one per axis, low:high, same "
                                      "or valid")
-    p.add_argument("--padding-mode", default="zeros", help="zeros (default), circular, reflect, "
-                                                           "replicate")
+    p.add_argument("--padding-mode", help="zeros (default), circular, reflect, replicate")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
     p.add_argument("--layer", action="store_true", help="PyTorch layer shapes with channels")
-    p.add_argument("--groups", type=int, default=1, help="channel groups (with --layer)")
+    p.add_argument("--groups", type=int, help="channel groups (with --layer)")
     p.add_argument("--x", help="image values (symmetric: an image to show a difference; "
                                "--claim: the image names take these integers)")
     p.add_argument("--h", help="kernel values (symmetric: test this kernel; --claim: the "
@@ -70,25 +78,40 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     if args.claim is not None:
         from ..proof.claims import prove_claim
 
+        for dest, keyword in THEOREM_ONLY:
+            if getattr(args, dest) not in (None, False):
+                flag = "--" + dest.replace("_", "-")
+                raise InputError(f"{flag} does not apply to --claim: "
+                                 + (f"write it in the claim, as conv(x, h, {keyword}...)"
+                                    if keyword else "a claim states its operations itself"))
+        if args.scope == "instance" and (args.image is None or args.kernel is None) and \
+                args.x is None and args.h is None:
+            raise InputError("--scope instance needs the shapes: give --image and --kernel")
         derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
                                  kernel=args.kernel, origin=args.origin or "center",
                                  max_terms=args.max_terms, x=args.x, h=args.h,
-                                 compare=args.compare)
-        if args.scope == "all-sizes" and derivation.scope != "all-sizes" and derivation.proved:
+                                 compare=args.compare, where=args.where)
+        if args.scope == "all-sizes" and derivation.scope == "instance" and \
+                derivation.proved:
             from dataclasses import replace
 
             derivation = replace(derivation, notes=(
-                "all-sizes scope was asked for, but this claim is not one of the named "
-                "theorems with an all-sizes proof; it is proved for the instances listed "
-                "only",) + derivation.notes)
+                "all-sizes scope was asked for, but shapes were given: the claim is "
+                "decided for exactly those shapes; leave out --image/--kernel for every "
+                "size",) + derivation.notes)
     else:
         from ..proof.options import Options
         from ..proof.theorems import prove
 
+        if args.where is not None:
+            raise InputError("--where applies to --claim (a theorem states its sizes itself)")
+        if args.compare != "indices":
+            raise InputError("--compare applies to --claim")
         opts = Options(dims=args.dims, image=args.image, kernel=args.kernel,
                        forward=args.forward, wrt=args.wrt, mode=args.mode, stride=args.stride,
                        padding=args.padding, dilation=args.dilation,
-                       padding_mode=args.padding_mode, layer=args.layer, groups=args.groups,
+                       padding_mode=args.padding_mode or "zeros", layer=args.layer,
+                       groups=1 if args.groups is None else args.groups,
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:

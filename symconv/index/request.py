@@ -27,7 +27,7 @@ from .relation import BOUNDARIES, BOUNDARY_ALIASES, AffineAxis, ChannelAxis, Rel
 from .signal import ORIGINS, Signal, check_name, make_signal
 
 
-def _per_axis(value: int | Sequence[int] | str | None, n: int, what: str, default: int,
+def per_axis(value: int | Sequence[int] | str | None, n: int, what: str, default: int,
               minimum: int = 1) -> tuple[int, ...]:
     if value is None:
         return (default,) * n
@@ -181,8 +181,8 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         pad = "valid"  # PyTorch's default: padding=0
     if pad is None and mode is None:
         mode = "full"
-    st = _per_axis(stride, sd, "stride", 1)
-    dl = _per_axis(dilation, sd, "dilation", 1)
+    st = per_axis(stride, sd, "stride", 1)
+    dl = per_axis(dilation, sd, "dilation", 1)
     if conjugate and op == "conv":
         raise InputError("--conjugate applies to correlation (corr, corr-reflected), as "
                          "numpy.correlate and scipy.signal.correlate conjugate the kernel")

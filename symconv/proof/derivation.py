@@ -13,7 +13,9 @@ from typing import Any
 
 from ..display import Displayable
 
-VERDICTS = ("proved", "refuted")
+VERDICTS = ("proved", "refuted", "undecided")
+#: The command line's exit code of each verdict (the contract's "Verdicts").
+EXIT_CODES = {"proved": 0, "refuted": 1, "undecided": 3}
 SCOPES = ("all-sizes", "instance")
 
 
@@ -66,7 +68,7 @@ class Derivation(Displayable):
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.proved else 1
+        return EXIT_CODES[self.verdict]
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON: verdict, scope, steps, counterexample (plus title, claim)."""

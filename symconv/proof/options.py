@@ -22,8 +22,8 @@ class Options:
     dims: int | None = None
     image: str | None = None
     kernel: str | None = None
-    forward: str = "corr"
-    wrt: str = "input"
+    forward: str | None = None
+    wrt: str | None = None
     mode: str | None = None
     stride: Any = None
     padding: Any = None
@@ -35,6 +35,16 @@ class Options:
     x: Any = None
     h: Any = None
     max_terms: int | None = None
+
+    @property
+    def forward_op(self) -> str:
+        """The duality's forward operation (a correlation unless told: PyTorch's layers)."""
+        return self.forward or "corr"
+
+    @property
+    def gradient_of(self) -> str:
+        """The duality's gradient: with respect to the input unless told."""
+        return self.wrt or "input"
 
     def op_kwargs(self) -> dict[str, Any]:
         kw: dict[str, Any] = {}
@@ -49,14 +59,107 @@ class Options:
         return kw
 
 
-def check_options(o: Options, scope: str | None) -> None:
-    """Raise :class:`InputError` for a bad ``forward``, ``wrt`` or scope."""
-    if o.forward not in ("conv", "corr"):
+#: Spatial dimensions a theorem is proved for.
+MAX_DIMS = 3
+#: Options every theorem reads (the operation both sides use, the shapes, the limit).
+COMMON_OPTIONS = frozenset({"dims", "image", "kernel", "origin", "mode", "stride", "padding",
+                            "dilation", "padding_mode", "max_terms"})
+#: The command-line spelling of each option, for messages.
+FLAGS = {"padding_mode": "--padding-mode", "max_terms": "--max-terms"}
+
+
+def given(o: Options) -> list[str]:
+    """The options set to something other than their default."""
+    defaults = Options()
+    return [name for name in o.__dataclass_fields__
+            if getattr(o, name) != getattr(defaults, name)]
+
+
+def flag(name: str) -> str:
+    return FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
+def check_options(o: Options, scope: str | None, uses: frozenset[str] = COMMON_OPTIONS,
+                  theorem: str = "") -> None:
+    """Refuse, with one line each, every option out of its range and every option the
+    theorem does not use (nothing is silently ignored)."""
+    from ..index.ops import MODES
+    from ..index.relation import BOUNDARIES, BOUNDARY_ALIASES
+    from ..index.request import parse_padding, per_axis
+    from ..index.signal import parse_shape
+
+    unused = [n for n in given(o) if n not in uses]
+    if unused:
+        raise InputError(f"{', '.join(flag(n) for n in unused)} "
+                         f"{'does' if len(unused) == 1 else 'do'} not apply to the theorem "
+                         f"{theorem!r} (it reads {', '.join(sorted(flag(n) for n in uses))})")
+    if o.forward is not None and o.forward not in ("conv", "corr"):
         raise InputError(f"bad --forward {o.forward!r}: use conv or corr")
-    if o.wrt not in ("input", "kernel"):
+    if o.wrt is not None and o.wrt not in ("input", "kernel"):
         raise InputError(f"bad --wrt {o.wrt!r}: use input or kernel")
     if scope is not None and scope not in SCOPES:
         raise InputError(f"bad scope {scope!r}: use instance or all-sizes")
+    if o.dims is not None and not (isinstance(o.dims, int) and 1 <= o.dims <= MAX_DIMS):
+        raise InputError(f"bad --dims {o.dims!r}: theorems are proved for 1 to {MAX_DIMS} "
+                         "spatial dimensions")
+    shapes = [parse_shape(s, f"{w} shape") for s, w in ((o.image, "image"),
+                                                         (o.kernel, "kernel")) if s is not None]
+    if o.origin is not None and o.origin not in ("center", "corner"):
+        raise InputError(f"bad --origin {o.origin!r}: use center or corner")
+    if o.mode is not None and o.mode not in MODES:
+        raise InputError(f"bad --mode {o.mode!r}: use {', '.join(MODES)}")
+    if o.padding_mode not in BOUNDARIES and o.padding_mode not in BOUNDARY_ALIASES:
+        raise InputError(f"bad --padding-mode {o.padding_mode!r}: use "
+                         f"{', '.join(BOUNDARIES)}")
+    if o.mode is not None and o.padding is not None:
+        raise InputError("give --mode or --padding, not both (padding means PyTorch's output "
+                         "window; mode means NumPy/SciPy's)")
+    if not isinstance(o.groups, int) or o.groups < 1:
+        raise InputError(f"bad --groups {o.groups!r}: a positive integer")
+    if o.max_terms is not None and o.max_terms < 0:
+        raise InputError(f"bad --max-terms {o.max_terms}: the limit must be 0 or more")
+    nd = o.dims or (len(shapes[0]) - (1 if o.layer else 0) if shapes else 1)
+    if nd < 1 or nd > MAX_DIMS:
+        raise InputError(f"the shapes have {nd} spatial axes: theorems are proved for 1 to "
+                         f"{MAX_DIMS}")
+    per_axis(o.stride, nd, "stride", 1)
+    per_axis(o.dilation, nd, "dilation", 1)
+    parse_padding(o.padding, nd)
+
+
+def claim_keywords(o: Options) -> str | None:
+    """The options as keyword arguments of the claim language (``, mode='same', stride=2``),
+    or None when a claim cannot say them (boundary rules, channels, values, uneven padding)."""
+    from ..index.request import parse_padding, per_axis
+
+    if o.padding_mode != "zeros" or o.layer or o.groups != 1 or o.x is not None or \
+            o.h is not None:
+        return None
+    nd = o.dims or 1
+    out = ""
+    if o.mode is not None:
+        out += f", mode='{o.mode}'"
+    for key, value in (("stride", o.stride), ("dilation", o.dilation)):
+        if value is not None:
+            vals = per_axis(value, nd, key, 1)
+            out += f", {key}=" + (str(vals[0]) if len(set(vals)) == 1 else
+                                  "(" + ", ".join(map(str, vals)) + ")")
+    pad = parse_padding(o.padding, nd)
+    if isinstance(pad, str):
+        out += f", padding='{pad}'"
+    elif pad is not None:
+        if any(lo != hi for lo, hi in pad):
+            return None
+        sizes = [lo for lo, _ in pad]
+        out += ", padding=" + (str(sizes[0]) if len(set(sizes)) == 1 else
+                               "(" + ", ".join(map(str, sizes)) + ")")
+    return out
+
+
+def resolved(o: Options) -> Options:
+    """``o`` with the duality's defaults (a forward correlation, the gradient with respect
+    to the input, as PyTorch's layers)."""
+    return replace(o, forward=o.forward or "corr", wrt=o.wrt or "input")
 
 
 def default_scope(o: Options) -> str:

@@ -35,7 +35,7 @@ EXTRA_LABELS = (
 CHANNEL_WORDS = {"contracted": "summed input channels", "batch": "batch",
                  "output_channel": "output channels", "depthwise": "depthwise (per channel)"}
 #: Verdicts as the documents print them.
-VERDICT_WORDS = {"proved": "proved", "refuted": "refuted"}
+VERDICT_WORDS = {"proved": "proved", "refuted": "refuted", "undecided": "undecided"}
 #: Why a worked-example row is invalid, as the text says it (longer than the figures').
 INVALID_REASONS = {
     "kernel": "no such kernel entry",

@@ -80,12 +80,23 @@ def prove(theorem: str, scope: str | None = None, options: Options | None = None
     """
     from dataclasses import replace
 
-    from ..options import all_sizes_limit, check_options, default_scope, with_shapes
+    from ..options import (
+        COMMON_OPTIONS,
+        all_sizes_limit,
+        check_options,
+        default_scope,
+        resolved,
+        with_shapes,
+    )
     from ..symbolic import Beyond
 
     module = theorem_module(theorem)
     opts = options if options is not None else Options(**kw)
-    check_options(opts, scope)
+    check_options(opts, scope, getattr(module, "USES", COMMON_OPTIONS), theorem)
+    opts = resolved(opts)
+    decided_by = getattr(module, "decided_by_values", None)
+    user_shapes = (opts.image is not None and opts.kernel is not None) or bool(
+        decided_by is not None and decided_by(opts))
     if scope is None:
         scope = default_scope(opts)
     if scope == "all-sizes":
@@ -100,9 +111,55 @@ def prove(theorem: str, scope: str | None = None, options: Options | None = None
                 return proved
             except Beyond as exc:
                 why = str(exc)
-    d: Derivation = module.instance(with_shapes(opts))
+        form = getattr(module, "claim_form", None)
+        texts = form(opts) if form is not None else None
+        if texts and not user_shapes:
+            # The theorem as claims: the claim engine decides them for every size where the
+            # theorem's own all-sizes proof does not reach (a mode window, say), and its
+            # search refutes them where they are false.
+            by_claim = _as_claims(theorem, module, texts, opts)
+            if by_claim is not None:
+                return by_claim
+    else:
+        why = "the instance scope was asked for"
+    shapes = with_shapes(opts)
+    d: Derivation = module.instance(shapes)
+    if not user_shapes and d.verdict == "proved":
+        # Shapes the user did not give prove nothing about the sizes the user meant: a
+        # check at default shapes is evidence, not a proof (a refutation stands).
+        note = (f"undecided: not proved for every size ({why}); it holds at the default "
+                f"shapes image {shapes.image} and kernel {shapes.kernel} only. Give --image "
+                "and --kernel for an exact decision at shapes of your choice")
+        return replace(d, verdict="undecided", scope="all-sizes", notes=(note,) + d.notes)
     if scope == "all-sizes":
         note = (f"all-sizes scope was asked for, but {why}; this result is for the instance "
                 "scope only")
         return replace(d, notes=(note,) + d.notes)
     return d
+
+
+def _as_claims(theorem: str, module: ModuleType, texts: list[str], opts: Options
+               ) -> Derivation | None:
+    """The theorem decided as claims (proved when every claim is proved for all sizes,
+    refuted when one is refuted); None when a claim is undecided."""
+    from dataclasses import replace
+
+    from ..claims import prove_claim
+    from ..derivation import Derivation, Step
+
+    steps: list[Step] = []
+    for text in texts:
+        d = prove_claim(text, dims=opts.dims or 1, origin=opts.origin or "center",
+                        max_terms=opts.max_terms)
+        if d.verdict == "refuted":
+            return replace(d, title=module.TITLE, name=theorem, notes=(
+                f"the theorem's claim {text} is refuted with these options",) + d.notes)
+        if d.verdict != "proved" or d.scope != "all-sizes":
+            return None
+        steps += [Step(d.claim_latex, f"the theorem, as a claim of the claim language: {text}",
+                       d.claim_text)] + list(d.steps[1:])
+    latex, text_ = module.CLAIM
+    return Derivation(module.TITLE, latex, text_, "proved", "all-sizes", tuple(steps), None,
+                      ("scope all-sizes: proved for every image and kernel size by the claim "
+                       "engine (the index sets of both sides are equal in integer linear "
+                       "arithmetic): " + "; ".join(texts),), theorem)

@@ -17,7 +17,7 @@ from ..instance import (
     poly_text,
     shape_note,
 )
-from ..options import Options
+from ..options import Options, claim_keywords
 from ..symbolic import (
     Beyond,
     SymSet,
@@ -116,3 +116,16 @@ def all_sizes(o: Options) -> Derivation:
                       tuple(steps), None, ("scope all-sizes: every N, K, origin and stride s, "
                                            "full mode; per axis, hence in every dimension",),
                       "commutative")
+
+
+#: The statement (LaTeX, text), for the derivation the claim engine writes.
+CLAIM = (COMM_LATEX, COMM_TEXT)
+
+
+def claim_form(o: Options) -> list[str] | None:
+    """The theorem as claims of the claim language with these options (None when a claim
+    cannot say them): the claim engine decides them where the proof above does not reach."""
+    kw = claim_keywords(o)
+    if kw is None:
+        return None
+    return [f"conv(x, h{kw}) == conv(h, x{kw})", f"corr(x, h{kw}) == flip(corr(h, x{kw}))"]

@@ -17,7 +17,7 @@ from ...index.signal import Signal, parse_shape
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
 from ..instance import Inst, core_op, decide_pairs, op_latex, op_text, shape_note
-from ..options import Options, all_sizes_limit
+from ..options import COMMON_OPTIONS, Options, all_sizes_limit
 from ..symbolic import (
     SUM_I,
     SUM_K,
@@ -42,10 +42,12 @@ from ..symbolic import (
 )
 
 TITLE = "The backward pass: correlation forward, convolution backward (and back)"
+#: The options this theorem reads (the others are refused).
+USES = COMMON_OPTIONS | frozenset({"forward", "wrt", "layer", "groups"})
 
 def _duality_claim(o: Options) -> tuple[str, str]:
-    if o.wrt == "input":
-        if o.forward == "corr":
+    if o.gradient_of == "input":
+        if o.forward_op == "corr":
             return (r"\frac{\partial L}{\partial x}[i] = \left(g^{\uparrow s} * "
                     r"h^{\uparrow d}\right)[i - c]",
                     "y = corr(x, h): dL/dx = conv(g dilated by s, h dilated by d) read at i-c "
@@ -55,7 +57,7 @@ def _duality_claim(o: Options) -> tuple[str, str]:
                 r"h^{\uparrow d}\right)[i - c]",
                 "y = conv(x, h): dL/dx = corr(g dilated by s, h dilated by d) read at i-c "
                 "(a correlation: the roles swap)")
-    if o.forward == "corr":
+    if o.forward_op == "corr":
         return (r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d, s}\left("
                 r"x[\cdot + c], g\right)[k]",
                 "y = corr(x, h): dL/dh = corr(x, g) with output stride d and g's taps s apart")
@@ -195,8 +197,8 @@ def _claimed_gradient(o: Options, reg: pa.Registry, fwd: Any, G: pa.Poly, X: pa.
     s = tuple(abs(f.stride) for f in facs)
     d = tuple(f.dilation for f in facs)
     c = tuple(f.offset for f in facs)
-    if o.wrt == "input":
-        op = "conv" if o.forward == "corr" else "corr"
+    if o.gradient_of == "input":
+        op = "conv" if o.forward_op == "corr" else "corr"
         full = pa.bilinear(op, pa.dilate(G, s), H, reg, max_terms=o.max_terms, mode="full",
                            dilation=d)
         return pa.restrict(pa.shift(full, c), xv.lo, xv.shape)
@@ -204,7 +206,7 @@ def _claimed_gradient(o: Options, reg: pa.Registry, fwd: Any, G: pa.Poly, X: pa.
     # corr(x, g) with output stride d: the full correlation read at multiples of d
     corr = pa.decimate(pa.bilinear("corr", xs, G, reg, max_terms=o.max_terms, mode="full",
                                    dilation=s), d)
-    if o.forward == "conv":
+    if o.forward_op == "conv":
         corr = pa.reflect(corr)
     return pa.restrict(corr, hv.lo, hv.shape)
 
@@ -227,14 +229,14 @@ def duality_sides(o: Options) -> DualitySides:
     inst = Inst.make(o)
     reg = inst.reg
     X, H = pa.leaf(inst.x), pa.leaf(inst.h)
-    fwd = core_op(o.forward, inst.x, inst.h, o)
+    fwd = core_op(o.forward_op, inst.x, inst.h, o)
     facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
     if any(f.boundary != "zeros" for f in facs):
         raise InputError("duality is stated for zero padding (padding_mode zeros)")
-    y = pa.bilinear(o.forward, X, H, reg, max_terms=o.max_terms, **o.op_kwargs())
+    y = pa.bilinear(o.forward_op, X, H, reg, max_terms=o.max_terms, **o.op_kwargs())
     g = reg.add("g", y.lo, y.shape)
     G = pa.leaf(g)
-    wrt = inst.x if o.wrt == "input" else inst.h
+    wrt = inst.x if o.gradient_of == "input" else inst.h
     grad = pa.gradient(pa.total(pa.multiply(G, y)), wrt)
     claimed = _claimed_gradient(o, reg, fwd, G, X, H, inst.x, inst.h)
     return DualitySides(reg, grad, claimed, fwd)
@@ -249,18 +251,18 @@ def instance(o: Options) -> Derivation:
     reg, grad, claimed, fwd = sides.registry, sides.gradient, sides.claimed, sides.forward
     facs = [f for f in fwd.relation.factors if isinstance(f, AffineAxis)]
     f0 = facs[0]
-    steps = textbook_steps(o.forward, o.wrt, abs(f0.stride), f0.dilation, f0.offset)
+    steps = textbook_steps(o.forward_op, o.gradient_of, abs(f0.stride), f0.dilation, f0.offset)
     params = "; ".join(f"axis {a + 1}: s={abs(f.stride)}, d={f.dilation}, c={f.offset}"
                        for a, f in enumerate(facs))
     steps.insert(0, Step(op_latex(fwd), f"the forward pass from the core's relation ({params})",
                          op_text(fwd)))
-    steps.append(Step(r"\frac{\partial L}{\partial " + ("x[i]" if o.wrt == "input" else "h[k]")
-                      + r"} = \sum_{(m, i, k) \in R} g[m]\," + ("h[k]" if o.wrt == "input"
-                                                             else "x[i]"),
+    wrt_entry, other = ("x[i]", "h[k]") if o.gradient_of == "input" else ("h[k]", "x[i]")
+    steps.append(Step(r"\frac{\partial L}{\partial " + wrt_entry
+                      + r"} = \sum_{(m, i, k) \in R} g[m]\," + other,
                       "derived from the relation itself: differentiate L = sum g[m] y[m] term by "
                       "term (the relation's triples, read with the roles swapped), and build "
                       "the claimed operation independently from its own definition",
-                      ("dL/dx" if o.wrt == "input" else "dL/dh")
+                      ("dL/dx" if o.gradient_of == "input" else "dL/dh")
                       + " read off R with roles swapped"))
     notes = [shape_note(inst, o), "the Kronecker-delta derivation is written for axis 1; "
              f"every axis has its own parameters ({params})"]
@@ -273,7 +275,7 @@ def _duality_sides_layer(o: Options) -> DualitySides:
     """Channels and groups, as torch.nn.functional.convNd and its autograd."""
     img = parse_shape(o.image or "2x7", "image shape")
     ker = parse_shape(o.kernel or "2x2x3", "kernel shape")
-    if o.forward != "corr":
+    if o.forward_op != "corr":
         raise InputError("with --layer the forward pass is PyTorch's (a correlation): use "
                          "--forward corr")
     fwd = operation("corr", Signal("x", img, (0,) * len(img), channel_axes=1, entries=None),
@@ -294,7 +296,8 @@ def _duality_sides_layer(o: Options) -> DualitySides:
                             axis=1), axis=1)
     y = pa.Poly(rel.out_lo, rel.out_shape, out_idx, mono, np.ones(outflat.size, np.int64))
     gv = reg.add("g", y.lo, y.shape)
-    grad = pa.gradient(pa.total(pa.multiply(pa.leaf(gv), y)), xv if o.wrt == "input" else hv)
+    grad = pa.gradient(pa.total(pa.multiply(pa.leaf(gv), y)),
+                       xv if o.gradient_of == "input" else hv)
     # The claimed grouped operation: one spatial computation, mapped over channel pairs.
     ch = next(f for f in rel.factors if isinstance(f, ChannelAxis))
     facs = [f for f in rel.factors if isinstance(f, AffineAxis)]
@@ -302,7 +305,7 @@ def _duality_sides_layer(o: Options) -> DualitySides:
     x0 = reg0.add("x", (0,) * len(facs), img[1:])
     h0 = reg0.add("h", (0,) * len(facs), ker[2:])
     g0 = reg0.add("g", y.lo[1:], y.shape[1:])
-    sub = Options(forward="corr", wrt=o.wrt)
+    sub = Options(forward="corr", wrt=o.gradient_of)
     spatial = _claimed_gradient(sub, reg0, fwd, pa.leaf(g0), pa.leaf(x0), pa.leaf(h0), x0, h0)
     cpg = ch.taps
     opg = ch.out_channels // ch.groups
@@ -323,7 +326,7 @@ def _duality_sides_layer(o: Options) -> DualitySides:
             base = (pairs_o[P] * cpg + pairs_t[P])[:, None] * var0.size
         new = np.where(sel, var.offset + base + local, new)
     sp_out = spatial.out[T]
-    if o.wrt == "input":
+    if o.gradient_of == "input":
         out = np.concatenate([pairs_c[P][:, None], sp_out], axis=1)
         lo, shape = xv.lo, xv.shape
     else:
@@ -342,7 +345,7 @@ def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivatio
     ch = next(f for f in rel.factors if isinstance(f, ChannelAxis))
     facs = [f for f in rel.factors if isinstance(f, AffineAxis)]
     f0 = facs[0]
-    steps = textbook_steps("corr", o.wrt, f0.stride, f0.dilation, f0.offset)
+    steps = textbook_steps("corr", o.gradient_of, f0.stride, f0.dilation, f0.offset)
     steps.insert(0, Step(r"y[o, m] = \sum_{t=0}^{C_{in}/G - 1} \sum_{k} x[c(o, t), "
                          r"s m + d k + c]\,h[o, t, k]",
                          f"PyTorch's layer with groups G = {ch.groups}: output channel o reads "
@@ -350,12 +353,12 @@ def _instance_duality_layer(o: Options, claim_l: str, claim_t: str) -> Derivatio
                          "y[o,m] = sum_t sum_k x[c(o,t), s m + d k + c] h[o,t,k]"))
     steps.append(Step(r"\frac{\partial L}{\partial x[c, i]} = \sum_{o, t:\ c(o,t) = c} "
                       r"\left(g[o]^{\uparrow s} * h[o, t]^{\uparrow d}\right)[i - c_0]"
-                      if o.wrt == "input" else
+                      if o.gradient_of == "input" else
                       r"\frac{\partial L}{\partial h[o, t, k]} = \operatorname{corr}_{d,s}"
                       r"\left(x[c(o,t), \cdot + c_0], g[o]\right)[k]",
                       "channels: each (o, t) pair contributes the spatial result to input "
                       "channel c(o, t) (a grouped transposed convolution: the channel roles "
-                      "of the weight are transposed)" if o.wrt == "input" else
+                      "of the weight are transposed)" if o.gradient_of == "input" else
                       "channels: the weight gradient of (o, t) correlates input channel c(o, t) "
                       "with output channel o", "channels"))
     notes = [f"scope instance: layer image {'x'.join(map(str, img))}, kernel "
@@ -373,26 +376,26 @@ def all_sizes(o: Options) -> Derivation:
     claim_l, claim_t = _duality_claim(o)
     steps: list[Step] = [product_step(o.dims or 1)]
     if o.layer or o.groups != 1:
-        steps += channel_steps(o.wrt)
-    steps += textbook_steps(o.forward, o.wrt)
+        steps += channel_steps(o.gradient_of)
+    steps += textbook_steps(o.forward_op, o.gradient_of)
     m, i, k = S_["m"], S_["i"], S_["k"]
     s, d = S_["s"], S_["d"]
     for fam in families(o):
-        fwd = sym_axis(o.forward, fam)
+        fwd = sym_axis(o.forward_op, fam)
         steps.append(Step(r"\text{" + fam + "}", axis_intro(fam), fam))
         steps += assume_step(fwd.assumptions, fam)
         steps.append(Step(axis_tex(fwd), "the forward relation R on this axis",
                           axis_txt(fwd)))
         R = SymSet.of(fwd)
         c = fwd.C
-        if o.wrt == "input":
+        if o.gradient_of == "input":
             # The claimed operation in its own variables: output t (read at i = t + c), image
             # index j of g dilated by s (j = s m), kernel index k, dilation d.
-            sg = -1 if o.forward == "corr" else 1  # conv of g: j = t - d k ; corr: j = t + d k
+            sg = -1 if o.forward_op == "corr" else 1  # conv of g: j = t - d k ; corr: j = t + d k
             j_expr = (i - c) + sg * d * k
             claimed = SymSet(s * m - j_expr, {"m": (fwd.m_lo, fwd.m_hi), "i": (fwd.i_lo, fwd.i_hi),
                                               "k": (fwd.k_lo, fwd.k_hi)})
-            label = ("conv(g dilated by s, h dilated by d)[i - c]" if o.forward == "corr" else
+            label = ("conv(g dilated by s, h dilated by d)[i - c]" if o.forward_op == "corr" else
                      "corr(g dilated by s, h dilated by d)[i - c]")
             steps.append(Step(rf"j = s m,\quad j = {lin_tex(j_expr)}",
                               f"the claimed operation {label}: its image index j runs over the "
@@ -402,11 +405,11 @@ def all_sizes(o: Options) -> Derivation:
         else:
             # corr(x[. + c], g; stride d, dilation s): image index i - c = d t + s m, output
             # t = k (or -k for a forward convolution), kernel g index m.
-            kk = k if o.forward == "corr" else -k
+            kk = k if o.forward_op == "corr" else -k
             claimed = SymSet((i - c) - (d * kk + s * m),
                              {"m": (fwd.m_lo, fwd.m_hi), "i": (fwd.i_lo, fwd.i_hi),
                               "k": (fwd.k_lo, fwd.k_hi)})
-            label = "corr(x, g) with stride d, dilation s" + ("" if o.forward == "corr"
+            label = "corr(x, g) with stride d, dilation s" + ("" if o.forward_op == "corr"
                                                               else ", read at -k")
             steps.append(Step(rf"i - c = d\,({lin_tex(kk)}) + s m",
                               f"the claimed operation {label}: output {'k' if kk == k else '-k'}, "
@@ -414,7 +417,7 @@ def all_sizes(o: Options) -> Derivation:
                               f"i - c = d ({lin_tex(kk, txt)}) + s m"))
         steps += prove_same(R, claimed, "the gradient read off R", label)
     # Mode pairing for stride 1: valid forward <-> full backward.
-    if o.wrt == "input" and o.forward == "corr" and o.mode in (None, "valid", "full"):
+    if o.gradient_of == "input" and o.forward_op == "corr" and o.mode in (None, "valid", "full"):
         one = sp.Integer(1)
         for fwd_mode, back_mode in (("valid", "full"), ("full", "valid")):
             fwd = sym_axis("corr", fwd_mode, s=one)
@@ -430,7 +433,7 @@ def all_sizes(o: Options) -> Derivation:
                               + (" (assumes N >= d(K-1)+1)" if "valid" in (fwd_mode, back_mode)
                                  else ""),
                               f"{fwd_mode} forward -> {back_mode} backward"))
-    if o.wrt == "input" and o.forward == "corr" and o.mode is None:
+    if o.gradient_of == "input" and o.forward_op == "corr" and o.mode is None:
         steps += _torch_transposed_steps()
     notes = [families_note(o)]
     if o.layer or o.groups != 1:
@@ -519,4 +522,4 @@ def _torch_transposed_steps() -> list[Step]:
 def beyond_all_sizes(o: Options) -> str | None:
     """Why the all-sizes proof cannot take these options (``None``: it can); it covers
     channels and groups for a forward correlation (PyTorch's layers)."""
-    return all_sizes_limit(o, channels=o.forward == "corr")
+    return all_sizes_limit(o, channels=o.forward_op == "corr")

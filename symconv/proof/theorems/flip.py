@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
 from ..instance import Inst, bilinear_op, core_op, decide_pairs, op_latex, op_text, shape_note
-from ..options import Options, all_sizes_limit
+from ..options import Options, all_sizes_limit, claim_keywords
 from ..symbolic import (
     SymSet,
     assume_step,
@@ -87,3 +87,16 @@ def beyond_all_sizes(o: Options) -> str | None:
     """Why the all-sizes proof cannot take these options (``None``: it can); it covers
     PyTorch's padding 'same' too."""
     return all_sizes_limit(o, same_padding=True)
+
+
+#: The statement (LaTeX, text), for the derivation the claim engine writes.
+CLAIM = (FLIP_LATEX, FLIP_TEXT)
+
+
+def claim_form(o: Options) -> list[str] | None:
+    """The theorem as claims of the claim language with these options (None when a claim
+    cannot say them): the claim engine decides them where the proof above does not reach."""
+    kw = claim_keywords(o)
+    if kw is None:
+        return None
+    return [f"conv(x, h{kw}) == corr(x, flip(h){kw})", f"corr(x, h{kw}) == conv(x, flip(h){kw})"]

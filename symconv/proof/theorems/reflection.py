@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
 from ..instance import Inst, bilinear_op, core_op, decide_pairs, op_latex, op_text, shape_note
-from ..options import Options
+from ..options import Options, claim_keywords
 from ..symbolic import (
     SymSet,
     assume_step,
@@ -59,3 +59,16 @@ def all_sizes(o: Options) -> Derivation:
                             "corr(x, h)[-m]")
     return Derivation(TITLE, REFL_LATEX, REFL_TEXT, "proved", "all-sizes",
                       tuple(steps), None, (families_note(o),), "reflection")
+
+
+#: The statement (LaTeX, text), for the derivation the claim engine writes.
+CLAIM = (REFL_LATEX, REFL_TEXT)
+
+
+def claim_form(o: Options) -> list[str] | None:
+    """The theorem as claims of the claim language with these options (None when a claim
+    cannot say them): the claim engine decides them where the proof above does not reach."""
+    kw = claim_keywords(o)
+    if kw is None:
+        return None
+    return [f"corr_reflected(x, h{kw}) == flip(corr(x, h{kw}))"]

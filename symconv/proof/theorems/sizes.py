@@ -10,14 +10,17 @@ import numpy as np
 from ...index.relation import AffineAxis
 from ..derivation import Derivation, Step
 from ..instance import Inst, core_op, shape_note
-from ..options import Options
+from ..options import COMMON_OPTIONS, Options
 from ..symbolic import Beyond, is_zero, load_sympy, sym_axis, syms, tex, txt
 
 TITLE = "Output sizes of every mode, layer setting and transposed convolution"
+#: The options this theorem reads (the others are refused).
+USES = COMMON_OPTIONS | frozenset({"layer", "groups"})
 
 SIZES_LATEX = (r"M = \left\lfloor \frac{N + p_l + p_r - d(K-1) - 1}{s} \right\rfloor + 1")
-SIZES_TEXT = "output sizes: full N+d(K-1), valid N-d(K-1), same N; layers " \
-             "floor((N+p_l+p_r-d(K-1)-1)/s)+1; transposed (M-1)s-2p+d(K-1)+a+1"
+SIZES_TEXT = "output sizes: full N+d(K-1), valid N-d(K-1) when N >= d(K-1)+1 (a kernel " \
+             "longer than the image: SciPy swaps the operands, |N-d(K-1)-1|+1), same N; " \
+             "layers floor((N+p_l+p_r-d(K-1)-1)/s)+1; transposed (M-1)s-2p+d(K-1)+a+1"
 
 
 def size_formulas(n: int, k: int, s: int = 1, d: int = 1, pl: int = 0, pr: int = 0,
@@ -122,8 +125,10 @@ def all_sizes(o: Options) -> Derivation:
                    "some tap, so m runs from alpha - d(beta+K-1) to alpha + N - 1 - d beta")
         elif fam == "valid":
             derived = N - d * (K - 1)
-            why = ("valid: every m whose taps all land in the image: alpha <= m + d beta and "
-                   "m + d(beta+K-1) <= alpha + N - 1")
+            why = ("valid, for N >= d(K-1)+1: every m whose taps all land in the image: "
+                   "alpha <= m + d beta and m + d(beta+K-1) <= alpha + N - 1 (for a longer "
+                   "kernel SciPy swaps the operands: d(K-1) - N + 2 outputs, "
+                   "|N - d(K-1) - 1| + 1 in both cases)")
         else:
             derived = N
             why = "same: the centred window of N outputs inside the full one (SciPy)"

@@ -14,11 +14,13 @@ from ...index.values import json_array, json_number
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
 from ..instance import Inst, bilinear_op, core_op, op_latex, op_text, refuted, shape_note
-from ..options import Options
+from ..options import COMMON_OPTIONS, Options, all_sizes_limit
 from ..symbolic import product_step
 from .flip import all_sizes as flip_all_sizes
 
 TITLE = "Convolution equals correlation exactly when the kernel is centrosymmetric"
+#: The options this theorem reads (the others are refused).
+USES = COMMON_OPTIONS | frozenset({"x", "h"})
 
 SYM_LATEX = (r"\operatorname{conv}(x, h) = \operatorname{corr}(x, h)\ \forall x "
              r"\iff h[k] = h[-k]\ \forall k")
@@ -212,6 +214,24 @@ def _kernel_conditions(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry,
                                       if s != ZERO else [10 ** 9])
                     pairs.add((lo_, hi_))
     return sorted(pairs, key=lambda p: [int(z) for z in p[0].split(", ")])
+
+
+def beyond_all_sizes(o: Options) -> str | None:
+    """The all-sizes proof is about natural indices (the full mode): in a window (a mode or
+    a padding) the condition depends on where the window puts the kernel's centre (with
+    PyTorch's padding and corner indices, h = [1, 2, 1] gives conv = corr although
+    h[k] != h[-k]), so those cases go to the instance engine."""
+    if (o.mode not in (None, "full")) or o.padding is not None:
+        return ("the all-sizes proof is for the full mode (natural indices); with a mode "
+                "window or a padding the condition depends on where the window puts the "
+                "kernel")
+    return all_sizes_limit(o)
+
+
+def decided_by_values(o: Options) -> bool:
+    """With the kernel's values and natural indices, an impulse image reads every kernel
+    entry at any image size: the instance decides for every image."""
+    return o.h is not None and o.mode in (None, "full") and o.padding is None
 
 
 def all_sizes(o: Options) -> Derivation:
