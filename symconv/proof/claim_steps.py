@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 from ..index.notation import OUT_NAMES, linear_terms
 from .claim_sizes import CaseVerdict, IndexSet, SizesDecision
@@ -110,8 +111,12 @@ def readable(s: IndexSet, roles: Mapping[str, str], assumptions: Sequence[Constr
     Returns the factors' index expressions, the summed coordinates and the constraints."""
     from .presburger import Unknown, implies
 
+    key = (s.coords, s.signature, tuple(sorted(map(str, s.cons))),
+           tuple(sorted(map(str, assumptions))))
+    if key in _READABLE:
+        return _READABLE[key]
     index: list[list[Lin]] = [[Lin.var(v) for v in names] for names in s.coords]
-    cons = list(s.cons)
+    cons = sorted(s.cons, key=str)
     prefer = sorted(range(len(s.coords)), key=lambda j: roles.get(s.signature[j][0]) == "kernel")
     for j in prefer:
         for v in s.coords[j]:
@@ -134,7 +139,12 @@ def readable(s: IndexSet, roles: Mapping[str, str], assumptions: Sequence[Constr
             redundant = False
         if not redundant:
             kept.append(c)
+    _READABLE[key] = (index, summed, kept)
     return index, summed, kept
+
+
+#: Readable forms already computed (the two sides of a proved claim often share a set).
+_READABLE: dict[Any, tuple[list[list[Lin]], list[str], list[Constraint]]] = {}
 
 
 def index_set(s: IndexSet, names: Names, side: str, tex: bool,

@@ -493,15 +493,42 @@ def _rows(constraints: Sequence[Constraint]) -> tuple[list[Row], list[Row]]:
     return eqs, ges
 
 
+def components(constraints: Sequence[Constraint]) -> list[list[Constraint]]:
+    """The constraints grouped so that no two groups share a variable (the axes of an
+    N-D index set, say): each group is decided on its own."""
+    parent: dict[str, str] = {}
+
+    def find(v: str) -> str:
+        while parent.setdefault(v, v) != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for c in constraints:
+        vs = list(c.lin.coeffs)
+        for v in vs[1:]:
+            parent[find(v)] = find(vs[0])
+    groups: dict[str, list[Constraint]] = {}
+    for c in constraints:
+        key = find(next(iter(c.lin.coeffs))) if c.lin.coeffs else ""
+        groups.setdefault(key, []).append(c)
+    return list(groups.values())
+
+
 def feasible(constraints: Sequence[Constraint], *, budget: int = BUDGET
              ) -> dict[str, int] | None:
     """An integer assignment of every variable satisfying every constraint, or None when
-    there is none; raises :class:`Unknown` past the budget."""
-    eqs, ges = _rows(constraints)
-    solver = _Solver(_Budget(budget))
-    w = solver.solve(eqs, ges)
-    if w is None:
-        return None
+    there is none; raises :class:`Unknown` past the budget.  Groups of constraints with no
+    variable in common are decided apart (a conjunction of independent systems is feasible
+    exactly when each is)."""
+    w: dict[str, int] = {}
+    shared = _Budget(budget)
+    for group in components(constraints):
+        eqs, ges = _rows(group)
+        part = _Solver(shared).solve(eqs, ges)
+        if part is None:
+            return None
+        w.update(part)
     names = {v for c in constraints for v in c.lin.coeffs}
     witness = {v: w.get(v, 0) for v in sorted(names)}
     for c in constraints:

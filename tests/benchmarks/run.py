@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ("bench_core.py", "bench_prove.py")
+SCRIPTS = ("bench_core.py", "bench_prove.py", "bench_claims.py")
 
 
 def main(argv: list[str]) -> int:
