@@ -57,17 +57,17 @@ def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
                    "indices of",                             # fig 2: the kernel grid
                    "lower-right corner",                     # fig 3: imagex and its corner
                    r"\begin{array}{l|ll}",                   # figs 4/7: worked examples
-                   "rotated by 180 degrees",                 # fig 5: the drawing
+                   r"rotated by $180^\circ$",               # fig 5: the drawing
                    "as drawn: cross-correlation does not flip",  # fig 8
-                   "symconvRefl",                            # fig 6: the green box
+                   "symconvRefl",                            # fig 6: the dashed box
                    "Output map of convolution", "Output map of the article",  # fig 7
                    r"C^{\mathsf{T}}",                        # the matrix and its transpose
                    "backward: each pixel"):                  # the duality figure
         assert needle in tex, needle
     # ... and drawn in TikZ: the worked example, the matrix with its transpose, the duality
     pictures = tex.split("\\begin{tikzpicture}")[1:]
-    for needle in ("pixel and kernel index", "forward: ", "C transposed",
-                   "backward: each pixel's dL/d"):
+    for needle in ("pixel and kernel index", "forward: ", r"C^\top \mathbf{g}",
+                   r"backward: each pixel's }\partial L/\partial \mathbf{x}"):
         assert any(needle in p for p in pictures), needle
     slides = (out / "article-slides.tex").read_text(encoding="utf-8")
     assert r"\uncover<16->" in slides and r"\only<49>" in slides

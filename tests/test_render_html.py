@@ -19,7 +19,9 @@ from renderkit import (
 )
 
 from symconv.document import Document, ExpansionBlock, Heading, Paragraph
+from symconv.render import palette
 from symconv.render.mathml import latex_to_mathml
+from symconv.render.plainmath import plain
 from symconv.render.svg import svg_drawing
 
 ALL_FIGURES = ("equation", "kernel", "image", "corner", "worked-article",
@@ -117,9 +119,16 @@ def test_svg_is_built_with_elementtree() -> None:
 
     model = build("boxes", article(), (1, 1))
     svg = svg_drawing(model)
-    assert svg.tag == "svg" and svg.find("title").text == model.caption
-    strokes = {r.get("stroke") for r in svg.iter("rect") if r.get("fill") == "none"}
-    assert {"#C62828", "#2E7D32", "#1565C0"} <= strokes  # conv red, article green, corr blue
+    assert svg.tag == "svg" and svg.find("title").text == plain(model.caption)
+    outlines = {(r.get("stroke"), r.get("stroke-dasharray")) for r in svg.iter("rect")
+                if r.get("fill") == "none"}
+    # conv solid, the article's correlation dashed, the standard one dotted
+    assert {(palette.hex_colour("conv"), None),
+            (palette.hex_colour("corr-reflected"), palette.SVG_DASH["dashed"]),
+            (palette.hex_colour("corr"), palette.SVG_DASH["dotted"])} <= outlines
+    # ... and the legend draws each line beside its operation
+    samples = {(ln.get("stroke"), ln.get("stroke-dasharray")) for ln in svg.iter("line")}
+    assert outlines <= samples
 
 
 def test_jupyter_reprs() -> None:

@@ -70,7 +70,8 @@ def test_golden_derivation_and_check() -> None:
 
 def test_colours_are_mathjax_names() -> None:
     text = rendered("expansion", article(), "markdown", at=(1, 1), figures=("equation",))
-    assert r"\textcolor{red}{m}" in text and r"\textcolor{green}{n}" in text
+    # MathJax knows neither the document's colour names nor hex: RGB specifications
+    assert r"\textcolor[RGB]{194,84,0}{m}" in text and r"\textcolor[RGB]{11,61,145}{n}" in text
     assert "symconvM" not in text
 
 

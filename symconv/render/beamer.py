@@ -102,7 +102,8 @@ class BeamerPrinter(Printer):
                    f"{sub}{body}\\end{{frame}}\n\n")
 
     def caption(self, text: str) -> str:
-        return f"\\par\\vspace{{0.4em}}{{\\scriptsize {escape_text(text)}\\par}}\n"
+        return (f"\\par\\vspace{{0.4em}}{{\\scriptsize {text_with_math(text, self.style)}"
+                "\\par}\n")
 
     # -- figures ----------------------------------------------------------------------------
     def worked(self, exp: Any, at: Sequence[int], title: str, subset: str) -> None:

@@ -116,7 +116,8 @@ class LatexPrinter(Printer):
             self.write("\\[\n\\symconvfit{" + math + "}\n\\]\n")
 
     def caption(self, text: str) -> None:
-        self.write("\\begin{center}\\small " + escape_text(text) + "\\end{center}\n")
+        self.write("\\begin{center}\\small " + text_with_math(text, self.style)
+                   + "\\end{center}\n")
 
     def expansion(self, exp: Any, at: Any, names: Any, title: str = "") -> None:
         if title:

@@ -27,8 +27,9 @@ from ..index.ops import OPERATIONS
 from .base import Printer
 from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
 from .palette import MATHJAX_COLOURS
+from .plainmath import plain
 from .svg import svg_drawing, svg_string
-from .tex import split_math
+from .tex import Style, mathjax_style, rich_math
 from .words import check_dict, check_facts
 
 #: ASCII punctuation that Markdown could read as markup, escaped with a backslash.
@@ -40,9 +41,11 @@ def md_escape(s: str) -> str:
     return "".join("\\" + ch if ch in MD_SPECIALS else ch for ch in s)
 
 
-def md_text(s: str) -> str:
-    """A paragraph: text escaped, ``$...$`` spans kept as inline math."""
-    return "".join(f"${p}$" if is_math else md_escape(p) for is_math, p in split_math(s))
+def md_text(s: str, style: Style | None = None) -> str:
+    """Rich text: prose escaped, ``$...$`` spans kept as inline math (the notation's
+    macros expanded for MathJax)."""
+    return "".join(f"${p}$" if is_math else md_escape(p)
+                   for is_math, p in rich_math(s, style or mathjax_style()))
 
 
 class MarkdownPrinter(Printer):
@@ -99,7 +102,7 @@ class MarkdownPrinter(Printer):
         self.write(f"{FENCE}math\n{body}\n{FENCE}\n\n")
 
     def caption(self, text: str) -> None:
-        self.write(f"*{md_escape(text)}*\n\n")
+        self.write(f"*{md_text(text, self.style)}*\n\n")
 
     def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
                   title: str = "") -> None:
@@ -130,7 +133,7 @@ class MarkdownPrinter(Printer):
             with open_output(path) as fh:
                 fh.write(svg_string(model))
             self.written.append(path)
-            self.write(f"![{md_escape(model.caption)}]({name})\n\n")
+            self.write(f"![{md_escape(plain(model.caption))}]({name})\n\n")
         self.caption(model.caption)
 
     def _print_object(self, model: Any) -> None:
@@ -179,4 +182,4 @@ class MarkdownPrinter(Printer):
         self.write("#" * (2 if b.level <= 1 else 3) + f" {md_escape(b.text)}\n\n")
 
     def _print_Paragraph(self, b: Any) -> None:
-        self.write(md_text(b.text) + "\n\n")
+        self.write(md_text(b.text, self.style) + "\n\n")

@@ -29,7 +29,7 @@ def latex_to_mathml(latex: str, display: bool = True) -> ET.Element:
 
     >>> el = latex_to_mathml(r"\\textcolor{symconvM}{m}", display=False)
     >>> el.find(".//mstyle").get("mathcolor")
-    '#C62828'
+    '#C25400'
     """
     from latex2mathml.converter import convert
 

@@ -26,7 +26,7 @@ from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 from . import palette
 from .base import Dispatcher
-from .tex import OPERATORS, ROW_SEP, Style, math_chars, math_name
+from .tex import OPERATORS, ROW_SEP, Style, math_chars, math_name, textcolor
 
 #: Most products on one line of an output's equation (a 5x5 kernel's row fits the page).
 MAX_PER_LINE = 5
@@ -114,7 +114,7 @@ class SymconvLatexPrinter(LatexPrinter):
         body = self._print(v)
         if self._settings["colour_indices"] and axis < len(palette.INDEX_ROLES):
             role = palette.INDEX_ROLES[axis]
-            return rf"\textcolor{{{self._settings['colours'][role]}}}{{{body}}}"
+            return textcolor(self._settings["colours"][role], body)
         return body
 
     # sums of index terms in the written order; sums of products in pixel order
@@ -301,7 +301,7 @@ def entry_name(name: str) -> str:
 
 
 def bracketed(style: Style, base: str, parts: Sequence[str], colour: bool = True) -> str:
-    cols = [rf"\textcolor{{{style.colour(palette.INDEX_ROLES[a])}}}{{{v}}}"
+    cols = [style.textcolor(palette.INDEX_ROLES[a], v)
             if colour and style.colour_indices and a < 2 else v for a, v in enumerate(parts)]
     if style.index_style == "subscripts":
         return f"{base}_{{{','.join(cols)}}}"
@@ -319,7 +319,7 @@ def number(v: Any) -> str:
 
 
 def muted(style: Style, s: str) -> str:
-    return rf"\textcolor{{{style.colour('muted')}}}{{{s}}}"
+    return style.textcolor("muted", s)
 
 
 def output_terms(exp: Any, at: Sequence[int], style: Style, per_line: int | None = None

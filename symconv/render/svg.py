@@ -14,15 +14,22 @@ from typing import Any
 
 from ..expansion.figures.model import Drawing, Span, Text
 from . import palette
+from .plainmath import convert, plain
 
 SVG_NS = "http://www.w3.org/2000/svg"
-PX_PER_CM = 40.0
-#: Font size (px) of cell text and of small labels per ``Drawing.font``.
-FONT_PX = {"normal": 16.0, "small": 14.0, "tiny": 11.5}
-LABEL_PX = {"normal": 14.0, "small": 12.0, "tiny": 10.5}
+#: Pixels per TeX point: the SVG is the TikZ picture at 1.7 px/pt, so that its smallest
+#: text (8 pt labels, as printed) is 13.6 px: 80 % of the HTML page's 17 px body text.
+PX_PER_PT = 1.7
+PX_PER_CM = PX_PER_PT * 72.27 / 2.54
+#: Font sizes (pt) of cell text and of small labels per ``Drawing.font``: the TikZ sizes in
+#: an 11 pt document (\\normalsize, \\small, \\footnotesize, \\scriptsize).
+FONT_PT = {"normal": 10.95, "small": 10.0, "tiny": 9.0}
+LABEL_PT = {"normal": 10.0, "small": 9.0, "tiny": 8.0}
+FONT_PX = {k: round(v * PX_PER_PT, 2) for k, v in FONT_PT.items()}
+LABEL_PX = {k: round(v * PX_PER_PT, 2) for k, v in LABEL_PT.items()}
 FONT_FAMILY = "'Latin Modern Roman', 'CMU Serif', 'Times New Roman', serif"
-BOX_PX = "2.4"
-GRID_PX = "0.8"
+BOX_PX = "2.7"   # TikZ's 1.6 pt
+GRID_PX = "0.7"  # TikZ's 0.4 pt
 MINUS = "\u2212"
 _MINUS_RE = re.compile(r"-(?=\d)")
 #: Roles set in italic (math letters) and bold (array names).
@@ -38,6 +45,8 @@ def _f(v: float) -> str:
 def _span_text(sp: Span) -> str:
     if sp.role == "op":
         return "\u00b7"
+    if sp.role == "math":
+        return convert(sp.text)
     # A minus before a digit is a minus sign; a hyphen in a word stays a hyphen.
     return _MINUS_RE.sub(MINUS, sp.text) if sp.role != "array" else sp.text
 
@@ -67,7 +76,7 @@ def svg_drawing(d: Drawing, overlay: Any = None) -> ET.Element:
                               "viewBox": f"0 0 {_f(w)} {_f(h)}", "role": "img",
                               "font-family": FONT_FAMILY, "class": "symconv-figure"})
     title = ET.SubElement(root, "title")
-    title.text = d.caption
+    title.text = plain(d.caption)
     grid = palette.hex_colour("grid")
     g = ET.SubElement(root, "g", {"stroke": grid, "stroke-width": GRID_PX})
     for c in d.cells:
@@ -89,9 +98,20 @@ def svg_drawing(d: Drawing, overlay: Any = None) -> ET.Element:
         attrs = {"x": _f((b.x0 + i) * s), "y": _f((b.y0 + i) * s),
                  "width": _f((b.x1 - b.x0 - 2 * i) * s), "height": _f((b.y1 - b.y0 - 2 * i) * s),
                  "fill": "none", "stroke": palette.hex_colour(b.role), "stroke-width": BOX_PX}
-        if b.dashed:
-            attrs["stroke-dasharray"] = "6 4"
+        if b.role == "grid":
+            attrs["stroke-width"] = GRID_PX
+        dash = palette.SVG_DASH[b.style]
+        if dash:
+            attrs["stroke-dasharray"] = dash
         ET.SubElement(root, "rect", attrs)
+    for ln in d.lines:
+        attrs = {"x1": _f(ln.x0 * s), "y1": _f(ln.y0 * s), "x2": _f(ln.x1 * s),
+                 "y2": _f(ln.y1 * s), "stroke": palette.hex_colour(ln.role),
+                 "stroke-width": GRID_PX if ln.width == "grid" else BOX_PX}
+        dash = palette.SVG_DASH[ln.style]
+        if dash:
+            attrs["stroke-dasharray"] = dash
+        ET.SubElement(root, "line", attrs)
     for lab in d.labels:
         anchor = {"center": "middle", "west": "start", "east": "end"}[lab.anchor]
         _add_text(texts, lab.text, lab.x * s, lab.y * s,

@@ -51,6 +51,18 @@ class Style:
     def colour(self, role: str) -> str:
         return self.colours[role]
 
+    def textcolor(self, role: str, body: str) -> str:
+        """``\\textcolor{name}{body}``, or ``\\textcolor[RGB]{r,g,b}{body}`` when the
+        colour is a specification (MathJax knows no document colour names)."""
+        return textcolor(self.colours[role], body)
+
+
+def textcolor(colour: str, body: str) -> str:
+    """``\\textcolor`` with a colour name or a ``[model]{spec}`` specification."""
+    if colour.startswith("["):
+        return rf"\textcolor{colour}{{{body}}}"
+    return rf"\textcolor{{{colour}}}{{{body}}}"
+
 
 #: Keyword options the renderers accept (anything else is refused, as SymPy's printers do).
 STYLE_OPTIONS = ("bold", "index_style", "colour_indices", "operator", "subset")
@@ -95,20 +107,59 @@ def math_chars(s: str) -> str:
     return "".join(MATH_CHARS.get(ch, ch) for ch in s)
 
 
-def text_with_math(s: str) -> str:
-    """A paragraph whose ``$...$`` spans are math (passed through) and the rest text."""
-    parts = s.split("$")
-    if len(parts) % 2 == 0:  # unbalanced: all text
-        return escape_text(s)
-    return "".join(escape_text(p) if k % 2 == 0 else f"${p}$" for k, p in enumerate(parts))
+def text_with_math(s: str, style: Style | None = None) -> str:
+    """Rich text (a paragraph, a caption, a heading) for LaTeX: its ``$...$`` spans are
+    math with the notation's macros expanded (:func:`expand_macros`), the rest escaped."""
+    st = style or Style()
+    return "".join(f"${expand_macros(p, st)}$" if is_math else escape_text(p)
+                   for is_math, p in split_math(s))
 
 
 def split_math(s: str) -> list[tuple[bool, str]]:
-    """(is_math, piece) of a paragraph with ``$...$`` spans."""
-    parts = s.split("$")
+    """(is_math, piece) of rich text: ``$...$`` spans are math; ``\\$`` is a dollar sign
+    in the text.  Unbalanced dollars make it all text."""
+    parts = re.split(r"(?<!\\)\$", s)
     if len(parts) % 2 == 0:
-        return [(False, s)]
-    return [(k % 2 == 1, p) for k, p in enumerate(parts) if p]
+        return [(False, s.replace(r"\$", "$"))]
+    return [(k % 2 == 1, p if k % 2 else p.replace(r"\$", "$"))
+            for k, p in enumerate(parts) if p]
+
+
+# -- the notation's macros in rich text ---------------------------------------------------
+#: Macros that captions, prose and proof steps write in their math, expanded by every
+#: renderer for its style: an array name (bold or plain), a kernel entry's name (italic
+#: when it has several letters), an index in the first or second index colour.
+NOTATION_MACROS = ("arr", "ent", "idxm", "idxn")
+_MACRO = re.compile(r"\\(arr|ent|idxm|idxn)\{((?:[^{}]|\{[^{}]*\})*)\}")
+
+
+def expand_macros(latex: str, style: Style) -> str:
+    """``\\arr{x}`` -> ``\\mathbf{x}`` (or ``x`` unbolded), ``\\ent{ab}`` ->
+    ``\\mathit{ab}``, ``\\idxm{m}`` -> ``\\textcolor{symconvM}{m}`` (plain when indices
+    are not coloured).
+
+    >>> expand_macros(r"\\arr{y}[\\idxm{0}]", Style())
+    '\\\\mathbf{y}[\\\\textcolor{symconvM}{0}]'
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        kind, body = m.group(1), m.group(2)
+        if kind == "arr":
+            name = math_name(body)
+            return rf"\mathbf{{{name}}}" if style.bold else name
+        if kind == "ent":
+            return math_name(body) if len(body) == 1 else rf"\mathit{{{math_name(body)}}}"
+        if not style.colour_indices:
+            return body
+        return style.textcolor("m" if kind == "idxm" else "n", body)
+
+    return _MACRO.sub(sub, latex)
+
+
+def rich_math(s: str, style: Style) -> list[tuple[bool, str]]:
+    """(is_math, piece) of rich text with the macros of its math expanded."""
+    return [(is_math, expand_macros(p, style) if is_math else p)
+            for is_math, p in split_math(s)]
 
 
 def mathjax_style() -> Style:

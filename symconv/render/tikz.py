@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..expansion.figures.model import Drawing, Span, Text
-from .tex import Style, escape_text, math_chars, math_name
+from . import palette
+from .tex import Style, escape_text, expand_macros, math_chars, math_name
 
 #: Cell text size per ``Drawing.font``; labels one step smaller when ``small``.
 FONT_SIZES = {"normal": r"\normalsize", "small": r"\small", "tiny": r"\footnotesize"}
@@ -38,12 +39,14 @@ def span_latex(sp: Span, style: Style) -> str:
         return math_name(t) if len(t) <= 1 else rf"\mathit{{{math_name(t)}}}"
     if sp.role == "op":
         return r"\cdot "
+    if sp.role == "math":
+        return expand_macros(t, style)
     if sp.role in ("m", "n"):
         body = _math_plain(t)
-        return rf"\textcolor{{{style.colour(sp.role)}}}{{{body}}}"
+        return style.textcolor(sp.role, body)
     body = _math_plain(t)
     if sp.role in ("muted", "conv", "corr", "corr-reflected"):
-        return rf"\textcolor{{{style.colour(sp.role)}}}{{{body}}}"
+        return style.textcolor(sp.role, body)
     return body
 
 
@@ -59,6 +62,15 @@ def _math_plain(t: str) -> str:
 
 def text_latex(t: Text, style: Style) -> str:
     return "$" + "".join(span_latex(s, style) for s in t) + "$" if t else ""
+
+
+def _line_options(role: str, dash: str, style: Style, width: str = "box") -> str:
+    """A box's or a line's TikZ options: its colour, width and line style."""
+    w = GRID_WIDTH if role == "grid" or width == "grid" else BOX_WIDTH
+    opts = [style.colour(role), f"line width={w}"]
+    if palette.TIKZ_DASH[dash]:
+        opts.append(palette.TIKZ_DASH[dash])
+    return ",".join(opts)
 
 
 #: Every one-line cell's box: the height of a capital and the depth of a descender.
@@ -84,10 +96,12 @@ def tikz_drawing(d: Drawing, style: Style) -> str:
             out.append(f"\\node[inner sep=0pt{align}] at ({_f(c.x + c.w / 2)},"
                        f"{_f(c.y + c.h / 2)}) {{{body}}};")
     for b in d.boxes:
-        dash = ",dashed" if b.dashed else ""
         i = b.inset
-        out.append(f"\\draw[{style.colour(b.role)},line width={BOX_WIDTH}{dash}] "
+        out.append(f"\\draw[{_line_options(b.role, b.style, style)}] "
                    f"({_f(b.x0 + i)},{_f(b.y0 + i)}) rectangle ({_f(b.x1 - i)},{_f(b.y1 - i)});")
+    for ln in d.lines:
+        out.append(f"\\draw[{_line_options(ln.role, ln.style, style, ln.width)}] "
+                   f"({_f(ln.x0)},{_f(ln.y0)}) -- ({_f(ln.x1)},{_f(ln.y1)});")
     for lab in d.labels:
         size = LABEL_SIZES[d.font] if lab.small else FONT_SIZES[d.font]
         out.append(f"\\node[anchor={lab.anchor},inner sep=1pt,font={size}] at "
@@ -127,7 +141,7 @@ def tikz_frames(d: Drawing, frames: Sequence[Any], style: Style, label_at: tuple
                 parts.append(f"\\node[inner sep=0pt] at ({_f(c.x + c.w / 2)},"
                              f"{_f(c.y + c.h / 2)}) {{{text_latex(c.lines[0], style)}}};")
         for b in fr.boxes:
-            parts.append(f"\\draw[{style.colour(b.role)},line width={BOX_WIDTH}] "
+            parts.append(f"\\draw[{_line_options(b.role, b.style, style)}] "
                          f"({_f(b.x0)},{_f(b.y0)}) rectangle ({_f(b.x1)},{_f(b.y1)});")
         parts.append(f"\\node[anchor=west,font=\\small] at ({_f(label_at[0])},{_f(label_at[1])}) "
                      f"{{{text_latex(fr.label, style)}}};")

@@ -20,7 +20,7 @@ from .base import Printer
 from .mathml import latex_to_mathml
 from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
 from .svg import svg_drawing
-from .tex import split_math
+from .tex import rich_math
 from .words import check_dict, check_facts
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -67,7 +67,7 @@ class XhtmlPrinter(Printer):
     def rich(self, parent: ET.Element, s: str) -> None:
         """Text with ``$...$`` spans as inline MathML."""
         last: ET.Element | None = None
-        for is_math, piece in split_math(s):
+        for is_math, piece in rich_math(s, self.style):
             if is_math:
                 last = latex_to_mathml(piece, display=False)
                 parent.append(last)
@@ -114,13 +114,13 @@ class XhtmlPrinter(Printer):
     # -- figures ----------------------------------------------------------------------------
     def _print_Drawing(self, model: Any, fig: ET.Element) -> None:
         fig.append(svg_drawing(model))
-        self.el("figcaption", model.caption, fig)
+        self.rich(self.el("figcaption", "", fig), model.caption)
 
     def _print_object(self, model: Any, fig: ET.Element) -> None:
         displays = Typesetter(self.style).displays(model)
         for math in displays:
             self.math_block(math, fig)
-        self.el("figcaption", model.caption, fig)
+        self.rich(self.el("figcaption", "", fig), model.caption)
 
     # -- blocks -----------------------------------------------------------------------------
     def _print_ExpansionBlock(self, b: Any) -> None:

@@ -13,15 +13,21 @@ import numpy as np
 from ...errors import InputError
 from ...index.relation import AffineAxis
 from .layout import (
+    arr,
     check_cells,
     display_key,
     grid_dims,
     headers,
+    index_math,
     index_text,
+    kernel_index_math,
+    patch_math,
     place,
+    ranges_math,
     spatial_axes,
 )
 from .model import (
+    LINE_STYLES,
     MAX_GRID_CELLS,
     OP_WORDS,
     Box,
@@ -29,6 +35,7 @@ from .model import (
     Drawing,
     Frame,
     Label,
+    Line,
     Span,
     Text,
 )
@@ -56,8 +63,10 @@ def kernel_grid(exp: Any) -> Drawing:
                         small=True))
     labels.append(Label(right_x + cols / 2, 0.3, (Span("entries"),), small=True))
     labels.append(Label(right_x - 0.5, top + rows / 2, (Span("="),)))
-    return Drawing("kernel", f"The kernel {kname}: indices (left) and the names of its "
-                   "entries (right); an entry is a number, the kernel is the array.",
+    letters = "[k]" if len(ker.shape) == 1 else "[k,l]"
+    return Drawing("kernel", f"The kernel ${arr(kname)}$: the index ${letters}$ of each entry "
+                   "(left) and the entry's name (right); an entry is a number, the kernel "
+                   "the array of them.",
                    right_x + cols + 0.2, top + rows + 0.8, tuple(cells), (), tuple(labels),
                    font="small", unit=0.9)
 
@@ -72,15 +81,20 @@ def image_grid(exp: Any) -> Drawing:
     x0, y0 = 1.0, 0.9
     cells = []
     zero = tuple(0 for _ in img.shape)
+    origin_in = all(a <= 0 <= b for a, b in zip(img.lo, img.hi, strict=False))
     for idx in img.indices():
         c, r = place(img, idx)
         centre = tuple(idx) == zero
         cells.append(Cell(x0 + c, y0 + r, ((Span(img.name, "array"),),) if centre else (),
                           fill="header" if centre else None))
     labels = headers(img, x0, y0, ("i", "j"))
-    return Drawing("image", f"The image {img.name}, indices "
-                   + " by ".join(f"{a}..{b}" for a, b in zip(img.lo, img.hi, strict=False))
-                   + "; the centre element is [" + ",".join("0" for _ in img.shape) + "].",
+    centred = all(a == -b for a, b in zip(img.lo, img.hi, strict=False))
+    where = ("its centre" if centred else "its first pixel" if all(
+        a == 0 for a in img.lo) else "")
+    shaded = (f"; shaded, the pixel ${arr(img.name)}{index_math(zero)}$"
+              + (f", {where}" if where else "") if origin_in else "")
+    return Drawing("image", f"The image ${arr(img.name)}$ with "
+                   + ranges_math(img.lo, img.hi, "ij") + shaded + ".",
                    x0 + cols + 0.3, y0 + rows + 0.8, tuple(cells), (), tuple(labels),
                    font="small", unit=0.75)
 
@@ -100,17 +114,24 @@ def image_corner(exp: Any, size: int = 4) -> Drawing:
         c, r = place(sub, idx)
         cells.append(Cell(x0 + c * cw, y0 + r, (index_text(idx),), w=cw))
     labels = headers(sub, x0, y0, ("i", "j"), cw)
-    rng = " by ".join(f"{a}..{b}" for a, b in zip(lo, img.hi, strict=False))
-    return Drawing("corner", f"The lower-right corner of {img.name} ({rng}) with the index "
-                   "[i,j] of each pixel.", x0 + cols * cw + 0.3, y0 + rows + 0.8,
+    part = "right end" if len(img.shape) == 1 else "lower-right corner"
+    letters = "[i]" if len(img.shape) == 1 else "[i,j]"
+    return Drawing("corner", f"The {part} of ${arr(img.name)}$ ("
+                   + ranges_math(lo, img.hi, "ij") + f") with the index ${letters}$ of each "
+                   "pixel.", x0 + cols * cw + 0.3, y0 + rows + 0.8,
                    tuple(cells), (), tuple(labels), font="small", unit=0.9)
 
 
 # -- figures 5 and 8: the kernel over the patch --------------------------------------------
+def _cap(s: str) -> str:
+    """A caption's first word capitalised (``the article's...`` -> ``The article's...``)."""
+    return s[:1].upper() + s[1:]
+
+
 def flip_word(exp: Any) -> str:
     sig = [f.sigma for f in exp.relation.factors if isinstance(f, AffineAxis)]
     if all(s < 0 for s in sig):
-        return "rotated by 180 degrees: convolution flips the kernel" if len(sig) == 2 \
+        return r"rotated by $180^\circ$: convolution flips the kernel" if len(sig) == 2 \
             else "reversed: convolution flips the kernel"
     if all(s > 0 for s in sig):
         return "as drawn: cross-correlation does not flip the kernel"
@@ -162,17 +183,18 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
         Label(kx2 + kcols / 2, 0.4, (Span("kernel "), Span(ker.name, "array"),
                                      Span(" as drawn")), small=True),
     )
-    rng = ", ".join(f"{a}..{b}" for a, b in zip(lo, hi, strict=False))
-    return Drawing(f"drawing-{op.op}", f"{OP_WORDS[op.op].capitalize()}, "
-                   f"{op.output_name}[{at_s}]: the patch {img.name}[{rng}] with the kernel "
-                   f"entry that multiplies each pixel; the kernel lies on it {flip_word(exp)}.",
+    return Drawing(f"drawing-{op.op}", f"{_cap(OP_WORDS[op.op])}, "
+                   f"${arr(op.output_name)}{index_math(at)}$: the patch "
+                   f"${patch_math(img.name, lo, hi)}$ with the kernel entry that multiplies "
+                   f"each pixel; the kernel lies on it {flip_word(exp)}.",
                    kx2 + kcols + 0.2, y0 + max(rows, krows) + 0.3, tuple(cells), (), labels,
                    font="small", unit=0.85)
 
 
 # -- figure 6: the image with the patches of each operation --------------------------------
-#: The operations figure 6 boxes, in drawing order (later boxes on top), and their styles.
-BOX_OPS = (("corr", True), ("corr-reflected", False), ("conv", False))
+#: The operations figure 6 outlines, in drawing order (later outlines on top); each has
+#: the line style of :data:`LINE_STYLES`.
+BOX_OPS = ("corr", "corr-reflected", "conv")
 
 
 def sibling(exp: Any, op: str) -> Any:
@@ -196,8 +218,10 @@ def patches(exp: Any, at: Sequence[int], ops: Sequence[str] = ("conv", "corr-ref
 
 
 def boxes(exp: Any, at: Sequence[int], with_corr: bool = True) -> Drawing:
-    """The whole image, the conv patch boxed red and the article's correlation's green (and
-    the standard correlation's blue, dashed) for output ``at`` (figure 6)."""
+    """The whole image and, for output ``at``, the patch each operation reads outlined in
+    its line style (convolution solid, the article's cross-correlation dashed, the standard
+    one dotted), the pixels this operation reads filled (figure 6); a legend draws each
+    line beside its operation and patch."""
     spatial_axes(exp, "boxes")
     full = exp.operation.image
     pts = patches(exp, at)
@@ -222,41 +246,42 @@ def boxes(exp: Any, at: Sequence[int], with_corr: bool = True) -> Drawing:
     used = {t.x for t in exp.terms(at)}
     for idx in img.indices():
         c, r = place(img, idx)
-        cells.append(Cell(x0 + c * cw, y0 + r, (index_text(idx),), w=cw,
-                          fill="patch" if tuple(idx) in used else None))
+        fed = tuple(idx) in used  # black on the fill, for contrast
+        cells.append(Cell(x0 + c * cw, y0 + r, (index_text(idx, roles=not fed),), w=cw,
+                          fill="patch" if fed else None))
+    found_patches = {name: p for name, p in pts.items() if p is not None
+                     and (with_corr or name != "corr")}
+    shown = [name for name in BOX_OPS if name in found_patches]
     bx = []
-    legend: list[Label] = []
-    at_s = ",".join(map(str, at))
-    ly = y0 + rows + 1.0
-    for name, dashed in BOX_OPS:
-        p = pts.get(name)
-        if name == "corr" and not with_corr:
-            continue
-        if p is None:
-            continue
-        (c0, r0), (c1, r1) = place(img, p[0]), place(img, p[1])
+    for name in shown:
+        (c0, r0), (c1, r1) = (place(img, p) for p in found_patches[name])
         c0, c1 = min(c0, c1), max(c0, c1)
         r0, r1 = min(r0, r1), max(r0, r1)
-        inset = {"conv": 0.04, "corr-reflected": 0.04, "corr": 0.12}[name]
-        bx.append(Box(x0 + c0 * cw, y0 + r0, x0 + (c1 + 1) * cw, y0 + r1 + 1, name, dashed,
-                      inset))
-    for name, _ in BOX_OPS[::-1]:
-        p = pts.get(name)
-        if p is None or (name == "corr" and not with_corr):
-            continue
-        rng = ",".join(f"{a}..{b}" for a, b in zip(*p, strict=False))  # math, no spaces
-        legend.append(Label(x0, ly, (Span(f"{OP_WORDS[name]}: ", name),
-                                     Span(img.name, "array"), Span(f"[{rng}]")),
-                            anchor="west", small=True))
-        ly += 0.5
+        # Nested insets: outlines of equal patches stay apart.
+        inset = 0.05 + 0.09 * BOX_OPS[::-1].index(name)
+        bx.append(Box(x0 + c0 * cw, y0 + r0, x0 + (c1 + 1) * cw, y0 + r1 + 1, name,
+                      LINE_STYLES[name], inset))
+    legend: list[Label] = []
+    lines: list[Line] = []
+    ly = y0 + rows + 0.9
+    dims = len(full.shape)
+    for name in shown[::-1]:
+        plo, phi = found_patches[name]
+        lines.append(Line(x0, ly, x0 + 1.2, ly, name, LINE_STYLES[name]))
+        legend.append(Label(x0 + 1.45, ly, (
+            Span(f"{OP_WORDS[name]} ", "plain"),
+            Span(arr(exp.operation.kernel.name) + f"[{kernel_index_math(name, dims)}]", "math"),
+            Span(": ", "plain"), Span(patch_math(img.name, plo, phi), "math")),
+            anchor="west", small=True))
+        ly += 0.6
     part = "" if img is full else " (the part of the image around them)"
+    styles = ", ".join(f"{OP_WORDS[n]} {LINE_STYLES[n]}" for n in shown[::-1])
     return Drawing("boxes", f"The pixels each operation reads for "
-                   f"{exp.operation.output_name}[{at_s}]{part}, filled: those of "
-                   f"{OP_WORDS[exp.operation.op]}; boxed: convolution (red), the article's "
-                   "cross-correlation h[m+i, n+j] (green) and the standard cross-correlation "
-                   "h[i-m, j-n] (blue, dashed).", x0 + cols * cw + 0.3, ly + 0.1, tuple(cells),
-                   tuple(bx), tuple(headers(img, x0, y0, ("i", "j"), cw)) + tuple(legend),
-                   font="tiny", unit=0.75)
+                   f"${arr(exp.operation.output_name)}{index_math(at)}${part}: outlined, "
+                   f"{styles}; filled, those {OP_WORDS[exp.operation.op]} reads.",
+                   x0 + cols * cw + 0.3, ly - 0.1, tuple(cells), tuple(bx),
+                   tuple(headers(img, x0, y0, ("i", "j"), cw)) + tuple(legend),
+                   font="tiny", unit=0.75, lines=tuple(lines))
 
 
 # -- the output map: which patch feeds each output ----------------------------------------
@@ -289,24 +314,34 @@ def output_map(exp: Any, at: Sequence[int] | None = None) -> Drawing:
     cw, ch = (2.0, 1.1) if two else (1.5, 0.8)
     x0, y0 = 1.0, 0.9
     cells = []
+    outline: list[Box] = []
     for idx, box in output_patches(exp):
         c, r = place(out_sig, idx)
+        focus = at is not None and tuple(idx) == tuple(at)
         if box is None:
             lines: tuple[Text, ...] = ((Span("no pixel", "muted"),),)
         else:
-            lines = tuple((Span(f"{a}..{b}", ("m", "n")[k] if k < 2 else "plain"),)
+            # The index letter names the range (not its colour alone); on the current
+            # output's fill the text is black, for contrast.
+            lines = tuple((Span("ijk"[k] if k < 3 else "", "plain" if focus or k >= 2 else
+                                ("m", "n")[k]), Span(": "),
+                           Span(f"{a}..{b}", "plain" if focus or k >= 2 else ("m", "n")[k]))
                           for k, (a, b) in enumerate(zip(*box, strict=False)))
-        focus = at is not None and tuple(idx) == tuple(at)
         cells.append(Cell(x0 + c * cw, y0 + r * ch, lines, w=cw, h=ch,
                           fill="focus" if focus else None))
+        if focus:
+            outline.append(Box(x0 + c * cw, y0 + r * ch, x0 + (c + 1) * cw, y0 + (r + 1) * ch,
+                               "outline"))
     labels = headers(out_sig, x0, y0, ("m", "n"), cw, ch)
     kind = OP_WORDS[op.op]
+    out_idx = "[m,n]" if two else "[m]"
+    which = ("the range of $i$ (first line) and of $j$ (second line)" if two else
+             "the range of $i$")
     return Drawing(f"output-map-{op.op}", f"Output map of {kind}: in each output "
-                   f"{op.output_name}[m" + (",n" if two else "") + "], the range of "
-                   + ("i (red) and j (green)" if two else "i") + f" of the pixels of "
-                   f"{op.image.name} that feed it.", x0 + cols * cw + 0.3,
-                   y0 + rows * ch + 0.8, tuple(cells), (), tuple(labels), font="tiny",
-                   unit=0.8)
+                   f"${arr(op.output_name)}{out_idx}$, {which} of the pixels of "
+                   f"${arr(op.image.name)}$ that feed it.", x0 + cols * cw + 0.3,
+                   y0 + rows * ch + 0.8, tuple(cells), tuple(outline), tuple(labels),
+                   font="tiny", unit=0.8)
 
 
 # -- the sliding kernel (beamer's animation) ----------------------------------------------
@@ -341,8 +376,8 @@ def sliding_kernel(exp: Any) -> tuple[Drawing, list[Frame]]:
                         small=True))
     labels.append(Label(ox + ocols / 2, 0.35, (Span("output "), Span(op.output_name, "array")),
                         small=True))
-    base = Drawing(f"sliding-{op.op}", f"The kernel sliding over {img.name}: one frame per "
-                   f"output of {OP_WORDS[op.op]}, the entries lying on the pixels they "
+    base = Drawing(f"sliding-{op.op}", f"The kernel sliding over ${arr(img.name)}$: one frame "
+                   f"per output of {OP_WORDS[op.op]}, the entries lying on the pixels they "
                    "multiply.", ox + ocols + 0.3, y0 + max(irows, orows) + 1.3, tuple(cells),
                    (), tuple(labels), font="tiny", unit=0.55)
     t = exp.terms_table
@@ -357,14 +392,14 @@ def sliding_kernel(exp: Any) -> tuple[Drawing, list[Frame]]:
                               fill="patch"))
         oc, orr = place(out_sig, idx)
         fills.append(Cell(ox + oc, y0 + orr, (), fill="focus"))
-        bx: tuple[Box, ...] = ()
+        bx: tuple[Box, ...] = (Box(ox + oc, y0 + orr, ox + oc + 1, y0 + orr + 1, "outline"),)
         if e > s:
             px = t.image[s:e]
             lo = tuple(int(v) for v in px.min(0))
             hi = tuple(int(v) for v in px.max(0))
             (c0, r0), (c1, r1) = place(img, lo), place(img, hi)
-            bx = (Box(x0 + min(c0, c1), y0 + min(r0, r1), x0 + max(c0, c1) + 1,
-                      y0 + max(r0, r1) + 1, op.op),)
+            bx += (Box(x0 + min(c0, c1), y0 + min(r0, r1), x0 + max(c0, c1) + 1,
+                       y0 + max(r0, r1) + 1, op.op, LINE_STYLES[op.op]),)
         label = (Span(op.output_name, "array"),) + index_text(idx)
         frames.append(Frame(tuple(idx), tuple(fills), bx, label))
     # In reading order (rows top to bottom, left to right), like the article's GIF.

@@ -85,3 +85,35 @@ def check_cells(n: int, what: str) -> None:
     if n > MAX_GRID_CELLS:
         raise InputError(f"the {what} figure would have {n} cells; figures are drawn for at "
                          f"most {MAX_GRID_CELLS} (use a smaller shape)")
+
+
+# -- captions: rich text (``$...$`` math with the notation's macros) ----------------------
+def arr(name: str) -> str:
+    """An array's name in caption math: ``\\arr{x}`` (bold in the default style)."""
+    return rf"\arr{{{name}}}"
+
+
+def index_math(values: Sequence[int]) -> str:
+    """``[1,-2]`` as caption math (a signed number gets a real minus there)."""
+    return "[" + ",".join(str(v) for v in values) + "]"
+
+
+def patch_math(name: str, lo: Sequence[int], hi: Sequence[int]) -> str:
+    """``\\arr{x}[0..2,\\,-1..1]``: the pixels of an inclusive box, as caption math."""
+    return arr(name) + "[" + r",\,".join(f"{a}..{b}" for a, b in zip(lo, hi, strict=False)) \
+        + "]"
+
+
+def ranges_math(lo: Sequence[int], hi: Sequence[int], letters: Sequence[str]) -> str:
+    """``$-3 \\le i \\le 3$ and $-3 \\le j \\le 3$`` for the axes of a signal."""
+    parts = [f"${a} \\le {ch} \\le {b}$" for a, b, ch in zip(lo, hi, letters, strict=False)]
+    return " and ".join(parts)
+
+
+def kernel_index_math(op: str, dims: int) -> str:
+    """The kernel index of an operation in ``dims`` dimensions: ``m-i, n-j``."""
+    from ...index.ops import OPERATIONS
+
+    first = OPERATIONS[op].kernel_index
+    second = first.replace("m", "n").replace("i", "j")
+    return first if dims == 1 else f"{first},{second}"

@@ -7,19 +7,29 @@ from which MathML follows).  Text in a drawing is a tuple of :class:`Span` s, ea
 role (``array``, ``entry``, ``m``, ``n``...) that the renderers map to bold, italic and the
 article's colours; no LaTeX, SVG or colour value appears here.
 
+Captions are *rich text*: prose with ``$...$`` spans of LaTeX math (LaTeX is the single
+source of notation), where ``\\arr{x}`` is an array name (bold by default), ``\\ent{a}``
+a kernel entry, ``\\idxm{..}``/``\\idxn{..}`` an index in the first or second index
+colour; every renderer expands these for its style (:func:`symconv.render.tex.expand_macros`)
+and the terminal reads the math as Unicode (:mod:`symconv.render.plainmath`).
+
 Coordinates: one unit is one cell; ``x`` grows to the right and ``y`` downwards (the
 article's n grows downwards).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ...index.ops import OPERATIONS
 
+#: Line styles of outlines: every operation's patch has its own, so that print and
+#: colour-blind readers tell them apart without the colours (legends draw a sample).
+LINE_STYLES = {"conv": "solid", "corr-reflected": "dashed", "corr": "dotted"}
 #: Span roles the renderers know.
-ROLES = ("plain", "array", "entry", "m", "n", "op", "muted", "title")
+ROLES = ("plain", "array", "entry", "m", "n", "op", "muted", "title", "math")
 #: Largest drawings and tables, in cells: beyond these a figure is refused with the size.
 MAX_GRID_CELLS = 400
 MAX_MATRIX_CELLS = 900
@@ -36,7 +46,9 @@ INVALID_WORDS = {"kernel": "no such kernel entry", "fraction": "not an integer i
 @dataclass(frozen=True)
 class Span:
     """A run of text with one role: ``array`` names print bold, ``entry`` names italic,
-    ``m``/``n`` in the index colours, ``op`` is the product dot, ``muted`` grey."""
+    ``m``/``n`` in the index colours, ``op`` is the product dot, ``muted`` grey; ``math``
+    is LaTeX math with the notation's macros (as in captions), for what plain runs cannot
+    say (``\\partial L/\\partial \\arr{x}``)."""
 
     text: str
     role: str = "plain"
@@ -46,8 +58,16 @@ Text = tuple[Span, ...]
 
 
 def text(t: Text) -> str:
-    """The plain characters of a text (for tests and accessibility titles)."""
-    return "".join("\u00b7" if s.role == "op" else s.text for s in t)
+    """The plain characters of a text (for tests, widths and accessibility titles); a
+    ``math`` span counts its characters without the LaTeX commands and braces."""
+    return "".join("\u00b7" if s.role == "op" else _math_chars(s.text) if s.role == "math"
+                   else s.text for s in t)
+
+
+def _math_chars(latex: str) -> str:
+    """About the characters a piece of math shows: fonts and braces go, a symbol is one."""
+    s = re.sub(r"\\(arr|ent|idxm|idxn|mathbf|mathit|mathrm|text|operatorname)\b", "", latex)
+    return re.sub(r"\\[A-Za-z]+\s*", "*", s).replace("{", "").replace("}", "")
 
 
 @dataclass(frozen=True)
@@ -65,15 +85,30 @@ class Cell:
 
 @dataclass(frozen=True)
 class Box:
-    """A coloured outline around cells (role ``conv``, ``corr``, ``corr-reflected``)."""
+    """An outline around cells: role ``conv``, ``corr``, ``corr-reflected`` (each with its
+    line style, :data:`LINE_STYLES`) or ``grid`` (thin, solid)."""
 
     x0: float
     y0: float
     x1: float
     y1: float
     role: str
-    dashed: bool = False
+    style: str = "solid"
     inset: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """A straight line from (x0, y0) to (x1, y1) in a role's colour and a line style: the
+    samples in a legend, the rules of a table."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    role: str
+    style: str = "solid"
+    width: str = "box"
 
 
 @dataclass(frozen=True)
@@ -98,6 +133,7 @@ class Drawing:
     cells: tuple[Cell, ...] = ()
     boxes: tuple[Box, ...] = ()
     labels: tuple[Label, ...] = ()
+    lines: tuple[Line, ...] = ()
     #: ``normal``, ``small`` or ``tiny``: the size of the text in the cells.
     font: str = "normal"
     #: Size of one unit in centimetres (TikZ); SVG uses the same at 40 px per cm.

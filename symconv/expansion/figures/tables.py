@@ -12,7 +12,16 @@ from ...errors import InputError
 from ...index.notation import plugged_kernel_index
 from ...index.ops import OPERATIONS
 from ...index.relation import AffineAxis
-from .layout import display_key, grid_dims, headers, index_text, place, spatial_axes
+from .layout import (
+    arr,
+    display_key,
+    grid_dims,
+    headers,
+    index_math,
+    index_text,
+    place,
+    spatial_axes,
+)
 from .model import (
     INVALID_WORDS,
     MAX_DUALITY_ROWS,
@@ -39,15 +48,20 @@ def equation(exp: Any) -> Equation:
     """The index formula, its arrays named under it (the article's figure 1)."""
     op = exp.operation
     return Equation("equation", f"The {OPERATIONS[op.op].title} as an index formula: the "
-                    f"output {op.output_name}, the image {op.image.name}, the kernel "
-                    f"{op.kernel.name}.", exp)
+                    f"output ${arr(op.output_name)}$, the image ${arr(op.image.name)}$, the "
+                    f"kernel ${arr(op.kernel.name)}$.", exp)
 
 
 def terms(exp: Any, at: Sequence[int] | None = None) -> TermsFigure:
     """Every output term by term, or the output ``at`` a line per row of its patch."""
-    return TermsFigure("terms", "Every output, term by term." if at is None else
-                       "The output, one line per row of the patch.", exp,
-                       None if at is None else tuple(at))
+    op = exp.operation
+    if at is None:
+        caption = f"Every output of ${arr(op.output_name)}$, term by term."
+    else:
+        rows = "" if len(exp.shape) == 1 else ", one line per row of the patch"
+        caption = (f"The output ${arr(op.output_name)}{index_math(at)}$ term by term{rows}"
+                   + (", then the values substituted." if exp.has_values else "."))
+    return TermsFigure("terms", caption, exp, None if at is None else tuple(at))
 
 
 # -- figures 4 and 7: the worked example ---------------------------------------------------
@@ -74,12 +88,11 @@ def worked_table(exp: Any, at: Sequence[int], subset: str = "window") -> WorkedT
                 first = int(f.input_channel(m, 0))
                 plugged += [str(m), f"{i}-{first}" if first else str(i)]
         rows.append(WorkedRow(r.x, tuple(plugged), r.h, r.valid, r.entry, r.reason))
-    at_s = ",".join(map(str, at))
     which = "the article's rows" if subset == "article" else "every pixel of the window"
-    return WorkedTable(f"worked-{subset}", f"Worked example for {op.output_name}[{at_s}] "
-                       f"({OP_WORDS[op.op]}), {which}: the kernel index with the numbers "
-                       "plugged in (left of the rule) and solved (right); rows whose kernel "
-                       "index falls outside the kernel are invalid.",
+    return WorkedTable(f"worked-{subset}", f"Worked example for "
+                       f"${arr(op.output_name)}{index_math(at)}$ ({OP_WORDS[op.op]}), {which}: "
+                       "the kernel index with the numbers plugged in (left of the rule) and "
+                       "solved (right); a grey row names no kernel entry and adds nothing.",
                        op.image.name, op.kernel.name, op.output_name, tuple(at), tuple(rows),
                        op.conjugate)
 
@@ -114,11 +127,12 @@ def duality(exp: Any) -> DualityTable:
     sig = [f.sigma for f in exp.relation.factors if isinstance(f, AffineAxis)]
     back_op = "corr" if all(s < 0 for s in sig) else "conv" if all(s > 0 for s in sig) \
         else "mixed"
+    g = (rf"$\arr{{g}} = \partial L/\partial \arr{{{op.output_name}}}$")
     return DualityTable("duality", f"Forward ({OP_WORDS[op.op]}, left) and backward "
-                        f"(right): each pixel's gradient collects g = dL/d{op.output_name} "
-                        "over the outputs it fed, with the same kernel entry; read per "
-                        f"pixel, the pairs make a {OP_WORDS.get(back_op, 'mixed operation')} of g "
-                        "with the kernel.", op.image.name, op.kernel.name, op.output_name,
+                        f"(right): each pixel's gradient collects {g} over the outputs it "
+                        "fed, through the same kernel entry; read per pixel, the pairs make "
+                        f"a {OP_WORDS.get(back_op, 'mixed operation')} of $\\arr{{g}}$ with "
+                        "the kernel.", op.image.name, op.kernel.name, op.output_name,
                         tuple(fwd), bwd, back_op)
 
 
@@ -142,9 +156,10 @@ def matrix(exp: Any) -> MatrixFigure:
             name = exp.entry_name(t.kernel[j])
             c = col[px]
             grid[p][c] = name if grid[p][c] is None else f"{grid[p][c]}+{name}"
-    return MatrixFigure("matrix", f"The relation as a matrix: {op.output_name} = C "
-                        f"{op.image.name} with one row per output and one column per pixel "
-                        "(row-major order); the backward pass multiplies by the transpose.",
+    return MatrixFigure("matrix", f"The relation as a matrix, ${arr(op.output_name)} = C"
+                        f"{arr(op.image.name)}$: one row per output, one column per pixel "
+                        "(both in row-major order); the backward pass multiplies the "
+                        r"gradient by the transpose $C^\top$.",
                         op.image.name, op.kernel.name, op.output_name, tuple(outs),
                         tuple(pix), tuple(tuple(r) for r in grid))
 
@@ -295,12 +310,12 @@ def matrix_drawing(exp: Any) -> Drawing:
     pix = [(fig.image, i) for i in fig.cols]
     grads = [("g", i) for i in fig.rows]
     w1, h1 = _matrix_panel(cells, labels, boxes, 0.2, 0.0, outs, pix, fig.entries, blocked,
-                           (Span("forward: "), Span(fig.output, "array"), Span(" = C "),
-                            Span(fig.image, "array")))
+                           (Span("forward: "),
+                            Span(rf"\arr{{{fig.output}}} = C\arr{{{fig.image}}}", "math")))
     transposed = [[fig.entries[r][c] for r in range(len(fig.rows))]
                   for c in range(len(fig.cols))]
-    title2 = (Span("backward: dL/d"), Span(fig.image, "array"), Span(" = (C transposed) "),
-              Span("g", "array"))
+    title2 = (Span("backward: "), Span(rf"\partial L/\partial \arr{{{fig.image}}} = "
+                                      r"C^\top \arr{g}", "math"))
     side = w1 + 1.0
     wide = side + len(fig.rows) * MATRIX_CELL[0] + 3
     if wide * 0.7 > MAX_WIDTH_CM:  # too wide side by side: the transpose below
@@ -312,7 +327,7 @@ def matrix_drawing(exp: Any) -> Drawing:
                                blocked, title2)
         width, height = side + w2 + 0.6, max(h1, h2) + 0.3
     return Drawing("matrix-drawn", fig.caption + (" Outlined: the blocks (one per pair of "
-                   "first indices), each a Toeplitz matrix; C is doubly block Toeplitz."
+                   "first indices), each a Toeplitz matrix; $C$ is doubly block Toeplitz."
                    if blocked else ""), width, height, tuple(cells), tuple(boxes),
                    tuple(labels), font="tiny", unit=0.7)
 
@@ -353,9 +368,9 @@ def duality_drawing(exp: Any) -> Drawing:
     ocols, orows = grid_dims(out_sig)
     for idx, ls in fwd:
         c, r = place(out_sig, idx)
-        cells.append(Cell(x0 + c * cw, y0 + r * ch, ls, w=cw, h=ch, fill="focus"))
+        cells.append(Cell(x0 + c * cw, y0 + r * ch, ls, w=cw, h=ch))
     labels += headers(out_sig, x0, y0, ("m", "n"), cw, ch)
-    labels.append(Label(x0 + ocols * cw / 2, 0.45, (Span("forward: each output "),
+    labels.append(Label(x0 + ocols * cw / 2, 0.45, (Span("forward: each output of "),
                                                     Span(tab.output, "array")), small=True))
     icols, irows = grid_dims(op.image)
     bx, by = x0 + ocols * cw + 1.6, y0
@@ -363,13 +378,12 @@ def duality_drawing(exp: Any) -> Drawing:
         bx, by = x0, y0 + orows * ch + 1.9
     for idx, ls in bwd:
         c, r = place(op.image, idx)
-        cells.append(Cell(bx + c * cw, by + r * chb, ls, w=cw, h=chb, fill="patch"))
+        cells.append(Cell(bx + c * cw, by + r * chb, ls, w=cw, h=chb, fill="header"))
     labels += headers(op.image, bx, by, ("i", "j"), cw, chb)
-    labels.append(Label(bx + icols * cw / 2, by - 1.15, (Span("backward: each pixel's dL/d"),
-                                                    Span(tab.image, "array"),
-                                                    Span(", with "), Span("g", "array"),
-                                                    Span(" = dL/d"), Span(tab.output, "array")),
-                        small=True))
+    labels.append(Label(bx + icols * cw / 2, by - 1.15, (
+        Span("backward: each pixel's "),
+        Span(rf"\partial L/\partial \arr{{{tab.image}}}", "math"), Span(", with "),
+        Span(rf"\arr{{g}} = \partial L/\partial \arr{{{tab.output}}}", "math")), small=True))
     caption = tab.caption
     if by != y0:
         caption = caption.replace(", left)", ", above)").replace("(right)", "(below)")
