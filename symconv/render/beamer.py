@@ -32,7 +32,8 @@ from .mathtex import (
     muted,
     terms_equations,
 )
-from .tex import ROW_SEP, breakable, escape_text, math_chars, text_with_math
+from .plainmath import plain
+from .tex import ROW_SEP, breakable, escape_text, math_chars, split_math, text_with_math
 from .words import check_dict, check_facts, check_title
 
 #: Beamer class options: 4:3 slides, 10pt type.
@@ -67,9 +68,9 @@ class BeamerPrinter(Printer):
     def _slides(self, title: str, subtitle: str, body: Callable[[], None]) -> None:
         self.write(preamble("", "beamer", CLASS_OPTIONS))
         self.write(THEME + "\n" + FIT_BOX + "\n")
-        self.write(f"\\title{{{escape_text(title)}}}\n")
+        self.write(f"\\title{{{self.pdf_rich(title)}}}\n")
         if subtitle:
-            self.write(f"\\subtitle{{{escape_text(subtitle)}}}\n")
+            self.write(f"\\subtitle{{{self.pdf_rich(subtitle)}}}\n")
         self.write("\\author{symconv}\n\\date{}\n\\begin{document}\n"
                    "\\begin{frame}\n\\titlepage\n\\end{frame}\n\n")
         body()
@@ -97,12 +98,23 @@ class BeamerPrinter(Printer):
 
     # -- frames -----------------------------------------------------------------------------
     def frame(self, title: str, body: str, subtitle: str = "") -> None:
-        sub = f"\\framesubtitle{{{escape_text(subtitle)}}}\n" if subtitle else ""
-        self.write(f"\\begin{{frame}}\n\\frametitle{{{escape_text(title or self.section)}}}\n"
+        sub = f"\\framesubtitle{{{self.rich(subtitle)}}}\n" if subtitle else ""
+        self.write(f"\\begin{{frame}}\n\\frametitle{{{self.rich(title or self.section)}}}\n"
                    f"{sub}{body}\\end{{frame}}\n\n")
 
+    def rich(self, text: str) -> str:
+        """Rich text (prose with ``$...$`` math) in the printer's style."""
+        return text_with_math(text, self.style)
+
+    def pdf_rich(self, text: str) -> str:
+        """Rich text where hyperref also writes it into the PDF's outline (titles,
+        sections): the math there as plain Unicode."""
+        if not any(is_math for is_math, _ in split_math(text)):
+            return self.rich(text)
+        return f"\\texorpdfstring{{{self.rich(text)}}}{{{escape_text(plain(text))}}}"
+
     def caption(self, text: str) -> str:
-        return (f"\\par\\vspace{{0.4em}}{{\\scriptsize {text_with_math(text, self.style)}"
+        return (f"\\par\\vspace{{0.4em}}{{\\scriptsize {self.rich(text)}"
                 "\\par}\n")
 
     # -- figures ----------------------------------------------------------------------------
@@ -233,7 +245,7 @@ class BeamerPrinter(Printer):
             for k, s in enumerate(chunk, start=1):
                 num = n * STEPS_PER_FRAME + k
                 body += (f"\\uncover<{k}->{{\\par\\smallskip\\textbf{{{num}.}} "
-                         f"{escape_text(s.why)}\n\\[\n\\symconvfit{{{s.latex}}}\n\\]\n}}\n")
+                         f"{self.rich(s.why)}\n\\[\n\\symconvfit{{{s.latex}}}\n\\]\n}}\n")
             body += "}\n"
             self.frame(d.title, body, f"steps {n * STEPS_PER_FRAME + 1}-"
                        f"{n * STEPS_PER_FRAME + len(chunk)} of {len(steps)}")
@@ -243,7 +255,7 @@ class BeamerPrinter(Printer):
                 f"\\item {escape_text(str(k))}: "
                 f"{escape_text(json.dumps(v, ensure_ascii=False))}\n"
                 for k, v in d.counterexample.items()) + "\\end{itemize}\n"
-        extra += "".join(f"\\par\\emph{{Note:}} {escape_text(n)}\n" for n in d.notes)
+        extra += "".join(f"\\par\\emph{{Note:}} {self.rich(n)}\n" for n in d.notes)
         if extra:
             self.frame(d.title, "{\\small\n" + extra + "}\n")
 
@@ -253,7 +265,7 @@ class BeamerPrinter(Printer):
     def _print_ComparisonBlock(self, block: Any) -> None:
         for label, exp in block.rows:
             self.frame(block.title or self.section,
-                       f"\\textbf{{{escape_text(label)}}}\n{{\\small\n"
+                       f"\\textbf{{{self.rich(label)}}}\n{{\\small\n"
                        + terms_equations(exp, self.style).latex() + "\n}\n")
         side = comparison_table(block, self.style)
         if side is not None:
@@ -263,7 +275,7 @@ class BeamerPrinter(Printer):
 
     def _print_Heading(self, b: Any) -> None:
         self.section = b.text
-        self.write(f"\\section{{{escape_text(b.text)}}}\n")
+        self.write(f"\\section{{{self.pdf_rich(b.text)}}}\n")
 
     def _print_Paragraph(self, b: Any) -> None:
-        self.frame(self.section, text_with_math(b.text) + "\n")
+        self.frame(self.section, self.rich(b.text) + "\n")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from ..index.ops import OPERATIONS
+from .plainmath import plain
 from .words import check_dict, check_title
 from .xhtml import XHTML_NS, XhtmlPrinter, indent
 
@@ -51,7 +52,7 @@ class HtmlPrinter(XhtmlPrinter):
         ET.SubElement(head, "meta", {"name": "viewport",
                                      "content": "width=device-width, initial-scale=1"})
         ET.SubElement(head, "meta", {"name": "generator", "content": "symconv"})
-        ET.SubElement(head, "title").text = title or "symconv"
+        ET.SubElement(head, "title").text = plain(title) if title else "symconv"
         ET.SubElement(head, "style").text = CSS
         build()
         indent(self.html)
@@ -61,7 +62,7 @@ class HtmlPrinter(XhtmlPrinter):
         title = self._settings["title"] or f"symconv: {OPERATIONS[exp.operation.op].title}"
 
         def build() -> None:
-            self.el("h1", title)
+            self.rich_el("h1", title)
             self.expansion_page(exp)
 
         self._page(title, build)

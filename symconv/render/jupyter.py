@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..expansion import figures
 from .html import scoped_css
 from .mathtex import Aligned, Typesetter, formula_latex, mathjax_text, terms_equations
-from .tex import ROW_SEP, mathjax_style
+from .tex import ROW_SEP, mathjax_style, rich_math
 from .words import check_dict, check_facts
 from .xhtml import XhtmlPrinter, indent
 
@@ -42,14 +42,11 @@ def _latex_document(doc: Any) -> str:
     typeset = Typesetter(style)
     texts: dict[int, str] = {}  # text between the displays: MathJax leaves it as typed
     parts = [""]
-    texts[0] = doc.title.replace("$", r"\$")
+    texts[0] = _rich(doc.title, style)
     for b in doc.blocks:
         kind = type(b).__name__
-        if kind == "Heading":
-            texts[len(parts)] = b.text.replace("$", r"\$")
-            parts.append("")
-        elif kind == "Paragraph":
-            texts[len(parts)] = b.text  # its $...$ spans are inline math, as documented
+        if kind in ("Heading", "Paragraph"):
+            texts[len(parts)] = _rich(b.text, style)
             parts.append("")
         elif kind == "ExpansionBlock":
             names = [f for f in b.figures if f in ("equation", "terms")] or ["equation"]
@@ -67,6 +64,13 @@ def _latex_document(doc: Any) -> str:
             parts += [terms_equations(exp, style).latex() for _, exp in b.rows]
     return "\n\n".join(texts[k] if k in texts else f"$${p}$$" for k, p in enumerate(parts)
                        if p or k in texts)
+
+
+def _rich(text: str, style: Any) -> str:
+    """Rich text for MathJax: ``$...$`` math with the notation's macros expanded, a dollar
+    in the prose escaped."""
+    return "".join(f"${p}$" if is_math else p.replace("$", r"\$")
+                   for is_math, p in rich_math(text, style))
 
 
 def repr_html(obj: Any) -> str:

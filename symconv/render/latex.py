@@ -53,7 +53,7 @@ def preamble(title: str = "", doc_class: str = "article", options: str = "11pt")
     lines += palette.latex_colour_definitions()
     lines.append(FIT_MACRO)
     if title:
-        lines.append(f"\\title{{{escape_text(title)}}}")
+        lines.append(f"\\title{{{text_with_math(title)}}}")
         lines.append("\\author{symconv}\n\\date{}")
     return "\n".join(lines) + "\n"
 
@@ -101,7 +101,7 @@ class LatexPrinter(Printer):
     def _page_Document(self, doc: Any) -> None:
         def body() -> None:
             if doc.subtitle:
-                self.write("\\begin{center}\\emph{" + escape_text(doc.subtitle)
+                self.write("\\begin{center}\\emph{" + self.rich(doc.subtitle)
                            + "}\\end{center}\n")
             for b in doc.blocks:
                 self._print(b)
@@ -109,6 +109,10 @@ class LatexPrinter(Printer):
         self._wrap(doc.title, body, self.standalone(True))
 
     # -- pieces ---------------------------------------------------------------------------
+    def rich(self, text: str) -> str:
+        """Rich text (prose with ``$...$`` math) in the printer's style."""
+        return text_with_math(text, self.style)
+
     def display(self, math: Display) -> None:
         if isinstance(math, Aligned):
             self.write(math.latex() + "\n")
@@ -116,12 +120,12 @@ class LatexPrinter(Printer):
             self.write("\\[\n\\symconvfit{" + math + "}\n\\]\n")
 
     def caption(self, text: str) -> None:
-        self.write("\\begin{center}\\small " + text_with_math(text, self.style)
+        self.write("\\begin{center}\\small " + self.rich(text)
                    + "\\end{center}\n")
 
     def expansion(self, exp: Any, at: Any, names: Any, title: str = "") -> None:
         if title:
-            self.write(f"\\subsection*{{{escape_text(title)}}}\n")
+            self.write(f"\\subsection*{{{self.rich(title)}}}\n")
         for name in names:
             try:
                 self._print(figures.build(name, exp, at, self.style.subset))
@@ -155,14 +159,14 @@ class LatexPrinter(Printer):
         self._print_Derivation(b.derivation)
 
     def _print_Derivation(self, d: Any) -> None:
-        self.write(f"\\subsection*{{{escape_text(d.title)}}}\n")
+        self.write(f"\\subsection*{{{self.rich(d.title)}}}\n")
         self.write("\\textbf{Claim.}\n")
         self.display(d.claim_latex)
         self.write(f"\\noindent\\textbf{{Verdict:}} {VERDICT_WORDS[d.verdict]}, "
                    f"\\textbf{{scope:}} {escape_text(d.scope)}.\n")
         self.write("\\begin{enumerate}\n")
         for s in d.steps:
-            self.write("\\item " + escape_text(s.why) + "\n")
+            self.write("\\item " + self.rich(s.why) + "\n")
             self.display(s.latex)
         self.write("\\end{enumerate}\n")
         if d.counterexample is not None:
@@ -172,16 +176,16 @@ class LatexPrinter(Printer):
                            f"{escape_text(json.dumps(v, ensure_ascii=False))}\n")
             self.write("\\end{itemize}\n")
         for note in d.notes:
-            self.write("\\par\\emph{Note:} " + escape_text(note) + "\\par\n")
+            self.write("\\par\\emph{Note:} " + self.rich(note) + "\\par\n")
 
     def _print_CheckBlock(self, b: Any) -> None:
         self.check(b.result, b.source)
 
     def _print_ComparisonBlock(self, block: Any) -> None:
         if block.title:
-            self.write(f"\\subsection*{{{escape_text(block.title)}}}\n")
+            self.write(f"\\subsection*{{{self.rich(block.title)}}}\n")
         for label, exp in block.rows:
-            self.write("\\paragraph{" + escape_text(label) + "}\n")
+            self.write("\\paragraph{" + self.rich(label) + "}\n")
             self.display(terms_equations(exp, self.style))
         side = comparison_table(block, self.style)
         if side is not None:
@@ -189,8 +193,8 @@ class LatexPrinter(Printer):
             self.caption(side[1])
 
     def _print_Paragraph(self, b: Any) -> None:
-        self.write(text_with_math(b.text) + "\n\n")
+        self.write(self.rich(b.text) + "\n\n")
 
     def _print_Heading(self, b: Any) -> None:
         cmd = "section" if b.level <= 1 else "subsection"
-        self.write(f"\\{cmd}*{{{escape_text(b.text)}}}\n")
+        self.write(f"\\{cmd}*{{{self.rich(b.text)}}}\n")

@@ -90,9 +90,9 @@ class MarkdownPrinter(Printer):
 
     def _page_Document(self, doc: Any) -> None:
         self._assets(doc.name)
-        self.write(f"# {md_escape(doc.title)}\n\n")
+        self.write(f"# {self.rich(doc.title)}\n\n")
         if doc.subtitle:
-            self.write(f"*{md_escape(doc.subtitle)}*\n\n")
+            self.write(f"*{self.rich(doc.subtitle)}*\n\n")
         for b in doc.blocks:
             self._print(b)
 
@@ -101,13 +101,17 @@ class MarkdownPrinter(Printer):
         body = latex.latex() if isinstance(latex, Aligned) else latex
         self.write(f"{FENCE}math\n{body}\n{FENCE}\n\n")
 
+    def rich(self, text: str) -> str:
+        """Rich text (prose with ``$...$`` math) as Markdown with inline math."""
+        return md_text(text, self.style)
+
     def caption(self, text: str) -> None:
         self.write(f"*{md_text(text, self.style)}*\n\n")
 
     def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
                   title: str = "") -> None:
         if title:
-            self.write(f"### {md_escape(title)}\n\n")
+            self.write(f"### {self.rich(title)}\n\n")
         for name in names:
             try:
                 self._print(figures.build(name, exp, at, self.style.subset))
@@ -149,11 +153,11 @@ class MarkdownPrinter(Printer):
         self._print_Derivation(b.derivation)
 
     def _print_Derivation(self, d: Any) -> None:
-        self.write(f"### {md_escape(d.title)}\n\n**Claim.**\n\n")
+        self.write(f"### {self.rich(d.title)}\n\n**Claim.**\n\n")
         self.math(d.claim_latex)
         self.write(f"**Verdict:** {md_escape(d.verdict)}, **scope:** {md_escape(d.scope)}.\n\n")
         for n, s in enumerate(d.steps, 1):
-            self.write(f"**Step {n}.** {md_escape(s.why)}\n\n")
+            self.write(f"**Step {n}.** {self.rich(s.why)}\n\n")
             self.math(s.latex)
         if d.counterexample is not None:
             self.write("**Counterexample.**\n\n")
@@ -162,16 +166,16 @@ class MarkdownPrinter(Printer):
                            f"{md_escape(json.dumps(v, ensure_ascii=False))}\n")
             self.write("\n")
         for note in d.notes:
-            self.write(f"*Note:* {md_escape(note)}\n\n")
+            self.write(f"*Note:* {self.rich(note)}\n\n")
 
     def _print_CheckBlock(self, b: Any) -> None:
         self.check(b.result, b.source)
 
     def _print_ComparisonBlock(self, block: Any) -> None:
         if block.title:
-            self.write(f"### {md_escape(block.title)}\n\n")
+            self.write(f"### {self.rich(block.title)}\n\n")
         for label, exp in block.rows:
-            self.write(f"**{md_escape(label)}**\n\n")
+            self.write(f"**{self.rich(label)}**\n\n")
             self.math(terms_equations(exp, self.style))
         side = comparison_table(block, self.style)
         if side is not None:
@@ -179,7 +183,7 @@ class MarkdownPrinter(Printer):
             self.caption(side[1])
 
     def _print_Heading(self, b: Any) -> None:
-        self.write("#" * (2 if b.level <= 1 else 3) + f" {md_escape(b.text)}\n\n")
+        self.write("#" * (2 if b.level <= 1 else 3) + f" {self.rich(b.text)}\n\n")
 
     def _print_Paragraph(self, b: Any) -> None:
-        self.write(md_text(b.text, self.style) + "\n\n")
+        self.write(self.rich(b.text) + "\n\n")

@@ -12,6 +12,7 @@ from ..index.notation import axis_names, kernel_index, plugged_kernel_index
 from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 from .base import Printer
+from .plainmath import plain
 from .words import (
     DEFINITIONS,
     INVALID_REASONS,
@@ -177,10 +178,10 @@ def _write_grid(grid: Any, stream: IO[str], indent: str) -> None:
 def write_comparison(block: Any, stream: IO[str]) -> None:
     """Several conventions of one operation, side by side: output indices and values."""
     if block.title:
-        stream.write(block.title + "\n")
+        stream.write(plain(block.title) + "\n")
     for label, exp in block.rows:
         op = exp.operation
-        stream.write(f"  {label}: output {op.output_name} {'x'.join(map(str, exp.shape))}, "
+        stream.write(f"  {plain(label)}: output {op.output_name} {'x'.join(map(str, exp.shape))}, "
                      f"indices {_ranges(exp.out_lo, exp.relation.out_hi)}\n")
         vals = exp.values().ravel() if exp.has_values else None
         import numpy as np
@@ -199,7 +200,7 @@ def write_comparison(block: Any, stream: IO[str]) -> None:
 def write_derivation(d: Any, stream: IO[str]) -> None:
     """A derivation for terminals: claim, verdict and scope, numbered steps, counterexample."""
     w = stream.write
-    w(f"{d.title}\n")
+    w(f"{plain(d.title)}\n")
     w(f"claim: {d.claim_text}\n")
     w(f"verdict: {d.verdict.upper()}   scope: {d.scope}\n\n")
     for n, s in enumerate(d.steps, 1):
@@ -208,14 +209,14 @@ def write_derivation(d: Any, stream: IO[str]) -> None:
         w(f"{n:3d}. {lines[0]}\n")
         for extra in lines[1:]:
             w(f"     {extra}\n")
-        for line in textwrap.wrap(s.why, DERIVATION_WIDTH - 7):
+        for line in textwrap.wrap(plain(s.why), DERIVATION_WIDTH - 7):
             w(f"       {line}\n")
     if d.counterexample is not None:
         w("\ncounterexample:\n")
         for key, val in d.counterexample.items():
             w(f"  {key}: {json.dumps(val, ensure_ascii=False)}\n")
     for note in d.notes:
-        w("\n" + "\n".join(textwrap.wrap("note: " + note, DERIVATION_WIDTH)) + "\n")
+        w("\n" + "\n".join(textwrap.wrap("note: " + plain(note), DERIVATION_WIDTH)) + "\n")
 
 
 
@@ -292,20 +293,22 @@ class TextPrinter(Printer):
         write_check(data, self.stream)
 
     def _page_Document(self, doc: Any) -> None:
-        self.write(doc.title + "\n" + "=" * len(doc.title) + "\n")
+        title = plain(doc.title)
+        self.write(title + "\n" + "=" * len(title) + "\n")
         if doc.subtitle:
-            self.write(doc.subtitle + "\n")
+            self.write(plain(doc.subtitle) + "\n")
         for b in doc.blocks:
             self._print(b)
 
     def _print_Heading(self, b: Any) -> None:
-        self.write("\n" + b.text + "\n" + ("-" if b.level > 1 else "=") * len(b.text) + "\n")
+        text = plain(b.text)
+        self.write("\n" + text + "\n" + ("-" if b.level > 1 else "=") * len(text) + "\n")
 
     def _print_Paragraph(self, b: Any) -> None:
-        self.write("\n" + textwrap.fill(b.text, 88) + "\n")
+        self.write("\n" + textwrap.fill(plain(b.text), 88) + "\n")
 
     def _print_ExpansionBlock(self, b: Any) -> None:
-        self.write("\n" + (b.title + "\n\n" if b.title else ""))
+        self.write("\n" + (plain(b.title) + "\n\n" if b.title else ""))
         write_expansion(b.expansion, self.stream, at=b.at)
 
     def _print_ComparisonBlock(self, block: Any) -> None:

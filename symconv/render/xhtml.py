@@ -76,11 +76,18 @@ class XhtmlPrinter(Printer):
             else:
                 last.tail = (last.tail or "") + piece
 
+    def rich_el(self, tag: str, text: str, parent: ET.Element | None = None,
+                **attrs: str) -> ET.Element:
+        """An element holding rich text (prose with ``$...$`` math as inline MathML)."""
+        e = self.el(tag, "", parent, **attrs)
+        self.rich(e, text)
+        return e
+
     # -- pieces -----------------------------------------------------------------------------
     def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
                   title: str = "") -> None:
         if title:
-            self.el("h3", title)
+            self.rich_el("h3", title)
         for name in names:
             fig = self.el("figure", class_=f"symconv-{name}")
             try:
@@ -100,9 +107,9 @@ class XhtmlPrinter(Printer):
         self._print(obj)
 
     def document_body(self, doc: Any) -> None:
-        self.el("h1", doc.title)
+        self.rich_el("h1", doc.title)
         if doc.subtitle:
-            self.el("p", doc.subtitle, class_="subtitle")
+            self.rich_el("p", doc.subtitle, class_="subtitle")
         for b in doc.blocks:
             self._print(b)
 
@@ -131,7 +138,7 @@ class XhtmlPrinter(Printer):
 
     def _print_Derivation(self, d: Any) -> None:
         sec = self.el("section", class_="derivation")
-        self.el("h3", d.title, sec)
+        self.rich_el("h3", d.title, sec)
         self.el("p", "Claim:", sec)
         self.math_block(d.claim_latex, sec)
         p = self.el("p", "", sec)
@@ -140,7 +147,7 @@ class XhtmlPrinter(Printer):
         ol = self.el("ol", parent=sec, class_="steps")
         for s in d.steps:
             li = self.el("li", parent=ol)
-            self.el("p", s.why, li, class_="why")
+            self.rich_el("p", s.why, li, class_="why")
             self.math_block(s.latex, li)
         if d.counterexample is not None:
             self.el("h4", "Counterexample", sec)
@@ -149,16 +156,16 @@ class XhtmlPrinter(Printer):
                 self.el("dt", str(k), dl)
                 self.el("dd", json.dumps(v, ensure_ascii=False), dl)
         for note in d.notes:
-            self.el("p", "Note: " + note, sec, class_="note")
+            self.rich_el("p", "Note: " + note, sec, class_="note")
 
     def _print_CheckBlock(self, b: Any) -> None:
         self.check(b.result, b.source)
 
     def _print_ComparisonBlock(self, block: Any) -> None:
         if block.title:
-            self.el("h3", block.title)
+            self.rich_el("h3", block.title)
         for label, exp in block.rows:
-            self.el("p", label, class_="variant")
+            self.rich_el("p", label, class_="variant")
             fig = self.el("figure")
             self.math_block(terms_equations(exp, self.style), fig)
         side = comparison_table(block, self.style)
@@ -168,10 +175,10 @@ class XhtmlPrinter(Printer):
             self.el("figcaption", side[1], fig)
 
     def _print_Heading(self, b: Any) -> None:
-        self.el("h2" if b.level <= 1 else "h3", b.text)
+        self.rich_el("h2" if b.level <= 1 else "h3", b.text)
 
     def _print_Paragraph(self, b: Any) -> None:
-        self.rich(self.el("p"), b.text)
+        self.rich_el("p", b.text)
 
 
 class MathmlPrinter(XhtmlPrinter):
