@@ -33,7 +33,15 @@ from .mathtex import (
     terms_equations,
 )
 from .plainmath import plain
-from .tex import ROW_SEP, breakable, escape_text, math_chars, split_math, text_with_math
+from .tex import (
+    ROW_SEP,
+    breakable,
+    escape_text,
+    expand_macros,
+    math_chars,
+    split_math,
+    text_with_math,
+)
 from .words import check_dict, check_facts, check_title
 
 #: Beamer class options: 4:3 slides, 10pt type.
@@ -234,7 +242,8 @@ class BeamerPrinter(Printer):
         self._print_Derivation(b.derivation)
 
     def _print_Derivation(self, d: Any) -> None:
-        head = ("\\textbf{Claim.}\n\\[\n\\symconvfit{" + d.claim_latex + "}\n\\]\n"
+        claim = expand_macros(d.claim_latex, self.style)
+        head = ("\\textbf{Claim.}\n\\[\n\\symconvfit{" + claim + "}\n\\]\n"
                 f"\\textbf{{Verdict:}} {d.verdict}, \\textbf{{scope:}} "
                 f"{escape_text(d.scope)}.\n")
         steps = list(d.steps)
@@ -245,7 +254,8 @@ class BeamerPrinter(Printer):
             for k, s in enumerate(chunk, start=1):
                 num = n * STEPS_PER_FRAME + k
                 body += (f"\\uncover<{k}->{{\\par\\smallskip\\textbf{{{num}.}} "
-                         f"{self.rich(s.why)}\n\\[\n\\symconvfit{{{s.latex}}}\n\\]\n}}\n")
+                         f"{self.rich(s.why)}\n\\[\n"
+                         f"\\symconvfit{{{expand_macros(s.latex, self.style)}}}\n\\]\n}}\n")
             body += "}\n"
             self.frame(d.title, body, f"steps {n * STEPS_PER_FRAME + 1}-"
                        f"{n * STEPS_PER_FRAME + len(chunk)} of {len(steps)}")

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..expansion import figures
 from .html import scoped_css
 from .mathtex import Aligned, Typesetter, formula_latex, mathjax_text, terms_equations
-from .tex import ROW_SEP, mathjax_style, rich_math
+from .tex import ROW_SEP, expand_macros, mathjax_style, rich_math
 from .words import check_dict, check_facts
 from .xhtml import XhtmlPrinter, indent
 
@@ -27,7 +27,8 @@ def repr_latex(obj: Any) -> str:
                 for label, value in check_facts(check_dict(obj))]
         return "$$\\begin{array}{rl}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     if kind == "Derivation":
-        rows = [obj.claim_latex] + [s.latex for s in obj.steps]
+        rows = [expand_macros(t, mathjax_style()) for t in
+                [obj.claim_latex] + [s.latex for s in obj.steps]]
         return "$$\\begin{array}{l}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     style = mathjax_style()
     out = formula_latex(obj, style)

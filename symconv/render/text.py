@@ -12,7 +12,7 @@ from ..index.notation import axis_names, kernel_index, plugged_kernel_index
 from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 from .base import Printer
-from .plainmath import plain
+from .plainmath import convert, plain
 from .words import (
     DEFINITIONS,
     INVALID_REASONS,
@@ -204,7 +204,7 @@ def write_derivation(d: Any, stream: IO[str]) -> None:
     w(f"claim: {d.claim_text}\n")
     w(f"verdict: {d.verdict.upper()}   scope: {d.scope}\n\n")
     for n, s in enumerate(d.steps, 1):
-        eq = s.text or s.latex
+        eq = s.text or convert(s.latex)
         lines = eq.splitlines() or [""]
         w(f"{n:3d}. {lines[0]}\n")
         for extra in lines[1:]:

@@ -20,7 +20,7 @@ from .base import Printer
 from .mathml import latex_to_mathml
 from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
 from .svg import svg_drawing
-from .tex import rich_math
+from .tex import expand_macros, rich_math
 from .words import check_dict, check_facts
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -140,7 +140,7 @@ class XhtmlPrinter(Printer):
         sec = self.el("section", class_="derivation")
         self.rich_el("h3", d.title, sec)
         self.el("p", "Claim:", sec)
-        self.math_block(d.claim_latex, sec)
+        self.math_block(expand_macros(d.claim_latex, self.style), sec)
         p = self.el("p", "", sec)
         self.el("span", f"Verdict: {d.verdict}", p, class_="verdict")
         self.el("span", f", scope: {d.scope}.", p)
@@ -148,7 +148,7 @@ class XhtmlPrinter(Printer):
         for s in d.steps:
             li = self.el("li", parent=ol)
             self.rich_el("p", s.why, li, class_="why")
-            self.math_block(s.latex, li)
+            self.math_block(expand_macros(s.latex, self.style), li)
         if d.counterexample is not None:
             self.el("h4", "Counterexample", sec)
             dl = self.el("dl", parent=sec, class_="facts")
