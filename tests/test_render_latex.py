@@ -27,6 +27,7 @@ from symconv.expansion import expand
 from symconv.expansion.figures import build
 from symconv.render import latex as L
 from symconv.render import mathtex as M
+from symconv.render import sympytex as S
 from symconv.render import tex as T
 
 m, n, i, j = sp.symbols("m n i j")
@@ -56,12 +57,12 @@ PLAIN = T.Style(colour_indices=False)
                  r"\mathbf{x}[i,j]\,\mathbf{h}[m-i,n-j]", id="nested-sums-j-outer"),
 ])
 def test_printer(expr: Any, settings: dict, expected: str) -> None:
-    assert M.SymconvLatexPrinter(settings).doprint(expr) == expected
+    assert S.SymconvLatexPrinter(settings).doprint(expr) == expected
 
 
 def test_printer_refuses_unknown_settings() -> None:
     with pytest.raises(TypeError, match="Unknown setting 'colour'"):
-        M.SymconvLatexPrinter({"colour": True})
+        S.SymconvLatexPrinter({"colour": True})
 
 
 def test_entry_h_is_not_the_kernel_h() -> None:
@@ -69,7 +70,7 @@ def test_entry_h_is_not_the_kernel_h() -> None:
     exp = article()
     eq = M.output_equation(exp, (1, 1), PLAIN).latex()
     assert r"\mathbf{x}[1,0]\,h " in eq and r"\mathbf{h}" not in eq
-    printed = M.make_printer(exp, PLAIN).doprint(exp.expr((1, 1)))
+    printed = S.make_printer(exp, PLAIN).doprint(exp.expr((1, 1)))
     assert r"\mathbf{x}[1,0]\,h" in printed and r"\mathbf{h}" not in printed
     assert printed.startswith(r"\mathbf{x}[0,0]\,i + \mathbf{x}[1,0]\,h")  # display order
 

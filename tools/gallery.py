@@ -94,6 +94,15 @@ ITEMS: tuple[Item, ...] = (
          op="corr-reflected", at=(-1, -1)),
     _fig("boxes", "boxes", "The patches that feed y[1,1] under convolution and both "
          "correlations (the article's figure 6)"),
+    _fig("window", "window", "Padding and stride drawn as the convolution-arithmetic guide "
+         "draws them: the padded input (dashed zeros), the kernel's entries on the cells of "
+         "y[0,0], the output beside it", image="5x5",
+         options={"origin": "corner", "padding": 1, "stride": 2}, at=(0, 0)),
+    _fig("window-dilated-values", "window", "Dilation 2 with numbers: the kernel's entries "
+         "2 cells apart, each cell's value times its entry, the output's values beside",
+         op="corr", image="7", kernel="3",
+         options={"origin": "corner", "mode": "valid", "dilation": 2,
+                  "x": [1, 2, 0, -1, 3, 2, 1], "h": [1, 0, -1]}, at=(1,)),
     _fig("output-map", "output-map", "Every output with the image box that feeds it "
          "(the article's ConvolutionOutput, y[1,1] highlighted)"),
     _fig("output-map-corr-reflected", "output-map", "The output map of the article's "

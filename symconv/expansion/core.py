@@ -183,6 +183,21 @@ class Expansion(Displayable):
         return [Term(tuple(int(v) for v in t.image[j]), tuple(int(v) for v in t.kernel[j]),
                      self.entry_name(t.kernel[j])) for j in range(s, e)]
 
+    def term_values(self, index: Sequence[int]) -> list[tuple[Any, Any]]:
+        """The numbers of each product of ``y[index]`` (as :meth:`terms` orders them): the
+        pixel's value and the kernel entry's (conjugated when the operation conjugates)."""
+        if not self.has_values:
+            raise InputError("numeric output needs values for both image (--x) and kernel "
+                             "(--h)")
+        op = self.operation
+        assert op.image.values is not None and op.kernel.values is not None
+        out = []
+        for t in self.terms(index):
+            xv = op.image.values[tuple(i - a for i, a in zip(t.x, op.image.lo, strict=True))]
+            hv = op.kernel.values[tuple(k - a for k, a in zip(t.h, op.kernel.lo, strict=True))]
+            out.append((xv, np.conj(hv) if op.conjugate else hv))
+        return out
+
     # -- SymPy objects --------------------------------------------------------------------
     @functools.cached_property
     def _atoms(self) -> _AtomFactory:

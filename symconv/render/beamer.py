@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..expansion import figures
-from ..expansion.figures.grids import sliding_kernel
+from ..expansion.figures.sliding import sliding_kernel
 from ..expansion.figures.tables import worked_table
 from ..index.ops import OPERATIONS
 from . import tikz

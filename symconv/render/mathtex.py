@@ -1,11 +1,12 @@
 """LaTeX math: the single source of symconv's notation (MathML and Markdown math come from
 it).
 
-``SymconvLatexPrinter`` is a :class:`sympy.printing.latex.LatexPrinter` that prints indices
-as people write them (``\\mathbf{h}[m-i,n-j]``, not SymPy's ``h_{- i + m, - j + n}``),
-keeps the kernel **h** (bold, an array) apart from its entry *h* (plain, a number), puts the
-pixel before the kernel entry in a product, and colours the first index red and the second
-green on request (the article's m and n).  :class:`Typesetter` turns the typeset figure
+The notation is written from the relation's own index strings (:mod:`symconv.index.notation`),
+without SymPy, so that a LaTeX page never pays for importing it: indices as people write
+them (``\\mathbf{h}[m-i,n-j]``), the kernel **h** (bold, an array) apart from its entry *h*
+(plain, a number), the pixel before the kernel entry in a product, and the first and second
+index in their colours on request.  (:mod:`.sympytex` prints SymPy expressions in the same
+notation, and a test holds the two to each other.)  :class:`Typesetter` turns the typeset figure
 models (equations, the worked example, the duality, the matrix) into displays: strings of
 math, or :class:`Aligned` rows that each format composes (an ``align*`` in documents, an
 ``array`` split over frames on slides) without reading LaTeX back.  Tables are ``array`` s,
@@ -18,15 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sympy.printing.latex import LatexPrinter
-
 from ..expansion.figures.model import INVALID_WORDS
-from ..index.notation import IMG_NAMES, OUT_NAMES, axis_names
+from ..index.notation import axis_names, kernel_index
 from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 from . import palette
 from .base import Dispatcher
-from .tex import OPERATORS, ROW_SEP, Style, math_chars, math_name, textcolor
+from .tex import OPERATORS, ROW_SEP, Style, math_chars, math_name
 
 #: Most products on one line of an output's equation (a 5x5 kernel's row fits the page).
 MAX_PER_LINE = 5
@@ -61,173 +60,6 @@ class Aligned:
 Display = str | Aligned
 
 
-# -- the printer --------------------------------------------------------------------------
-class SymconvLatexPrinter(LatexPrinter):
-    """Indices as written, arrays bold, entries plain, pixel before kernel entry.
-
-    >>> import sympy as sp
-    >>> m, i = sp.symbols("m i")
-    >>> SymconvLatexPrinter().doprint(sp.IndexedBase("h")[m - i])
-    '\\\\mathbf{h}[m-i]'
-    >>> SymconvLatexPrinter({"index_style": "subscripts", "bold": False}).doprint(
-    ...     sp.IndexedBase("h")[m + i])
-    'h_{m+i}'
-    """
-
-    _default_settings = {
-        **LatexPrinter._default_settings,
-        "bold": True,
-        "index_style": "brackets",
-        "colour_indices": False,
-        "colours": {"m": palette.latex_name("m"), "n": palette.latex_name("n")},
-        #: names of the image and kernel: products print image, kernel, entries in order.
-        "image": "x",
-        "kernel": "h",
-        #: axes in display order, slowest first: sums of products print pixels in it.
-        "display_axes": None,
-    }
-
-    # names
-    def _print_IndexedBase(self, expr: Any) -> str:
-        name = math_name(str(expr.label))
-        return rf"\mathbf{{{name}}}" if self._settings["bold"] else name
-
-    def _print_Entry(self, expr: Any) -> str:
-        # A kernel entry is a number: plain italic, never bold, even when named like h.
-        name = math_name(expr.name)
-        return name if len(expr.name) == 1 else rf"\mathit{{{name}}}"
-
-    def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
-        if type(expr).__name__ == "Entry":
-            return self._print_Entry(expr)
-        return super()._print_Symbol(expr, style)
-
-    # indices
-    def _print_Indexed(self, expr: Any) -> str:
-        base = self._print(expr.base)
-        parts = [self._index(v, a) for a, v in enumerate(expr.indices)]
-        if self._settings["index_style"] == "subscripts":
-            return f"{base}_{{{','.join(parts)}}}"
-        return f"{base}[{','.join(parts)}]"
-
-    def _index(self, v: Any, axis: int) -> str:
-        body = self._print(v)
-        if self._settings["colour_indices"] and axis < len(palette.INDEX_ROLES):
-            role = palette.INDEX_ROLES[axis]
-            return textcolor(self._settings["colours"][role], body)
-        return body
-
-    # sums of index terms in the written order; sums of products in pixel order
-    def _print_Add(self, expr: Any, order: Any = None) -> str:
-        terms = list(expr.args)
-        pix = [self._pixel_key(t) for t in terms]
-        if all(k is not None for k in pix):
-            keyed = [(k, t) for k, t in zip(pix, terms, strict=True) if k is not None]
-            terms = [t for _, t in sorted(keyed, key=lambda p: p[0])]
-        else:
-            terms.sort(key=self._written_key)
-        out = ""
-        for t in terms:
-            s = self._print(t)
-            if not out:
-                out = s
-            elif s.startswith("-"):
-                out += s
-            else:
-                out += "+" + s if len(terms) <= 3 and not pix[0] else " + " + s
-        return out
-
-    def _written_key(self, t: Any) -> tuple[int, int, int, str]:
-        # Letters before the constant; positive before negative; output letters first.
-        coeff, rest = t.as_coeff_Mul()
-        neg = 1 if coeff < 0 else 0
-        if rest == 1:
-            return (1, neg, 0, "")
-        name = str(rest)
-        cat = 0 if name in OUT_NAMES else 1 if name in IMG_NAMES else 2
-        return (0, neg, cat, name)
-
-    def _pixel_key(self, t: Any) -> tuple[int, ...] | None:
-        from sympy import Indexed
-
-        for f in (t.args if t.is_Mul else (t,)):
-            if isinstance(f, Indexed) and str(f.base.label) == self._settings["image"]:
-                idx = [int(v) for v in f.indices]
-                order = self._settings["display_axes"] or tuple(range(len(idx)))
-                return tuple(idx[a] for a in order)
-        return None
-
-    def _print_Mul(self, expr: Any) -> str:
-        from sympy import Indexed, Rational
-
-        coeff, rest = expr.as_coeff_Mul()
-        factors = list(rest.args) if rest.is_Mul else [rest]
-
-        def rank(f: Any) -> int:
-            if isinstance(f, Indexed):
-                label = str(f.base.label)
-                return 0 if label == self._settings["image"] else \
-                    1 if label == self._settings["kernel"] else 2
-            return 3 if type(f).__name__ == "Entry" else 4
-
-        factors.sort(key=rank)
-        body = r"\,".join(self._paren(f) for f in factors)
-        if isinstance(coeff, Rational) and coeff.q != 1 and len(factors) == 1:
-            body = self._print(factors[0])  # the fraction bar groups it
-        if isinstance(coeff, Rational) and coeff.q != 1:
-            num = abs(coeff.p)
-            top = body if num == 1 else f"{num} {body}"
-            return ("-" if coeff < 0 else "") + rf"\frac{{{top}}}{{{coeff.q}}}"
-        if coeff == 1:
-            return body
-        if coeff == -1:
-            return "-" + body
-        return self._print(coeff) + ("" if factors and factors[0].is_Symbol else " ") + body
-
-    def _paren(self, f: Any) -> str:
-        s = self._print(f)
-        return rf"\left({s}\right)" if f.is_Add else s
-
-    def _print_Sum(self, expr: Any) -> str:
-        # Nested sums, the last limit outermost: the article's sum_j sum_i.
-        out = ""
-        for var, lo, hi in reversed(expr.limits):
-            out += rf"\sum_{{{self._print(var)}={self._print(lo)}}}^{{{self._print(hi)}}} "
-        return out + self._print(expr.function)
-
-    def _print_conjugate(self, expr: Any) -> str:
-        return rf"\overline{{{self._print(expr.args[0])}}}"
-
-
-def make_printer(exp: Any, style: Style) -> SymconvLatexPrinter:
-    op = exp.operation
-    return SymconvLatexPrinter({
-        "bold": style.bold, "index_style": style.index_style,
-        "colour_indices": style.colour_indices,
-        "colours": {"m": style.colour("m"), "n": style.colour("n")},
-        "image": op.image.name, "kernel": op.kernel.name,
-        "display_axes": op.image.display_axes(),
-    })
-
-
-# -- notation built from the relation -----------------------------------------------------
-def sympy_module() -> Any:
-    import sympy
-
-    return sympy
-
-
-def kernel_index_expr(f: AffineAxis, m: Any, i: Any) -> Any:
-    """``k = sigma*(i - s*m - c)/d`` as SymPy (``m``/``i`` symbols or integers)."""
-    sp = sympy_module()
-    num = f.sigma * (i - f.stride * m - f.offset)
-    if f.dilation == 1:
-        return num
-    # Unevaluated, so that it prints over the dilation: (2m-i)/2, not m - i/2.
-    return sp.Mul(sp.Rational(1, f.dilation), num, evaluate=False)
-
-
-
 # -- notation built from the relation ---
 #: The roles named under the equation (the article's figure 1).
 ROLE_WORDS = {"output": "output", "image": "image", "kernel": "kernel"}
@@ -237,57 +69,60 @@ def underbrace(body: str, word: str) -> str:
     return rf"\underbrace{{{body}}}_{{\text{{{word}}}}}"
 
 
+def kernel_index_latex(f: AffineAxis | ChannelAxis, m: str, i: str) -> list[str]:
+    """The kernel's index (one part, or two for a channel axis) in terms of the letters
+    ``m`` and ``i``, as people write it: ``m-i``, ``\\frac{2m-i}{2}``, ``c-2\\left\\lfloor
+    \\frac{o}{2}\\right\\rfloor``."""
+    if isinstance(f, ChannelAxis):
+        if f.groups == 1:
+            return [m, i]
+        per = f.out_channels // f.groups
+        first = m if per == 1 else rf"\left\lfloor{{\frac{{{m}}}{{{per}}}}}\right\rfloor"
+        return [m, f"{i}-{first}" if f.taps == 1 else f"{i}-{f.taps} {first}"]
+    k = kernel_index(f, m, i)
+    if k.startswith("(") and ")/" in k:
+        body, den = k[1:].rsplit(")/", 1)
+        return [rf"\frac{{{body}}}{{{den}}}"]
+    return [k]
+
+
 def formula_latex(exp: Any, style: Style, annotate: bool = False) -> str:
-    """``y[m,n] = (x * h)[m,n] = \\sum_j \\sum_i x[i,j] h[m-i,n-j]``."""
-    sp = sympy_module()
+    """``y[m,n] = (x * h)[m,n] = \\sum_j \\sum_i x[i,j] h[m-i,n-j]``, from the relation's
+    notation (no SymPy: the LaTeX path stays light)."""
     op = exp.operation
     facs = exp.relation.factors
     outs, imgs = axis_names(facs)
-    M = [sp.Symbol(v) for v in outs]
-    Ii = [sp.Symbol(v) for v in imgs]
-    kidx: list[Any] = []
-    for f, m, i in zip(facs, M, Ii, strict=False):
-        if isinstance(f, ChannelAxis):
-            kidx.append(m)
-            if f.groups == 1:
-                kidx.append(i)
-            else:
-                per = f.out_channels // f.groups
-                kidx.append(i - f.taps * (m if per == 1 else sp.floor(m / per)))
-        else:
-            kidx.append(kernel_index_expr(f, m, i))
-    x, h, y = (sp.IndexedBase(n) for n in (op.image.name, op.kernel.name, op.output_name))
-    hk = h[tuple(kidx)]
+    kidx: list[str] = []
+    for f, m, i in zip(facs, outs, imgs, strict=False):
+        kidx += kernel_index_latex(f, m, i)
+    xs, hs = array_name(style, op.image.name), array_name(style, op.kernel.name)
+    xi = bracketed(style, xs, imgs)
+    hk_s = bracketed(style, hs, kidx)
     if op.conjugate:
-        hk = sp.conjugate(hk)
-    limits = [(i, -sp.oo, sp.oo) for i in Ii]
-    p = make_printer(exp, style)
-    xi, hk_s = p._print(x[tuple(Ii)]), p._print(hk)
+        hk_s = rf"\overline{{{hk_s}}}"
     if annotate:
         xi, hk_s = underbrace(xi, ROLE_WORDS["image"]), underbrace(hk_s, ROLE_WORDS["kernel"])
     summand = xi + r"\," + hk_s
     # {-\infty}: a signed infinity, so MathML does not space it as a binary minus.
-    sums = "".join(rf"\sum_{{{p._print(i)}={{-\infty}}}}^{{\infty}} " for i, *_ in
-                   reversed(limits))
-    lhs = p._print(y[tuple(M)])
+    sums = "".join(rf"\sum_{{{i}={{-\infty}}}}^{{\infty}} " for i in reversed(imgs))
+    lhs = bracketed(style, array_name(style, op.output_name), outs)
     sym = OPERATORS[style.operator] if (style.operator and op.op == "conv") else \
         OPERATIONS[op.op].operator
     spec = OPERATIONS[op.op]
-    at = ",".join(p._index(-sp.Symbol(v) if spec.reflect else sp.Symbol(v), a)
-                  for a, v in enumerate(outs))
-    xs, hs = p._print(x), p._print(h)
-    mid = rf"({xs} {sym} {hs})[{at}]"
-    if spec.reflect:
-        mid = rf"({xs} {spec.operator} {hs})[{at}]"
+    at = bracketed(style, "", [f"-{v}" if spec.reflect else v for v in outs])
+    if style.index_style == "subscripts":  # the operation's value at a point: brackets
+        at = bracketed(replace(style, index_style="brackets"), "",
+                       [f"-{v}" if spec.reflect else v for v in outs])
+    mid = rf"({xs} {sym} {hs}){at}"
     if annotate:
         lhs = underbrace(lhs, ROLE_WORDS["output"])
     return f"{lhs} = {mid} = {sums}{summand}"
 
 
 def pixel_latex(exp: Any, idx: Sequence[int], style: Style, role_colours: bool = True) -> str:
-    sp = sympy_module()
-    p = make_printer(exp, style if role_colours else replace(style, colour_indices=False))
-    return p._print(sp.IndexedBase(exp.operation.image.name)[tuple(idx)])
+    """``x[1,-2]`` (indices coloured by position unless ``role_colours`` is off)."""
+    return bracketed(style, array_name(style, exp.operation.image.name),
+                     [str(int(v)) for v in idx], colour=role_colours)
 
 
 def array_name(style: Style, name: str) -> str:
@@ -354,6 +189,23 @@ def output_terms(exp: Any, at: Sequence[int], style: Style, per_line: int | None
     return [" + ".join(prods[k:k + n]) for k in range(0, len(prods), n)]
 
 
+def substituted_terms(exp: Any, at: Sequence[int], n_lines: int) -> list[str]:
+    """The products of ``y[at]`` with their numbers (``3\\cdot(-1)``), in the order and
+    on as many lines as :func:`output_terms` prints them."""
+    from ..expansion.figures.layout import factor
+    from ..expansion.figures.layout import number as num
+
+    op = exp.operation
+    order = op.image.display_axes()
+    pairs = sorted(zip(exp.terms(at), exp.term_values(at), strict=True),
+                   key=lambda p: tuple(p[0].x[a] for a in order))
+    prods = [f"{num(x)}\\cdot {factor(h)}" for _, (x, h) in pairs]
+    if not prods:
+        return []
+    per = -(-len(prods) // max(n_lines, 1))
+    return [" + ".join(prods[k:k + per]) for k in range(0, len(prods), per)]
+
+
 def output_equation(exp: Any, at: Sequence[int], style: Style) -> Aligned:
     """``y[at] = ...`` (one line per patch row) ``= value``, a row per line."""
     op = exp.operation
@@ -363,6 +215,11 @@ def output_equation(exp: Any, at: Sequence[int], style: Style) -> Aligned:
     rows: list[list[tuple[str, str]]] = [[(f"{lhs} ", f"= {lines[0]}")]]
     rows += [[("", f"\\quad + {ln}")] for ln in lines[1:]]
     if value is not None:
+        # The substitution: the same products with their numbers, then the sum.
+        subs = substituted_terms(exp, at, len(lines))
+        if subs:
+            rows.append([("", f"= {subs[0]}")])
+            rows += [[("", f"\\quad + {ln}")] for ln in subs[1:]]
         left, right = rows[-1][-1]
         rows[-1][-1] = (left, f"{right} = {number(value)}")
     return Aligned(tuple(tuple(r) for r in rows))
@@ -421,7 +278,9 @@ def comparison_table(block: Any, style: Style) -> tuple[str, str] | None:
 def worked_latex(tab: Any, style: Style) -> str:
     """Figures 4 and 7 as an ``array``: plugged in | solved | entry."""
     xs, hs = array_name(style, tab.image), array_name(style, tab.kernel)
-    rows = [r"\text{pixel and kernel index} & \text{solved} & \text{entry}"]
+    values = any(r.values for r in tab.rows)
+    rows = [r"\text{pixel and kernel index} & \text{solved} & \text{entry}"
+            + (r" & \text{product}" if values else "")]
     for r in tab.rows:
         left = bracketed(style, xs, [str(v) for v in r.x]) + r"\," + \
             bracketed(style, hs, [math_chars(p) for p in r.plugged])
@@ -431,11 +290,15 @@ def worked_latex(tab: Any, style: Style) -> str:
             right = bracketed(style, hs, [str(v) for v in r.h])
         if r.valid:
             note = "= " + entry_name(r.entry or "")
-            rows.append(f"{left} & {right} & {note}")
+            prod = (f" & {r.values[0]}\\cdot {r.values[1]}" if r.values else
+                    " & " if values else "")
+            rows.append(f"{left} & {right} & {note}{prod}")
         else:
             note = r"\times\ \text{" + INVALID_TEXT.get(r.reason, "invalid") + "}"
-            rows.append(" & ".join(muted(style, c) for c in (left, right, note)))
-    return "\\begin{array}{l|ll}\n" + ROW_SEP.join(rows) + "\n\\end{array}"
+            rows.append(" & ".join(muted(style, c) for c in (left, right, note))
+                        + (" & " if values else ""))
+    cols = "l|lll" if values else "l|ll"
+    return f"\\begin{{array}}{{{cols}}}\n" + ROW_SEP.join(rows) + "\n\\end{array}"
 
 
 #: Products per line of the typeset duality table.

@@ -58,8 +58,9 @@ def _add_text(parent: ET.Element, t: Text, x: float, y: float, size: float,
                                         "dominant-baseline": "central"})
     for sp in t:
         attrs: dict[str, str] = {}
-        if sp.role in palette.COLOURS and sp.role not in ("patch", "header", "focus"):
-            attrs["fill"] = palette.hex_colour(sp.role)
+        colour = "muted" if sp.muted else sp.role
+        if colour in palette.COLOURS and colour not in palette.FILLS:
+            attrs["fill"] = palette.hex_colour(colour)
         if sp.role in BOLD_ROLES:
             attrs["font-weight"] = "bold"
         if sp.role in ITALIC_ROLES or (sp.role in ("m", "n") and sp.text.isalpha()):
@@ -85,6 +86,8 @@ def svg_drawing(d: Drawing, overlay: Any = None) -> ET.Element:
                  "height": _f(c.h * s), "fill": fill}
         if not c.border:
             attrs["stroke"] = "none"
+        elif c.dashed:
+            attrs["stroke-dasharray"] = palette.SVG_DASH["dashed"] or ""
         ET.SubElement(g, "rect", attrs)
     texts = ET.SubElement(root, "g", {"fill": "#000000"})
     size = FONT_PX[d.font]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..expansion.figures.model import Drawing, Span, Text
+from ..expansion.figures.model import Cell, Drawing, Span, Text
 from . import palette
 from .tex import Style, escape_text, expand_macros, math_chars, math_name
 
@@ -32,6 +32,14 @@ def _f(v: float) -> str:
 
 
 def span_latex(sp: Span, style: Style) -> str:
+    """A span in math mode; a muted span in the muted grey, its font kept."""
+    if sp.muted and sp.role in ("m", "n", "muted", "conv", "corr", "corr-reflected"):
+        return style.textcolor("muted", _math_plain(sp.text))  # one colour: the grey
+    body = _span_body(sp, style)
+    return style.textcolor("muted", body) if sp.muted else body
+
+
+def _span_body(sp: Span, style: Style) -> str:
     t = sp.text
     if sp.role == "array":
         return rf"\mathbf{{{math_name(t)}}}" if style.bold else math_name(t)
@@ -77,24 +85,32 @@ def _line_options(role: str, dash: str, style: Style, width: str = "box") -> str
 TEXT_HEIGHT, TEXT_DEPTH = "1.6ex", "0.45ex"
 
 
+def _cell(c: Cell, style: Style) -> list[str]:
+    """A cell's rectangle (border, dashes, fill) and its text."""
+    out = []
+    opts = [style.colour("grid"), f"line width={GRID_WIDTH}"] if c.border else ["draw=none"]
+    if c.border and c.dashed:
+        opts.append(palette.TIKZ_DASH["dashed"])
+    if c.fill:
+        opts.append(f"fill={style.colour(c.fill)}")
+    out.append(f"\\draw[{','.join(opts)}] ({_f(c.x)},{_f(c.y)}) rectangle "
+               f"({_f(c.x + c.w)},{_f(c.y + c.h)});")
+    if c.lines:
+        body = r"\\".join(text_latex(line, style) for line in c.lines)
+        # One line: a common baseline (letters with ascenders, descenders or neither sit
+        # level across the grid); several lines: centred as a block.
+        align = (",align=center" if len(c.lines) > 1 else
+                 f",text height={TEXT_HEIGHT},text depth={TEXT_DEPTH}")
+        out.append(f"\\node[inner sep=0pt{align}] at ({_f(c.x + c.w / 2)},"
+                   f"{_f(c.y + c.h / 2)}) {{{body}}};")
+    return out
+
+
 def tikz_drawing(d: Drawing, style: Style) -> str:
     u = _f(d.unit)
     out = [f"\\begin{{tikzpicture}}[x={u}cm,y=-{u}cm,font={FONT_SIZES[d.font]}]"]
-    grid = style.colour("grid")
     for c in d.cells:
-        opts = [grid, f"line width={GRID_WIDTH}"] if c.border else ["draw=none"]
-        if c.fill:
-            opts.append(f"fill={style.colour(c.fill)}")
-        out.append(f"\\draw[{','.join(opts)}] ({_f(c.x)},{_f(c.y)}) rectangle "
-                   f"({_f(c.x + c.w)},{_f(c.y + c.h)});")
-        if c.lines:
-            body = r"\\".join(text_latex(line, style) for line in c.lines)
-            # One line: a common baseline (letters with ascenders, descenders or neither sit
-            # level across the grid); several lines: centred as a block.
-            align = (",align=center" if len(c.lines) > 1 else
-                     f",text height={TEXT_HEIGHT},text depth={TEXT_DEPTH}")
-            out.append(f"\\node[inner sep=0pt{align}] at ({_f(c.x + c.w / 2)},"
-                       f"{_f(c.y + c.h / 2)}) {{{body}}};")
+        out += _cell(c, style)
     for b in d.boxes:
         i = b.inset
         out.append(f"\\draw[{_line_options(b.role, b.style, style)}] "
@@ -135,11 +151,7 @@ def tikz_frames(d: Drawing, frames: Sequence[Any], style: Style, label_at: tuple
     for k, fr in enumerate(frames, start=1):
         parts = []
         for c in fr.cells:
-            parts.append(f"\\draw[{style.colour('grid')},fill={style.colour(c.fill or 'header')}] "
-                         f"({_f(c.x)},{_f(c.y)}) rectangle ({_f(c.x + c.w)},{_f(c.y + c.h)});")
-            if c.lines:
-                parts.append(f"\\node[inner sep=0pt] at ({_f(c.x + c.w / 2)},"
-                             f"{_f(c.y + c.h / 2)}) {{{text_latex(c.lines[0], style)}}};")
+            parts += _cell(c, style)
         for b in fr.boxes:
             parts.append(f"\\draw[{_line_options(b.role, b.style, style)}] "
                          f"({_f(b.x0)},{_f(b.y0)}) rectangle ({_f(b.x1)},{_f(b.y1)});")

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ("bench_core.py", "bench_prove.py", "bench_claims.py")
+SCRIPTS = ("bench_core.py", "bench_prove.py", "bench_claims.py", "bench_latex.py")
 
 
 def main(argv: list[str]) -> int:

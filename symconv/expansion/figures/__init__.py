@@ -30,6 +30,10 @@ def _grids() -> Any:
     return importlib.import_module(".grids", __name__)
 
 
+def _sliding() -> Any:
+    return importlib.import_module(".sliding", __name__)
+
+
 def _tables() -> Any:
     return importlib.import_module(".tables", __name__)
 
@@ -54,6 +58,7 @@ FIGURES: dict[str, FigureSpec] = {s.name: s for s in (
                True),
     FigureSpec("drawing", lambda e, at, sub: _grids().drawing(e, at), True),
     FigureSpec("boxes", lambda e, at, sub: _grids().boxes(e, at), True),
+    FigureSpec("window", lambda e, at, sub: _sliding().window(e, at), True),
     FigureSpec("output-map", lambda e, at, sub: _grids().output_map(e, at)),
     FigureSpec("duality", lambda e, at, sub: _tables().duality(e)),
     FigureSpec("matrix", lambda e, at, sub: _tables().matrix(e)),
@@ -94,7 +99,7 @@ def default_figures(exp: Any, at: Sequence[int] | None) -> tuple[str, ...]:
 
 def __getattr__(name: str) -> Any:
     """The builders' and models' names (``figures.worked_table``), imported on first use."""
-    for mod in (".model", ".grids", ".tables", ".layout"):
+    for mod in (".model", ".grids", ".sliding", ".tables", ".layout"):
         module = importlib.import_module(mod, __name__)
         if hasattr(module, name) and not name.startswith("_"):
             return getattr(module, name)

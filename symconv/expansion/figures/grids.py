@@ -15,12 +15,13 @@ from ...index.relation import AffineAxis
 from .layout import (
     arr,
     check_cells,
-    display_key,
+    factor,
     grid_dims,
     headers,
     index_math,
     index_text,
     kernel_index_math,
+    number,
     patch_math,
     place,
     ranges_math,
@@ -33,11 +34,11 @@ from .model import (
     Box,
     Cell,
     Drawing,
-    Frame,
     Label,
     Line,
     Span,
     Text,
+    mute,
 )
 
 
@@ -139,56 +140,86 @@ def flip_word(exp: Any) -> str:
 
 
 def drawing(exp: Any, at: Sequence[int]) -> Drawing:
-    """The patch with the kernel entry that multiplies each pixel (figures 5 and 8)."""
+    """The patch with the kernel entry that multiplies each pixel (figures 5 and 8): every
+    cell the kernel lies on, padding cells dashed (their zeros, or the pixel a boundary rule
+    repeats), a dilated kernel's skipped pixels left white, and with values the numbers
+    multiplied under each product."""
+    from .sliding import PADDING_WORDS
+
     spatial_axes(exp, "drawing")
     op = exp.operation
     img, ker = op.image, op.kernel
     we = exp.worked_example(at)
-    if we.patch is None:
+    # The kernel's cells: valid terms and the taps that fall on zero padding.
+    taps = {r.x: r for r in we.rows if r.valid or (r.reason == "pixel" and r.h is not None)}
+    if not taps:
         raise InputError(f"no pixel feeds {op.output_name}[{','.join(map(str, at))}]")
-    lo, hi = we.patch
+    pts = np.array(list(taps))
+    lo = tuple(int(v) for v in pts.min(0))
+    hi = tuple(int(v) for v in pts.max(0))
     sub = dataclasses.replace(img, shape=tuple(b - a + 1 for a, b in zip(lo, hi, strict=False)),
                               origin=tuple(-a for a in lo), entries=None, values=None)
-    lookup = {r.x: r.entry for r in we.rows if r.valid}
     cols, rows = grid_dims(sub)
     check_cells(cols * rows, "drawing")
+    values = exp.has_values
     cw = 2.0
+    ch = 1.45 if values else 1.0
     x0, y0 = 0.2, 1.0
     cells: list[Cell] = []
-    for idx in sub.indices():
-        c, r = place(sub, idx)
-        e = lookup.get(tuple(idx))
-        line: Text = (Span(img.name, "array"),) + index_text(idx, roles=False)
-        if e is not None:
-            line += (Span("*", "op"), Span(e, "entry"))
-        cells.append(Cell(x0 + c * cw, y0 + r, (line,), w=cw,
-                          fill="patch" if e is not None else None))
-    # The kernel as it lies on the patch, entries only, beside it.
+    kernel_cells: list[Cell] = []
     kx = x0 + cols * cw + 1.2
+    padded = False
     for idx in sub.indices():
         c, r = place(sub, idx)
-        e = lookup.get(tuple(idx))
-        cells.append(Cell(kx + c, y0 + r, ((Span(e or "", "entry"),),)))
+        row = taps.get(tuple(idx))
+        outside = not all(a <= v <= b for v, a, b in zip(idx, img.lo, img.hi, strict=False))
+        padded = padded or outside
+        zero = outside and (row is None or not row.valid)  # zero padding
+        shown = row.source if row is not None and row.source is not None else tuple(idx)
+        line: Text = (Span(img.name, "array"),) + index_text(shown, roles=False)
+        entry = exp.entry_name(row.h) if row is not None and row.h is not None else None
+        if entry is not None:
+            line += (Span("*", "op"), Span(entry, "entry"))
+        lines: tuple[Text, ...] = (mute(line),) if zero else (line,)
+        if values and entry is not None and row is not None and row.h is not None:
+            xv = 0 if zero else op.image.values[tuple(
+                v - a for v, a in zip(shown, img.lo, strict=False))]
+            hv = ker.values[tuple(v - a for v, a in zip(row.h, ker.lo, strict=False))]
+            if op.conjugate:
+                hv = np.conj(hv)
+            nums: Text = (Span(number(xv)), Span("*", "op"), Span(factor(hv)))
+            lines += (mute(nums) if zero else nums,)
+        cells.append(Cell(x0 + c * cw, y0 + r * ch, lines, w=cw, h=ch,
+                          fill="patch" if entry is not None and not zero else None,
+                          dashed=outside))
+        # The kernel as it lies on the patch, entries only, beside it.
+        kernel_cells.append(Cell(kx + c, y0 + r * ch, ((Span(entry or "", "entry", zero),),),
+                                 h=ch))
+    cells += kernel_cells
     # ... and the kernel as drawn (figure 2), for comparison.
     kx2 = kx + cols + 1.2
     kcols, krows = grid_dims(ker)
     for idx in ker.indices():
         c, r = place(ker, idx)
         cells.append(Cell(kx2 + c, y0 + r, ((Span(exp.entry_name(idx), "entry"),),)))
-    at_s = ",".join(map(str, at))
     labels = (
         Label(x0 + cols * cw / 2, 0.4, (Span("products for "), Span(op.output_name, "array"),
-                                        Span(f"[{at_s}]")), small=True),
+                                        Span(index_math(at))), small=True),
         Label(kx + cols / 2, 0.4, (Span("kernel on the patch"),), small=True),
         Label(kx2 + kcols / 2, 0.4, (Span("kernel "), Span(ker.name, "array"),
                                      Span(" as drawn")), small=True),
     )
+    pad = ""
+    if padded:
+        pad = "; dashed cells are padding, holding " + PADDING_WORDS.get(
+            exp.relation.factors[0].boundary, "padding")
+    under = "; under each product, the numbers it multiplies" if values else ""
     return Drawing(f"drawing-{op.op}", f"{_cap(OP_WORDS[op.op])}, "
                    f"${arr(op.output_name)}{index_math(at)}$: the patch "
                    f"${patch_math(img.name, lo, hi)}$ with the kernel entry that multiplies "
-                   f"each pixel; the kernel lies on it {flip_word(exp)}.",
-                   kx2 + kcols + 0.2, y0 + max(rows, krows) + 0.3, tuple(cells), (), labels,
-                   font="small", unit=0.85)
+                   f"each pixel; the kernel lies on it {flip_word(exp)}{pad}{under}.",
+                   kx2 + kcols + 0.2, y0 + max(rows * ch, krows) + 0.3, tuple(cells), (),
+                   labels, font="small", unit=0.85)
 
 
 # -- figure 6: the image with the patches of each operation --------------------------------
@@ -311,7 +342,12 @@ def output_map(exp: Any, at: Sequence[int] | None = None) -> Drawing:
     cols, rows = grid_dims(out_sig)
     check_cells(cols * rows, "output map")
     two = len(exp.shape) == 2
-    cw, ch = (2.0, 1.1) if two else (1.5, 0.8)
+    found = [b for _, b in output_patches(exp) if b is not None]
+    # As wide as the longest range ("i: -3..-2") in the small type, with a margin.
+    longest = max((len(f"i: {a}..{b}") for box in found for a, b in zip(*box, strict=False)),
+                  default=8)
+    cw, ch = (max(2.0, 0.21 * longest + 0.45), 1.1) if two else (max(1.5, 0.21 * longest
+                                                                     + 0.45), 0.8)
     x0, y0 = 1.0, 0.9
     cells = []
     outline: list[Box] = []
@@ -342,66 +378,3 @@ def output_map(exp: Any, at: Sequence[int] | None = None) -> Drawing:
                    f"${arr(op.image.name)}$ that feed it.", x0 + cols * cw + 0.3,
                    y0 + rows * ch + 0.8, tuple(cells), tuple(outline), tuple(labels),
                    font="tiny", unit=0.8)
-
-
-# -- the sliding kernel (beamer's animation) ----------------------------------------------
-def slide_frames(exp: Any) -> list[tuple[tuple[int, ...], tuple[tuple[int, ...],
-                                                             tuple[int, ...]] | None]]:
-    """One frame per output position, in output order: (output index, patch)."""
-    return output_patches(exp)
-
-
-def values_of(exp: Any) -> np.ndarray | None:
-    return exp.values() if exp.has_values else None
-
-
-# -- the sliding kernel (beamer's animation, like the article's opening GIF) ------------------
-def sliding_kernel(exp: Any) -> tuple[Drawing, list[Frame]]:
-    """The image and the output side by side; one frame per output position, in output
-    order, with the kernel's entries lying on the pixels they multiply."""
-    spatial_axes(exp, "sliding kernel")
-    op = exp.operation
-    img = op.image
-    out_sig = dataclasses.replace(img, shape=exp.shape, origin=tuple(-a for a in exp.out_lo),
-                                  entries=None, values=None)
-    icols, irows = grid_dims(img)
-    ocols, orows = grid_dims(out_sig)
-    check_cells(icols * irows + ocols * orows, "sliding kernel")
-    x0, y0 = 1.0, 1.4
-    ox = x0 + icols + 1.6
-    cells = [Cell(x0 + c, y0 + r) for c, r in (place(img, i) for i in img.indices())]
-    cells += [Cell(ox + c, y0 + r) for c, r in (place(out_sig, i) for i in out_sig.indices())]
-    labels = headers(img, x0, y0, ("i", "j")) + headers(out_sig, ox, y0, ("m", "n"))
-    labels.append(Label(x0 + icols / 2, 0.35, (Span("image "), Span(img.name, "array")),
-                        small=True))
-    labels.append(Label(ox + ocols / 2, 0.35, (Span("output "), Span(op.output_name, "array")),
-                        small=True))
-    base = Drawing(f"sliding-{op.op}", f"The kernel sliding over ${arr(img.name)}$: one frame "
-                   f"per output of {OP_WORDS[op.op]}, the entries lying on the pixels they "
-                   "multiply.", ox + ocols + 0.3, y0 + max(irows, orows) + 1.3, tuple(cells),
-                   (), tuple(labels), font="tiny", unit=0.55)
-    t = exp.terms_table
-    frames = []
-    for p, idx in enumerate(exp.indices()):
-        s, e = int(t.starts[p]), int(t.starts[p + 1])
-        fills = []
-        for j in range(s, e):
-            px = tuple(int(v) for v in t.image[j])
-            c, r = place(img, px)
-            fills.append(Cell(x0 + c, y0 + r, ((Span(exp.entry_name(t.kernel[j]), "entry"),),),
-                              fill="patch"))
-        oc, orr = place(out_sig, idx)
-        fills.append(Cell(ox + oc, y0 + orr, (), fill="focus"))
-        bx: tuple[Box, ...] = (Box(ox + oc, y0 + orr, ox + oc + 1, y0 + orr + 1, "outline"),)
-        if e > s:
-            px = t.image[s:e]
-            lo = tuple(int(v) for v in px.min(0))
-            hi = tuple(int(v) for v in px.max(0))
-            (c0, r0), (c1, r1) = place(img, lo), place(img, hi)
-            bx += (Box(x0 + min(c0, c1), y0 + min(r0, r1), x0 + max(c0, c1) + 1,
-                       y0 + max(r0, r1) + 1, op.op, LINE_STYLES[op.op]),)
-        label = (Span(op.output_name, "array"),) + index_text(idx)
-        frames.append(Frame(tuple(idx), tuple(fills), bx, label))
-    # In reading order (rows top to bottom, left to right), like the article's GIF.
-    frames.sort(key=lambda fr: display_key(out_sig, fr.index))
-    return base, frames

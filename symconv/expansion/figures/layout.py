@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ...errors import InputError
 from ...index.relation import AffineAxis, ChannelAxis
 from .model import MAX_GRID_CELLS, Label, Span, Text
@@ -117,3 +119,32 @@ def kernel_index_math(op: str, dims: int) -> str:
     first = OPERATIONS[op].kernel_index
     second = first.replace("m", "n").replace("i", "j")
     return first if dims == 1 else f"{first},{second}"
+
+
+# -- numbers in cells ---------------------------------------------------------------------
+def number(v: Any) -> str:
+    """A value as a cell shows it: integers plain, floats to 4 significant digits,
+    complex numbers as ``a+bi``."""
+    if isinstance(v, (complex, np.complexfloating)):
+        c = complex(v)
+        if c.imag == 0:
+            return number(c.real)
+        re_ = number(c.real) if c.real else ""
+        im = number(abs(c.imag))
+        sign = "-" if c.imag < 0 else ("+" if re_ else "")
+        return f"{re_}{sign}{'' if im == '1' else im}i"
+    f = float(v)
+    if f.is_integer() and abs(f) < 1e15:
+        return str(int(f))
+    return f"{f:.4g}"
+
+
+def factor(v: Any) -> str:
+    """A number as the second factor of a product: a negative one in parentheses."""
+    s = number(v)
+    return f"({s})" if s.startswith("-") or ("+" in s[1:] or "-" in s[1:]) else s
+
+
+def product_text(xv: Any, hv: Any) -> str:
+    """``3·(-1)``: the numbers one product multiplies."""
+    return f"{number(xv)}\u00b7{factor(hv)}"

@@ -52,9 +52,18 @@ class Span:
 
     text: str
     role: str = "plain"
+    #: greyed (an invalid row, a product with a padding zero): the role's font kept,
+    #: the colour the palette's muted grey.
+    muted: bool = False
 
 
 Text = tuple[Span, ...]
+
+
+def mute(t: Text) -> Text:
+    """A text greyed (a product that adds nothing): entries stay italic, the product dot
+    stays a dot."""
+    return tuple(Span(sp.text, sp.role, True) for sp in t)
 
 
 def text(t: Text) -> str:
@@ -72,7 +81,9 @@ def _math_chars(latex: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """A rectangle at (x, y) of size (w, h) with lines of text; ``fill`` is a colour role."""
+    """A rectangle at (x, y) of size (w, h) with lines of text; ``fill`` is a colour role;
+    a ``dashed`` border marks a cell that is not in the image (padding, as the
+    convolution-arithmetic guide draws it)."""
 
     x: float
     y: float
@@ -81,6 +92,7 @@ class Cell:
     h: float = 1.0
     fill: str | None = None
     border: bool = True
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,9 @@ class WorkedRow:
     valid: bool
     entry: str | None
     reason: str
+    #: with values: the numbers the row's product multiplies, as written (``"3"``,
+    #: ``"(-1)"``: a negative second factor in parentheses).
+    values: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ...errors import InputError
 from ...index.notation import plugged_kernel_index
 from ...index.ops import OPERATIONS
@@ -15,10 +17,12 @@ from ...index.relation import AffineAxis
 from .layout import (
     arr,
     display_key,
+    factor,
     grid_dims,
     headers,
     index_math,
     index_text,
+    number,
     place,
     spatial_axes,
 )
@@ -40,6 +44,7 @@ from .model import (
     Text,
     WorkedRow,
     WorkedTable,
+    mute,
     text,
 )
 
@@ -87,12 +92,20 @@ def worked_table(exp: Any, at: Sequence[int], subset: str = "window") -> WorkedT
             else:
                 first = int(f.input_channel(m, 0))
                 plugged += [str(m), f"{i}-{first}" if first else str(i)]
-        rows.append(WorkedRow(r.x, tuple(plugged), r.h, r.valid, r.entry, r.reason))
+        values = None
+        if exp.has_values and r.valid and r.h is not None:
+            src = r.source if r.source is not None else r.x
+            xv = op.image.values[tuple(v - a for v, a in zip(src, op.image.lo, strict=False))]
+            hv = op.kernel.values[tuple(v - a for v, a in zip(r.h, op.kernel.lo, strict=False))]
+            values = (number(xv), factor(np.conj(hv) if op.conjugate else hv))
+        rows.append(WorkedRow(r.x, tuple(plugged), r.h, r.valid, r.entry, r.reason, values))
     which = "the article's rows" if subset == "article" else "every pixel of the window"
     return WorkedTable(f"worked-{subset}", f"Worked example for "
                        f"${arr(op.output_name)}{index_math(at)}$ ({OP_WORDS[op.op]}), {which}: "
                        "the kernel index with the numbers plugged in (left of the rule) and "
-                       "solved (right); a grey row names no kernel entry and adds nothing.",
+                       "solved (right); a grey row names no kernel entry and adds nothing"
+                       + ("; the last column multiplies the numbers." if exp.has_values
+                          else "."),
                        op.image.name, op.kernel.name, op.output_name, tuple(at), tuple(rows),
                        op.conjugate)
 
@@ -183,7 +196,7 @@ def _width(chars: int, per: float = 0.21, pad: float = 0.5) -> float:
 
 
 def _muted(t: Text) -> Text:
-    return tuple(Span(sp.text, "muted") for sp in t)
+    return mute(t)
 
 
 def _plugged(values: Sequence[str]) -> Text:
@@ -214,11 +227,14 @@ def worked_drawing(exp: Any, at: Sequence[int], subset: str = "article") -> Draw
     notes: list[Text] = []
     for r in rows:
         if r.valid:
-            notes.append((Span("= "), Span(r.entry or "", "entry")))
+            notes.append((Span("= "), Span(r.entry or "", "entry")) + (
+                (Span(",  product "), Span(r.values[0]), Span("*", "op"), Span(r.values[1]))
+                if r.values else ()))
         else:
             notes.append((Span("\u00d7 " + INVALID_WORDS.get(r.reason, "invalid"), "muted"),))
-    w_left = max(_width(len(text(t))) for t in left) / unit
-    w_solved = max(_width(len(text(t))) for t in solved) / unit
+    # Each column as wide as its longest row or its header (in the smaller label type).
+    w_left = max([_width(len(text(t))) for t in left] + [_width(22, 0.17)]) / unit
+    w_solved = max([_width(len(text(t))) for t in solved] + [_width(6, 0.17)]) / unit
     w_note = max(_width(len(text(t)), 0.19) for t in notes) / unit
     x0, y0, gap = 0.2, 1.0, 0.35
     rule_x = x0 + w_left + gap
