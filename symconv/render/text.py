@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
+from ..expansion.figures.layout import product_text
 from ..index.notation import axis_names, kernel_index, plugged_kernel_index
 from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
@@ -113,9 +114,18 @@ def write_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = 
         return
     line = f"{op.output_name}[{_fmt(at)}] = {expansion.expr_str(at)}"
     if has_values:
-        line += f" = {_num(expansion.value(at))}"
+        line += f" = {substitution(expansion, at)} = {_num(expansion.value(at))}"
     stream.write(line + "\n\n")
     write_worked_example(expansion, at, stream)
+
+
+def substitution(expansion: Any, at: Sequence[int]) -> str:
+    """``3*(-1) + 2*0``: the products of ``y[at]`` with their numbers, in the order the
+    symbolic sum prints them (SymPy's, by entry)."""
+    pairs = sorted(zip(expansion.terms(at), expansion.term_values(at), strict=True),
+                   key=lambda p: (p[0].entry, p[0].x))
+    return " + ".join(product_text(xv, hv).replace("\u00b7", "*") for _, (xv, hv) in pairs) \
+        or "0"
 
 
 def _num(v: Any) -> str:
@@ -130,6 +140,10 @@ def write_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> 
     we = expansion.worked_example(at)
     facs = expansion.relation.factors
     lines: list[tuple[str, str, str]] = []
+    products = None
+    if expansion.has_values:
+        products = {t.x: product_text(xv, hv).replace("\u00b7", "*") for t, (xv, hv) in
+                    zip(expansion.terms(at), expansion.term_values(at), strict=True)}
     for r in we.rows:
         plugged = []
         for f, m, i in zip(facs, at, r.x, strict=False):
@@ -146,6 +160,8 @@ def write_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> 
         if r.valid:
             note = f"= {r.entry}" + (f"  (pixel {op.image.name}[{_fmt(r.source)}])"
                                       if r.source else "")
+            if products is not None:
+                note += "   " + products[r.source or r.x]
         else:
             note = "invalid: " + INVALID_REASONS[r.reason]
         lines.append((left, right, note))

@@ -75,11 +75,14 @@ class Window:
         # The slots any output reaches, and the image's, per axis.
         self.lo: list[int] = []
         self.hi: list[int] = []
-        for f in self.axes:
+        # PyTorch's padding is drawn whole, even where a stride never reaches it.
+        pads = self.op.padding or tuple((0, 0) for _ in self.axes)
+        for f, (p_lo, p_hi) in zip(self.axes, pads, strict=True):
             ends = [int(f.affine(m, k)) for m in (f.out_lo, f.out_lo + f.out_count - 1)
                     for k in (f.ker_lo, f.ker_lo + f.ker_size - 1)]
-            self.lo.append(min(min(ends), f.in_stride * f.img_lo))
-            self.hi.append(max(max(ends), f.in_stride * (f.img_lo + f.img_size - 1)))
+            u = f.in_stride
+            self.lo.append(min(min(ends), u * (f.img_lo - p_lo)))
+            self.hi.append(max(max(ends), u * (f.img_lo + f.img_size - 1 + p_hi)))
         self.shape = tuple(b - a + 1 for a, b in zip(self.lo, self.hi, strict=True))
         cells = int(np.prod(self.shape)) + int(np.prod(exp.shape))
         check_cells(cells, "window")
