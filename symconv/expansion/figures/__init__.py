@@ -80,7 +80,24 @@ def build(name: str, exp: Any, at: Sequence[int] | None, subset: str = "window")
         raise InputError(f"unknown figure {name!r}")
     if spec.needs_at and at is None:
         raise InputError(f"figure {name!r} needs an output index (at)")
-    return spec.build(exp, at, subset)
+    return _trimmed(spec.build(exp, at, subset))
+
+
+def _trimmed(model: Any) -> Any:
+    """A drawing without an empty band at the bottom: its height cut to its content (the
+    builders reserve room for a second axis's letter that a 1-D figure never draws)."""
+    from .model import Drawing
+
+    if not isinstance(model, Drawing):
+        return model
+    bottom = max([c.y + c.h for c in model.cells] + [b.y1 for b in model.boxes]
+                 + [max(ln.y0, ln.y1) for ln in model.lines]
+                 + [lab.y + (0.3 if lab.small else 0.4) for lab in model.labels], default=0.0)
+    if bottom + 0.2 < model.height:
+        import dataclasses
+
+        return dataclasses.replace(model, height=round(bottom + 0.2, 3))
+    return model
 
 
 def default_figures(exp: Any, at: Sequence[int] | None) -> tuple[str, ...]:
