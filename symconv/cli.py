@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import IO, NoReturn
 
 from ._version import __version__
-from .errors import SymconvError
+from .errors import FormulaError, SymconvError
 
 #: subcommand -> module; order is the order of ``symconv --help``.
 COMMANDS = {
@@ -51,6 +51,39 @@ def _join_negative_values(argv: Sequence[str]) -> list[str]:
         else:
             out.append(tok)
     return out
+
+
+#: Errors no request should reach, mapped to one line and exit 2 all the same (the floor:
+#: sizes and depths are checked before work starts, so these are the last resort).
+FLOOR = (MemoryError, RecursionError, OSError, UnicodeError, OverflowError)
+
+
+def one_line(exc: BaseException) -> str:
+    """The message of an error as the one line the command line prints."""
+    if isinstance(exc, FormulaError):
+        return str(exc)  # its caret under the column is the point of it
+    if isinstance(exc, SymconvError):
+        return _clip(" ".join(str(exc).split()))
+    if isinstance(exc, MemoryError):
+        return ("out of memory: the request is larger than this machine can hold; use "
+                "smaller sizes or a lower --max-terms")
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    if isinstance(exc, UnicodeError):
+        return f"text that is not valid UTF-8 ({exc.__class__.__name__})"
+    if isinstance(exc, OverflowError):
+        return "a number is too large"
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else ""
+        why = exc.strerror or exc.__class__.__name__
+        return _clip(f"cannot use {name!r}: {why}" if name else f"input/output error: {why}")
+    return str(exc)  # pragma: no cover
+
+
+def _clip(msg: str, most: int = 400) -> str:
+    """One line of at most ``most`` characters (a hostile value can be megabytes)."""
+    msg = "".join(ch if ch.isprintable() else "?" for ch in msg)
+    return msg if len(msg) <= most else msg[:most - 20] + " ... (message cut)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,23 +124,24 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
     except SystemExit as exc:
         return int(exc.code or 0)
     if not getattr(args, "command", None):
-        parser.print_help(out)
+        # As argparse tools do: the usage and the missing argument on stderr, exit 2.
+        err.write(parser.format_usage())
+        err.write("symconv: error: a COMMAND is required (symconv --help lists them)\n")
         return 2
     mod = importlib.import_module(args._module)
     try:
         return int(mod.run(args, out))
-    except SymconvError as exc:
-        if getattr(args, "debug", False):
-            raise
-        msg = str(exc)
-        err.write(f"symconv {args.command}: error: {msg}\n")
-        return 2
     except BrokenPipeError:  # pragma: no cover - `symconv ... | head`
         import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except (SymconvError, *FLOOR) as exc:
+        if getattr(args, "debug", False):
+            raise
+        err.write(f"symconv {args.command}: error: {one_line(exc)}\n")
+        return 2
     except KeyboardInterrupt:  # pragma: no cover - interactive
         err.write("symconv: interrupted\n")
         return 130

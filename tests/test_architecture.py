@@ -20,7 +20,7 @@ PKG = ROOT / "symconv"
 
 #: Layers from the bottom; a module may import its own package and lower layers only.
 LAYERS: dict[str, int] = {
-    "errors": 0, "_version": 0, "io": 0, "display": 0,
+    "errors": 0, "_version": 0, "io": 0, "limits": 0, "display": 0,
     "index": 1,
     "parse": 2,
     "expansion": 3,

@@ -218,7 +218,7 @@ def test_help_and_version(cli: Any) -> None:
     run = cli("expand", "--help")
     assert run.code == 0 and "--padding-mode" in run.out and "--at" in run.out
     run = cli()
-    assert run.code == 2 and "usage" in run.out
+    assert run.code == 2 and "usage" in run.err and not run.out
 
 
 def test_help_does_not_import_sympy_or_numpy() -> None:

@@ -117,7 +117,8 @@ def add_operation_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--x", help="image values: 2,1,3 or rows split by ';' (0,1;2,3) or a .npy")
     p.add_argument("--h", help="kernel values, same forms as --x")
     p.add_argument("--max-terms", type=int,
-                   help="refuse requests with more product terms (default 20,000,000)")
+                   help="refuse requests with more product terms or outputs (default "
+                        "8,000,000: at most about 12 s and 0.6 GB on 2 cores)")
 
 
 def parse_names(text: str | None) -> dict[str, str] | None:

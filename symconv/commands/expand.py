@@ -41,6 +41,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     at = parse_index(args.at) if args.at else None
     if at is not None:
         exp.flat_position(at)  # validate before any output is opened
+    else:
+        op.relation.check_size(args.max_terms)  # the whole table: refused before any array
     with open_output(args.output, out) as stream:
         render(exp, args.format, stream, at=at, standalone=args.standalone,
                path=args.output, **style)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..display import Displayable
 from ..errors import InputError
-from ..index.relation import AffineAxis, ChannelAxis, Terms, map_boundary
+from ..index.relation import AffineAxis, ChannelAxis, Terms, check_limit, map_boundary
 from ..index.request import Operation
 from ..index.values import json_number
 
@@ -109,7 +109,9 @@ class Expansion(Displayable):
         self.operation = operation
         self.relation = operation.relation
         self.max_terms = max_terms
-        self.relation.check_size(max_terms)
+        # The limit is checked where a whole table is built (terms_table): single outputs
+        # of a large operation (value(), expr() at an index) cost one output's work.
+        check_limit(max_terms)
         self._terms: Terms | None = None
         self._single: dict[int, Terms] = {}
         ker = operation.kernel

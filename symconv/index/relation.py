@@ -17,6 +17,7 @@ NumPy integer arithmetic on small per-factor tables.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Union
@@ -24,14 +25,18 @@ from typing import Union
 import numpy as np
 
 from ..errors import InputError, LimitError
+from ..limits import DEFAULT_MAX_TERMS as _DEFAULT_MAX_TERMS
+from ..limits import MAX_AXIS_PAIRS
 
 BOUNDARIES = ("zeros", "circular", "reflect", "replicate", "symmetric")
 #: Names users bring from SciPy (convolve2d's ``boundary``) and NumPy (``np.pad`` modes).
 BOUNDARY_ALIASES = {"fill": "zeros", "zero": "zeros", "constant": "zeros", "wrap": "circular",
                     "symm": "symmetric", "edge": "replicate"}
-#: Default bound on the number of product terms of one request: about 1.5 GB of index
-#: arrays at the worst, well inside a 24 GiB machine; raise it with ``--max-terms``.
-DEFAULT_MAX_TERMS = 20_000_000
+#: Default bound on the work of one request (product terms, or outputs where they are
+#: more): see :mod:`symconv.limits` for the measured time and memory.
+DEFAULT_MAX_TERMS = _DEFAULT_MAX_TERMS
+#: Taps (or outputs) counted per vectorised step when the counts are computed arithmetically.
+_COUNT_CHUNK = 1 << 20
 
 
 def map_boundary(i: np.ndarray, lo: int, n: int, boundary: str) -> tuple[np.ndarray, np.ndarray]:
@@ -120,6 +125,39 @@ class AffineAxis:
         ker = np.broadcast_to(k, raw.shape)
         return img[..., None], ker[..., None], valid
 
+    def valid_count(self) -> int:
+        """How many (output, tap) pairs reach an image index (``table()``'s valid count),
+        computed without the table when it would be large: per tap, the outputs whose
+        index ``(s*m + sigma*d*k + c)/u`` is an integer inside the image."""
+        if self.out_count * self.ker_size <= MAX_AXIS_PAIRS:
+            return int(self.table()[2].sum())
+        s, u = self.stride, self.in_stride
+        m0, m1 = self.out_lo, self.out_lo + self.out_count - 1
+        inside = self.boundary == "zeros"
+        lo_img, hi_img = u * self.img_lo, u * (self.img_lo + self.img_size - 1)
+        g = math.gcd(s, u)
+        period = u // g
+        inv = pow(s // g, -1, period) if period > 1 else 0
+        total = 0
+        for start in range(self.ker_lo, self.ker_lo + self.ker_size, _COUNT_CHUNK):
+            k = np.arange(start, min(start + _COUNT_CHUNK, self.ker_lo + self.ker_size),
+                          dtype=object if abs(s * m1) > 2**61 else np.int64)
+            b = self.sigma * self.dilation * k + self.offset
+            lo = np.full(k.shape, m0, dtype=k.dtype)
+            hi = np.full(k.shape, m1, dtype=k.dtype)
+            if inside:  # s*m + b within [lo_img, hi_img]
+                lo = np.maximum(lo, -((b - lo_img) // s))
+                hi = np.minimum(hi, (hi_img - b) // s)
+            # s*m + b divisible by u: m = r (mod u/g) where g | b, none otherwise.
+            ok = (b % g) == 0
+            if period == 1:
+                total += int(np.where(ok, np.maximum(hi - lo + 1, 0), 0).sum())
+                continue
+            r = ((-b // g) * inv) % period
+            count = (hi - r) // period - (lo - 1 - r) // period
+            total += int(np.where(ok & (hi >= lo), np.maximum(count, 0), 0).sum())
+        return total
+
     def solve_kernel(self, m: int, i: int) -> Fraction:
         """The kernel index that pairs output ``m`` with image index ``i`` (maybe not an int)."""
         return Fraction(self.in_stride * i - self.stride * m - self.offset,
@@ -132,6 +170,14 @@ class AffineAxis:
                 int(self.affine(m, self.ker_lo + self.ker_size - 1))]
         u = self.in_stride
         return -((-min(ends)) // u), max(ends) // u
+
+
+def check_limit(max_terms: int | None) -> int:
+    """The term limit in force: ``max_terms``, or the default when None."""
+    limit = DEFAULT_MAX_TERMS if max_terms is None else max_terms
+    if limit < 0:
+        raise InputError(f"bad --max-terms {limit}: the limit must be 0 or more")
+    return limit
 
 
 @dataclass(frozen=True)
@@ -155,6 +201,10 @@ class ChannelAxis:
     @property
     def taps(self) -> int:
         return self.in_channels // self.groups
+
+    def valid_count(self) -> int:
+        """Every (output channel, tap) pair reads an input channel."""
+        return self.out_channels * self.taps
 
     def input_channel(self, o: np.ndarray | int, t: np.ndarray | int) -> np.ndarray | int:
         return (o // (self.out_channels // self.groups)) * self.taps + t
@@ -219,8 +269,13 @@ class Relation:
         """The exact number of product terms, from per-factor counts (no enumeration)."""
         total = 1
         for f in self.factors:
-            _, _, valid = f.table()
-            total *= int(valid.sum())
+            total *= f.valid_count()
+        return total
+
+    def out_count(self) -> int:
+        total = 1
+        for f in self.factors:
+            total *= f.out_count
         return total
 
     def pair_count(self) -> int:
@@ -231,14 +286,20 @@ class Relation:
         return total
 
     def check_size(self, max_terms: int | None) -> int:
-        limit = DEFAULT_MAX_TERMS if max_terms is None else max_terms
-        if limit < 0:
-            raise InputError(f"bad --max-terms {limit}: the limit must be 0 or more")
+        """The term count, or a :class:`LimitError` when the terms or the outputs (each
+        output costs about as much as a term) are over the limit; arithmetic only."""
+        limit = check_limit(max_terms)
         n = self.term_count()
         if n > limit:
             raise LimitError(
                 f"this request has {n:,} product terms, over the limit of {limit:,}; "
                 f"raise it with --max-terms {n} (Python: max_terms={n})"
+            )
+        outs = self.out_count()
+        if outs > limit:
+            raise LimitError(
+                f"this request has {outs:,} outputs, over the limit of {limit:,} (outputs "
+                f"count as terms); raise it with --max-terms {outs} (Python: max_terms={outs})"
             )
         return n
 

@@ -16,6 +16,7 @@ from typing import cast
 import numpy as np
 
 from ..errors import InputError
+from ..limits import MAX_AXIS, MAX_PARAMETER, MAX_SIGNAL
 
 #: Names reach LaTeX, MathML and HTML: only plain identifiers are accepted, so nothing
 #: needs escaping downstream and no name can smuggle markup or TeX commands.
@@ -59,8 +60,19 @@ def parse_shape(text: str | int | Sequence[int], what: str = "shape") -> tuple[i
             raise InputError(f"bad {what} {text!r}: every size must be at least 1, got {p}")
         out.append(int(p))
     if not out or len(out) > 6:
-        raise InputError(f"bad {what} {text!r}: 1 to 6 axes are supported")
+        raise InputError(f"bad {what} {_shown(text)}: 1 to 6 axes are supported")
+    for p in out:
+        if p > MAX_AXIS:
+            raise InputError(f"bad {what} {_shown(text)}: a size can be at most {MAX_AXIS:,}")
+    if int(np.prod([float(p) for p in out])) > MAX_SIGNAL:
+        raise InputError(f"bad {what} {_shown(text)}: at most {MAX_SIGNAL:,} entries in all")
     return tuple(out)
+
+
+def _shown(value: object) -> str:
+    """A user's value in a message, cut when hostile (30-digit sizes)."""
+    s = repr(value)
+    return s if len(s) <= 40 else s[:30] + f"... ({len(s)} characters)"
 
 
 def resolve_origin(origin: str | Sequence[int], shape: tuple[int, ...],
@@ -81,6 +93,9 @@ def resolve_origin(origin: str | Sequence[int], shape: tuple[int, ...],
             raise InputError(f"bad origin {origin!r}: use center, corner or offsets per axis")
     else:
         offs = tuple(int(o) for o in origin)
+        if any(abs(o) > MAX_PARAMETER for o in offs):
+            raise InputError(f"bad origin {_shown(origin)}: offsets must be at most "
+                             f"{MAX_PARAMETER:,} in absolute value")
         if len(offs) != len(spatial):
             raise InputError(
                 f"bad origin {tuple(origin)!r}: give one offset per spatial axis "

@@ -125,6 +125,35 @@ def check_options(o: Options, scope: str | None, uses: frozenset[str] = COMMON_O
     per_axis(o.stride, nd, "stride", 1)
     per_axis(o.dilation, nd, "dilation", 1)
     parse_padding(o.padding, nd)
+    if len(shapes) == 2:
+        check_work(o, shapes)
+
+
+def check_work(o: Options, shapes: list[tuple[int, ...]]) -> None:
+    """Refuse, before any array exists, shapes whose proof would be over the term limit:
+    each signal's entries (a symbol each) and the operation's terms count."""
+    from ..errors import LimitError
+    from ..index.relation import DEFAULT_MAX_TERMS
+    from ..index.request import operation
+
+    limit = DEFAULT_MAX_TERMS if o.max_terms is None else o.max_terms
+    for shape, what in zip(shapes, ("image", "kernel"), strict=True):
+        n = 1
+        for v in shape:
+            n *= v
+        if n > limit:
+            raise LimitError(f"the {what} has {n:,} entries, over the limit of {limit:,} "
+                             f"symbols; raise it with --max-terms {n}")
+    kw = o.op_kwargs()
+    if o.layer:
+        kw.update(layer=True, groups=o.groups)
+    try:
+        op = operation("conv", shapes[0], shapes[1], **kw)
+    except LimitError:
+        raise
+    except InputError:
+        return  # the theorem says what is wrong with these options, in its own words
+    op.relation.check_size(limit)
 
 
 def claim_keywords(o: Options) -> str | None:
