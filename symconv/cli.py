@@ -130,6 +130,10 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         return 2
     mod = importlib.import_module(args._module)
     try:
+        if getattr(args, "output_file", False) and args.output not in (None, "-"):
+            from .io import check_output
+
+            check_output(args.output)  # a bad -o is refused before any work
         return int(mod.run(args, out))
     except BrokenPipeError:  # pragma: no cover - `symconv ... | head`
         import os

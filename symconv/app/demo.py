@@ -181,8 +181,9 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
     from ..expansion.core import expand
     from ..io import open_output
     from ..render import render
-    from .derive import render_document
+    from .derive import check_folder, render_document
 
+    check_folder(outdir)
     os.makedirs(outdir, exist_ok=True)
     written: list[str] = []
     stream.write(f"symconv demo: writing to {outdir}/\n")

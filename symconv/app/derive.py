@@ -27,6 +27,7 @@ every output format into a folder: ``NAME.tex`` (standalone), ``NAME-slides.tex`
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import os
 import re
@@ -70,13 +71,46 @@ DEFAULT_DIR = "derivations"
 
 
 def load(path: str) -> dict[str, Any]:
+    """Read and check a derivation file: a regular UTF-8 file of at most
+    :data:`~symconv.limits.MAX_DERIVATION_BYTES`, valid TOML, nested at most
+    :data:`~symconv.limits.MAX_NESTING` deep, with at most
+    :data:`~symconv.limits.MAX_BLOCKS` blocks whose values have the types :data:`KEY_TYPES`
+    gives.  Every failure is one :class:`InputError` line."""
+    import stat
+
+    from ..limits import MAX_BLOCKS, MAX_DERIVATION_BYTES
+
+    where = repr(path) if len(path) < 80 else repr(path[:60] + "...")
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"no derivation file {where}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read derivation file {where}: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{where} is a folder: give a derivation file (or --all --dir "
+                         "FOLDER)")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"cannot read derivation file {where}: not a regular file")
+    if info.st_size > MAX_DERIVATION_BYTES:
+        raise InputError(f"derivation file {where} is {info.st_size:,} bytes, over the limit "
+                         f"of {MAX_DERIVATION_BYTES:,}")
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise InputError(f"no derivation file {path!r}") from None
+            raw = fh.read(MAX_DERIVATION_BYTES + 1)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"derivation file {where} is not UTF-8 text (byte {exc.start})") \
+            from None
+    except OSError as exc:
+        raise InputError(f"cannot read derivation file {where}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: values are nested too deeply") from None
+    check_nesting(data, path)
     unknown = sorted(set(data) - {"name", "title", "subtitle", "block"})
     if unknown:
         raise InputError(f"{path}: unknown top-level keys {', '.join(unknown)}; allowed: "
@@ -84,15 +118,121 @@ def load(path: str) -> dict[str, Any]:
     for key in ("name", "title"):
         if not isinstance(data.get(key), str):
             raise InputError(f"{path}: needs a string {key!r} at the top")
+    if not isinstance(data.get("subtitle", ""), str):
+        raise InputError(f"{path}: 'subtitle' must be a string")
     from ..index.signal import NAME_RE
 
     if not NAME_RE.match(data["name"].replace("-", "_")):
         raise InputError(f"{path}: bad name {data['name']!r}: letters, digits, '-' and '_'")
+    blocks = data.get("block", [])
+    if isinstance(blocks, list) and len(blocks) > MAX_BLOCKS:
+        raise InputError(f"{path}: {len(blocks):,} blocks, over the limit of {MAX_BLOCKS}; "
+                         "split the file")
     return data
 
 
-def build(data: dict[str, Any], source: str = "") -> Document:
-    """The document a derivation file describes (every block computed by the library)."""
+def check_nesting(value: Any, path: str) -> None:
+    """Refuse values nested deeper than :data:`~symconv.limits.MAX_NESTING` (iteratively)."""
+    from ..limits import MAX_NESTING
+
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise InputError(f"{path}: values are nested more than {MAX_NESTING} deep")
+        if isinstance(v, dict):
+            stack.extend((w, depth + 1) for w in v.values())
+        elif isinstance(v, list):
+            stack.extend((w, depth + 1) for w in v)
+
+
+#: The type each block key takes (checked before a block is built): ``str``, ``int``,
+#: ``bool``, ``ints`` (a list of integers), ``strs``, ``tables`` (a list of tables),
+#: ``table`` (of strings), ``shape`` (``"7x7"``, ``7`` or ``[7, 7]``), ``param`` (``2``,
+#: ``"2,1"`` or ``[2, 1]``), ``index`` (``[1, 1]``, ``"1,1"`` or ``1``), ``values``
+#: (``"1,2;3,4"``, a number or nested lists of numbers), ``kwargs`` (a table or JSON text).
+#: Keys not listed (a prover's other options) take a string, an integer or a boolean.
+KEY_TYPES: dict[str, str] = {
+    "heading": "str", "level": "int", "text": "str", "title": "str", "label": "str",
+    "expand": "str", "compare": "str", "prove": "str", "claim": "str", "check": "str",
+    "identify": "str", "expect": "str", "mode": "str", "axes": "str", "scope": "str",
+    "padding_mode": "str", "convention": "str", "forward": "str", "wrt": "str",
+    "where": "str", "image": "shape", "kernel": "shape", "at": "index",
+    "figures": "strs", "variants": "tables", "names": "table", "entries": "strs|str",
+    "stride": "param", "dilation": "param", "padding": "param", "origin": "param",
+    "conjugate": "bool", "layer": "bool", "groups": "int", "dims": "int",
+    "max_terms": "int", "max_probes": "int", "x": "values", "h": "values",
+    "kwargs": "kwargs",
+}
+
+_NUMBER = (int, float)
+
+
+def _is(value: Any, kind: str) -> bool:
+    if "|" in kind:
+        return any(_is(value, k) for k in kind.split("|"))
+    scalar_int = isinstance(value, int) and not isinstance(value, bool)
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "int":
+        return scalar_int
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "ints":
+        return isinstance(value, list) and all(_is(v, "int") for v in value)
+    if kind == "strs":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "tables":
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if kind == "table":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if kind in ("shape", "param", "index"):
+        return isinstance(value, str) or scalar_int or _is(value, "ints")
+    if kind == "values":
+        if isinstance(value, list):
+            return all(_is(v, "values") and not isinstance(v, str) for v in value)
+        return isinstance(value, (str, *_NUMBER)) and not isinstance(value, bool)
+    if kind == "kwargs":
+        return isinstance(value, (str, dict))
+    return isinstance(value, (str, bool, int)) and not isinstance(value, float)
+
+
+_KIND_WORDS = {
+    "str": "a string", "int": "an integer", "bool": "true or false",
+    "ints": "a list of integers", "strs": "a list of strings",
+    "tables": "a list of tables ({key = value, ...})", "table": "a table of strings",
+    "shape": 'a shape ("7x7", 7 or [7, 7])', "param": 'an integer, "2,1" or [2, 1]',
+    "index": 'an index ([1, 1], "1,1" or 1)', "values": 'values ("1,2;3,4" or [[1, 2], [3, 4]])',
+    "kwargs": "a table of keyword arguments", "strs|str": "a string or a list of strings",
+    "scalar": "a string, an integer or true/false",
+}
+
+
+def check_types(block: dict[str, Any]) -> None:
+    """Each key of ``block`` (and of its variants) has the type :data:`KEY_TYPES` says."""
+    for key, value in block.items():
+        kind = KEY_TYPES.get(key, "scalar")
+        if not _is(value, kind):
+            shown = repr(value)
+            shown = shown if len(shown) <= 40 else shown[:30] + "..."
+            raise InputError(f"{key} = {shown}: must be {_KIND_WORDS[kind]}")
+        if key == "variants":
+            for v in value:
+                check_types(v)
+
+
+def build(data: dict[str, Any], source: str = "", trust_identify: bool = False) -> Document:
+    """The document a derivation file describes (every block computed by the library).
+    ``identify`` blocks may name only known convolution functions unless
+    ``trust_identify`` is true."""
+    token = TRUST_IDENTIFY.set(trust_identify)
+    try:
+        return _build(data, source)
+    finally:
+        TRUST_IDENTIFY.reset(token)
+
+
+def _build(data: dict[str, Any], source: str = "") -> Document:
     blocks: list[Any] = []
     if not isinstance(data.get("block", []), list):
         raise InputError(f"{source or data['name']}: 'block' must be a list of [[block]] tables")
@@ -100,6 +240,10 @@ def build(data: dict[str, Any], source: str = "") -> Document:
         where = f"{source or data['name']}: block {n}"
         if not isinstance(block, dict):
             raise InputError(f"{where}: a block is a table ([[block]] with key = value lines)")
+        try:
+            check_types(block)
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
         # ``compare`` is also an option of a claim block (indices or positions).
         kinds = [k for k in KINDS if k in block and not (k == "compare" and "claim" in block)]
         if len(kinds) != 1:
@@ -109,7 +253,10 @@ def build(data: dict[str, Any], source: str = "") -> Document:
             blocks.extend(BUILDERS[kind](block))
         except InputError as exc:
             raise InputError(f"{where} ({kind}): {exc}") from None
-    return Document(data["title"], tuple(blocks), data["name"], data.get("subtitle", ""))
+    try:
+        return Document(data["title"], tuple(blocks), data["name"], data.get("subtitle", ""))
+    except InputError as exc:
+        raise InputError(f"{source or data['name']}: {exc}") from None
 
 
 def _options(block: dict[str, Any], allowed: tuple[str, ...], own: tuple[str, ...]) -> dict:
@@ -151,10 +298,21 @@ def _expand(b: dict[str, Any]) -> list[Any]:
     bad = [f for f in figs if f not in FIGURES]
     if bad:
         raise InputError(f"unknown figures {', '.join(bad)}; use {', '.join(FIGURES)}")
-    at = tuple(b["at"]) if "at" in b else None
+    at = _index(b["at"]) if "at" in b else None
     if at is not None:
         exp.flat_position(at)
     return [ExpansionBlock(exp, at, figs, str(b.get("title", "")))]
+
+
+def _index(value: int | str | list[int]) -> tuple[int, ...]:
+    """``at``: ``[1, 1]``, ``"1,1"`` (as ``--at``) or ``1`` (1-D)."""
+    from ..index.signal import parse_index
+
+    if isinstance(value, int):
+        return (value,)
+    if isinstance(value, str):
+        return parse_index(value)
+    return tuple(value)
 
 
 def _compare(b: dict[str, Any]) -> list[Any]:
@@ -206,7 +364,9 @@ def _derivation(kind: str, target: str, b: dict[str, Any]) -> list[Any]:
     if expect is not None and d.verdict != expect:
         raise InputError(f"expected the verdict {expect!r}, got {d.verdict!r}")
     if "title" in b:
-        d = dataclasses.replace(d, title=str(b["title"]))
+        from ..document.richtext import check_rich_text
+
+        d = dataclasses.replace(d, title=check_rich_text(b["title"], "title"))
     return [DerivationBlock(d)]
 
 
@@ -223,7 +383,21 @@ def _check(b: dict[str, Any]) -> list[Any]:
 
 
 def _identify(b: dict[str, Any]) -> list[Any]:
+    from ..classify.identification import is_known_function
+
+    if not (TRUST_IDENTIFY.get() or is_known_function(b["identify"])):
+        raise InputError(f"{b['identify']!r} is not a known convolution function; a "
+                         "derivation file may identify only those (numpy.convolve, "
+                         "scipy.signal.correlate2d, torch.nn.functional.conv2d, ...): pass "
+                         "--trust-identify to let it import and run any function (only for "
+                         "files you trust)")
     return [CheckBlock(_call(IDENTIFY, "identify", b), b["identify"])]
+
+
+#: Whether the file being built may identify any function (``derive --trust-identify``,
+#: :func:`build`'s ``trust_identify``); false unless asked.
+TRUST_IDENTIFY: contextvars.ContextVar[bool] = contextvars.ContextVar("trust_identify",
+                                                                     default=False)
 
 
 #: The library functions behind the proof and checker blocks.
@@ -249,13 +423,13 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
     import shutil
     import tempfile
 
-    from ..io import open_output
+    from ..io import TEMP_PREFIX, open_output, remove_stale
     from ..render import render
 
+    check_folder(outdir)
     parent = os.path.dirname(os.path.abspath(outdir))
-    if not os.path.isdir(parent):
-        raise InputError(f"cannot write {outdir!r}: folder {parent!r} does not exist")
-    tmp = tempfile.mkdtemp(prefix=".symconv-", dir=parent)
+    remove_stale(parent)
+    tmp = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent)
     try:
         names = []
         for fmt in formats or DOCUMENT_FORMATS:
@@ -270,7 +444,7 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
             dest = os.path.join(outdir, rel)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             os.replace(os.path.join(tmp, rel), dest)
-        figure = re.compile(re.escape(doc.name) + r"-\d\d-[a-z-]+\.svg\Z")
+        figure = re.compile(re.escape(doc.name) + r"-\d{2,}-[a-z-]+\.svg\Z")
         for stale in sorted(old - set(names)):
             if figure.match(stale) and os.path.isfile(os.path.join(outdir, stale)):
                 os.unlink(os.path.join(outdir, stale))
@@ -279,9 +453,24 @@ def render_document(doc: Document, outdir: str, formats: tuple[str, ...] | None 
     return [os.path.join(outdir, rel) for rel in names]
 
 
-def render_file(path: str, outdir: str) -> list[str]:
+def check_folder(outdir: str) -> None:
+    """Refuse, before any work, an output folder that cannot be one: an empty name, an
+    existing file, a missing or unwritable parent."""
+    if not outdir or "\0" in outdir:
+        raise InputError(f"bad output folder {outdir!r}: give a folder name")
+    if os.path.exists(outdir) and not os.path.isdir(outdir):
+        raise InputError(f"cannot write into {outdir!r}: it is a file, not a folder")
+    parent = os.path.dirname(os.path.abspath(outdir))
+    if not os.path.isdir(parent):
+        raise InputError(f"cannot write {outdir!r}: folder {parent!r} does not exist")
+    probe = outdir if os.path.isdir(outdir) else parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write into {outdir!r}: folder {probe!r} is not writable")
+
+
+def render_file(path: str, outdir: str, trust_identify: bool = False) -> list[str]:
     data = load(path)
-    return render_document(build(data, os.path.basename(path)), outdir)
+    return render_document(build(data, os.path.basename(path), trust_identify), outdir)
 
 
 def all_files(folder: str = DEFAULT_DIR) -> list[str]:

@@ -59,6 +59,30 @@ TORCH_PAD_MODES = {"circular": "circular", "reflect": "reflect", "replicate": "r
 MAX_PROBES = 20_000
 
 
+#: Functions a shared file (a derivation file's ``identify`` block) may name without
+#: ``--trust-identify``: the convolution and correlation functions of the libraries symconv
+#: knows.  Anything else would be imported and run, which a file from elsewhere must not do.
+KNOWN_FUNCTIONS = re.compile(r"""\A(?:
+    numpy\.(?:convolve|correlate)
+  | scipy\.signal\.(?:convolve|correlate|convolve2d|correlate2d|fftconvolve|oaconvolve)
+  | scipy\.ndimage\.(?:convolve|correlate|convolve1d|correlate1d)
+  | torch\.nn\.functional\.(?:conv[123]d|conv_transpose[123]d)
+  | torch\.(?:conv[123]d|conv_transpose[123]d)
+  | tensorflow\.nn\.(?:conv[123]d|convolution|conv2d_transpose|conv1d_transpose
+                      |conv3d_transpose|depthwise_conv2d)
+  | jax\.numpy\.(?:convolve|correlate)
+  | jax\.scipy\.signal\.(?:convolve|correlate|convolve2d|correlate2d)
+  | jax\.lax\.(?:conv|conv_general_dilated|conv_transpose|conv_with_general_padding)
+  | cv2\.(?:filter2D|sepFilter2D)
+)\Z""", re.VERBOSE)
+
+
+def is_known_function(name: str) -> bool:
+    """Whether ``name`` is one of :data:`KNOWN_FUNCTIONS` (``module:function`` as
+    ``module.function``)."""
+    return isinstance(name, str) and bool(KNOWN_FUNCTIONS.match(name.replace(":", ".")))
+
+
 def resolve(name: str) -> tuple[Callable[..., Any], str]:
     """Import the callable ``name`` (``numpy.convolve`` or ``pkg.mod:func``)."""
     if not isinstance(name, str) or not _NAME_RE.match(name):
@@ -148,24 +172,50 @@ def _shape(a: np.ndarray) -> str:
 
 
 def _kw(kwargs: dict[str, Any]) -> str:
-    return "".join(f", {k}={v!r}" for k, v in kwargs.items())
+    text = "".join(f", {k}={v!r}" for k, v in kwargs.items())
+    return text if len(text) <= 120 else text[:100] + "..."
 
 
 def parse_kwargs(text: str | dict[str, Any] | None) -> dict[str, Any]:
     """``--kwargs '{"mode": "same"}'``: a JSON object of keyword arguments."""
     if text is None:
         return {}
+    from ..limits import MAX_KWARGS
+
     if isinstance(text, dict):
+        _check_kwargs_depth(text)
         return dict(text)
+    if len(text) > MAX_KWARGS:
+        raise InputError(f"bad --kwargs: {len(text):,} characters, over the limit of "
+                         f"{MAX_KWARGS:,} (keyword arguments fit in a line)")
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise InputError("bad --kwargs: nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"bad --kwargs {text!r}: not JSON ({exc.msg} at column "
                          f"{exc.colno}); write it as '{{\"mode\": \"same\"}}'") from None
     if not isinstance(value, dict):
         raise InputError(f"bad --kwargs {text!r}: give a JSON object such as "
                          "'{\"mode\": \"same\"}'")
+    _check_kwargs_depth(value)
     return value
+
+
+#: Deepest nesting of a keyword argument's value (lists in lists, ...).
+MAX_KWARGS_DEPTH = 8
+
+
+def _check_kwargs_depth(value: Any) -> None:
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_KWARGS_DEPTH:
+            raise InputError(f"bad --kwargs: values nested more than {MAX_KWARGS_DEPTH} deep")
+        if isinstance(v, dict):
+            stack.extend((w, depth + 1) for w in v.values())
+        elif isinstance(v, list):
+            stack.extend((w, depth + 1) for w in v)
 
 
 def identify(function: str | Callable[..., Any], image: str | Sequence[int] | None = None,

@@ -25,7 +25,10 @@ def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -
     p.add_argument("--format", choices=formats, default="text",
                    help="output format (default: text)")
     p.add_argument("-o", "--output", metavar="PATH",
-                   help="write to PATH (atomically) instead of standard output")
+                   help="write to PATH (atomically: a regular file is replaced whole; a "
+                        "FIFO or device is written through; a symbolic link's target is "
+                        "replaced) instead of standard output")
+    p.set_defaults(output_file=True)  # cli.main checks the path before any work
     if "latex" in formats:
         p.add_argument("--standalone", action="store_true",
                        help="with --format latex: a whole document for pdflatex (default: a "
@@ -160,10 +163,8 @@ def operation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def parse_index(text: str) -> tuple[int, ...]:
-    from ..errors import InputError
+    """``--at``: :func:`symconv.index.signal.parse_index` (imported when used: ``symconv
+    --help`` loads no NumPy)."""
+    from ..index.signal import parse_index as parse
 
-    try:
-        return tuple(int(v) for v in text.replace(" ", "").split(","))
-    except ValueError:
-        raise InputError(f"bad output index {text!r}: give integers separated by commas, "
-                         "such as 1,1 or -1,-1") from None
+    return parse(text)

@@ -11,7 +11,8 @@ HELP = "render a derivation file (derivations/*.toml) in every format, or check 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="a derivation file (TOML)")
     p.add_argument("-o", "--output", metavar="DIR",
-                   help="output folder (default: the file's own folder in derivations/)")
+                   help="output folder (default: a folder NAME beside the file); with --all, "
+                        "each file goes into DIR/NAME/")
     p.add_argument("--all", action="store_true",
                    help="every derivations/*.toml, each into derivations/NAME/")
     p.add_argument("--check", action="store_true",
@@ -20,28 +21,50 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dir", default=None,
                    help="folder of derivation files (default: ./derivations, as in a checkout "
                         "of the repository)")
+    p.add_argument("--trust-identify", action="store_true",
+                   help="let identify blocks import and run any function, not only the known "
+                        "convolution functions (only for files you trust: a derivation file "
+                        "could name a module of its own)")
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
     import os
     import tempfile
 
-    from ..app.derive import DEFAULT_DIR, all_files, build, load, render_document
+    from ..app.derive import (
+        DEFAULT_DIR,
+        all_files,
+        build,
+        check_folder,
+        load,
+        render_document,
+    )
     from ..errors import InputError
 
     folder = args.dir or DEFAULT_DIR
-    if args.all == bool(args.file):
+    if args.all == (args.file is not None):
         raise InputError("give a derivation FILE or --all")
     if args.check and not args.all:
         raise InputError("--check goes with --all")
+    if args.dir is not None and not args.all:
+        raise InputError("--dir goes with --all")
+    if args.check and args.output is not None:
+        raise InputError("--check compares with the committed folders; it takes no -o")
+    if args.all and not os.path.isdir(folder):
+        raise InputError(f"no folder {folder!r} of derivation files"
+                         + ("" if args.dir else " (run from a checkout, or give --dir)"))
+    if args.output is not None:
+        check_folder(args.output)
     files = all_files(folder) if args.all else [args.file]
     if args.all and not files:
         raise InputError(f"no derivation files (*.toml) in {folder}")
     differ: list[str] = []
     for path in files:
-        doc = build(load(path), os.path.basename(path))
-        target = args.output if (args.output and not args.all) else os.path.join(
-            os.path.dirname(os.path.abspath(path)), doc.name)
+        doc = build(load(path), os.path.basename(path), args.trust_identify)
+        if args.output is None:
+            target = os.path.join(os.path.dirname(os.path.abspath(path)), doc.name)
+        else:
+            target = os.path.join(args.output, doc.name) if args.all else args.output
         if args.check:
             with tempfile.TemporaryDirectory() as tmp:
                 written = render_document(doc, tmp)

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     style = notation_kwargs(args)
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
     exp = Expansion(op, max_terms=args.max_terms)
-    at = parse_index(args.at) if args.at else None
+    at = parse_index(args.at) if args.at is not None else None
     if at is not None:
         exp.flat_position(at)  # validate before any output is opened
     else:

@@ -13,6 +13,7 @@ from typing import Any, Union
 
 from ..display import Displayable
 from ..expansion.figures import FIGURES as _FIGURE_REGISTRY
+from .richtext import check_rich_text
 
 #: Figures an expansion block can ask for: the names of the figure registry.
 FIGURES = tuple(_FIGURE_REGISTRY)
@@ -23,12 +24,18 @@ class Heading:
     text: str
     level: int = 1
 
+    def __post_init__(self) -> None:
+        check_rich_text(self.text, "heading")
+
 
 @dataclass(frozen=True)
 class Paragraph:
     """Plain text; renderers escape it.  ``$...$`` spans are inline LaTeX math."""
 
     text: str
+
+    def __post_init__(self) -> None:
+        check_rich_text(self.text, "paragraph")
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,9 @@ class ExpansionBlock:
     at: tuple[int, ...] | None = None
     figures: tuple[str, ...] = ("equation", "worked", "drawing")
     title: str = ""
+
+    def __post_init__(self) -> None:
+        check_rich_text(self.title, "block title")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,10 @@ class Document(Displayable):
     name: str = "document"
     subtitle: str = ""
 
+    def __post_init__(self) -> None:
+        check_rich_text(self.title, "title")
+        check_rich_text(self.subtitle, "subtitle")
+
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,11 @@ class ComparisonBlock:
 
     title: str
     rows: tuple[tuple[str, Any], ...]
+
+    def __post_init__(self) -> None:
+        check_rich_text(self.title, "block title")
+        for label, _ in self.rows:
+            check_rich_text(label, "variant label")
 
 
 Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock,

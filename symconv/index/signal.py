@@ -7,6 +7,7 @@ for entries are made in :mod:`symconv.expansion`, and only for what is displayed
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Iterator, Sequence
@@ -258,13 +259,7 @@ def parse_values(text: str) -> np.ndarray:
     """``'2,1,3'`` -> 1-D; ``'0,1;2,3'`` -> 2-D (rows split by ``;``); a ``.npy`` path."""
     t = text.strip()
     if t.endswith(".npy"):
-        try:
-            arr = np.load(t, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read values from {text!r}: {exc}") from None
-        if arr.dtype.kind not in "biufc":
-            raise InputError(f"values in {text!r} are not numbers (dtype {arr.dtype})")
-        return arr
+        return read_npy(t)
     if not t:
         raise InputError("empty list of values")
     rows = [r for r in t.split(";")]
@@ -275,6 +270,60 @@ def parse_values(text: str) -> np.ndarray:
     if len(widths) != 1:
         raise InputError(f"rows of {text!r} have different lengths: {sorted(widths)}")
     return _to_array(parsed)
+
+
+def read_npy(path: str) -> np.ndarray:
+    """A ``.npy`` file of numbers, read safely: only a regular file (a FIFO would block),
+    never unpickled, its header read and checked (format, dtype, size against the file's
+    length and :data:`~symconv.limits.MAX_NPY_BYTES`) before any data is read."""
+    import stat
+
+    from numpy.lib import format as npformat
+
+    from ..limits import MAX_NPY_BYTES
+
+    where = _shown(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read values from {where}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"cannot read values from {where}: not a regular file")
+        head = fh.read(6)
+        if head[:4] == b"PK\x03\x04":
+            raise InputError(f"cannot read values from {where}: it is an .npz archive (a zip "
+                             "of arrays); save one array with numpy.save")
+        if head != b"\x93NUMPY":
+            raise InputError(f"cannot read values from {where}: not a .npy file (no NumPy "
+                             "header)")
+        fh.seek(0)
+        try:
+            version = npformat.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = npformat.read_array_header_1_0(fh)
+            elif version in ((2, 0), (3, 0)):
+                shape, fortran, dtype = npformat.read_array_header_2_0(fh)
+            else:
+                raise ValueError(f"unknown .npy version {version}")
+        except (ValueError, SyntaxError, OverflowError) as exc:
+            raise InputError(f"cannot read values from {where}: bad .npy header "
+                             f"({' '.join(str(exc).split())[:80]})") from None
+        if dtype.hasobject or dtype.kind not in "biufc":
+            raise InputError(f"values in {where} are not numbers (dtype {dtype})")
+        count = 1
+        for n in shape:
+            count *= int(n)
+        size = count * dtype.itemsize
+        if count > MAX_SIGNAL or size > MAX_NPY_BYTES:
+            raise InputError(f"values in {where}: shape {shape} is {size:,} bytes, over the "
+                             f"limit of {MAX_NPY_BYTES:,}")
+        if info.st_size - fh.tell() < size:
+            raise InputError(f"cannot read values from {where}: the file is truncated "
+                             f"({info.st_size - fh.tell():,} of {size:,} data bytes)")
+        data = np.frombuffer(fh.read(size), dtype=dtype, count=count)
+    return data.reshape(shape, order="F" if fortran else "C").copy()
 
 
 def _to_array(data: object) -> np.ndarray:
@@ -311,3 +360,12 @@ def as_values(values: object, shape: tuple[int, ...], name: str) -> np.ndarray:
                 f"expected {'x'.join(map(str, shape))}"
             )
     return arr
+
+
+def parse_index(text: str) -> tuple[int, ...]:
+    """An output index as ``--at`` writes it: ``"1,1"`` or ``"-1"``."""
+    parts = text.replace(" ", "").split(",")
+    if not text.strip() or any(not re.fullmatch(r"[+-]?\d{1,12}", p) for p in parts):
+        raise InputError(f"bad output index {_shown(text)}: give integers separated by "
+                         "commas, such as 1,1 or -1,-1")
+    return tuple(int(v) for v in parts)

@@ -57,7 +57,7 @@ def parse(name: str, text: str, what: str, *, start: str = "start",
     import lark
 
     try:
-        return parser(name, start).parse(text)
+        tree = parser(name, start).parse(text)
     except lark.exceptions.UnexpectedCharacters as exc:
         pos = int(exc.pos_in_stream or 0)
         ch = text[pos] if pos < len(text) else ""
@@ -82,6 +82,27 @@ def parse(name: str, text: str, what: str, *, start: str = "start",
                           getattr(exc, "pos_in_stream", 0) or 0) from None
     except RecursionError:
         raise FormulaError(f"the {what} is nested too deeply") from None
+    check_depth(tree, text, what)
+    return tree
+
+
+#: Deepest parse tree accepted (unary signs, brackets, operators): the trees are walked
+#: recursively later, so depth is bounded here, where the column can still be shown.
+MAX_TREE_DEPTH = 100
+
+
+def check_depth(tree: Any, text: str, what: str) -> None:
+    """A caret error at the first node deeper than :data:`MAX_TREE_DEPTH` (iterative)."""
+    import lark
+
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise caret_error(f"the {what} is nested more than {MAX_TREE_DEPTH} levels "
+                              "deep", text, column(node))
+        if isinstance(node, lark.Tree):
+            stack.extend((c, depth + 1) for c in node.children)
 
 
 def _command_at(text: str, pos: int) -> str:

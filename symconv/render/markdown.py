@@ -44,8 +44,14 @@ def md_escape(s: str) -> str:
 def md_text(s: str, style: Style | None = None) -> str:
     """Rich text: prose escaped, ``$...$`` spans kept as inline math (the notation's
     macros expanded for MathJax)."""
-    return "".join(f"${p}$" if is_math else md_escape(p)
+    return "".join(f"${md_math(p)}$" if is_math else md_escape(p)
                    for is_math, p in rich_math(s, style or mathjax_style()))
+
+
+def md_math(latex: str) -> str:
+    """Inline math for Markdown: ``<`` and ``>`` as ``\\lt``/``\\gt``, so that no Markdown
+    reader takes any of it for HTML (MathJax and KaTeX know both commands)."""
+    return latex.replace("<", r"\lt ").replace(">", r"\gt ")
 
 
 class MarkdownPrinter(Printer):
