@@ -251,10 +251,11 @@ def test_public_functions_survive_submodule_imports() -> None:
 
 def test_max_terms_on_expansion() -> None:
     op = operation("corr", "7x7", "3x3", mode="same")
-    assert Expansion(op, max_terms=361).terms_table.count == 361  # 19 terms per axis
-    lazy = Expansion(op, max_terms=360)  # single outputs stay readable under any limit
+    # 19 terms per axis, and 49 outputs: each output counts as a term
+    assert Expansion(op, max_terms=361 + 49).terms_table.count == 361
+    lazy = Expansion(op, max_terms=409)  # single outputs stay readable under any limit
     assert len(lazy.terms((0, 0))) == 9
-    with pytest.raises(symconv.LimitError, match="361 product terms"):
+    with pytest.raises(symconv.LimitError, match="361 product terms and 49 outputs, 410 in"):
         lazy.terms_table  # noqa: B018 - the whole table is what the limit refuses
 
 

@@ -120,8 +120,8 @@ def add_operation_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--x", help="image values: 2,1,3 or rows split by ';' (0,1;2,3) or a .npy")
     p.add_argument("--h", help="kernel values, same forms as --x")
     p.add_argument("--max-terms", type=int,
-                   help="refuse requests with more product terms or outputs (default "
-                        "8,000,000: at most about 12 s and 0.6 GB on 2 cores)")
+                   help="refuse requests with more product terms plus outputs (default "
+                        "8,000,000: the largest such request takes about 20 s and 0.8 GB)")
 
 
 def parse_names(text: str | None) -> dict[str, str] | None:

@@ -286,20 +286,18 @@ class Relation:
         return total
 
     def check_size(self, max_terms: int | None) -> int:
-        """The term count, or a :class:`LimitError` when the terms or the outputs (each
-        output costs about as much as a term) are over the limit; arithmetic only."""
+        """The term count, or a :class:`LimitError` when the terms and the outputs together
+        are over the limit (an output costs about what a term costs on the way to text or
+        JSON, so both count); arithmetic only, nothing is enumerated."""
         limit = check_limit(max_terms)
         n = self.term_count()
-        if n > limit:
-            raise LimitError(
-                f"this request has {n:,} product terms, over the limit of {limit:,}; "
-                f"raise it with --max-terms {n} (Python: max_terms={n})"
-            )
         outs = self.out_count()
-        if outs > limit:
+        if n + outs > limit:
+            total = n + outs
             raise LimitError(
-                f"this request has {outs:,} outputs, over the limit of {limit:,} (outputs "
-                f"count as terms); raise it with --max-terms {outs} (Python: max_terms={outs})"
+                f"this request has {n:,} product terms and {outs:,} outputs, {total:,} in "
+                f"all (each output counts as a term), over the limit of {limit:,}; raise it "
+                f"with --max-terms {total} (Python: max_terms={total})"
             )
         return n
 

@@ -15,7 +15,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPTS = ("bench_core.py", "bench_prove.py", "bench_claims.py", "bench_latex.py")
+SCRIPTS = ("bench_core.py", "bench_prove.py", "bench_claims.py", "bench_latex.py",
+           "bench_hardening.py")
 
 
 def main(argv: list[str]) -> int:
