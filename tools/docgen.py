@@ -31,7 +31,14 @@ def cli_reference() -> str:
     out.write(f"{GENERATED_NOTE}\n\n# Command-line reference\n\n")
     out.write("Exit codes: 0 success or proved; 1 refuted (or, for `derive --check`, an "
               "output differs); 2 bad input, with one line on stderr naming the bad "
-              "value.\n\n")
+              "value; 3 undecided (`prove`).\n\n"
+              "Limits (symconv/limits.py), checked before any work: a request's product "
+              "terms plus outputs at most `--max-terms` (default 8,000,000: the largest "
+              "such request takes about 20 s and 0.8 GB); sizes of one axis at most "
+              "100,000,000 and of a signal 1,000,000,000 entries; strides, dilations, "
+              "paddings and origins at most 100,000,000; `.npy` files at most 512 MiB; "
+              "derivation files at most 1 MB and 200 blocks; `--kwargs` 2,000 "
+              "characters; claims and formulas nested at most 100 levels.\n\n")
     out.write("```text\n" + _help(parser) + "```\n")
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name, p in sub.choices.items():
