@@ -11,7 +11,6 @@ output paths, bad derivation files (types, size, blocks, encoding, folders), uns
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -26,6 +25,19 @@ import pytest
 MAX_SECONDS = 10.0
 MEMORY_CAP = 1 << 30  # address space of each run: a refusal that allocates dies here
 MAX_MB = 200  # peak RSS of each run
+#: Runs symconv's command line under the address-space cap.
+#: Runs symconv's command line under the address-space cap and writes its peak RSS (VmHWM:
+#: this process's own, not counting pages of the parent it was forked from) to a file.
+CAPPED = ("import atexit, os, resource, sys\n"
+          f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_CAP}, {MEMORY_CAP}))\n"
+          "def peak():\n"
+          "    with open('/proc/self/status') as fh:\n"
+          "        kb = [ln.split()[1] for ln in fh if ln.startswith('VmHWM')][0]\n"
+          "    with open(os.environ['HOSTILE_PEAK'], 'w') as out:\n"
+          "        out.write(kb)\n"
+          "atexit.register(peak)\n"
+          "from symconv.cli import main\n"
+          "sys.exit(main(sys.argv[1:]))\n")
 
 BIG = "9" * 30
 TOML_HEAD = 'name = "x"\ntitle = "t"\n'
@@ -188,20 +200,17 @@ def _run(argv: list[str], cwd: Path) -> tuple[int, str, str, float, float]:
     """(exit code, stdout, stderr, seconds, peak RSS in MB) of one run under the cap."""
     import tempfile
 
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out, \
             tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "symconv", *argv], cwd=cwd,
-                                stdout=out, stderr=err, preexec_fn=cap)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_file = Path(tempfile.mkdtemp()) / "peak"
+        code = subprocess.call([sys.executable, "-c", CAPPED, *argv], cwd=cwd, stdout=out,
+                               stderr=err, env={**os.environ, "HOSTILE_PEAK": str(peak_file)})
         seconds = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
-        return proc.returncode, out.read(), err.read(), seconds, usage.ru_maxrss / 1024
+        mb = int(peak_file.read_text()) / 1024 if peak_file.exists() else float("inf")
+        return code, out.read(), err.read(), seconds, mb
 
 
 @pytest.fixture(scope="module")
