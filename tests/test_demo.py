@@ -61,7 +61,7 @@ def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
                    "as drawn: cross-correlation does not flip",  # fig 8
                    "symconvRefl",                            # fig 6: the dashed box
                    "Output map of convolution", "Output map of the article",  # fig 7
-                   r"C^{\mathsf{T}}",                        # the matrix and its transpose
+                   r"C^\top",                                # the matrix and its transpose
                    "backward: each pixel"):                  # the duality figure
         assert needle in tex, needle
     # ... and drawn in TikZ: the worked example, the matrix with its transpose, the duality

@@ -400,3 +400,12 @@ def test_theorem_falls_back_to_the_claim_engine() -> None:
     d = prove("commutative", mode="valid")  # SciPy's 'valid' swaps: conv still commutes
     assert (d.verdict, d.scope) == ("proved", "all-sizes")
     assert "claim engine" in d.notes[0]
+
+
+def test_symmetric_with_stride_finds_a_separating_impulse() -> None:
+    """With stride 2 the centre impulse's difference can fall between the outputs kept; the
+    'only if' example then tries other impulses (found by the CLI fuzz test)."""
+    from symconv.proof.theorems import prove
+
+    d = prove("symmetric", stride=2, image="5")
+    assert d.verdict in ("undecided", "proved") and any("impulse" in s.why for s in d.steps)

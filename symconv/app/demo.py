@@ -33,26 +33,29 @@ DEMO_EXPANSIONS = (
     DemoExpansion("article-conv-y11", "Convolution, y[1,1] (the article's figures 4 and 5)",
                   "conv", "7x7", "3x3", (1, 1), ARTICLE),
     DemoExpansion("article-corr-reflected-y-1-1",
-                  "The article's cross-correlation h[m+i, n+j]: the red patch is y[-1,-1] "
-                  "(figures 7 and 8)", "corr-reflected", "7x7", "3x3", (-1, -1), ARTICLE),
+                  "The article's cross-correlation h[m+i, n+j]: the patch x[0..2, 0..2] "
+                  "is y[-1,-1] (figures 7 and 8)", "corr-reflected", "7x7", "3x3", (-1, -1),
+                  ARTICLE),
     DemoExpansion("article-corr-y11",
-                  "Standard cross-correlation h[i-m, j-n] (NumPy, PyTorch): the red patch "
-                  "is y[1,1]", "corr", "7x7", "3x3", (1, 1), ARTICLE),
-    DemoExpansion("thread-conv", "Thread, example 1: f = [2,1,3,5,4] convolved with "
-                  "h = [1,-1]", "conv", "5", "2", None, {**THREAD, "x": THREAD_F, "h": [1, -1]}),
-    DemoExpansion("thread-corr", "Thread, example 1: f correlated with h = [1,-1]",
+                  "Standard cross-correlation h[i-m, j-n] (NumPy, PyTorch): the patch "
+                  "x[0..2, 0..2] is y[1,1]", "corr", "7x7", "3x3", (1, 1), ARTICLE),
+    DemoExpansion("thread-conv", r"Thread, example 1: $\arr{x} = [2,1,3,5,4]$ (the "
+                  r"thread's $f$) convolved with $\arr{h} = [1,-1]$", "conv", "5", "2", None,
+                  {**THREAD, "x": THREAD_F, "h": [1, -1]}),
+    DemoExpansion("thread-corr", r"Thread, example 1: $\arr{x}$ correlated with "
+                  r"$\arr{h} = [1,-1]$",
                   "corr", "5", "2", None, {**THREAD, "x": THREAD_F, "h": [1, -1]}),
-    DemoExpansion("thread-conv-symmetric", "Thread, example 2: symmetric h2 = [-1,2,-1], "
-                  "convolution", "conv", "5", "3", None,
+    DemoExpansion("thread-conv-symmetric", r"Thread, example 2: the symmetric "
+                  r"$\arr{h} = [-1,2,-1]$, convolution", "conv", "5", "3", None,
                   {**THREAD, "x": THREAD_F, "h": [-1, 2, -1]}),
-    DemoExpansion("thread-corr-symmetric", "Thread, example 2: symmetric h2 = [-1,2,-1], "
-                  "correlation", "corr", "5", "3", None,
+    DemoExpansion("thread-corr-symmetric", r"Thread, example 2: the symmetric "
+                  r"$\arr{h} = [-1,2,-1]$, correlation", "corr", "5", "3", None,
                   {**THREAD, "x": THREAD_F, "h": [-1, 2, -1]}),
-    DemoExpansion("thread-conv-typo", "Thread's NumPy snippet: h2 = [-1,2,1] (not "
-                  "symmetric), convolution", "conv", "5", "3", None,
+    DemoExpansion("thread-conv-typo", r"Thread's NumPy snippet: $\arr{h} = [-1,2,1]$ "
+                  r"(not symmetric), convolution", "conv", "5", "3", None,
                   {**THREAD, "x": THREAD_F, "h": [-1, 2, 1]}),
-    DemoExpansion("thread-corr-typo", "Thread's NumPy snippet: h2 = [-1,2,1], correlation "
-                  "differs", "corr", "5", "3", None,
+    DemoExpansion("thread-corr-typo", r"Thread's NumPy snippet: $\arr{h} = [-1,2,1]$, "
+                  r"correlation differs", "corr", "5", "3", None,
                   {**THREAD, "x": THREAD_F, "h": [-1, 2, 1]}),
 )
 
@@ -62,8 +65,8 @@ DEMO_FORMATS = {"text": "txt", "json": "json"}
 #: (figures 7-8) and the standard correlation, each with its output map (ConvolutionOutput,
 #: CrossCorrelationOutput) and, on slides, the kernel sliding over the image.
 ARTICLE_FIGURES = {
-    "conv": ("equation", "kernel", "image", "corner", "worked-article-drawn", "worked",
-             "terms", "drawing", "boxes", "output-map"),
+    "conv": ("equation", "kernel", "image", "corner", "worked-article-drawn", "terms",
+             "drawing", "boxes", "output-map"),
     "corr-reflected": ("equation", "worked-article", "terms", "drawing", "output-map"),
     "corr": ("equation", "worked-article", "terms", "drawing", "output-map"),
 }
@@ -87,33 +90,36 @@ def article_document() -> Any:
     small = expand("conv", "3x3", "2x2", origin="corner", mode="valid")
     blocks = (
         Heading("Notation"),
-        Paragraph("The image is x, the kernel h, the output y; the centre element of each is "
-                  "[0,0]. The first index m (red) runs horizontally, the second n (green) "
-                  "vertically, downwards; i and j do the same on the image. The kernel value "
-                  "named h is a number (plain); the kernel is the array h (bold)."),
+        Paragraph(r"The image is $\arr{x}$, the kernel $\arr{h}$, the output $\arr{y}$ "
+                  r"(arrays in bold); the centre element of each has the index $[0,0]$. The "
+                  r"first index $\idxm{m}$ runs horizontally, the second $\idxn{n}$ "
+                  r"vertically, downwards; $\idxm{i}$ and $\idxn{j}$ do the same on the "
+                  r"image, and each index keeps its colour and place in every figure. The "
+                  r"entries of the kernel are named $a, b, \ldots, i$ in reading order: the "
+                  r"kernel entry $i$ is a number, the index $\idxm{i}$ a position."),
         ExpansionBlock(conv, (1, 1), ARTICLE_FIGURES["conv"],
-                       "Convolution, y[1,1]: the article's figures 1 to 6"),
-        Heading("The article's cross-correlation, h[m+i, n+j]"),
-        Paragraph("The same red patch x[0..2, 0..2] is output y[-1,-1] of the article's "
-                  "cross-correlation, with the kernel unflipped (figures 7 and 8). Its output "
-                  "map is the point reflection of the usual one: corr_reflected(x,h)[m,n] = "
-                  "corr(x,h)[-m,-n]."),
+                       r"Convolution, $\arr{y}[1,1]$: the article's figures 1 to 6"),
+        Heading(r"The article's cross-correlation, $\arr{h}[m+i,\, n+j]$"),
+        Paragraph(r"The same patch $\arr{x}[0..2,\, 0..2]$ is the output "
+                  r"$\arr{y}[-1,-1]$ of the article's cross-correlation, with the kernel "
+                  r"unflipped (the article's figures 7 and 8). Its output map is the point "
+                  r"reflection of the usual one: $\operatorname{corr}_{\mathrm{refl}}"
+                  r"(\arr{x}, \arr{h})[m,n] = \operatorname{corr}(\arr{x}, \arr{h})[-m,-n]$."),
         ExpansionBlock(refl, (-1, -1), ARTICLE_FIGURES["corr-reflected"],
-                       "The article's cross-correlation, output y[-1,-1]"),
-        Heading("Standard cross-correlation, h[i-m, j-n]"),
-        Paragraph("NumPy, SciPy, PyTorch and TensorFlow compute this one. Under the "
-                  "standard definition the red patch is output y[1,1] for both "
-                  "operations: the same patch, the same output index; convolution flips the "
-                  "kernel, correlation does not."),
+                       r"The article's cross-correlation, output $\arr{y}[-1,-1]$"),
+        Heading(r"Standard cross-correlation, $\arr{h}[i-m,\, j-n]$"),
+        Paragraph(r"NumPy, SciPy, PyTorch and TensorFlow compute this one. Under the "
+                  r"standard definition the patch $\arr{x}[0..2,\, 0..2]$ is the output "
+                  r"$\arr{y}[1,1]$ of both operations: the same patch, the same output "
+                  r"index; convolution flips the kernel, correlation does not."),
         ExpansionBlock(corr, (1, 1), ARTICLE_FIGURES["corr"],
-                       "Standard cross-correlation, output y[1,1]"),
+                       r"Standard cross-correlation, output $\arr{y}[1,1]$"),
         Heading("The relation as a matrix"),
-        Paragraph("For a 3x3 image and a 2x2 kernel (0-based, valid), y = C x with C doubly "
-                  "block Toeplitz; the backward pass multiplies the upstream gradient g by "
-                  "the transpose of C."),
-        ExpansionBlock(small, None, ("equation", "matrix-drawn", "matrix", "duality-drawn",
-                                     "duality"),
-                       "Convolution of a 3x3 image with a 2x2 kernel"),
+        Paragraph(r"For a $3 \times 3$ image and a $2 \times 2$ kernel (indices from 0, "
+                  r"mode valid), $\arr{y} = C\arr{x}$ with $C$ doubly block Toeplitz; the "
+                  r"backward pass multiplies the upstream gradient $\arr{g}$ by $C^\top$."),
+        ExpansionBlock(small, None, ("equation", "matrix-drawn", "duality-drawn"),
+                       r"Convolution of a $3 \times 3$ image with a $2 \times 2$ kernel"),
     )
     return Document("Convolution vs. cross-correlation, index by index", blocks,
                     "article", "The Glass Box article's worked example, derived by symconv")
@@ -121,9 +127,9 @@ def article_document() -> Any:
 
 #: Section headings of the thread's document, before the first item of each example.
 THREAD_HEADINGS = {
-    "thread-conv": "Example 1: h = [1, -1]",
-    "thread-conv-symmetric": "Example 2: a symmetric kernel h2 = [-1, 2, -1]",
-    "thread-conv-typo": "The NumPy snippet's typo: h2 = [-1, 2, 1] is not symmetric",
+    "thread-conv": r"Example 1: $\arr{h} = [1, -1]$",
+    "thread-conv-symmetric": r"Example 2: a symmetric kernel $\arr{h} = [-1, 2, -1]$",
+    "thread-conv-typo": r"The NumPy snippet's typo: $\arr{h} = [-1, 2, 1]$ is not symmetric",
 }
 
 
@@ -132,8 +138,9 @@ def thread_document() -> Any:
     from ..document.blocks import Document, ExpansionBlock, Heading, Paragraph
     from ..expansion.core import expand
 
-    blocks: list[Any] = [Paragraph("f = [2, 1, 3, 5, 4], no padding, stride 1 (NumPy's "
-                                   "0-based 'valid' mode).")]
+    blocks: list[Any] = [Paragraph(r"The thread's signal $f$ is the image "
+                                   r"$\arr{x} = [2, 1, 3, 5, 4]$ here, indexed from 0, "
+                                   r"with no padding and stride 1 (NumPy's mode valid).")]
     for item in DEMO_EXPANSIONS:
         if not item.name.startswith("thread-"):
             continue
@@ -145,8 +152,8 @@ def thread_document() -> Any:
             blocks.append(Heading(THREAD_HEADINGS[item.name]))
         blocks.append(ExpansionBlock(exp, None, figs, item.title))
     return Document("Convolution and cross-correlation in 1-D: the thread's numbers",
-                    tuple(blocks), "thread", "f = [2, 1, 3, 5, 4] with h = [1, -1], "
-                    "h2 = [-1, 2, -1] and the snippet's h2 = [-1, 2, 1]")
+                    tuple(blocks), "thread", r"$\arr{x} = [2, 1, 3, 5, 4]$ with the kernels "
+                    r"$[1, -1]$, $[-1, 2, -1]$ and the snippet's $[-1, 2, 1]$")
 
 
 def duality_document() -> Any:
@@ -162,7 +169,7 @@ def duality_document() -> Any:
                   "padding."),
         DerivationBlock(_prove("duality")),
         Heading("The same relation read from both ends"),
-        ExpansionBlock(fwd, None, ("equation", "duality-drawn", "duality", "matrix"),
+        ExpansionBlock(fwd, None, ("equation", "duality-drawn", "matrix-drawn"),
                        "Forward correlation of a 5-pixel image with a 3-tap kernel"),
         DerivationBlock(_prove("duality", forward="conv", image="5", kernel="3")),
     )

@@ -51,7 +51,8 @@ def add_notation_options(p: argparse.ArgumentParser) -> None:
                    help="x[i,j] (default) or x_{i,j}")
     g.add_argument("--plain", action="store_true", help="plain array names instead of bold")
     g.add_argument("--no-colour", action="store_true",
-                   help="formulas without the red m and green n (figures keep their colours)")
+                   help="formulas without the coloured indices m and n (figures keep their "
+                        "colours)")
     g.add_argument("--rows", choices=("window", "article"),
                    help="worked-example rows: the window one ring wider than the patch "
                         "(default) or the article's selection")

@@ -168,7 +168,9 @@ def index_set(s: IndexSet, names: Names, side: str, tex: bool,
         joined = r",\ ".join(conds)
         if not bound:
             return rf"\text{{{lhs}}} = {coef}{prod}" + (rf"\quad ({joined})" if conds else "")
-        sub = ", ".join(bound) + (r":\\ " + joined if conds else "")
+        # two conditions a line under the sum, so a long index set fits the page
+        rows = [r",\ ".join(conds[k:k + 2]) for k in range(0, len(conds), 2)]
+        sub = ", ".join(bound) + (r":\\ " + r",\\ ".join(rows) if conds else "")
         return rf"\text{{{lhs}}} = {coef}\sum_{{\substack{{{sub}}}}} {prod}"
     prod = " ".join(factors) or "1"
     where = f" ({'; '.join(conds)})" if conds else ""

@@ -17,11 +17,16 @@ from . import palette
 OPERATORS = {"*": "*", "star": r"\star", "circledast": r"\circledast", "otimes": r"\otimes",
              r"\star": r"\star", r"\circledast": r"\circledast", r"\otimes": r"\otimes"}
 INDEX_STYLES = ("brackets", "subscripts")
-#: A display equation shrunk to the line width when it is wider (graphicx only).
-FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{\ifdim\width>\linewidth"
-             r"\linewidth\else\width\fi}{!}{$\displaystyle #1$}}")
-#: A drawing shrunk to the line width when it is wider (a large image's boxes, a matrix).
-FIT_PICTURE = r"\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}"
+#: A display or a drawing wider than the line is shrunk to fit it.  Builders keep what
+#: symconv's own documents show narrow enough that the shrink stays above 0.85 (text at
+#: 8 pt or more in print: tests/test_visual.py measures it); a user's very large request
+#: is shrunk further rather than cut off at the margin.
+_FIT_WIDTH = r"\ifdim\width>\linewidth\linewidth\else\width\fi"
+#: A display shrunk to the line width when it is wider.
+FIT_MACRO = (r"\providecommand{\symconvfit}[1]{\resizebox{" + _FIT_WIDTH
+             + r"}{!}{$\displaystyle #1$}}")
+#: A drawing shrunk the same way (a large image's boxes, a matrix).
+FIT_PICTURE = r"\resizebox{" + _FIT_WIDTH + "}{!}"
 #: LaTeX specials in free text and their escapes.
 TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                 "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",

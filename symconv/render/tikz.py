@@ -15,9 +15,9 @@ from ..expansion.figures.model import Cell, Drawing, Span, Text
 from . import palette
 from .tex import Style, escape_text, expand_macros, math_chars, math_name
 
-#: Cell text size per ``Drawing.font``; labels one step smaller when ``small``.
+#: Cell text size per ``Drawing.font``; labels always \\small, 8.5 pt even at the least scale.
 FONT_SIZES = {"normal": r"\normalsize", "small": r"\small", "tiny": r"\footnotesize"}
-LABEL_SIZES = {"normal": r"\small", "small": r"\footnotesize", "tiny": r"\scriptsize"}
+LABEL_SIZES = {"normal": r"\small", "small": r"\small", "tiny": r"\small"}
 BOX_WIDTH = "1.6pt"
 GRID_WIDTH = "0.4pt"
 _SIGNED = re.compile(r"-\d+")

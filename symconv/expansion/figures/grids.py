@@ -44,7 +44,7 @@ from .model import (
 
 # -- figure 2: the kernel ----------------------------------------------------------------
 def kernel_grid(exp: Any) -> Drawing:
-    """The kernel's indices (left: first index red, second green) and entry names (right)."""
+    """The kernel's indices (left, each index in its colour) and entry names (right)."""
     spatial_axes(exp, "kernel")
     ker = exp.operation.kernel
     cols, rows = grid_dims(ker)
