@@ -76,7 +76,7 @@ def test_entry_h_is_not_the_kernel_h() -> None:
 
 
 @pytest.mark.parametrize("op, index, operator", [
-    pytest.param("conv", r"\mathbf{h}[m-i,n-j]", "*", id="conv"),
+    pytest.param("conv", r"\mathbf{h}[m-i,n-j]", r"\ast", id="conv"),
     pytest.param("corr", r"\mathbf{h}[i-m,j-n]", r"\star", id="corr"),
     pytest.param("corr-reflected", r"\mathbf{h}[m+i,n+j]", r"\star", id="corr-reflected"),
 ])
@@ -89,7 +89,7 @@ def test_formula(op: str, index: str, operator: str) -> None:
 
 
 @pytest.mark.parametrize("operator, symbol", [
-    ("*", "*"), ("star", r"\star"), ("circledast", r"\circledast"), ("otimes", r"\otimes")])
+    ("*", r"\ast"), ("star", r"\star"), ("circledast", r"\circledast"), ("otimes", r"\otimes")])
 def test_operator_option(operator: str, symbol: str) -> None:
     st = T.style_from({"operator": operator, "colour_indices": False})
     assert rf"(\mathbf{{x}} {symbol} \mathbf{{h}})" in M.formula_latex(article(), st)

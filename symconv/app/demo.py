@@ -6,6 +6,7 @@ and rendered in every format in ``DEMO_FORMATS`` that has a renderer.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -171,7 +172,10 @@ def duality_document() -> Any:
         Heading("The same relation read from both ends"),
         ExpansionBlock(fwd, None, ("equation", "duality-drawn", "matrix-drawn"),
                        "Forward correlation of a 5-pixel image with a 3-tap kernel"),
-        DerivationBlock(_prove("duality", forward="conv", image="5", kernel="3")),
+        DerivationBlock(dataclasses.replace(
+            _prove("duality", forward="conv", image="5", kernel="3"),
+            title="Convolution forward, correlation backward: the converse, checked exactly "
+                  "for a 5-pixel image and a 3-tap kernel")),
     )
     return Document("The backward pass: correlation forward, convolution backward", blocks,
                     "duality", "Why the gradient of a correlation is a convolution")

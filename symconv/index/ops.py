@@ -34,7 +34,7 @@ class OpSpec(NamedTuple):
     figure_word: str
     #: the kernel index of the 1-D formula, with the natural offset (``h[m-i]``)
     kernel_index: str
-    #: the LaTeX operator of ``(x * h)[m]``
+    #: the LaTeX operator of ``(x * h)[m]`` (``\\ast``: centred in MathML, unlike ``*``)
     operator: str
     #: who computes it, for the CLI's help ("NumPy, PyTorch")
     used_by: str = ""
@@ -46,7 +46,7 @@ class OpSpec(NamedTuple):
 #: of every renderer read it.  Adding an operation starts with a row here.
 OPERATIONS: dict[str, OpSpec] = {spec.name: spec for spec in (
     OpSpec("conv", -1, False, "conv", "convolution", "convolution", "convolution", "m-i",
-           "*"),
+           r"\ast"),
     OpSpec("corr", 1, False, "corr", "cross-correlation", "cross-correlation",
            "cross-correlation", "i-m", r"\star", "NumPy, PyTorch"),
     OpSpec("corr-reflected", 1, True, "corr_reflected", "cross-correlation",

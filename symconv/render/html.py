@@ -8,7 +8,6 @@ JavaScript.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import IO, Any
@@ -16,23 +15,9 @@ from typing import IO, Any
 from ..index.ops import OPERATIONS
 from .plainmath import plain
 from .words import check_dict, check_title
-from .xhtml import XHTML_NS, XhtmlPrinter, indent
+from .xhtml import CSS, XHTML_NS, XhtmlPrinter, indent, scoped_css  # noqa: F401 - re-exported
 
 DOCTYPE = "<!DOCTYPE html>\n"
-#: The page's only style sheet, inline.
-CSS = """
-body { font-family: 'Latin Modern Roman', 'CMU Serif', Georgia, serif; margin: 2em auto;
-       max-width: 62em; padding: 0 1em; color: #111; line-height: 1.45; }
-h1 { font-size: 1.7em; margin-bottom: 0.2em; } .subtitle { color: #555; margin-top: 0; }
-figure { margin: 1.2em 0; overflow-x: auto; text-align: center; }
-figcaption { font-size: 0.9em; color: #333; max-width: 46em; margin: 0.4em auto 0; }
-math[display="block"] { margin: 0.5em 0; }
-ol.steps > li, .derivation > math { overflow-x: auto; overflow-y: hidden; }
-ol.steps > li { margin-bottom: 0.8em; } .why { color: #333; }
-.verdict { font-weight: bold; } dl.facts dt { font-weight: bold; }
-dl.facts dd { margin: 0 0 0.4em 1.5em; }
-.missing { color: #8a8a8a; font-style: italic; }
-""".strip()
 
 
 class HtmlPrinter(XhtmlPrinter):
@@ -81,14 +66,3 @@ class HtmlPrinter(XhtmlPrinter):
 
     def _page_Document(self, doc: Any) -> None:
         self._page(doc.title, lambda: self.document_body(doc))
-
-
-def scoped_css(scope: str = "div.symconv") -> str:
-    """The page's style sheet for a notebook cell: every rule under ``scope`` (``body``
-    becomes the scope), so nothing outside the output changes."""
-    out = []
-    for sel, body in re.findall(r"([^{}]+)\{([^}]*)\}", CSS):
-        parts = [p.strip() for p in sel.split(",")]
-        scoped = ", ".join(scope if p == "body" else f"{scope} {p}" for p in parts)
-        out.append(f"{scoped} {{{body}}}")
-    return "\n".join(out)

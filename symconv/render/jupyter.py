@@ -10,11 +10,10 @@ from typing import Any
 
 from ..errors import InputError
 from ..expansion import figures
-from .html import scoped_css
 from .mathtex import Aligned, Typesetter, formula_latex, mathjax_text, terms_equations
 from .tex import ROW_SEP, expand_macros, mathjax_style, rich_math
 from .words import check_dict, check_facts
-from .xhtml import XhtmlPrinter, indent
+from .xhtml import XhtmlPrinter, indent, scoped_css
 
 
 def repr_latex(obj: Any) -> str:

@@ -63,6 +63,7 @@ class MarkdownPrinter(Printer):
         self.count = 0
         self.assets_dir: str | None = None
         self.stem = ""
+        self.depth = 1  # the level of the last heading: the document's title
 
     def _assets(self, fallback_stem: str) -> None:
         """Where the drawings go: beside ``path``, or in ``assets_dir``, or inline."""
@@ -117,7 +118,7 @@ class MarkdownPrinter(Printer):
     def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
                   title: str = "") -> None:
         if title:
-            self.write(f"### {self.rich(title)}\n\n")
+            self.write(f"{self.title_marks()} {self.rich(title)}\n\n")
         for name in names:
             try:
                 self._print(figures.build(name, exp, at, self.style.subset))
@@ -159,7 +160,7 @@ class MarkdownPrinter(Printer):
         self._print_Derivation(b.derivation)
 
     def _print_Derivation(self, d: Any) -> None:
-        self.write(f"### {self.rich(d.title)}\n\n**Claim.**\n\n")
+        self.write(f"{self.title_marks()} {self.rich(d.title)}\n\n**Claim.**\n\n")
         self.math(expand_macros(d.claim_latex, self.style))
         self.write(f"**Verdict:** {md_escape(d.verdict)}, **scope:** {md_escape(d.scope)}.\n\n")
         for n, s in enumerate(d.steps, 1):
@@ -179,7 +180,7 @@ class MarkdownPrinter(Printer):
 
     def _print_ComparisonBlock(self, block: Any) -> None:
         if block.title:
-            self.write(f"### {self.rich(block.title)}\n\n")
+            self.write(f"{self.title_marks()} {self.rich(block.title)}\n\n")
         for label, exp in block.rows:
             self.write(f"**{self.rich(label)}**\n\n")
             self.math(terms_equations(exp, self.style))
@@ -189,7 +190,12 @@ class MarkdownPrinter(Printer):
             self.caption(side[1])
 
     def _print_Heading(self, b: Any) -> None:
-        self.write("#" * (2 if b.level <= 1 else 3) + f" {self.rich(b.text)}\n\n")
+        self.depth = 2 if b.level <= 1 else 3
+        self.write("#" * self.depth + f" {self.rich(b.text)}\n\n")
+
+    def title_marks(self) -> str:
+        """A block's title one level under the last heading (no level skipped)."""
+        return "#" * min(self.depth + 1, 4)
 
     def _print_Paragraph(self, b: Any) -> None:
         self.write(self.rich(b.text) + "\n\n")

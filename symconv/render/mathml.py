@@ -42,6 +42,9 @@ def latex_to_mathml(latex: str, display: bool = True) -> ET.Element:
             node.set("mathcolor", palette.HEX_BY_LATEX_NAME[col])
     _table_styles(el)
     _signs(el)
+    for node in el.iter("mo"):
+        if node.text == "*":  # latex2mathml writes \\ast and * as the raised ASCII star
+            node.text = "\u2217"
     return el
 
 

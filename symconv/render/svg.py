@@ -18,13 +18,14 @@ from .plainmath import convert, plain
 
 SVG_NS = "http://www.w3.org/2000/svg"
 #: Pixels per TeX point: the SVG is the TikZ picture at 1.7 px/pt, so that its smallest
-#: text (8 pt labels, as printed) is 13.6 px: 80 % of the HTML page's 17 px body text.
+#: text (9 pt cells of a large figure, as printed) is 15.3 px: over 80 % of a 16-17 px
+#: body text (tests/test_html_browser.py measures it in Chromium).
 PX_PER_PT = 1.7
 PX_PER_CM = PX_PER_PT * 72.27 / 2.54
 #: Font sizes (pt) of cell text and of small labels per ``Drawing.font``: the TikZ sizes in
 #: an 11 pt document (\\normalsize, \\small, \\footnotesize, \\scriptsize).
 FONT_PT = {"normal": 10.95, "small": 10.0, "tiny": 9.0}
-LABEL_PT = {"normal": 10.0, "small": 9.0, "tiny": 8.0}
+LABEL_PT = {"normal": 10.0, "small": 10.0, "tiny": 10.0}  # \\small, as TikZ's labels
 FONT_PX = {k: round(v * PX_PER_PT, 2) for k, v in FONT_PT.items()}
 LABEL_PX = {k: round(v * PX_PER_PT, 2) for k, v in LABEL_PT.items()}
 FONT_FAMILY = "'Latin Modern Roman', 'CMU Serif', 'Times New Roman', serif"

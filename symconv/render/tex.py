@@ -13,8 +13,9 @@ from typing import Any
 from ..errors import InputError
 from . import palette
 
-#: Binary operator of each operation (``operator=`` overrides convolution's).
-OPERATORS = {"*": "*", "star": r"\star", "circledast": r"\circledast", "otimes": r"\otimes",
+#: Binary operator of each operation (``operator=`` overrides convolution's); ``*`` is
+#: written ``\\ast`` (U+2217 in MathML: centred on the axis, where ASCII ``*`` sits high).
+OPERATORS = {"*": r"\ast", "star": r"\star", "circledast": r"\circledast", "otimes": r"\otimes",
              r"\star": r"\star", r"\circledast": r"\circledast", r"\otimes": r"\otimes"}
 INDEX_STYLES = ("brackets", "subscripts")
 #: A display or a drawing wider than the line is shrunk to fit it.  Builders keep what

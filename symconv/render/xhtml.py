@@ -10,6 +10,7 @@ a page parses as XML as well as HTML.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
@@ -51,6 +52,7 @@ class XhtmlPrinter(Printer):
                  **settings: Any) -> None:
         super().__init__(stream, **settings)  # type: ignore[arg-type]
         self.parent = parent if parent is not None else ET.Element("div")
+        self.depth = 1  # the level of the last heading: the page's title
 
     def el(self, tag: str, text: str = "", parent: ET.Element | None = None,
            **attrs: str) -> ET.Element:
@@ -87,7 +89,7 @@ class XhtmlPrinter(Printer):
     def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
                   title: str = "") -> None:
         if title:
-            self.rich_el("h3", title)
+            self.rich_el(self.title_tag(), title)
         for name in names:
             fig = self.el("figure", class_=f"symconv-{name}")
             try:
@@ -138,7 +140,7 @@ class XhtmlPrinter(Printer):
 
     def _print_Derivation(self, d: Any) -> None:
         sec = self.el("section", class_="derivation")
-        self.rich_el("h3", d.title, sec)
+        self.rich_el(self.title_tag(), d.title, sec)
         self.el("p", "Claim:", sec)
         self.math_block(expand_macros(d.claim_latex, self.style), sec)
         p = self.el("p", "", sec)
@@ -163,7 +165,7 @@ class XhtmlPrinter(Printer):
 
     def _print_ComparisonBlock(self, block: Any) -> None:
         if block.title:
-            self.rich_el("h3", block.title)
+            self.rich_el(self.title_tag(), block.title)
         for label, exp in block.rows:
             self.rich_el("p", label, class_="variant")
             fig = self.el("figure")
@@ -175,7 +177,13 @@ class XhtmlPrinter(Printer):
             self.el("figcaption", side[1], fig)
 
     def _print_Heading(self, b: Any) -> None:
-        self.rich_el("h2" if b.level <= 1 else "h3", b.text)
+        self.depth = 2 if b.level <= 1 else 3
+        self.rich_el(f"h{self.depth}", b.text)
+
+    def title_tag(self) -> str:
+        """A block's title one level under the last heading (``h2`` under the page's
+        ``h1``, ``h3`` under a section's ``h2``): no level is skipped."""
+        return f"h{min(self.depth + 1, 4)}"
 
     def _print_Paragraph(self, b: Any) -> None:
         self.rich_el("p", b.text)
@@ -192,6 +200,11 @@ class MathmlPrinter(XhtmlPrinter):
                                                         "class": "symconv"}), **settings)
 
     def _fragment(self) -> None:
+        # Styled when opened alone too: the page's rules, scoped to this section so an
+        # including page keeps its own.
+        style = ET.Element("style")
+        style.text = scoped_css("section.symconv")
+        self.parent.insert(0, style)
         indent(self.parent)
         self.write(ET.tostring(self.parent, encoding="unicode") + "\n")
 
@@ -210,3 +223,32 @@ class MathmlPrinter(XhtmlPrinter):
     def _page_Document(self, doc: Any) -> None:
         self.document_body(doc)
         self._fragment()
+
+
+#: The page's only style sheet, inline.  No ``>``, ``<`` or ``&`` in it: the page is
+#: written as XML, which would escape them inside ``<style>`` (where HTML reads no
+#: entities, so the rule would be lost).
+CSS = """
+body { font-family: 'Latin Modern Roman', 'CMU Serif', Georgia, serif; margin: 2em auto;
+       max-width: 62em; padding: 0 1em; color: #111; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; } .subtitle { color: #555; margin-top: 0; }
+figure { margin: 1.2em 0; overflow-x: auto; text-align: center; }
+figcaption { font-size: 0.9em; color: #333; max-width: 46em; margin: 0.4em auto 0; }
+math[display="block"] { margin: 0.5em 0; }
+ol.steps li, .derivation math { overflow-x: auto; overflow-y: hidden; }
+ol.steps li { margin-bottom: 0.8em; } .why { color: #333; }
+.verdict { font-weight: bold; } dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0 0 0.4em 1.5em; }
+.missing { color: #8a8a8a; font-style: italic; }
+""".strip()
+
+
+def scoped_css(scope: str = "div.symconv") -> str:
+    """The page's style sheet for a notebook cell: every rule under ``scope`` (``body``
+    becomes the scope), so nothing outside the output changes."""
+    out = []
+    for sel, body in re.findall(r"([^{}]+)\{([^}]*)\}", CSS):
+        parts = [p.strip() for p in sel.split(",")]
+        scoped = ", ".join(scope if p == "body" else f"{scope} {p}" for p in parts)
+        out.append(f"{scoped} {{{body}}}")
+    return "\n".join(out)
