@@ -28,7 +28,8 @@ def test_every_theorem_is_proved_in_both_scopes(name: str, scope: str) -> None:
     d = prove(name, scope=scope, **kw)
     assert d.verdict == "proved"
     assert d.scope == scope
-    assert d.steps and all(s.latex and s.why for s in d.steps)
+    # every step has words; every step but a case heading ("Case mode full ...") a display
+    assert d.steps and all(s.why and (s.latex or s.why.startswith("Case ")) for s in d.steps)
     assert d.exit_code == 0
 
 
@@ -56,7 +57,7 @@ def test_duality_all_sizes_every_direction(forward: str, wrt: str) -> None:
     d = prove("duality", scope="all-sizes", forward=forward, wrt=wrt)
     assert (d.verdict, d.scope) == ("proved", "all-sizes")
     text = " ".join(s.why for s in d.steps)
-    assert "Kronecker delta" in text and "change the summation variable" in text or \
+    assert "Kronecker delta" in text and "change the summation variable" in text.lower() or \
         wrt == "kernel"
     if wrt == "input":
         assert ("convolution" if forward == "corr" else "correlation") in text
@@ -64,8 +65,8 @@ def test_duality_all_sizes_every_direction(forward: str, wrt: str) -> None:
 
 def test_duality_textbook_steps_in_order() -> None:
     d = prove("duality", scope="all-sizes")
-    whys = [s.why for s in d.steps]
-    order = ["forward pass", "upstream gradient", "differentiate", "Kronecker delta",
+    whys = [s.why.lower() for s in d.steps]
+    order = ["forward pass", "upstream gradient", "differentiate", "kronecker delta",
              "delta picks", "change the summation variable", "recognise the convolution",
              "flipped"]
     pos = [next(n for n, w in enumerate(whys) if key in w) for key in order]
@@ -208,7 +209,7 @@ def _all_derivations():
 def test_latex_converts_to_mathml() -> None:
     l2m = pytest.importorskip("latex2mathml.converter")
     for d in _all_derivations():
-        for latex in [d.claim_latex] + [s.latex for s in d.steps]:
+        for latex in [d.claim_latex] + [s.latex for s in d.steps if s.latex]:
             assert "aligned" not in latex and "\\color{" not in latex
             mathml = l2m.convert(latex)
             ET.fromstring(mathml)

@@ -263,8 +263,8 @@ def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
     steps.append(Step(
         f"{lin_tex(b.eq)} = {tex(lam) if lam not in (1, -1) else ('-' if lam == -1 else '')}"
         + (rf"\left({lin_tex(a.eq)}\right)" if lam != 1 else lin_tex(a.eq)),
-        f"the index equation of {label_b} is the one of {label_a}"
-        + ("" if lam == 1 else f" times {lam}") + " (SymPy: the difference expands to 0)",
+        f"The index equation of {label_b} is the one of {label_a}"
+        + ("" if lam == 1 else f" times ${tex(lam)}$") + ": their difference expands to 0.",
         f"{lin_tex(b.eq, txt)} = 0  <=>  {lin_tex(a.eq, txt)} = 0"))
     for var in ("m", "i", "k"):
         if var not in a.bounds or var not in b.bounds:
@@ -274,11 +274,12 @@ def prove_same(a: SymSet, b: SymSet, label_a: str, label_b: str) -> list[Step]:
             if not is_zero(x - y):
                 raise Beyond(f"the {side} {var} of {label_a} ({x}) and of {label_b} ({y}) are "
                              "not shown to agree")
+        lo, hi = sp.simplify(blo), sp.simplify(bhi)
         steps.append(Step(
-            f"{tex(blo)} \\leq {var} \\leq {tex(bhi)}",
-            f"the range of {var} in {label_b} is the range in {label_a}, "
-            f"{txt(alo)} .. {txt(ahi)} (SymPy: each end's difference is 0)",
-            f"{txt(blo)} <= {var} <= {txt(bhi)}"))
+            f"{tex(lo)} \\leq {var} \\leq {tex(hi)}",
+            f"The range of ${var}$ in {label_b} is its range in {label_a}: each end's "
+            "difference simplifies to 0.",
+            f"{txt(lo)} <= {var} <= {txt(hi)}"))
     return steps
 
 
@@ -291,10 +292,10 @@ def families(o: Options) -> list[str]:
 
 
 def axis_intro(fam: str) -> str:
-    return {"full": "mode full (NumPy/SciPy), natural output indices",
-            "valid": "mode valid (NumPy/SciPy), natural output indices",
-            "same": "mode same (SciPy), natural output indices",
-            "padding": "PyTorch padding p_l, p_r, 0-based outputs"}[fam]
+    return {"full": "Case mode full (NumPy, SciPy), outputs at their natural indices.",
+            "valid": "Case mode valid (NumPy, SciPy), outputs at their natural indices.",
+            "same": "Case mode same (SciPy), outputs at their natural indices.",
+            "padding": r"Case PyTorch padding $p_l, p_r$, outputs counted from 0."}[fam]
 
 
 def axis_tex(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
@@ -312,10 +313,10 @@ def axis_txt(ax: SymAxis, x: str = "x", h: str = "h", y: str = "y") -> str:
 
 def product_step(nd: int) -> Step:
     return Step(r"R = R_1 \times R_2 \times \cdots \times R_D",
-                "the relation of a D-dimensional operation is the product of its per-axis "
-                "relations (each axis has its own stride, dilation, padding and size), so the "
-                "per-axis identities below hold on every axis and hence for every number of "
-                f"dimensions (here {nd})", "R = R_1 x ... x R_D")
+                "The relation of a $D$-dimensional operation is the product of its per-axis "
+                "relations (each axis with its own stride, dilation, padding and size), so "
+                "the identities below, shown for one axis, hold on every axis and for every "
+                f"number of dimensions (here ${nd}$).", "R = R_1 x ... x R_D")
 
 
 def assume_step(assumptions: Sequence[str], fam: str) -> list[Step]:
@@ -323,9 +324,10 @@ def assume_step(assumptions: Sequence[str], fam: str) -> list[Step]:
             + (r",\ p_l, p_r \geq 0" if fam == "padding" else ""))
     extra = ",\\ ".join(assumptions)
     return [Step(base + (",\\ " + extra if extra else ""),
-                 "symbols: image size N with lowest index alpha, kernel size K with lowest "
-                 "index beta (centre and corner origins are special cases), stride s, "
-                 "dilation d" + (", padding p_l, p_r" if fam == "padding" else ""),
+                 r"Symbols: the image has $N$ pixels from index $\alpha$, the kernel $K$ "
+                 r"taps from index $\beta$ (the centre and corner origins are special "
+                 r"cases), stride $s$, dilation $d$"
+                 + (r", padding $p_l, p_r$." if fam == "padding" else "."),
                  "N, K, s, d >= 1; alpha, beta integers"
                  + ("; p_l, p_r >= 0" if fam == "padding" else ""))]
 

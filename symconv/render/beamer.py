@@ -19,7 +19,7 @@ from ..expansion.figures.tables import worked_table
 from ..index.ops import OPERATIONS
 from . import tikz
 from .base import Printer
-from .latex import preamble
+from .latex import preamble, stack_clauses
 from .mathtex import (
     INVALID_TEXT,
     Aligned,
@@ -243,7 +243,7 @@ class BeamerPrinter(Printer):
 
     def _print_Derivation(self, d: Any) -> None:
         claim = expand_macros(d.claim_latex, self.style)
-        head = ("\\textbf{Claim.}\n\\[\n\\symconvfit{" + claim + "}\n\\]\n"
+        head = ("\\textbf{Claim.}\n\\[\n\\symconvfit{" + stack_clauses(claim) + "}\n\\]\n"
                 f"\\textbf{{Verdict:}} {d.verdict}, \\textbf{{scope:}} "
                 f"{escape_text(d.scope)}.\n")
         steps = list(d.steps)
@@ -253,9 +253,11 @@ class BeamerPrinter(Printer):
             body = "{\\small\n"
             for k, s in enumerate(chunk, start=1):
                 num = n * STEPS_PER_FRAME + k
+                shown = "" if not s.latex else (  # a case heading has words only
+                    "\\[\n\\symconvfit{"
+                    + stack_clauses(expand_macros(s.latex, self.style)) + "}\n\\]\n")
                 body += (f"\\uncover<{k}->{{\\par\\smallskip\\textbf{{{num}.}} "
-                         f"{self.rich(s.why)}\n\\[\n"
-                         f"\\symconvfit{{{expand_macros(s.latex, self.style)}}}\n\\]\n}}\n")
+                         f"{self.rich(s.why)}\n{shown}}}\n")
             body += "}\n"
             self.frame(d.title, body, f"steps {n * STEPS_PER_FRAME + 1}-"
                        f"{n * STEPS_PER_FRAME + len(chunk)} of {len(steps)}")

@@ -22,12 +22,24 @@ def repr_latex(obj: Any) -> str:
     if kind == "Document":
         return _latex_document(obj)
     if kind in ("CheckResult", "dict"):
-        rows = [mathjax_text(label) + " & " + mathjax_text(value)
-                for label, value in check_facts(check_dict(obj))]
+        rows = []
+        for label, value in check_facts(check_dict(obj)):
+            # long values wrapped at word boundaries: one array row per line
+            lines = _wrap(value, 70)
+            rows.append(mathjax_text(label) + " & " + mathjax_text(lines[0]))
+            rows += [" & " + mathjax_text(line) for line in lines[1:]]
         return "$$\\begin{array}{rl}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     if kind == "Derivation":
-        rows = [expand_macros(t, mathjax_style()) for t in
-                [obj.claim_latex] + [s.latex for s in obj.steps]]
+        st = mathjax_style()
+        rows = [r"\textbf{Claim.}", expand_macros(obj.claim_latex, st),
+                r"\textbf{Verdict: }\text{" + obj.verdict + ", scope: " + obj.scope + "}"]
+        for n, step in enumerate(obj.steps, 1):
+            # the step's sentence (its math kept as math), then its display
+            for k, line in enumerate(_wrap(step.why, 90)):
+                rows.append((rf"\textbf{{{n}.}}\ " if k == 0 else r"\quad ")
+                            + _mathjax_rich(line, st))
+            if step.latex:
+                rows.append(r"\qquad " + expand_macros(step.latex, st))
         return "$$\\begin{array}{l}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     style = mathjax_style()
     out = formula_latex(obj, style)
@@ -66,6 +78,24 @@ def _latex_document(doc: Any) -> str:
                        if p or k in texts)
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of about ``width`` characters, never breaking inside ``$...$``."""
+    lines, cur, in_math = [], "", False
+    for word in text.split(" "):
+        if cur and not in_math and len(cur) + 1 + len(word) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+        in_math ^= (word.count("$") - word.count(r"\$")) % 2 == 1
+    return [*lines, cur] if cur else lines or [""]
+
+
+def _mathjax_rich(text: str, style: Any) -> str:
+    """Rich text inside a MathJax display: prose as ``\\text``, math as math."""
+    return "".join(p if is_math else mathjax_text(p) for is_math, p in rich_math(text, style))
+
+
 def _rich(text: str, style: Any) -> str:
     """Rich text for MathJax: ``$...$`` math with the notation's macros expanded, a dollar
     in the prose escaped."""
@@ -87,7 +117,10 @@ def repr_html(obj: Any) -> str:
         ET.SubElement(div, "style").text = scoped_css()
         w.document_body(obj)
     else:
-        names = ("equation", "terms") if obj.relation.term_count() <= 200 else ("equation",)
+        names: tuple[str, ...] = ("equation", "terms") if obj.relation.term_count() <= 200 \
+            else ("equation",)
+        if len(obj.shape) <= 2 and obj.relation.out_count() <= 64:
+            names += ("output-map",)  # and a figure: where each output reads
         w.expansion(obj, None, names)
     indent(div)
     return ET.tostring(div, encoding="unicode")

@@ -238,7 +238,8 @@ class LatexPrinter(Printer):
         self.write("\\begin{enumerate}\n")
         for s in d.steps:
             self.write("\\item " + self.rich(s.why) + "\n")
-            self.display(expand_macros(s.latex, self.style))
+            if s.latex:  # a case heading has words only
+                self.display(expand_macros(s.latex, self.style))
         self.write("\\end{enumerate}\n")
         if d.counterexample is not None:
             self.write("\\paragraph{Counterexample.}\n\\begin{itemize}\n")

@@ -165,7 +165,8 @@ class MarkdownPrinter(Printer):
         self.write(f"**Verdict:** {md_escape(d.verdict)}, **scope:** {md_escape(d.scope)}.\n\n")
         for n, s in enumerate(d.steps, 1):
             self.write(f"**Step {n}.** {self.rich(s.why)}\n\n")
-            self.math(expand_macros(s.latex, self.style))
+            if s.latex:
+                self.math(expand_macros(s.latex, self.style))
         if d.counterexample is not None:
             self.write("**Counterexample.**\n\n")
             for k, v in d.counterexample.items():

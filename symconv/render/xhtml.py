@@ -150,7 +150,8 @@ class XhtmlPrinter(Printer):
         for s in d.steps:
             li = self.el("li", parent=ol)
             self.rich_el("p", s.why, li, class_="why")
-            self.math_block(expand_macros(s.latex, self.style), li)
+            if s.latex:
+                self.math_block(expand_macros(s.latex, self.style), li)
         if d.counterexample is not None:
             self.el("h4", "Counterexample", sec)
             dl = self.el("dl", parent=sec, class_="facts")

@@ -104,11 +104,12 @@ def textbook_steps(forward: str, wrt: str, s: int | str = "s", d: int | str = "d
     L = rf"L = {SUM_M} g[m]\,y[m] = {SUM_M} {SUM_K} g[m]\,x[{img}]\,h[k]"
     steps = [
         Step(rf"y[m] = {SUM_K} x[{img}]\,h[k]",
-             f"the forward pass, y = {forward}(x, h), per axis: the image index is "
-             f"s m {'+' if sg > 0 else '-'} d k + c (stride s, dilation d, offset c from the "
-             "padding or mode)", f"y[m] = sum_k x[{img}] h[k]"),
-        Step(L, "g = dL/dy is the upstream gradient; to first order the loss depends on y "
-             "through L = sum_m g[m] y[m] (the chain rule), so dL/dx = d/dx of this sum",
+             f"The forward pass, $y = \\operatorname{{{forward}}}(x, h)$, on one axis: the "
+             f"image index is $s m {'+' if sg > 0 else '-'} d k + c$ (stride $s$, dilation "
+             "$d$, offset $c$ from the padding or the mode).", f"y[m] = sum_k x[{img}] h[k]"),
+        Step(L, r"$g = \partial L/\partial y$ is the upstream gradient; to first order "
+             r"the loss depends on $y$ through $L = \sum_m g[m]\,y[m]$ (the chain rule), so "
+             r"$\partial L/\partial x$ is the derivative of this sum.",
              f"L = sum_m g[m] y[m] = sum_m sum_k g[m] x[{img}] h[k]"),
     ]
     if wrt == "input":
@@ -120,15 +121,16 @@ def textbook_steps(forward: str, wrt: str, s: int | str = "s", d: int | str = "d
         steps += [
             Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} {SUM_K} g[m]\,h[k]\,"
                  rf"\frac{{\partial x[{img}]}}{{\partial x[i]}}",
-                 "differentiate the sum term by term (it is linear in x)",
+                 "Differentiate the sum term by term (it is linear in $x$).",
                  f"dL/dx[i] = sum_m sum_k g[m] h[k] d x[{img}] / d x[i]"),
             Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} {SUM_K} g[m]\,h[k]\,"
                  rf"\delta[{i_minus}]",
-                 "the derivative of x[j] by x[i] is the Kronecker delta: 1 when j = i, else 0",
+                 r"The derivative of $x[j]$ by $x[i]$ is the Kronecker delta: 1 when "
+                 r"$j = i$, else 0.",
                  f"dL/dx[i] = sum_m sum_k g[m] h[k] delta[{i_minus}]"),
             Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_M} g[m]\,h\left[{kexpr}\right]",
-                 f"the delta picks the one k with {img} = i (none when d does not divide): "
-                 "the sum over k collapses", f"dL/dx[i] = sum_m g[m] h[{ktext}]"),
+                 f"The delta picks the one $k$ with ${img} = i$ (none when $d$ does not "
+                 "divide): the sum over $k$ collapses.", f"dL/dx[i] = sum_m g[m] h[{ktext}]"),
         ]
         ic = _affine([(1, "i"), (_neg(c), "")])
         ic_j = _affine([(1, "i"), (_neg(c), ""), (-1, "j")])
@@ -137,24 +139,26 @@ def textbook_steps(forward: str, wrt: str, s: int | str = "s", d: int | str = "d
             steps += [
                 Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_I.replace('i=', 'j=')} "
                      rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{ic_j}]",
-                     "change the summation variable to j = s m and write g^(s) for g with s-1 "
-                     "zeros between entries (g^(s)[s m] = g[m]) and h^(d) likewise",
+                     r"Change the summation variable to $j = s m$ and write "
+                     r"$g^{\uparrow s}$ for $g$ with $s - 1$ zeros between its entries "
+                     r"($g^{\uparrow s}[s m] = g[m]$), and $h^{\uparrow d}$ likewise.",
                      f"dL/dx[i] = sum_j g^s[j] h^d[{ic} - j], j = s m"),
                 Step(rf"\frac{{\partial L}}{{\partial x}}[i] = \left(g^{{\uparrow s}} * "
                      rf"h^{{\uparrow d}}\right)[{ic}]",
-                     "recognise the convolution y[m] = sum_j x[j] h[m-j]: the backward pass "
-                     "of a correlation is a convolution; with s = d = 1 and c = 0 the full "
-                     "convolution of g with h, read on x's index range (a valid forward "
-                     "correlation gives exactly the full convolution)",
+                     r"Recognise the convolution $y[m] = \sum_j x[j]\,h[m - j]$: the "
+                     r"backward pass of a correlation is a convolution; with $s = d = 1$ and "
+                     r"$c = 0$, the full convolution of $g$ with $h$ read on the index range "
+                     r"of $x$ (a valid forward correlation gives exactly the full "
+                     r"convolution).",
                      f"dL/dx[i] = conv(g^s, h^d)[{ic}]"),
                 Step(rf"\left(g^{{\uparrow s}} * h\right)[t] = {SUM_K} g^{{\uparrow s}}[t - d k]"
                      rf"\,h[k] = \sum_{{k'=0}}^{{K-1}} g^{{\uparrow s}}[t - d(K-1) + d k']\,"
                      r"h[K-1-k']",
-                     "why the transposed convolution's kernel appears flipped: drawn as a "
-                     "sliding window over the zero-inserted (and padded) g, as conv_arithmetic "
-                     "draws it, the window reads g at increasing positions t - d(K-1) + d k' "
-                     "while the kernel index K-1-k' decreases: a correlation with the flipped "
-                     "kernel",
+                     r"Why the transposed convolution's kernel appears flipped: drawn as a "
+                     r"window sliding over the zero-inserted (and padded) $g$, as the "
+                     r"convolution-arithmetic guide draws it, the window reads $g$ at the "
+                     r"increasing positions $t - d(K-1) + d k'$ while the kernel index "
+                     r"$K - 1 - k'$ decreases: a correlation with the flipped kernel.",
                      "conv(g^s, h)[t] = sum_k' g^s[t - d(K-1) + d k'] h[K-1-k']: a sliding "
                      "window with the kernel flipped"),
             ]
@@ -162,30 +166,32 @@ def textbook_steps(forward: str, wrt: str, s: int | str = "s", d: int | str = "d
             steps += [
                 Step(rf"\frac{{\partial L}}{{\partial x[i]}} = {SUM_I.replace('i=', 'j=')} "
                      rf"g^{{\uparrow s}}[j]\,h^{{\uparrow d}}[{j_ic}]",
-                     "change the summation variable to j = s m (g^(s): s-1 zeros between "
-                     "entries)", f"dL/dx[i] = sum_j g^s[j] h^d[j - ({ic})], j = s m"),
+                     r"Change the summation variable to $j = s m$ ($g^{\uparrow s}$: "
+                     r"$s - 1$ zeros between the entries of $g$).",
+                     f"dL/dx[i] = sum_j g^s[j] h^d[j - ({ic})], j = s m"),
                 Step(r"\frac{\partial L}{\partial x}[i] = \operatorname{corr}\left("
                      rf"g^{{\uparrow s}}, h^{{\uparrow d}}\right)[{ic}]",
-                     "recognise the correlation y[m] = sum_j x[j] h[j-m]: the backward pass "
-                     "of a convolution is a correlation (the opposite of the forward "
-                     "correlation case)", f"dL/dx[i] = corr(g^s, h^d)[{ic}]"),
+                     r"Recognise the correlation $y[m] = \sum_j x[j]\,h[j - m]$: the "
+                     r"backward pass of a convolution is a correlation (the opposite of the "
+                     r"forward correlation's case).", f"dL/dx[i] = corr(g^s, h^d)[{ic}]"),
             ]
     else:
         steps.append(Step(rf"\frac{{\partial L}}{{\partial h[k]}} = {SUM_M} g[m]\,x[{img}]",
-                          "differentiate the sum by h[k]: the delta of the kernel index keeps "
-                          "the terms with that k", f"dL/dh[k] = sum_m g[m] x[{img}]"))
+                          r"Differentiate the sum by $h[k]$: the delta of the kernel index "
+                          r"keeps the terms with that $k$.", f"dL/dh[k] = sum_m g[m] x[{img}]"))
         if forward == "corr":
             steps.append(Step(r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d,s}"
                               r"\left(x[\cdot + c], g\right)[k]",
-                              "recognise a correlation of the image with g: output index k "
-                              "with stride d, g's taps s apart (dilation s); PyTorch computes "
-                              "the weight gradient exactly so (stride and dilation swapped)",
+                              r"Recognise a correlation of the image with $g$: output index "
+                              r"$k$ with stride $d$, the taps of $g$ $s$ apart (dilation $s$); "
+                              r"PyTorch computes the weight gradient exactly so (stride and "
+                              r"dilation swapped).",
                               "dL/dh = corr(x, g) with stride d, dilation s"))
         else:
             steps.append(Step(r"\frac{\partial L}{\partial h}[k] = \operatorname{corr}_{d,s}"
                               r"\left(x[\cdot + c], g\right)[-k]",
-                              "recognise the same correlation read at -k: for a forward "
-                              "convolution the kernel gradient comes out flipped",
+                              r"Recognise the same correlation read at $-k$: for a forward "
+                              r"convolution the kernel gradient comes out flipped.",
                               "dL/dh = flip(corr(x, g))"))
     return steps
 
@@ -382,9 +388,10 @@ def all_sizes(o: Options) -> Derivation:
     s, d = S_["s"], S_["d"]
     for fam in families(o):
         fwd = sym_axis(o.forward_op, fam)
-        steps.append(Step(r"\text{" + fam + "}", axis_intro(fam), fam))
+        steps.append(Step("", axis_intro(fam), fam))  # a case heading: words, no display
         steps += assume_step(fwd.assumptions, fam)
-        steps.append(Step(axis_tex(fwd), "the forward relation R on this axis",
+        steps.append(Step(axis_tex(fwd), "The forward relation $R$ on one axis, and the "
+                          "range of its outputs.",
                           axis_txt(fwd)))
         R = SymSet.of(fwd)
         c = fwd.C
@@ -395,12 +402,15 @@ def all_sizes(o: Options) -> Derivation:
             j_expr = (i - c) + sg * d * k
             claimed = SymSet(s * m - j_expr, {"m": (fwd.m_lo, fwd.m_hi), "i": (fwd.i_lo, fwd.i_hi),
                                               "k": (fwd.k_lo, fwd.k_hi)})
-            label = ("conv(g dilated by s, h dilated by d)[i - c]" if o.forward_op == "corr" else
-                     "corr(g dilated by s, h dilated by d)[i - c]")
+            label = (r"$\operatorname{conv}(g^{\uparrow s}, h^{\uparrow d})[i - c]$"
+                     if o.forward_op == "corr" else
+                     r"$\operatorname{corr}(g^{\uparrow s}, h^{\uparrow d})[i - c]$")
             steps.append(Step(rf"j = s m,\quad j = {lin_tex(j_expr)}",
-                              f"the claimed operation {label}: its image index j runs over the "
-                              "multiples s m (the zeros of g dilated contribute nothing), its "
-                              "output i over x's range, its kernel over h's range",
+                              f"The claimed operation, {label} ($g^{{\\uparrow s}}$: $g$ with "
+                              "$s - 1$ zeros between its entries): its image index $j$ runs "
+                              "over the multiples $s m$ (the inserted zeros add nothing), its "
+                              "output $i$ over the range of $\\arr{x}$, its kernel index over "
+                              "the range of $\\arr{h}$.",
                               f"j = s m = {lin_tex(j_expr, txt)}"))
         else:
             # corr(x[. + c], g; stride d, dilation s): image index i - c = d t + s m, output
@@ -409,13 +419,14 @@ def all_sizes(o: Options) -> Derivation:
             claimed = SymSet((i - c) - (d * kk + s * m),
                              {"m": (fwd.m_lo, fwd.m_hi), "i": (fwd.i_lo, fwd.i_hi),
                               "k": (fwd.k_lo, fwd.k_hi)})
-            label = "corr(x, g) with stride d, dilation s" + ("" if o.forward_op == "corr"
-                                                              else ", read at -k")
+            label = (r"$\operatorname{corr}(x, g)$ with stride $d$ and dilation $s$"
+                     + ("" if o.forward_op == "corr" else r", read at $-k$"))
             steps.append(Step(rf"i - c = d\,({lin_tex(kk)}) + s m",
-                              f"the claimed operation {label}: output {'k' if kk == k else '-k'}, "
-                              "g as the kernel with taps s apart",
+                              f"The claimed operation, {label}: output "
+                              f"${'k' if kk == k else '-k'}$, $g$ the kernel with taps $s$ "
+                              "apart.",
                               f"i - c = d ({lin_tex(kk, txt)}) + s m"))
-        steps += prove_same(R, claimed, "the gradient read off R", label)
+        steps += prove_same(R, claimed, "the gradient read off $R$", label)
     # Mode pairing for stride 1: valid forward <-> full backward.
     if o.gradient_of == "input" and o.forward_op == "corr" and o.mode in (None, "valid", "full"):
         one = sp.Integer(1)
@@ -425,13 +436,15 @@ def all_sizes(o: Options) -> Derivation:
             back = sym_axis("conv", back_mode, N=g_n, alpha=g_lo, s=one)
             if not (is_zero(back.m_lo - fwd.i_lo) and is_zero(back.m_hi - fwd.i_hi)):
                 raise Beyond(f"the {back_mode} window of conv(g, h) is not shown to be x's range")
-            steps.append(Step(rf"\text{{{fwd_mode} forward}} \Rightarrow {tex(back.m_lo)} \leq i "
-                              rf"\leq {tex(back.m_hi)}",
-                              f"with s = 1: g lives on the {fwd_mode} window of the forward pass, "
-                              f"and the {back_mode} window of conv(g, h) is exactly x's range "
-                              f"(SymPy): dL/dx = conv(g, h, mode='{back_mode}')"
-                              + (" (assumes N >= d(K-1)+1)" if "valid" in (fwd_mode, back_mode)
-                                 else ""),
+            lo, hi = sp.simplify(back.m_lo), sp.simplify(back.m_hi)
+            steps.append(Step(rf"{tex(lo)} \leq i \leq {tex(hi)}",
+                              f"With $s = 1$ and a forward pass in mode {fwd_mode}, $g$ lives "
+                              f"on the {fwd_mode} window, and the {back_mode} window of "
+                              r"$\operatorname{conv}(g, h)$ is exactly the range of $\arr{x}$: "
+                              r"$\partial L/\partial \arr{x} = \operatorname{conv}(g, h)$ in "
+                              f"mode {back_mode}"
+                              + (r" (for $N \geq d(K-1)+1$)." if "valid" in (fwd_mode, back_mode)
+                                 else "."),
                               f"{fwd_mode} forward -> {back_mode} backward"))
     if o.gradient_of == "input" and o.forward_op == "corr" and o.mode is None:
         steps += _torch_transposed_steps()
