@@ -16,6 +16,7 @@ pytest temporary folder for that.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -37,7 +38,10 @@ WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="
 PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 #: Pieces of extensible delimiters and big operators (cmex glyphs read back as letters or
 #: punctuation: the sum sign as X, brace pieces as z or { }); not text.
-DELIMITER_PIECE = re.compile(r"\A(?:[|{}()\[\]⟨⟩XPRz]|{z|}|z}|\|+)\Z")
+DELIMITER_PIECE = re.compile(r"\A(?:[|{}()\[\]⟨⟩XPRz′]|{z|}|z}|\|+)\Z")
+#: Slides: 7 pt words, 5 pt glyphs as printed on the slide (beamer's 10 pt type).
+SLIDE_WORD_BOX = 5.8
+SLIDE_GLYPH_BOX = 4.4
 
 
 def pages_of(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
@@ -55,7 +59,7 @@ def pages_of(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
         m = WORD.search(line)
         if m and pages:
             top, bottom = float(m.group(2)), float(m.group(4))
-            pages[-1].append((top, bottom - top, height, m.group(5)))
+            pages[-1].append((top, bottom - top, height, html.unescape(m.group(5))))
     return pages
 
 
@@ -108,16 +112,23 @@ def test_figures_are_numbered_and_captions_stay_with_them(
         assert numbers == list(range(1, figures + 1)), (tex.name, numbers[:5], figures)
 
 
-def test_no_text_below_the_minimum_size(compiled: list[tuple[Path, Path]]) -> None:
+def small_text(pdf: Path, word_box: float, glyph_box: float) -> list[str]:
+    """Words (three letters or more) under ``word_box`` and anything under ``glyph_box``
+    points, the page number and the pieces of big delimiters excepted."""
     small = []
-    for tex, pdf in compiled:
-        for n, words in enumerate(pages_of(pdf), 1):
-            for top, h, page_h, text in words:
-                if top > 0.92 * page_h or DELIMITER_PIECE.match(text):
-                    continue
-                letters = sum(ch.isalpha() for ch in text)
-                if (letters >= 3 and h < MIN_WORD_BOX) or h < MIN_GLYPH_BOX:
-                    small.append(f"{tex.name} p{n}: {text!r} {h:.1f} pt")
+    for n, words in enumerate(pages_of(pdf), 1):
+        for top, h, page_h, text in words:
+            if top > 0.92 * page_h or DELIMITER_PIECE.match(text):
+                continue
+            letters = sum(ch.isalpha() for ch in text)
+            if (letters >= 3 and h < word_box) or h < glyph_box:
+                small.append(f"{pdf.name} p{n}: {text!r} {h:.1f} pt")
+    return small
+
+
+def test_no_text_below_the_minimum_size(compiled: list[tuple[Path, Path]]) -> None:
+    small = [line for _, pdf in compiled
+             for line in small_text(pdf, MIN_WORD_BOX, MIN_GLYPH_BOX)]
     assert not small, small[:10]
 
 
@@ -129,3 +140,58 @@ def test_pages_render(compiled: list[tuple[Path, Path]], tmp_path: Path) -> None
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(pages_of(pdf))
     assert all(p.stat().st_size > 2000 for p in pngs)  # not blank
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+    """The demo's three slide decks, compiled."""
+    import io
+
+    from symconv.app.demo import run_demo
+
+    tool = need_tool("pdflatex")
+    out = tmp_path_factory.mktemp("slides")
+    run_demo(str(out), io.StringIO())
+    return [(tex, pdflatex(tex, tool, runs=2)) for tex in
+            (out / f"{name}-slides.tex" for name in ("article", "thread", "duality"))]
+
+
+def test_slides_keep_text_at_7pt(decks: list[tuple[Path, Path]]) -> None:
+    """Split, not shrunk: on every slide words are 7 pt or more as printed, scripts 5 pt."""
+    small = [line for _, pdf in decks for line in small_text(pdf, SLIDE_WORD_BOX,
+                                                               SLIDE_GLYPH_BOX)]
+    assert not small, small[:10]
+
+
+def test_every_frame_says_what_it_shows(decks: list[tuple[Path, Path]]) -> None:
+    """No two frames of a deck share both title and subtitle; captions are one line (the
+    subtitle), never a paragraph under the figure."""
+    for tex, _ in decks:
+        source = tex.read_text(encoding="utf-8")
+        frames = re.findall(r"\\begin\{frame\}\n\\frametitle\{(.*?)\}\n"
+                            r"(?:\\framesubtitle\{(.*?)\}\n)?", source)
+        assert len(frames) > 5
+        assert len(set(frames)) == len(frames), tex.name
+        for _, sub in frames:
+            assert len(re.sub(r"\\[a-zA-Z]+|[{}$]", "", sub)) <= 110, sub
+
+
+def test_large_slides_are_split_not_shrunk(tmp_path: Path) -> None:
+    """The issue's deck: a 9 x 25 matrix and a 2-D duality table over a strided, padded
+    5x5 image.  Before: the matrix at about 2 pt, a placeholder frame for the drawn matrix.
+    Now every block is its own frame, at 7 pt or more."""
+    from symconv.expansion import expand
+    from symconv.render import render
+
+    tool = need_tool("pdflatex")
+    exp = expand("corr", "5x5", "3x3", stride=2, padding=1, origin="corner")
+    tex = tmp_path / "large-slides.tex"
+    with tex.open("w", encoding="utf-8") as fh:
+        render(exp, "beamer", fh, at=(0, 0), figures=["equation", "worked", "matrix",
+                                                       "matrix-drawn", "duality",
+                                                       "duality-drawn"])
+    source = tex.read_text(encoding="utf-8")
+    assert "would be" not in source  # no placeholder frame
+    assert "pixels 11-20 of 25" in source and "backward, pixels" in source
+    pdf = pdflatex(tex, tool, runs=1)
+    assert not small_text(pdf, SLIDE_WORD_BOX, SLIDE_GLYPH_BOX)

@@ -28,7 +28,9 @@ from .mathtex import (
     array_name,
     bracketed,
     comparison_table,
+    duality_latex,
     entry_name,
+    matrix_latex,
     muted,
     terms_equations,
 )
@@ -55,14 +57,66 @@ FIT_BOX = r"""\newsavebox{\symconvbox}\newsavebox{\symconvbase}
 \ifdim\wd\symconvbox>\linewidth\sbox{\symconvbox}{\resizebox{\linewidth}{!}{\usebox{\symconvbox}}}\fi
 \ifdim\dimexpr\ht\symconvbox+\dp\symconvbox\relax>#1\sbox{\symconvbox}{\resizebox*{!}{#1}{\usebox{\symconvbox}}}\fi
 \usebox{\symconvbox}}"""
-#: Largest share of the slide a drawing may take.
-DRAWING_HEIGHT = "0.66\\textheight"
+#: Largest share of the slide a drawing may take (its caption is the frame subtitle).
+DRAWING_HEIGHT = "0.76\\textheight"
+#: The room a drawing has on a slide (cm: the text width, 0.76 of the text height), and
+#: the least scale a drawn table may take there (its 10 pt text at 7 pt).
+SLIDE_CM = (10.8, 5.9)
+MIN_DRAWING_SCALE = 0.7
+#: The largest block of a matrix on one frame: pixel columns and output rows.
+MATRIX_COLS = 10
+MATRIX_ROWS = 12
 #: Proof steps per frame.
 STEPS_PER_FRAME = 2
 #: Lines of equations per frame (every output of an expansion, one per line).
 LINES_PER_FRAME = 12
 #: Worked-example rows per frame (the article's rows, 16 for a 3x3 kernel, fit one frame).
 ROWS_PER_FRAME = 16
+
+
+#: Longest caption (characters of its plain text) a slide shows on one line.
+CAPTION_CHARS = 80
+
+
+def short_caption(text: str) -> str:
+    """The caption's first clause (up to the first ':' or ';' outside math), cut at a word
+    before :data:`CAPTION_CHARS` characters of plain text.
+
+    >>> short_caption("Worked example for $y[1,1]$: the kernel index; a grey row adds nothing.")
+    'Worked example for $y[1,1]$'
+    """
+    out, plain_len = [], 0
+    for is_math, piece in split_math(text):
+        if is_math:
+            out.append(f"${piece}$")
+            plain_len += len(plain(f"${piece}$"))
+            continue
+        cut = min((k for k in (piece.find(": "), piece.find("; ")) if k >= 0), default=-1)
+        if cut >= 0:
+            out.append(piece[:cut])
+            break
+        out.append(piece)
+        plain_len += len(piece)
+    short = "".join(out).rstrip(" ,.")
+    if len(plain(short)) > CAPTION_CHARS:
+        words = short.split(" ")
+        while words and (len(plain(" ".join(words))) > CAPTION_CHARS - 2
+                         or " ".join(words).count("$") % 2):  # never inside math
+            words.pop()
+        short = " ".join(words).rstrip(" ,") + " \u2026"
+    return short
+
+
+def _span(what: str, r: range, n: int, blocks: Sequence[range]) -> str:
+    """``, outputs 1-9`` when the figure is split along ``what``, else nothing."""
+    if len(blocks) <= 1 and len(r) == n:
+        return ""
+    return f"{what} {r.start + 1}-{r.stop} of {n}"
+
+
+def _join(*parts: str) -> str:
+    """A frame subtitle from its non-empty parts."""
+    return ", ".join(p for p in parts if p)
 
 
 class BeamerPrinter(Printer):
@@ -121,10 +175,6 @@ class BeamerPrinter(Printer):
             return self.rich(text)
         return f"\\texorpdfstring{{{self.rich(text)}}}{{{escape_text(plain(text))}}}"
 
-    def caption(self, text: str) -> str:
-        return (f"\\par\\vspace{{0.4em}}{{\\scriptsize {self.rich(text)}"
-                "\\par}\n")
-
     # -- figures ----------------------------------------------------------------------------
     def worked(self, exp: Any, at: Sequence[int], title: str, subset: str) -> None:
         tab = worked_table(exp, at, subset)
@@ -148,23 +198,108 @@ class BeamerPrinter(Printer):
                     "\\symconvfitbox{" + DRAWING_HEIGHT + "}{$\\displaystyle\n"
                     "\\begin{array}{l|ll}\n" + ROW_SEP.join(lines) + "\n\\end{array}\n$}\n"
                     "\\end{center}\n}\n")
-            self.frame(title, body + self.caption(tab.caption),
-                       f"rows {start + 1}-{start + len(chunk)}" if len(rows) > ROWS_PER_FRAME
-                       else "")
+            self.frame(title, body, _join(short_caption(tab.caption),
+                                          f"rows {start + 1}-{start + len(chunk)}"
+                                          if len(rows) > ROWS_PER_FRAME else ""))
 
     def sliding(self, exp: Any, title: str) -> None:
         base, frames = sliding_kernel(exp)
         prelude, pic = tikz.tikz_frames(base, frames, self.style, (1.0, base.height - 0.4))
         self.write(prelude)
         body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n" + pic
-                + "}\n\\end{center}\n" + self.caption(base.caption))
-        self.frame(title, body, "the kernel sliding over the image")
+                + "}\n\\end{center}\n")
+        self.frame(title, body, "the kernel sliding over the image, one output a step")
 
     def _print_Drawing(self, model: Any, title: str) -> None:
         body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n"
-                + tikz.tikz_drawing(model, self.style) + "}\n\\end{center}\n"
-                + self.caption(model.caption))
-        self.frame(title, body)
+                + tikz.tikz_drawing(model, self.style) + "}\n\\end{center}\n")
+        self.frame(title, body, short_caption(model.caption))
+
+    def _print_MatrixFigure(self, model: Any, title: str) -> None:
+        """The matrix split, not shrunk: ``C`` in blocks of at most
+        :data:`MATRIX_COLS` pixel columns and :data:`MATRIX_ROWS` output rows (in 2-D a
+        block of columns is whole rows of the image, the Toeplitz blocks), then ``C^T`` in
+        blocks of pixel rows."""
+        import dataclasses
+
+        def blocks(n: int, size: int, keys: Sequence[tuple[int, ...]]) -> list[range]:
+            # cut at a change of the first index when the pieces fit (whole image rows)
+            cuts, start = [], 0
+            while start < n:
+                end = min(start + size, n)
+                if end < n and len(keys[0]) >= 2:
+                    first = [k for k in range(start + 1, end + 1) if keys[k][0] != keys[k - 1][0]]
+                    end = first[-1] if first else end
+                cuts.append(range(start, end))
+                start = end
+            return cuts
+
+        def sub(rows: range, cols: range) -> Any:
+            return dataclasses.replace(
+                model, rows=tuple(model.rows[r] for r in rows),
+                cols=tuple(model.cols[c] for c in cols),
+                entries=tuple(tuple(model.entries[r][c] for c in cols) for r in rows))
+
+        short = short_caption(model.caption)
+        pages = []
+        row_blocks = blocks(len(model.rows), MATRIX_ROWS, model.rows)
+        col_blocks = blocks(len(model.cols), MATRIX_COLS, model.cols)
+        for rb in row_blocks:
+            for cb in col_blocks:
+                pages.append((matrix_latex(sub(rb, cb), self.style),
+                              _join(_span("outputs", rb, len(model.rows), row_blocks),
+                                    _span("pixels", cb, len(model.cols), col_blocks))))
+        for cb in blocks(len(model.cols), MATRIX_ROWS, model.cols):  # C^T: pixel rows
+            for rb in blocks(len(model.rows), MATRIX_COLS, model.rows):
+                pages.append((matrix_latex(sub(rb, cb), self.style, transpose=True),
+                              _join("the transpose",
+                                    _span("pixels", cb, len(model.cols), [cb, cb]),
+                                    _span("outputs", rb, len(model.rows),
+                                          blocks(len(model.rows), MATRIX_COLS, model.rows)))))
+        for latex, where in pages:
+            body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
+                    + "}{$\\displaystyle " + latex + "$}\n\\end{center}\n")
+            self.frame(title, body, _join(short, where))
+
+    def _print_DualityTable(self, model: Any, title: str) -> None:
+        """Forward and backward each over frames of at most :data:`LINES_PER_FRAME`
+        lines (a 2-D layer's table is too tall for one slide at a readable size)."""
+        import dataclasses
+
+        from .mathtex import DUALITY_PER_LINE
+
+        def groups(items: Sequence[Any]) -> list[list[Any]]:
+            out: list[list[Any]] = [[]]
+            used = 0
+            for it in items:
+                n = max(1, -(-len(it[1]) // DUALITY_PER_LINE))
+                if out[-1] and used + n > LINES_PER_FRAME:
+                    out.append([])
+                    used = 0
+                out[-1].append(it)
+                used += n
+            return out
+
+        short = short_caption(model.caption)
+        fwd, bwd = groups(model.forward), groups(model.backward)
+        if len(fwd) == 1 and len(bwd) == 1:
+            self._print_object(model, title)
+            return
+        done = 0
+        for side, parts in (("forward", fwd), ("backward", bwd)):
+            done = 0
+            for part in parts:
+                sub = dataclasses.replace(model, forward=tuple(part) if side == "forward"
+                                          else (), backward=tuple(part)
+                                          if side == "backward" else ())
+                what = "outputs" if side == "forward" else "pixels"
+                total = len(model.forward if side == "forward" else model.backward)
+                body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
+                        + "}{$\\displaystyle " + duality_latex(sub, self.style)
+                        + "$}\n\\end{center}\n")
+                self.frame(title, body, _join(short, f"{side}, {what} {done + 1}-"
+                                              f"{done + len(part)} of {total}"))
+                done += len(part)
 
     def _print_object(self, model: Any, title: str) -> None:
         """A typeset figure: each display at full size on a frame of its own; aligned rows
@@ -200,7 +335,7 @@ class BeamerPrinter(Printer):
         if len(pages) > 1 and all(not sub for _, sub in pages):
             pages = [("".join(body for body, _ in pages), "")]  # displays that share a frame
         for body, sub in pages:
-            self.frame(title, body + self.caption(model.caption), sub)
+            self.frame(title, body, _join(short_caption(model.caption), sub))
 
     def expansion(self, exp: Any, at: Sequence[int] | None, names: Iterable[str],
                   title: str = "") -> None:
@@ -218,7 +353,8 @@ class BeamerPrinter(Printer):
                     self.worked(exp, at, title, "article" if "article" in name
                                 else self.style.subset)
                 else:
-                    self._print(figures.build(name, exp, at, self.style.subset), title)
+                    model = self._readable(name, exp, at)
+                    self._print(model, title)
             except InputError as exc:
                 self.frame(title, f"\\emph{{{escape_text(f'({name}: {exc})')}}}\n")
         if "boxes" in figs:  # the animation goes with the figure of the patches
@@ -226,6 +362,24 @@ class BeamerPrinter(Printer):
                 self.sliding(exp, title)
             except InputError:
                 pass  # 3-D or channels: no animation
+
+    def _readable(self, name: str, exp: Any, at: Sequence[int] | None) -> Any:
+        """The figure ``name``, or for a drawn table too large to read on a slide (shrunk
+        below :data:`MIN_DRAWING_SCALE`) or too large to draw, its typeset twin, which the
+        slides split over frames instead of shrinking."""
+        typeset = {"matrix-drawn": "matrix", "duality-drawn": "duality"}.get(name)
+        try:
+            model = figures.build(name, exp, at, self.style.subset)
+        except InputError:
+            if typeset is None:
+                raise
+            return figures.build(typeset, exp, at, self.style.subset)
+        width = getattr(model, "width", 0) * getattr(model, "unit", 1.0)
+        height = getattr(model, "height", 0) * getattr(model, "unit", 1.0)
+        if typeset and width and height and min(SLIDE_CM[0] / width, SLIDE_CM[1] / height) \
+                < MIN_DRAWING_SCALE:
+            return figures.build(typeset, exp, at, self.style.subset)
+        return model
 
     def check(self, data: Any, source: str = "") -> None:
         d = check_dict(data)
@@ -248,9 +402,9 @@ class BeamerPrinter(Printer):
                 f"{escape_text(d.scope)}.\n")
         steps = list(d.steps)
         chunks = [steps[k:k + STEPS_PER_FRAME] for k in range(0, len(steps), STEPS_PER_FRAME)]
-        self.frame(d.title, head)  # the claim and the verdict on a frame of their own
+        self.frame(d.title, head, "the claim and the verdict")  # a frame of their own
         for n, chunk in enumerate(chunks):
-            body = "{\\small\n"
+            body = "{\n"  # full size: a display's scripts stay at 7 pt
             for k, s in enumerate(chunk, start=1):
                 num = n * STEPS_PER_FRAME + k
                 shown = "" if not s.latex else (  # a case heading has words only
@@ -269,7 +423,8 @@ class BeamerPrinter(Printer):
                 for k, v in d.counterexample.items()) + "\\end{itemize}\n"
         extra += "".join(f"\\par\\emph{{Note:}} {self.rich(n)}\n" for n in d.notes)
         if extra:
-            self.frame(d.title, "{\\small\n" + extra + "}\n")
+            self.frame(d.title, "{\\small\n" + extra + "}\n",
+                       "the counterexample" if d.counterexample is not None else "notes")
 
     def _print_CheckBlock(self, b: Any) -> None:
         self.check(b.result, b.source)
@@ -277,13 +432,13 @@ class BeamerPrinter(Printer):
     def _print_ComparisonBlock(self, block: Any) -> None:
         for label, exp in block.rows:
             self.frame(block.title or self.section,
-                       f"\\textbf{{{self.rich(label)}}}\n{{\\small\n"
-                       + terms_equations(exp, self.style).latex() + "\n}\n")
+                       "{\\small\n" + terms_equations(exp, self.style).latex() + "\n}\n",
+                       label)
         side = comparison_table(block, self.style)
         if side is not None:
             self.frame(block.title or self.section,
-                       "\\[\n\\symconvfit{" + side[0] + "}\n\\]\n" + self.caption(side[1]),
-                       "side by side")
+                       "\\[\n\\symconvfit{" + side[0] + "}\n\\]\n",
+                       _join("side by side", short_caption(side[1])))
 
     def _print_Heading(self, b: Any) -> None:
         self.section = b.text

@@ -353,8 +353,8 @@ def matrix_latex(fig: Any, style: Style, transpose: bool = False) -> str:
     body = [head] + [
         bracketed(style, rname if not transpose else cname, [str(v) for v in r]) + " & "
         + " & ".join(cell(e) for e in row) for r, row in zip(rows, ent, strict=False)]
-    name = r"C^{\mathsf{T}}" if transpose else "C"
-    lhs = (rf"\frac{{\partial L}}{{\partial {xs}}} = C^{{\mathsf{{T}}}} {rname},\quad "
+    name = r"C^{\top}" if transpose else "C"
+    lhs = (rf"\frac{{\partial L}}{{\partial {xs}}} = C^{{\top}} {rname},\quad "
            if transpose else rf"{ys} = C\,{xs},\quad ")
     return (f"{lhs}{name} = \\begin{{array}}{{r|{'c' * len(cols)}}}\n" + ROW_SEP.join(body)
             + "\n\\end{array}")
