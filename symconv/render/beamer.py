@@ -91,7 +91,11 @@ def short_caption(text: str) -> str:
             out.append(f"${piece}$")
             plain_len += len(plain(f"${piece}$"))
             continue
-        cut = min((k for k in (piece.find(": "), piece.find("; ")) if k >= 0), default=-1)
+        # the first clause, unless it is only a label ("Convolution, y[1,1]: the patch...")
+        colon = piece.find(": ")
+        if colon >= 0 and plain_len + colon < 25:
+            colon = -1
+        cut = min((k for k in (colon, piece.find("; ")) if k >= 0), default=-1)
         if cut >= 0:
             out.append(piece[:cut])
             break
