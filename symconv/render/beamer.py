@@ -38,8 +38,8 @@ from .plainmath import plain
 from .tex import (
     ROW_SEP,
     breakable,
+    derivation_math,
     escape_text,
-    expand_macros,
     math_chars,
     split_math,
     text_with_math,
@@ -400,7 +400,7 @@ class BeamerPrinter(Printer):
         self._print_Derivation(b.derivation)
 
     def _print_Derivation(self, d: Any) -> None:
-        claim = expand_macros(d.claim_latex, self.style)
+        claim = derivation_math(d.claim_latex, self.style)
         head = ("\\textbf{Claim.}\n\\[\n\\symconvfit{" + stack_clauses(claim) + "}\n\\]\n"
                 f"\\textbf{{Verdict:}} {d.verdict}, \\textbf{{scope:}} "
                 f"{escape_text(d.scope)}.\n")
@@ -413,7 +413,7 @@ class BeamerPrinter(Printer):
                 num = n * STEPS_PER_FRAME + k
                 shown = "" if not s.latex else (  # a case heading has words only
                     "\\[\n\\symconvfit{"
-                    + stack_clauses(expand_macros(s.latex, self.style)) + "}\n\\]\n")
+                    + stack_clauses(derivation_math(s.latex, self.style)) + "}\n\\]\n")
                 body += (f"\\uncover<{k}->{{\\par\\smallskip\\textbf{{{num}.}} "
                          f"{self.rich(s.why)}\n{shown}}}\n")
             body += "}\n"

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import InputError
 from ..expansion import figures
 from .mathtex import Aligned, Typesetter, formula_latex, mathjax_text, terms_equations
-from .tex import ROW_SEP, expand_macros, mathjax_style, rich_math
+from .tex import ROW_SEP, derivation_math, mathjax_style, rich_math
 from .words import check_dict, check_facts
 from .xhtml import XhtmlPrinter, indent, scoped_css
 
@@ -31,7 +31,7 @@ def repr_latex(obj: Any) -> str:
         return "$$\\begin{array}{rl}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     if kind == "Derivation":
         st = mathjax_style()
-        rows = [r"\textbf{Claim.}", expand_macros(obj.claim_latex, st),
+        rows = [r"\textbf{Claim.}", derivation_math(obj.claim_latex, st),
                 r"\textbf{Verdict: }\text{" + obj.verdict + ", scope: " + obj.scope + "}"]
         for n, step in enumerate(obj.steps, 1):
             # the step's sentence (its math kept as math), then its display
@@ -39,7 +39,7 @@ def repr_latex(obj: Any) -> str:
                 rows.append((rf"\textbf{{{n}.}}\ " if k == 0 else r"\quad ")
                             + _mathjax_rich(line, st))
             if step.latex:
-                rows.append(r"\qquad " + expand_macros(step.latex, st))
+                rows.append(r"\qquad " + derivation_math(step.latex, st))
         return "$$\\begin{array}{l}\n" + ROW_SEP.join(rows) + "\n\\end{array}$$"
     style = mathjax_style()
     out = formula_latex(obj, style)

@@ -18,7 +18,14 @@ from ..expansion import figures
 from . import palette
 from .base import Printer
 from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
-from .tex import FIT_MACRO, FIT_PICTURE, breakable, escape_text, expand_macros, text_with_math
+from .tex import (
+    FIT_MACRO,
+    FIT_PICTURE,
+    breakable,
+    derivation_math,
+    escape_text,
+    text_with_math,
+)
 from .tikz import tikz_drawing
 from .words import VERDICT_WORDS, check_dict, check_facts, check_title
 
@@ -232,14 +239,14 @@ class LatexPrinter(Printer):
     def _print_Derivation(self, d: Any) -> None:
         self.heading(d.title, 2)
         self.write("\\textbf{Claim.}\n")
-        self.display(expand_macros(d.claim_latex, self.style))
+        self.display(derivation_math(d.claim_latex, self.style))
         self.write(f"\\noindent\\textbf{{Verdict:}} {VERDICT_WORDS[d.verdict]}, "
                    f"\\textbf{{scope:}} {escape_text(d.scope)}.\n")
         self.write("\\begin{enumerate}\n")
         for s in d.steps:
             self.write("\\item " + self.rich(s.why) + "\n")
             if s.latex:  # a case heading has words only
-                self.display(expand_macros(s.latex, self.style))
+                self.display(derivation_math(s.latex, self.style))
         self.write("\\end{enumerate}\n")
         if d.counterexample is not None:
             self.write("\\paragraph{Counterexample.}\n\\begin{itemize}\n")

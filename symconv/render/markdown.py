@@ -29,7 +29,7 @@ from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equat
 from .palette import MATHJAX_COLOURS
 from .plainmath import plain
 from .svg import svg_drawing, svg_string
-from .tex import Style, expand_macros, mathjax_style, rich_math
+from .tex import Style, derivation_math, mathjax_style, rich_math
 from .words import check_dict, check_facts
 
 #: ASCII punctuation that Markdown could read as markup, escaped with a backslash.
@@ -161,12 +161,12 @@ class MarkdownPrinter(Printer):
 
     def _print_Derivation(self, d: Any) -> None:
         self.write(f"{self.title_marks()} {self.rich(d.title)}\n\n**Claim.**\n\n")
-        self.math(expand_macros(d.claim_latex, self.style))
+        self.math(derivation_math(d.claim_latex, self.style))
         self.write(f"**Verdict:** {md_escape(d.verdict)}, **scope:** {md_escape(d.scope)}.\n\n")
         for n, s in enumerate(d.steps, 1):
             self.write(f"**Step {n}.** {self.rich(s.why)}\n\n")
             if s.latex:
-                self.math(expand_macros(s.latex, self.style))
+                self.math(derivation_math(s.latex, self.style))
         if d.counterexample is not None:
             self.write("**Counterexample.**\n\n")
             for k, v in d.counterexample.items():

@@ -162,6 +162,28 @@ def expand_macros(latex: str, style: Style) -> str:
     return _MACRO.sub(sub, latex)
 
 
+#: Arrays a derivation's mathematics names (image, kernel, output, upstream gradient): set
+#: in the page's notation (bold by default) like the figures, where they are indexed
+#: (``x[i]``, ``g^{\\uparrow s}[j]``) or the argument of an operation (``conv(x, h)``).
+_DERIVATION_ARRAY = re.compile(
+    r"(?<![\\A-Za-z{])([xyhg])(?=\[|\\left\[|\^\{\\uparrow)"
+    r"|(?<=[(,] )([xhg])(?=[,)])|(?<=[(,])([xhg])(?=[,)])")
+
+
+def derivation_math(latex: str, style: Style) -> str:
+    """A derivation's display in the page's notation: its arrays through ``\\arr`` (bold
+    unless the style says plain), then every notation macro expanded.
+
+    >>> derivation_math(r"\\operatorname{conv}(x, h)[m] = x[m]", Style())
+    '\\\\operatorname{conv}(\\\\mathbf{x}, \\\\mathbf{h})[m] = \\\\mathbf{x}[m]'
+    """
+    def sub(m: re.Match[str]) -> str:
+        return r"\arr{" + (m.group(1) or m.group(2) or m.group(3)) + "}"
+
+    latex = re.sub(r"\\tilde ([xhg])(?![A-Za-z])", r"\\tilde{\\arr{\1}}", latex)
+    return expand_macros(_DERIVATION_ARRAY.sub(sub, latex), style)
+
+
 def rich_math(s: str, style: Style) -> list[tuple[bool, str]]:
     """(is_math, piece) of rich text with the macros of its math expanded."""
     return [(is_math, expand_macros(p, style) if is_math else p)

@@ -21,7 +21,7 @@ from .base import Printer
 from .mathml import latex_to_mathml
 from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
 from .svg import svg_drawing
-from .tex import expand_macros, rich_math
+from .tex import derivation_math, rich_math
 from .words import check_dict, check_facts
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -142,7 +142,7 @@ class XhtmlPrinter(Printer):
         sec = self.el("section", class_="derivation")
         self.rich_el(self.title_tag(), d.title, sec)
         self.el("p", "Claim:", sec)
-        self.math_block(expand_macros(d.claim_latex, self.style), sec)
+        self.math_block(derivation_math(d.claim_latex, self.style), sec)
         p = self.el("p", "", sec)
         self.el("span", f"Verdict: {d.verdict}", p, class_="verdict")
         self.el("span", f", scope: {d.scope}.", p)
@@ -151,7 +151,7 @@ class XhtmlPrinter(Printer):
             li = self.el("li", parent=ol)
             self.rich_el("p", s.why, li, class_="why")
             if s.latex:
-                self.math_block(expand_macros(s.latex, self.style), li)
+                self.math_block(derivation_math(s.latex, self.style), li)
         if d.counterexample is not None:
             self.el("h4", "Counterexample", sec)
             dl = self.el("dl", parent=sec, class_="facts")
