@@ -373,7 +373,7 @@ def test_the_typo_counterexample_is_numpys() -> None:
 
 
 def test_article_patches_and_entries() -> None:
-    """conv y[1,1] and the article's corr y[-1,-1] read the red patch x[0..2, 0..2]: the
+    """conv y[1,1] and the article's corr y[-1,-1] read the patch x[0..2, 0..2]: the
     kernel rotated by 180 degrees under convolution, as drawn under the article's formula."""
     at = {b["title"]: b for b in output("article-2d")["blocks"] if b["block"] == "expansion"}
 
@@ -382,8 +382,9 @@ def test_article_patches_and_entries() -> None:
         assert out["patch"] == {"from": [0, 0], "to": [2, 2]}
         return {tuple(t["x"]): t["entry"] for t in out["terms"]}
 
-    conv = entries("Convolution output y[1,1]: the kernel appears rotated by 180 degrees")
-    refl = entries("The article's cross-correlation, output y[-1,-1]")
+    conv = entries(r"Convolution output $\arr{y}[1,1]$: the kernel appears rotated by 180 "
+                   "degrees")
+    refl = entries(r"The article's cross-correlation, output $\arr{y}[-1,-1]$")
     patch = [(i, j) for j in range(3) for i in range(3)]
     assert [conv[p] for p in patch] == list("ihgfedcba")
     assert [refl[p] for p in patch] == list("abcdefghi")
