@@ -121,75 +121,81 @@ def all_sizes(o: Options) -> Derivation:
         count = sp.expand(ax.m_hi - ax.m_lo + 1)
         if fam == "full":
             derived = N + d * (K - 1)
-            why = ("full: every m with at least one term: i = m + d k runs over the image for "
-                   "some tap, so m runs from alpha - d(beta+K-1) to alpha + N - 1 - d beta")
+            why = (r"Mode full: every $m$ with at least one term: $i = m + d k$ lands in the "
+                   r"image for some tap, so $m$ runs from $\alpha - d(\beta + K - 1)$ to "
+                   r"$\alpha + N - 1 - d\beta$.")
         elif fam == "valid":
             derived = N - d * (K - 1)
-            why = ("valid, for N >= d(K-1)+1: every m whose taps all land in the image: "
-                   "alpha <= m + d beta and m + d(beta+K-1) <= alpha + N - 1 (for a longer "
-                   "kernel SciPy swaps the operands: d(K-1) - N + 2 outputs, "
-                   "|N - d(K-1) - 1| + 1 in both cases)")
+            why = (r"Mode valid, for $N \geq d(K-1) + 1$: every $m$ whose taps all land in "
+                   r"the image, $\alpha \leq m + d\beta$ and "
+                   r"$m + d(\beta + K - 1) \leq \alpha + N - 1$ (for a longer kernel SciPy "
+                   r"swaps the operands: $d(K-1) - N + 2$ outputs, $|N - d(K-1) - 1| + 1$ in "
+                   r"both cases).")
         else:
             derived = N
-            why = "same: the centred window of N outputs inside the full one (SciPy)"
+            why = r"Mode same: the centred window of $N$ outputs inside the full one (SciPy)."
         if not is_zero(count - derived):
             raise Beyond(f"the {fam} size {count} is not shown to equal {derived}")
         steps.append(Step(rf"M_{{\mathrm{{{fam}}}}} = m_{{\max}} - m_{{\min}} + 1 = {tex(derived)}",
-                          why + " (SymPy: the range's length simplifies to this)",
+                          why[:-1] + "; the range's length simplifies to this.",
                           f"M_{fam} = {txt(derived)}"))
     # PyTorch padding, stride, dilation.
     ax = sym_axis("corr", "padding")
     count = ax.m_hi - ax.m_lo + 1
     steps.append(Step(r"0 \leq s m \quad\text{and}\quad s m + d(K-1) \leq N + p_l + p_r - 1",
-                      "PyTorch: output m starts at s m in the padded image (0-based) and its "
-                      "last tap s m + d(K-1) must still be inside it",
+                      r"PyTorch: output $m$ starts at $s m$ in the padded image (indices from "
+                      r"0) and its last tap $s m + d(K-1)$ must still be inside it.",
                       "0 <= s m and s m + d(K-1) <= N + p_l + p_r - 1"))
     derived = sp.floor((N + pl + pr - d * (K - 1) - 1) / s) + 1
     if not is_zero(count - derived):
         raise Beyond("the padded size is not shown to match")
-    steps.append(Step(rf"M = {tex(derived)}", "the number of integers m from 0 to "
-                      "floor((N + p_l + p_r - d(K-1) - 1)/s): the relation's output range "
-                      "(SymPy: equal to the range built by the engine)", f"M = {txt(derived)}"))
+    steps.append(Step(rf"M = {tex(derived)}", r"The number of integers $m$ from 0 to "
+                      r"$\lfloor (N + p_l + p_r - d(K-1) - 1)/s \rfloor$: the relation's "
+                      r"output range, equal to the one the engine builds.",
+                      f"M = {txt(derived)}"))
     torch_f = sp.floor((N + 2 * p - d * (K - 1) - 1) / s + 1)
     ours_sym = derived.subs({pl: p, pr: p})
     if not is_zero(torch_f - ours_sym):
         raise Beyond("PyTorch's formula is not shown to match")
-    steps.append(Step(rf"L_{{out}} = {tex(torch_f)}", "PyTorch's documented Conv1d/2d/3d shape "
-                      "(padding p on both sides) is this formula with p_l = p_r = p (SymPy: "
-                      "the difference is 0)", f"torch: L_out = {txt(torch_f)}"))
+    steps.append(Step(rf"L_{{out}} = {tex(torch_f)}", r"PyTorch's documented Conv1d/2d/3d "
+                      r"shape (padding $p$ on both sides) is this formula with "
+                      r"$p_l = p_r = p$: the difference is 0.", f"torch: L_out = {txt(torch_f)}"))
     kh = K + (K - 1) * (d - 1)
     arith = sp.floor((N + 2 * p - kh) / s) + 1
     if not is_zero(arith - ours_sym):
         raise Beyond("the conv_arithmetic relationship is not shown to match")
     steps.append(Step(r"o = \left\lfloor \frac{i + 2p - \hat k}{s} \right\rfloor + 1,\ "
-                      r"\hat k = k + (k-1)(d-1)", "Dumoulin and Visin, conv_arithmetic, "
-                      "relationships 6 and 15 (dilated kernel size k^ = k + (k-1)(d-1)), with "
-                      "i = N, k = K: the same formula (SymPy)",
+                      r"\hat k = k + (k-1)(d-1)", r"Dumoulin and Visin's convolution "
+                      r"arithmetic, relationships 6 and 15 (the dilated kernel size "
+                      r"$\hat k = k + (k-1)(d-1)$), with $i = N$, $k = K$: the same formula.",
                       f"conv_arithmetic: o = {txt(arith)}"))
     # Transposed convolution: write N + 2p - d(K-1) - 1 = q s + r (division algorithm).
     a_ = N + 2 * p - d * (K - 1) - 1
     Nq = sp.solve(sp.Eq(a_, q * s + r), N)[0]
     Mq = q + 1  # floor((q s + r)/s) + 1 with 0 <= r < s
     steps.append(Step(r"N + 2p - d(K-1) - 1 = q s + r,\quad 0 \leq r < s",
-                      "the division algorithm; then floor((q s + r)/s) = q, so M = q + 1",
+                      r"The division algorithm; then $\lfloor (q s + r)/s \rfloor = q$, so "
+                      r"$M = q + 1$.",
                       "N + 2p - d(K-1) - 1 = q s + r"))
     t_size = (M - 1) * s - 2 * p + d * (K - 1) + r + 1
     back = t_size.subs(M, Mq)
     if not is_zero(back - Nq):
         raise Beyond("the transposed size is not shown to give back N")
     steps.append(Step(r"(M-1)s - 2p + d(K-1) + a + 1 = N,\quad a = (N + 2p - d(K-1) - 1) "
-                      r"\bmod s", "the transposed convolution (PyTorch ConvTranspose, "
-                      "output_padding a) maps M back to N exactly when a = r, the remainder "
-                      "(SymPy: both sides equal q s + r - 2p + d(K-1) + 1)",
+                      r"\bmod s", r"The transposed convolution (PyTorch's ConvTranspose, "
+                      r"output padding $a$) maps $M$ back to $N$ exactly when $a = r$, the "
+                      r"remainder: both sides equal $q s + r - 2p + d(K-1) + 1$.",
                       "transposed: (M-1)s - 2p + d(K-1) + a + 1 = N with a = r"))
-    steps.append(Step(r"o' = s(i' - 1) + a + k - 2p", "conv_arithmetic relationship 14 "
-                      "(with d = 1, i' = M, a = (i + 2p - k) mod s): the same formula",
+    steps.append(Step(r"o' = s(i' - 1) + a + k - 2p", r"The convolution arithmetic's "
+                      r"relationship 14 (with $d = 1$, $i' = M$, $a = (i + 2p - k) \bmod s$): "
+                      r"the same formula.",
                       "conv_arithmetic relationship 14"))
     # The natural-index windows with a stride: the count of multiples of s.
     ax = sym_axis("corr", "full")
     steps.append(Step(rf"M = {tex(ax.m_hi)} - {tex(ax.m_lo)} + 1",
-                      "with a stride in the SciPy modes (natural indices), the outputs are the "
-                      "multiples of s in the window: floor(w_hi/s) - ceil(w_lo/s) + 1",
+                      r"With a stride in the SciPy modes (natural indices), the outputs are "
+                      r"the multiples of $s$ in the window: "
+                      r"$\lfloor w_{hi}/s \rfloor - \lceil w_{lo}/s \rceil + 1$.",
                       f"M = {txt(ax.m_hi)} - ({txt(ax.m_lo)}) + 1"))
     return Derivation(TITLE, SIZES_LATEX, SIZES_TEXT, "proved", "all-sizes",
                       tuple(steps), None, ("scope all-sizes: every N, K, s, d, padding; valid "
