@@ -34,13 +34,16 @@ window.addEventListener('load', () => {
   });
   const steps = [...document.querySelectorAll('ol.steps li')]
     .map(li => px(getComputedStyle(li).marginBottom));
+  // a list item that clips its overflow hides its number (the marker sits outside)
+  const clipped = [...document.querySelectorAll('ol.steps li')]
+    .filter(li => getComputedStyle(li).overflowX !== 'visible').length;
   const maths = [...document.querySelectorAll('math')]
     .map(m => m.getBoundingClientRect().height);
   const section = document.querySelector('section.symconv');
   const out = document.createElement('pre');
   out.id = 'probe';
   out.textContent = JSON.stringify({
-    body, texts, steps, maths,
+    body, texts, steps, maths, clipped,
     sectionFont: section ? getComputedStyle(section).fontFamily : null,
     stylesheets: document.styleSheets.length,
     rules: [...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0),
@@ -86,6 +89,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
 def test_every_style_rule_reaches_the_browser(pages: dict[str, dict[str, Any]]) -> None:
     duality = pages["duality.html"]
     assert duality["steps"] and min(duality["steps"]) > 5  # 0.8em: the rule was read
+    assert duality["clipped"] == 0  # the steps keep their numbers
     assert pages["article.html"]["rules"] >= 12
 
 

@@ -45,6 +45,9 @@ def latex_to_mathml(latex: str, display: bool = True) -> ET.Element:
     for node in el.iter("mo"):
         if node.text == "*":  # latex2mathml writes \\ast and * as the raised ASCII star
             node.text = "\u2217"
+        elif node.text == "/":  # a slash as in dL/dx: no operator space around it
+            node.set("lspace", "0")
+            node.set("rspace", "0")
     return el
 
 

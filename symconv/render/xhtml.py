@@ -236,8 +236,9 @@ h1 { font-size: 1.7em; margin-bottom: 0.2em; } .subtitle { color: #555; margin-t
 figure { margin: 1.2em 0; overflow-x: auto; text-align: center; }
 figcaption { font-size: 0.9em; color: #333; max-width: 46em; margin: 0.4em auto 0; }
 math[display="block"] { margin: 0.5em 0; }
-ol.steps li, .derivation math { overflow-x: auto; overflow-y: hidden; }
-ol.steps li { margin-bottom: 0.8em; } .why { color: #333; }
+ol.steps math, .derivation math { overflow-x: auto; overflow-y: hidden; }
+ol.steps li { margin-bottom: 0.8em; } ol.steps { padding-left: 2.2em; }
+.why { color: #333; }
 .verdict { font-weight: bold; } dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0 0 0.4em 1.5em; }
 .missing { color: #8a8a8a; font-style: italic; }
