@@ -167,7 +167,8 @@ def expand_macros(latex: str, style: Style) -> str:
 #: (``x[i]``, ``g^{\\uparrow s}[j]``) or the argument of an operation (``conv(x, h)``).
 _DERIVATION_ARRAY = re.compile(
     r"(?<![\\A-Za-z{])([xyhg])(?=\[|\\left\[|\^\{\\uparrow)"
-    r"|(?<=[(,] )([xhg])(?=[,)])|(?<=[(,])([xhg])(?=[,)])")
+    r"|(?<=[(,] )([xhg])(?=[,)])|(?<=[(,])([xhg])(?=[,)])"
+    r"|(?<=\\partial )([xyhg])(?=\})")
 
 
 def derivation_math(latex: str, style: Style) -> str:
@@ -178,7 +179,7 @@ def derivation_math(latex: str, style: Style) -> str:
     '\\\\operatorname{conv}(\\\\mathbf{x}, \\\\mathbf{h})[m] = \\\\mathbf{x}[m]'
     """
     def sub(m: re.Match[str]) -> str:
-        return r"\arr{" + (m.group(1) or m.group(2) or m.group(3)) + "}"
+        return r"\arr{" + next(g for g in m.groups() if g) + "}"
 
     latex = re.sub(r"\\tilde ([xhg])(?![A-Za-z])", r"\\tilde{\\arr{\1}}", latex)
     return expand_macros(_DERIVATION_ARRAY.sub(sub, latex), style)
