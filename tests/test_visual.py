@@ -161,6 +161,13 @@ def test_slides_keep_text_at_7pt(decks: list[tuple[Path, Path]]) -> None:
     small = [line for _, pdf in decks for line in small_text(pdf, SLIDE_WORD_BOX,
                                                                SLIDE_GLYPH_BOX)]
     assert not small, small[:10]
+    # the output maps' cell text ("i: -3..-2") too: split by columns, not shrunk
+    maps = [f"{pdf.name} p{n}: {h:.1f}" for _, pdf in decks
+            for n, words in enumerate(pages_of(pdf), 1)
+            for _, h, _, text in words if text in ("i:", "j:") and h < SLIDE_WORD_BOX]
+    assert not maps, maps[:5]
+    article = decks[0][0].read_text(encoding="utf-8")
+    assert "Output map of convolution, columns part 1 of 2" in article
 
 
 def test_every_frame_says_what_it_shows(decks: list[tuple[Path, Path]]) -> None:

@@ -111,6 +111,53 @@ def short_caption(text: str) -> str:
     return short
 
 
+#: An output map shrunk below this on a slide is split by columns (its 9 pt cell text
+#: stays at 7 pt or more).
+MIN_MAP_SCALE = 0.8
+
+
+def _slide_scale(model: Any) -> float:
+    """The scale a drawing gets on a slide (1 when it fits)."""
+    w, h = model.width * model.unit, model.height * model.unit
+    return min(1.0, SLIDE_CM[0] / w if w else 1.0, SLIDE_CM[1] / h if h else 1.0)
+
+
+def _columns(model: Any) -> list[float]:
+    """The left edges of the drawing's grid columns (its cells' x positions)."""
+    return sorted({round(c.x, 6) for c in model.cells})
+
+
+def split_columns(model: Any, per_part: int) -> list[Any]:
+    """The drawing cut into parts of at most ``per_part`` grid columns, each part keeping
+    what lies left of the grid (row labels) and its own columns' cells, labels and boxes,
+    moved left to close the gap."""
+    import dataclasses
+
+    cols = _columns(model)
+    n_parts = -(-len(cols) // max(1, per_part))
+    per_part = -(-len(cols) // n_parts)  # balanced: 4 + 3, not 6 + 1
+    left = cols[0]
+    step = cols[1] - cols[0] if len(cols) > 1 else 1.0
+    parts = []
+    for k in range(0, len(cols), per_part):
+        lo, hi = cols[k], cols[min(k + per_part, len(cols)) - 1] + step
+        shift = lo - left
+
+        def inside(x: float, lo: float = lo, hi: float = hi) -> bool:
+            return lo - 1e-6 <= x < hi - 1e-6
+
+        cells = tuple(dataclasses.replace(c, x=c.x - shift) for c in model.cells
+                      if inside(c.x))
+        labels = tuple(lab if lab.x < left - 1e-6 else dataclasses.replace(lab, x=lab.x - shift)
+                       for lab in model.labels if lab.x < left - 1e-6 or inside(lab.x))
+        boxes = tuple(dataclasses.replace(b, x0=b.x0 - shift, x1=b.x1 - shift)
+                      for b in model.boxes if inside(b.x0))
+        parts.append(dataclasses.replace(model, cells=cells, labels=labels, boxes=boxes,
+                                         lines=(), width=model.width - shift
+                                         - (cols[-1] + step - hi)))
+    return parts
+
+
 def _span(what: str, r: range, n: int, blocks: Sequence[range]) -> str:
     """``, outputs 1-9`` when the figure is split along ``what``, else nothing."""
     if len(blocks) <= 1 and len(r) == n:
@@ -215,6 +262,17 @@ class BeamerPrinter(Printer):
         self.frame(title, body, "the kernel sliding over the image, one output a step")
 
     def _print_Drawing(self, model: Any, title: str) -> None:
+        scale = _slide_scale(model)
+        if model.name.startswith("output-map") and scale < MIN_MAP_SCALE:
+            # split by columns, the row labels repeated: cell text at 7 pt or more
+            parts = split_columns(model, max(2, int(len(_columns(model)) * scale
+                                                    / MIN_MAP_SCALE)))
+            short = short_caption(model.caption)
+            for k, part in enumerate(parts, 1):
+                body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n"
+                        + tikz.tikz_drawing(part, self.style) + "}\n\\end{center}\n")
+                self.frame(title, body, _join(short, f"columns part {k} of {len(parts)}"))
+            return
         body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n"
                 + tikz.tikz_drawing(model, self.style) + "}\n\\end{center}\n")
         self.frame(title, body, short_caption(model.caption))
