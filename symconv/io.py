@@ -38,13 +38,19 @@ def check_output(path: str) -> str:
     folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise InputError(f"cannot write {path!r}: folder {folder!r} does not exist")
-    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+    if _special(target):
         if not os.access(target, os.W_OK):
             raise InputError(f"cannot write {path!r}: permission denied")
         return target
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"cannot write {path!r}: folder {folder!r} is not writable")
     return target
+
+
+def _special(target: str) -> bool:
+    """Whether ``target`` exists and is not a regular file (a FIFO, a device): written
+    through, never replaced."""
+    return os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode)
 
 
 @contextlib.contextmanager
@@ -56,7 +62,7 @@ def open_output(path: str | None, stdout: IO[str] | None = None,
         yield stdout if stdout is not None else sys.stdout
         return
     target = check_output(path)
-    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+    if _special(target):
         mode = "wb" if binary else "w"
         kw = {} if binary else {"encoding": "utf-8", "newline": "\n"}
         with open(target, mode, **kw) as special:  # type: ignore[call-overload]

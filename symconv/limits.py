@@ -9,6 +9,9 @@ the largest request the default term limit accepts finishes within about a minut
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 #: Product terms plus outputs one request may produce (``--max-terms`` raises it).  On the
 #: way to JSON a term costs about 60 bytes and an output about 140 bytes of peak memory
 #: (measured: 8M terms over 0.9M outputs, 12 s and 0.57 GB; 8M outputs of 1 term each,
@@ -33,20 +36,31 @@ MAX_KWARGS = 2_000
 MAX_NPY_BYTES = 512 * 2**20
 
 
-def check_int(value: object, what: str, low: int, high: int) -> int:
-    """``value`` as an int within ``low..high``, else an :class:`InputError` naming both."""
-    from .errors import InputError
-
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value))
-        except ValueError:
-            raise InputError(f"bad {what} {value!r}: expected an integer") from None
-    if not low <= value <= high:
-        raise InputError(f"bad {what} {_short(value)}: must be between {low:,} and {high:,}")
-    return value
+def shown(value: object, most: int = 40) -> str:
+    """A user's value in a message (its ``repr``), cut when hostile: 30-digit numbers,
+    long lists, megabytes of text."""
+    s = repr(value)
+    return s if len(s) <= most else s[:most - 10] + f"... ({len(s)} characters)"
 
 
-def _short(v: int) -> str:
-    s = str(v)
-    return s if len(s) <= 24 else f"{s[:10]}...{s[-4:]} ({len(s)} digits)"
+def first_deeper(root: Any, most: int, children: Callable[[Any], Iterable[Any]],
+                 start: int = 0) -> Any:
+    """The first item nested deeper than ``most`` levels below ``root`` (which is at level
+    ``start``), or None; walked with a stack, so the depth of the input cannot exhaust
+    Python's recursion.  ``children`` gives an item's sub-items."""
+    stack = [(root, start)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > most:
+            return item
+        stack.extend((c, depth + 1) for c in children(item))
+    return None
+
+
+def containers(value: Any) -> Iterable[Any]:
+    """The sub-items of parsed JSON or TOML: a table's values, a list's items."""
+    if isinstance(value, dict):
+        return value.values()
+    if isinstance(value, list):
+        return value
+    return ()

@@ -63,14 +63,20 @@ def pages_of(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
     return pages
 
 
-def documents(tmp: Path) -> list[Path]:
-    """The demo's three documents and every derivation's article, copied to ``tmp``."""
-    from symconv.app.demo import run_demo
-
-    demo = tmp / "demo"
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``symconv demo`` run once for every test of this module."""
     import io
 
-    run_demo(str(demo), io.StringIO())
+    from symconv.app.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    run_demo(str(out), io.StringIO())
+    return out
+
+
+def documents(demo: Path, tmp: Path) -> list[Path]:
+    """The demo's three documents and every derivation's article, copied to ``tmp``."""
     texs = [demo / f"{name}.tex" for name in ("article", "thread", "duality")]
     for tex in sorted((ROOT / "derivations").glob("*/*.tex")):
         if tex.name.endswith("-slides.tex"):
@@ -83,11 +89,12 @@ def documents(tmp: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+def compiled(demo: Path, tmp_path_factory: pytest.TempPathFactory
+             ) -> list[tuple[Path, Path]]:
     tool = need_tool("pdflatex")
     tmp = tmp_path_factory.mktemp("visual")
     return [(tex, pdflatex(tex, tool, runs=2, max_overfull=MAX_OVERFULL_PT))
-            for tex in documents(tmp)]
+            for tex in documents(demo, tmp)]
 
 
 def test_figures_are_numbered_and_captions_stay_with_them(
@@ -143,17 +150,11 @@ def test_pages_render(compiled: list[tuple[Path, Path]], tmp_path: Path) -> None
 
 
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
+def decks(demo: Path) -> list[tuple[Path, Path]]:
     """The demo's three slide decks, compiled."""
-    import io
-
-    from symconv.app.demo import run_demo
-
     tool = need_tool("pdflatex")
-    out = tmp_path_factory.mktemp("slides")
-    run_demo(str(out), io.StringIO())
     return [(tex, pdflatex(tex, tool, runs=2)) for tex in
-            (out / f"{name}-slides.tex" for name in ("article", "thread", "duality"))]
+            (demo / f"{name}-slides.tex" for name in ("article", "thread", "duality"))]
 
 
 def test_slides_keep_text_at_7pt(decks: list[tuple[Path, Path]]) -> None:

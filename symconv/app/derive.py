@@ -133,17 +133,10 @@ def load(path: str) -> dict[str, Any]:
 
 def check_nesting(value: Any, path: str) -> None:
     """Refuse values nested deeper than :data:`~symconv.limits.MAX_NESTING` (iteratively)."""
-    from ..limits import MAX_NESTING
+    from ..limits import MAX_NESTING, containers, first_deeper
 
-    stack = [(value, 0)]
-    while stack:
-        v, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise InputError(f"{path}: values are nested more than {MAX_NESTING} deep")
-        if isinstance(v, dict):
-            stack.extend((w, depth + 1) for w in v.values())
-        elif isinstance(v, list):
-            stack.extend((w, depth + 1) for w in v)
+    if first_deeper(value, MAX_NESTING, containers) is not None:
+        raise InputError(f"{path}: values are nested more than {MAX_NESTING} deep")
 
 
 #: The type each block key takes (checked before a block is built): ``str``, ``int``,
@@ -213,9 +206,9 @@ def check_types(block: dict[str, Any]) -> None:
     for key, value in block.items():
         kind = KEY_TYPES.get(key, "scalar")
         if not _is(value, kind):
-            shown = repr(value)
-            shown = shown if len(shown) <= 40 else shown[:30] + "..."
-            raise InputError(f"{key} = {shown}: must be {_KIND_WORDS[kind]}")
+            from ..limits import shown
+
+            raise InputError(f"{key} = {shown(value)}: must be {_KIND_WORDS[kind]}")
         if key == "variants":
             for v in value:
                 check_types(v)

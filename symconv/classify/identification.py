@@ -207,15 +207,10 @@ MAX_KWARGS_DEPTH = 8
 
 
 def _check_kwargs_depth(value: Any) -> None:
-    stack = [(value, 0)]
-    while stack:
-        v, depth = stack.pop()
-        if depth > MAX_KWARGS_DEPTH:
-            raise InputError(f"bad --kwargs: values nested more than {MAX_KWARGS_DEPTH} deep")
-        if isinstance(v, dict):
-            stack.extend((w, depth + 1) for w in v.values())
-        elif isinstance(v, list):
-            stack.extend((w, depth + 1) for w in v)
+    from ..limits import containers, first_deeper
+
+    if first_deeper(value, MAX_KWARGS_DEPTH, containers) is not None:
+        raise InputError(f"bad --kwargs: values nested more than {MAX_KWARGS_DEPTH} deep")
 
 
 def identify(function: str | Callable[..., Any], image: str | Sequence[int] | None = None,

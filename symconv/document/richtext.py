@@ -65,13 +65,20 @@ def check_rich_text(text: object, what: str = "text") -> str:
         if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cs", "Co"):
             raise InputError(f"{what}: control character U+{ord(ch):04X} at column "
                              f"{pos + 1}")
-    pieces = re.split(r"(?<!\\)\$", text)
-    if len(pieces) % 2 == 0:
-        return text  # an odd number of dollars: all text, as renderers read it
-    for k, piece in enumerate(pieces):
-        if k % 2:
+    for is_math, piece in split_math(text):  # as every renderer reads it
+        if is_math:
             check_math(piece, what)
     return text
+
+
+def split_math(s: str) -> list[tuple[bool, str]]:
+    """(is_math, piece) of rich text: ``$...$`` spans are math; ``\\$`` is a dollar sign
+    in the text.  Unbalanced dollars make it all text."""
+    parts = re.split(r"(?<!\\)\$", s)
+    if len(parts) % 2 == 0:
+        return [(False, s.replace(r"\$", "$"))]
+    return [(k % 2 == 1, p if k % 2 else p.replace(r"\$", "$"))
+            for k, p in enumerate(parts) if p]
 
 
 def check_math(latex: str, what: str = "text") -> None:

@@ -22,7 +22,7 @@ from typing import Any, cast
 import numpy as np
 
 from ..errors import InputError
-from ..limits import MAX_PARAMETER
+from ..limits import MAX_PARAMETER, shown
 from .ops import CONVENTIONS, MODES, OPERATIONS, OPS
 from .relation import BOUNDARIES, BOUNDARY_ALIASES, AffineAxis, ChannelAxis, Relation
 from .signal import ORIGINS, Signal, check_name, make_signal
@@ -49,18 +49,12 @@ def per_axis(value: int | Sequence[int] | str | None, n: int, what: str, default
         raise InputError(f"bad {what} {value!r}: give 1 value or {n} (one per spatial axis)")
     for v in vals:
         if v < minimum:
-            raise InputError(f"bad {what} {_shown(value)}: each value must be at least "
+            raise InputError(f"bad {what} {shown(value)}: each value must be at least "
                              f"{minimum}")
         if v > MAX_PARAMETER:
-            raise InputError(f"bad {what} {_shown(value)}: each value must be at most "
+            raise InputError(f"bad {what} {shown(value)}: each value must be at most "
                              f"{MAX_PARAMETER:,}")
     return tuple(vals)
-
-
-def _shown(value: object) -> str:
-    """A user's value in a message, cut when hostile (30-digit numbers, long lists)."""
-    s = repr(value)
-    return s if len(s) <= 40 else s[:30] + f"... ({len(s)} characters)"
 
 
 def parse_padding(value: object, n: int) -> tuple[tuple[int, int], ...] | str | None:
@@ -98,9 +92,9 @@ def parse_padding(value: object, n: int) -> tuple[tuple[int, int], ...] | str | 
         raise InputError(f"bad padding {value!r}: give 1 value or {n} (one per spatial axis)")
     for lo, hi in out:
         if lo < 0 or hi < 0:
-            raise InputError(f"bad padding {_shown(value)}: padding cannot be negative")
+            raise InputError(f"bad padding {shown(value)}: padding cannot be negative")
         if max(lo, hi) > MAX_PARAMETER:
-            raise InputError(f"bad padding {_shown(value)}: padding must be at most "
+            raise InputError(f"bad padding {shown(value)}: padding must be at most "
                              f"{MAX_PARAMETER:,}")
     return tuple(out)
 

@@ -7,6 +7,7 @@ for entries are made in :mod:`symconv.expansion`, and only for what is displayed
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import string
@@ -17,7 +18,7 @@ from typing import cast
 import numpy as np
 
 from ..errors import InputError
-from ..limits import MAX_AXIS, MAX_PARAMETER, MAX_SIGNAL
+from ..limits import MAX_AXIS, MAX_PARAMETER, MAX_SIGNAL, shown
 
 #: Names reach LaTeX, MathML and HTML: only plain identifiers are accepted, so nothing
 #: needs escaping downstream and no name can smuggle markup or TeX commands.
@@ -61,19 +62,13 @@ def parse_shape(text: str | int | Sequence[int], what: str = "shape") -> tuple[i
             raise InputError(f"bad {what} {text!r}: every size must be at least 1, got {p}")
         out.append(int(p))
     if not out or len(out) > 6:
-        raise InputError(f"bad {what} {_shown(text)}: 1 to 6 axes are supported")
+        raise InputError(f"bad {what} {shown(text)}: 1 to 6 axes are supported")
     for p in out:
         if p > MAX_AXIS:
-            raise InputError(f"bad {what} {_shown(text)}: a size can be at most {MAX_AXIS:,}")
+            raise InputError(f"bad {what} {shown(text)}: a size can be at most {MAX_AXIS:,}")
     if int(np.prod([float(p) for p in out])) > MAX_SIGNAL:
-        raise InputError(f"bad {what} {_shown(text)}: at most {MAX_SIGNAL:,} entries in all")
+        raise InputError(f"bad {what} {shown(text)}: at most {MAX_SIGNAL:,} entries in all")
     return tuple(out)
-
-
-def _shown(value: object) -> str:
-    """A user's value in a message, cut when hostile (30-digit sizes)."""
-    s = repr(value)
-    return s if len(s) <= 40 else s[:30] + f"... ({len(s)} characters)"
 
 
 def resolve_origin(origin: str | Sequence[int], shape: tuple[int, ...],
@@ -95,7 +90,7 @@ def resolve_origin(origin: str | Sequence[int], shape: tuple[int, ...],
     else:
         offs = tuple(int(o) for o in origin)
         if any(abs(o) > MAX_PARAMETER for o in offs):
-            raise InputError(f"bad origin {_shown(origin)}: offsets must be at most "
+            raise InputError(f"bad origin {shown(origin)}: offsets must be at most "
                              f"{MAX_PARAMETER:,} in absolute value")
         if len(offs) != len(spatial):
             raise InputError(
@@ -282,7 +277,7 @@ def read_npy(path: str) -> np.ndarray:
 
     from ..limits import MAX_NPY_BYTES
 
-    where = _shown(path)
+    where = shown(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
@@ -312,9 +307,7 @@ def read_npy(path: str) -> np.ndarray:
                              f"({' '.join(str(exc).split())[:80]})") from None
         if dtype.hasobject or dtype.kind not in "biufc":
             raise InputError(f"values in {where} are not numbers (dtype {dtype})")
-        count = 1
-        for n in shape:
-            count *= int(n)
+        count = math.prod(int(n) for n in shape)
         size = count * dtype.itemsize
         if count > MAX_SIGNAL or size > MAX_NPY_BYTES:
             raise InputError(f"values in {where}: shape {shape} is {size:,} bytes, over the "
@@ -366,6 +359,6 @@ def parse_index(text: str) -> tuple[int, ...]:
     """An output index as ``--at`` writes it: ``"1,1"`` or ``"-1"``."""
     parts = text.replace(" ", "").split(",")
     if not text.strip() or any(not re.fullmatch(r"[+-]?\d{1,12}", p) for p in parts):
-        raise InputError(f"bad output index {_shown(text)}: give integers separated by "
+        raise InputError(f"bad output index {shown(text)}: give integers separated by "
                          "commas, such as 1,1 or -1,-1")
     return tuple(int(v) for v in parts)

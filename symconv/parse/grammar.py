@@ -95,14 +95,13 @@ def check_depth(tree: Any, text: str, what: str) -> None:
     """A caret error at the first node deeper than :data:`MAX_TREE_DEPTH` (iterative)."""
     import lark
 
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_TREE_DEPTH:
-            raise caret_error(f"the {what} is nested more than {MAX_TREE_DEPTH} levels "
-                              "deep", text, column(node))
-        if isinstance(node, lark.Tree):
-            stack.extend((c, depth + 1) for c in node.children)
+    from ..limits import first_deeper
+
+    node = first_deeper(tree, MAX_TREE_DEPTH, lambda n: n.children
+                        if isinstance(n, lark.Tree) else (), start=1)
+    if node is not None:
+        raise caret_error(f"the {what} is nested more than {MAX_TREE_DEPTH} levels deep",
+                          text, column(node))
 
 
 def _command_at(text: str, pos: int) -> str:

@@ -132,15 +132,15 @@ def check_options(o: Options, scope: str | None, uses: frozenset[str] = COMMON_O
 def check_work(o: Options, shapes: list[tuple[int, ...]]) -> None:
     """Refuse, before any array exists, shapes whose proof would be over the term limit:
     each signal's entries (a symbol each) and the operation's terms count."""
+    import math
+
     from ..errors import LimitError
-    from ..index.relation import DEFAULT_MAX_TERMS
+    from ..index.relation import check_limit
     from ..index.request import operation
 
-    limit = DEFAULT_MAX_TERMS if o.max_terms is None else o.max_terms
+    limit = check_limit(o.max_terms)
     for shape, what in zip(shapes, ("image", "kernel"), strict=True):
-        n = 1
-        for v in shape:
-            n *= v
+        n = math.prod(shape)
         if n > limit:
             raise LimitError(f"the {what} has {n:,} entries, over the limit of {limit:,} "
                              f"symbols; raise it with --max-terms {n}")

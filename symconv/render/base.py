@@ -66,6 +66,17 @@ class Printer(Dispatcher):
         self.written: list[str] = []
         self.style: Style = style_from({k: v for k, v in settings.items()
                                         if k in STYLE_OPTIONS and v is not None})
+        self.depth = 1  # level of the last heading printed: the page's title
+
+    def heading_level(self, level: int) -> int:
+        """The output level of a document heading (a section under the page's title, a
+        subsection under it), remembered so block titles nest under it."""
+        self.depth = 2 if level <= 1 else 3
+        return self.depth
+
+    def title_level(self) -> int:
+        """A block's title one level under the last heading: no level is skipped."""
+        return min(self.depth + 1, 4)
 
     def standalone(self, default: bool) -> bool:
         """The ``standalone`` setting, or the page kind's default when it was not given."""

@@ -165,6 +165,14 @@ def _span(what: str, r: range, n: int, blocks: Sequence[range]) -> str:
     return f"{what} {r.start + 1}-{r.stop} of {n}"
 
 
+def _fitted(content: str, math: bool = False) -> str:
+    """A frame's figure: ``content`` (a picture, or a display when ``math``) centred and
+    shrunk to the text width and :data:`DRAWING_HEIGHT` when larger."""
+    inner = "$\\displaystyle " + content + "$" if math else "%\n" + content
+    return ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{" + inner
+            + "}\n\\end{center}\n")
+
+
 def _join(*parts: str) -> str:
     """A frame subtitle from its non-empty parts."""
     return ", ".join(p for p in parts if p)
@@ -257,9 +265,7 @@ class BeamerPrinter(Printer):
         base, frames = sliding_kernel(exp)
         prelude, pic = tikz.tikz_frames(base, frames, self.style, (1.0, base.height - 0.4))
         self.write(prelude)
-        body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n" + pic
-                + "}\n\\end{center}\n")
-        self.frame(title, body, "the kernel sliding over the image, one output a step")
+        self.frame(title, _fitted(pic), "the kernel sliding over the image, one output a step")
 
     def _print_Drawing(self, model: Any, title: str) -> None:
         scale = _slide_scale(model)
@@ -269,13 +275,11 @@ class BeamerPrinter(Printer):
                                                     / MIN_MAP_SCALE)))
             short = short_caption(model.caption)
             for k, part in enumerate(parts, 1):
-                body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n"
-                        + tikz.tikz_drawing(part, self.style) + "}\n\\end{center}\n")
-                self.frame(title, body, _join(short, f"columns part {k} of {len(parts)}"))
+                self.frame(title, _fitted(tikz.tikz_drawing(part, self.style)),
+                           _join(short, f"columns part {k} of {len(parts)}"))
             return
-        body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT + "}{%\n"
-                + tikz.tikz_drawing(model, self.style) + "}\n\\end{center}\n")
-        self.frame(title, body, short_caption(model.caption))
+        self.frame(title, _fitted(tikz.tikz_drawing(model, self.style)),
+                   short_caption(model.caption))
 
     def _print_MatrixFigure(self, model: Any, title: str) -> None:
         """The matrix split, not shrunk: ``C`` in blocks of at most
@@ -311,17 +315,17 @@ class BeamerPrinter(Printer):
                 pages.append((matrix_latex(sub(rb, cb), self.style),
                               _join(_span("outputs", rb, len(model.rows), row_blocks),
                                     _span("pixels", cb, len(model.cols), col_blocks))))
-        for cb in blocks(len(model.cols), MATRIX_ROWS, model.cols):  # C^T: pixel rows
-            for rb in blocks(len(model.rows), MATRIX_COLS, model.rows):
+        # C^T: its rows are pixels (always named: "the transpose, pixels 1-9 of 9"), its
+        # columns outputs
+        out_blocks = blocks(len(model.rows), MATRIX_COLS, model.rows)
+        for cb in blocks(len(model.cols), MATRIX_ROWS, model.cols):
+            for rb in out_blocks:
                 pages.append((matrix_latex(sub(rb, cb), self.style, transpose=True),
                               _join("the transpose",
                                     _span("pixels", cb, len(model.cols), [cb, cb]),
-                                    _span("outputs", rb, len(model.rows),
-                                          blocks(len(model.rows), MATRIX_COLS, model.rows)))))
+                                    _span("outputs", rb, len(model.rows), out_blocks))))
         for latex, where in pages:
-            body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
-                    + "}{$\\displaystyle " + latex + "$}\n\\end{center}\n")
-            self.frame(title, body, _join(short, where))
+            self.frame(title, _fitted(latex, math=True), _join(short, where))
 
     def _print_DualityTable(self, model: Any, title: str) -> None:
         """Forward and backward each over frames of at most :data:`LINES_PER_FRAME`
@@ -347,7 +351,6 @@ class BeamerPrinter(Printer):
         if len(fwd) == 1 and len(bwd) == 1:
             self._print_object(model, title)
             return
-        done = 0
         for side, parts in (("forward", fwd), ("backward", bwd)):
             done = 0
             for part in parts:
@@ -356,11 +359,9 @@ class BeamerPrinter(Printer):
                                           if side == "backward" else ())
                 what = "outputs" if side == "forward" else "pixels"
                 total = len(model.forward if side == "forward" else model.backward)
-                body = ("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
-                        + "}{$\\displaystyle " + duality_latex(sub, self.style)
-                        + "$}\n\\end{center}\n")
-                self.frame(title, body, _join(short, f"{side}, {what} {done + 1}-"
-                                              f"{done + len(part)} of {total}"))
+                self.frame(title, _fitted(duality_latex(sub, self.style), math=True),
+                           _join(short, f"{side}, {what} {done + 1}-{done + len(part)} of "
+                                 f"{total}"))
                 done += len(part)
 
     def _print_object(self, model: Any, title: str) -> None:
@@ -373,8 +374,7 @@ class BeamerPrinter(Printer):
         for m in displays:
             if not isinstance(m, Aligned):
                 k += 1
-                pages.append(("\\begin{center}\n\\symconvfitbox{" + DRAWING_HEIGHT
-                              + "}{$\\displaystyle " + m + "$}\n\\end{center}\n",
+                pages.append((_fitted(m, math=True),
                               f"{k} of {count}" if count > 1 else ""))
                 continue
             # As an array in a box, shrunk to the slide when wider or taller (an align*
@@ -436,10 +436,7 @@ class BeamerPrinter(Printer):
             if typeset is None:
                 raise
             return figures.build(typeset, exp, at, self.style.subset)
-        width = getattr(model, "width", 0) * getattr(model, "unit", 1.0)
-        height = getattr(model, "height", 0) * getattr(model, "unit", 1.0)
-        if typeset and width and height and min(SLIDE_CM[0] / width, SLIDE_CM[1] / height) \
-                < MIN_DRAWING_SCALE:
+        if typeset and _slide_scale(model) < MIN_DRAWING_SCALE:
             return figures.build(typeset, exp, at, self.style.subset)
         return model
 

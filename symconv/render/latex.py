@@ -175,10 +175,6 @@ class LatexPrinter(Printer):
         else:
             self.write("\\[\n\\symconvfit{" + stack_clauses(math) + "}\n\\]\n")
 
-    def caption(self, text: str) -> None:
-        self.write("\\begin{center}\\small " + self.rich(text)
-                   + "\\end{center}\n")
-
     def expansion(self, exp: Any, at: Any, names: Any, title: str = "") -> None:
         if title:
             self.heading(title, 2)

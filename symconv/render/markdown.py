@@ -63,7 +63,6 @@ class MarkdownPrinter(Printer):
         self.count = 0
         self.assets_dir: str | None = None
         self.stem = ""
-        self.depth = 1  # the level of the last heading: the document's title
 
     def _assets(self, fallback_stem: str) -> None:
         """Where the drawings go: beside ``path``, or in ``assets_dir``, or inline."""
@@ -191,12 +190,10 @@ class MarkdownPrinter(Printer):
             self.caption(side[1])
 
     def _print_Heading(self, b: Any) -> None:
-        self.depth = 2 if b.level <= 1 else 3
-        self.write("#" * self.depth + f" {self.rich(b.text)}\n\n")
+        self.write("#" * self.heading_level(b.level) + f" {self.rich(b.text)}\n\n")
 
     def title_marks(self) -> str:
-        """A block's title one level under the last heading (no level skipped)."""
-        return "#" * min(self.depth + 1, 4)
+        return "#" * self.title_level()
 
     def _print_Paragraph(self, b: Any) -> None:
         self.write(self.rich(b.text) + "\n\n")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..document.richtext import split_math  # noqa: F401 - the rich text rule, re-exported
 from ..errors import InputError
 from . import palette
 
@@ -119,16 +120,6 @@ def text_with_math(s: str, style: Style | None = None) -> str:
     st = style or Style()
     return "".join(f"${expand_macros(p, st)}$" if is_math else escape_text(p)
                    for is_math, p in split_math(s))
-
-
-def split_math(s: str) -> list[tuple[bool, str]]:
-    """(is_math, piece) of rich text: ``$...$`` spans are math; ``\\$`` is a dollar sign
-    in the text.  Unbalanced dollars make it all text."""
-    parts = re.split(r"(?<!\\)\$", s)
-    if len(parts) % 2 == 0:
-        return [(False, s.replace(r"\$", "$"))]
-    return [(k % 2 == 1, p if k % 2 else p.replace(r"\$", "$"))
-            for k, p in enumerate(parts) if p]
 
 
 # -- the notation's macros in rich text ---------------------------------------------------

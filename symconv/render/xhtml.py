@@ -52,7 +52,6 @@ class XhtmlPrinter(Printer):
                  **settings: Any) -> None:
         super().__init__(stream, **settings)  # type: ignore[arg-type]
         self.parent = parent if parent is not None else ET.Element("div")
-        self.depth = 1  # the level of the last heading: the page's title
 
     def el(self, tag: str, text: str = "", parent: ET.Element | None = None,
            **attrs: str) -> ET.Element:
@@ -178,13 +177,10 @@ class XhtmlPrinter(Printer):
             self.el("figcaption", side[1], fig)
 
     def _print_Heading(self, b: Any) -> None:
-        self.depth = 2 if b.level <= 1 else 3
-        self.rich_el(f"h{self.depth}", b.text)
+        self.rich_el(f"h{self.heading_level(b.level)}", b.text)
 
     def title_tag(self) -> str:
-        """A block's title one level under the last heading (``h2`` under the page's
-        ``h1``, ``h3`` under a section's ``h2``): no level is skipped."""
-        return f"h{min(self.depth + 1, 4)}"
+        return f"h{self.title_level()}"
 
     def _print_Paragraph(self, b: Any) -> None:
         self.rich_el("p", b.text)
