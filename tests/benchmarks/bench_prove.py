@@ -75,8 +75,12 @@ def main() -> int:
             print(f"duality {n}x{n}/{k}x{k}: naive {tn:6.2f} s, symconv {to:5.2f} s, "
                   f"ratio {ratio:6.1f}x (target >= {targets[n]:.0f}x)  "
                   f"{'PASS' if ok else 'FAIL'}")
-        for n, k, limit in ((128, 5, 3.0), (512, 5, 10.0)):
-            to, code, _ = run(symconv("duality", "--image", f"{n}x{n}", "--kernel", f"{k}x{k}"))
+        # 512x512/5x5 is over the default term limit since issue 12 (a proof holds ~27M
+        # terms and outputs, 1.6 GB): a user asks for it with --max-terms, as here.
+        for n, k, limit, more in ((128, 5, 3.0, ()), (512, 5, 10.0,
+                                                      ("--max-terms", "30000000"))):
+            to, code, _ = run(symconv("duality", "--image", f"{n}x{n}", "--kernel", f"{k}x{k}",
+                                      *more))
             ok = code == 0 and to < limit
             results.append((f"duality {n}x{n}/{k}x{k}", ok))
             print(f"duality {n}x{n}/{k}x{k}: symconv {to:5.2f} s (target < {limit:.0f} s)  "
