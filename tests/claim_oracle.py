@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import scipy.signal
-import torch
 
 from symconv.parse.claim import Binary, Call, Claim, Indexed, Name, Num, Unary
 
@@ -124,6 +123,8 @@ def torch_op(op: str, a: Sig, b: Sig, padding: Any, stride: tuple[int, ...],
              dilation: tuple[int, ...], conj: bool, origin: str) -> Sig:
     """conv/corr with PyTorch's padding: the output starts where the kernel fits at the
     padded image's low edge (index 0, or centred under the centre origin)."""
+    import torch  # imported when used: collecting this module needs no PyTorch
+
     nd = a.ndim
     fn = (torch.nn.functional.conv1d, torch.nn.functional.conv2d,
           torch.nn.functional.conv3d)[nd - 1]
@@ -161,6 +162,8 @@ def torch_op(op: str, a: Sig, b: Sig, padding: Any, stride: tuple[int, ...],
 
 def conv_transpose(g: Sig, h: Sig, stride: tuple[int, ...], padding: tuple[int, ...],
                    dilation: tuple[int, ...], output_padding: tuple[int, ...]) -> Sig:
+    import torch  # imported when used: collecting this module needs no PyTorch
+
     nd = g.ndim
     fn = (torch.nn.functional.conv_transpose1d, torch.nn.functional.conv_transpose2d,
           torch.nn.functional.conv_transpose3d)[nd - 1]
