@@ -87,10 +87,10 @@ def test_exprs_of_any_selection_equal_single_outputs() -> None:
     e = expand("corr", "5x4", "3x2", mode="full", names=dict(image="a", kernel="w"))
     t = e.terms_table
     picks = [7, 0, 29, 3, 3, 15]
-    many = e._atoms.exprs(t, picks)
-    strs = list(e._atoms.strs(t, picks))
+    many = e.atoms.exprs(t, picks)
+    strs = list(e.atoms.strs(t, picks))
     for p, ex, s in zip(picks, many, strs, strict=True):
-        single = e._atoms.exprs(t, [p])[0]
+        single = e.atoms.exprs(t, [p])[0]
         assert ex == single and ex.args == single.args and s == str(single)
 
 

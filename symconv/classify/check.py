@@ -32,6 +32,7 @@ from typing import Any
 
 from ..display import Displayable
 from ..errors import InputError
+from ..grammar import caret_error
 from ..parse.formula import (
     Add,
     Array,
@@ -51,7 +52,6 @@ from ..parse.formula import (
     poly_name,
     poly_str,
 )
-from ..parse.grammar import caret_error
 from .conventions import conventions
 
 #: Names that usually denote the image (input) or the kernel (filter), strongest first.

@@ -20,9 +20,13 @@ import numpy as np
 
 from ..display import Displayable
 from ..errors import InputError
+from ..index.numbers import kind, symbols_of
 from ..index.relation import AffineAxis, ChannelAxis, Terms, check_limit, map_boundary
 from ..index.request import Operation
 from ..index.values import json_number
+from .exact import check_cost, combined_kind, gather, is_number, json_exact, sum_products
+from .substitution import Substitution
+from .substitution import conjugate as _conj
 
 
 @functools.cache
@@ -84,6 +88,9 @@ class WorkedExample:
     window: tuple[tuple[int, ...], tuple[int, ...]]
 
 
+#: What every output with binary-float values says (text, JSON, documents).
+INEXACT_NOTE = ("the values are binary floating point (a .npy file or Python floats): results "
+                "are rounded; type decimals or fractions for exact arithmetic")
 #: Outputs handled per vectorised step when printing: bounds the temporary strings.
 _CHUNK = 4096
 #: Single outputs enumerated on their own before the whole table is cheaper.
@@ -187,34 +194,39 @@ class Expansion(Displayable):
 
     def term_values(self, index: Sequence[int]) -> list[tuple[Any, Any]]:
         """The numbers of each product of ``y[index]`` (as :meth:`terms` orders them): the
-        pixel's value and the kernel entry's (conjugated when the operation conjugates)."""
-        if not self.has_values:
-            raise InputError("numeric output needs values for both image (--x) and kernel "
-                             "(--h)")
+        pixel's value and the kernel entry's (conjugated when the operation conjugates);
+        None for the array given without values."""
+        if not self.substitutes:
+            raise InputError("numbers need values for the image (--x) or the kernel (--h)")
         op = self.operation
-        assert op.image.values is not None and op.kernel.values is not None
+        xvals, hvals = op.image.values, op.kernel.values
         out = []
         for t in self.terms(index):
-            xv = op.image.values[tuple(i - a for i, a in zip(t.x, op.image.lo, strict=True))]
-            hv = op.kernel.values[tuple(k - a for k, a in zip(t.h, op.kernel.lo, strict=True))]
-            out.append((xv, np.conj(hv) if op.conjugate else hv))
+            xv = None if xvals is None else \
+                xvals[tuple(i - a for i, a in zip(t.x, op.image.lo, strict=True))]
+            hv = None if hvals is None else \
+                hvals[tuple(k - a for k, a in zip(t.h, op.kernel.lo, strict=True))]
+            if hv is not None and op.conjugate:
+                hv = _conj(hv)
+            out.append((xv, hv))
         return out
 
     # -- SymPy objects --------------------------------------------------------------------
     @functools.cached_property
-    def _atoms(self) -> _AtomFactory:
+    def atoms(self) -> _AtomFactory:
+        """The SymPy atoms (pixels, kernel entries) and their print order, made once."""
         return _AtomFactory(self.operation)
 
     def expr(self, index: Sequence[int]) -> Any:
         """``y[index]`` as a SymPy expression."""
         t, p = self._terms_for(index)
-        return self._atoms.exprs(t, [p])[0]
+        return self.atoms.exprs(t, [p])[0]
 
     def array(self) -> Any:
         """Every output as a SymPy ``ImmutableDenseNDimArray`` (positions in C order)."""
         sp = _sympy()
         t = self.terms_table
-        exprs = self._atoms.exprs(t, range(len(t.starts) - 1))
+        exprs = self.atoms.exprs(t, range(len(t.starts) - 1))
         return sp.ImmutableDenseNDimArray(exprs, self.shape)
 
     def matrix(self) -> Any:
@@ -230,47 +242,96 @@ class Expansion(Displayable):
     def expr_str(self, index: Sequence[int]) -> str:
         """``str(self.expr(index))``, computed without building SymPy objects."""
         t, p = self._terms_for(index)
-        return next(iter(self._atoms.strs(t, [p])))
+        return next(iter(self.atoms.strs(t, [p])))
 
-    # -- numbers --------------------------------------------------------------------------
+    # -- numbers ------------------------------------------------------------------------
     @property
     def has_values(self) -> bool:
-        """Whether both the image and the kernel have numeric values (``--x``, ``--h``)."""
+        """Whether both the image and the kernel have values (``--x``, ``--h``): every
+        output is then a number (or, with symbols among the values, an expression in them)."""
         op = self.operation
         return op.image.values is not None and op.kernel.values is not None
 
+    @property
+    def substitutes(self) -> bool:
+        """Whether the image or the kernel (or both) has values to substitute."""
+        op = self.operation
+        return op.image.values is not None or op.kernel.values is not None
+
+    @functools.cached_property
+    def value_kind(self) -> str | None:
+        """The arithmetic of the values: ``integer``, ``rational``, ``exact`` (surds,
+        constants, symbols), ``float`` or ``complex`` (binary floating point), or None."""
+        op = self.operation
+        return combined_kind(op.image.values, op.kernel.values)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the numbers are exact (False for binary floats: results are rounded)."""
+        return self.value_kind not in ("float", "complex")
+
     def values(self) -> np.ndarray:
-        """The numeric output (needs values for image and kernel)."""
+        """The output's values (needs values for image and kernel): ``int64`` for integers,
+        an object array of ``int``/``Fraction`` for rationals, of SymPy expressions for
+        surds, constants and symbols, ``float``/``complex`` for binary floats."""
         if not self.has_values:
             raise InputError("numeric output needs values for both image (--x) and kernel "
                              "(--h)")
-        return self._values_of(self.terms_table).reshape(self.shape)
+        return self.values_of(self.terms_table).reshape(self.shape)
 
     def value(self, index: Sequence[int]) -> Any:
-        """The number ``y[index]`` (needs values for image and kernel); only that output's
-        terms are read."""
+        """The value of ``y[index]`` (needs values for image and kernel); only that
+        output's terms are read."""
         if not self.has_values:
             raise InputError("numeric output needs values for both image (--x) and kernel "
                              "(--h)")
         t, p = self._terms_for(index)
-        return self._values_of(t)[p]
+        return self.values_of(t, [p])[0]
 
-    def _values_of(self, t: Terms) -> np.ndarray:
-        """The numbers of the outputs of a terms table, flat."""
+    def values_of(self, t: Terms, flats: Sequence[int] | None = None) -> np.ndarray:
+        """The values of the outputs of a terms table (all, or those at ``flats``), flat."""
         op = self.operation
         assert op.image.values is not None and op.kernel.values is not None
-        xv = op.image.values[tuple((t.image - np.array(op.image.lo)).T)]
-        hv = op.kernel.values[tuple((t.kernel - np.array(op.kernel.lo)).T)]
-        if op.conjugate:
-            hv = np.conj(hv)
-        prod = xv * hv
-        n_out = len(t.starts) - 1
-        counts = np.diff(t.starts)
-        out = np.zeros(n_out, dtype=prod.dtype if prod.size else np.result_type(xv, hv))
-        nz = counts > 0
-        if prod.size:
-            out[nz] = np.add.reduceat(prod, t.starts[:-1][nz])
-        return out
+        if flats is None:
+            starts, img, ker = t.starts, t.image, t.kernel
+        else:
+            counts, sel = self.atoms.select_terms(t, flats)
+            starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+            img, ker = t.image[sel], t.kernel[sel]
+        check_cost(self.value_kind, len(img), self.max_terms)
+        xv = gather(op.image.values, op.image.lo, img)
+        hv = gather(op.kernel.values, op.kernel.lo, ker)
+        return sum_products(xv, hv, starts, op.conjugate, str(self.value_kind))
+
+    def substituted(self, index: Sequence[int]) -> Any:
+        """``y[index]`` with the given values substituted, as a SymPy expression: a number
+        when both arrays have values, else a linear form in the other array's symbols."""
+        t, p = self._terms_for(index)
+        return self._substitution.exprs(t, [p])[0]
+
+    def substituted_str(self, index: Sequence[int]) -> str:
+        """``str(self.substituted(index))``, written directly where the values allow."""
+        t, p = self._terms_for(index)
+        return self._substitution.strs(t, [p])[0]
+
+    def linear_form(self, index: Sequence[int]) -> list[tuple[Any, Any]]:
+        """``y[index]`` with one array's values given, as ``(coefficient, index)`` pairs:
+        the index a pixel's (kernel values given) or a kernel entry's (image values
+        given); repeated atoms collected, zero coefficients dropped."""
+        if self.has_values or not self.substitutes:
+            raise InputError("a linear form needs values for exactly one of the image (--x) "
+                             "and the kernel (--h)")
+        t, p = self._terms_for(index)
+        return self._substitution.form(t, p)
+
+    def substituted_strs(self) -> list[str]:
+        """:meth:`substituted_str` of every output, in C order over positions."""
+        t = self.terms_table
+        return self._substitution.strs(t, range(len(t.starts) - 1))
+
+    @functools.cached_property
+    def _substitution(self) -> Substitution:
+        return Substitution(self)
 
     # -- the worked example ---------------------------------------------------------------
     def worked_example(self, index: Sequence[int]) -> WorkedExample:
@@ -377,10 +438,25 @@ class Expansion(Displayable):
             "padding_mode": op.boundary, "stride": list(op.stride),
             "dilation": list(op.dilation), "conjugate": op.conjugate,
             "layer": op.layer, "groups": op.groups,
+            "values": self._values_json(),
             "relation": [_factor_json(f) for f in self.relation.factors],
             "term_count": self.relation.term_count(),
         }
         return meta
+
+    def _values_json(self) -> dict[str, Any] | None:
+        """Which arrays carry values, of which kind, and whether the results are exact."""
+        if not self.substitutes:
+            return None
+        op = self.operation
+        out: dict[str, Any] = {"image": kind(op.image.values), "kernel": kind(op.kernel.values),
+                               "exact": self.exact}
+        syms = sorted(symbols_of(op.image.values) | symbols_of(op.kernel.values))
+        if syms:
+            out["symbols"] = syms
+        if not self.exact:
+            out["note"] = INEXACT_NOTE
+        return out
 
     def write_json(self, stream: IO[str], at: Sequence[int] | None = None) -> None:
         """Stream the contract's JSON object (one output per line)."""
@@ -395,8 +471,10 @@ class Expansion(Displayable):
         else:
             flats = tflats = range(int(np.prod(self.shape)))
             t = self.terms_table
-        vals = self._values_of(t) if self.has_values else None
-        atoms = self._atoms
+        vals = self.values_of(t, tflats) if self.has_values else None
+        subst = self.substitutes
+        how = self.value_kind
+        atoms = self.atoms
         ker_frag = self._kernel_fragments()
         we_json = None
         if at is not None:
@@ -408,12 +486,12 @@ class Expansion(Displayable):
             chunk = flats[c0:c0 + _CHUNK]
             tchunk = tflats[c0:c0 + _CHUNK]
             counts, ip, kp = atoms._select(t, tchunk)
-            pix = atoms._pixel_strs(ip)
+            pix = atoms.pixel_strs(ip)
             frags = ['{"x": [' + pix[i] + ker_frag[k]
                      for i, k in zip(ip.tolist(), kp.tolist(), strict=True)]
-            exprs = atoms.strs(t, tchunk)
+            exprs = (atoms.strs(t, tchunk) if self.has_values or not subst
+                     else self._substitution.strs(t, tchunk))
             fl = np.asarray(chunk, dtype=np.int64)
-            tfl = np.asarray(tchunk, dtype=np.int64)
             pos = np.stack(np.unravel_index(fl, self.shape), axis=1)
             pos_s = [", ".join(map(str, r)) for r in pos.tolist()]
             idx_s = [", ".join(map(str, r)) for r in (pos + np.array(self.out_lo)).tolist()]
@@ -424,7 +502,12 @@ class Expansion(Displayable):
                         f'"terms": [{", ".join(frags[a:a + c])}], "expr": {json.dumps(expr_s)}')
                 a += c
                 if vals is not None:
-                    line += ', "value": ' + json.dumps(json_number(vals[int(tfl[q])]))
+                    v = vals[c0 + q]
+                    if is_number(v):
+                        line += ', "value": ' + json.dumps(json_number(v))
+                    line += ', "exact": ' + json.dumps(json_exact(v, how))
+                elif subst:
+                    line += ', "exact": ' + json.dumps(expr_s)
                 if we_json is not None:
                     line += we_json
                 lines.append(("\n" if first else ",\n") + line + "}")
@@ -514,7 +597,7 @@ class _AtomFactory:
         self.e_prank[order] = np.arange(ker.size)
         self.entry_first_print = self._named or f"{ker.name}[" < f"{img.name}["
 
-    def _symbolic(self) -> None:
+    def ensure_symbolic(self) -> None:
         """The SymPy side, made on first use: atoms and their Basic.compare ranks."""
         if self._symbolic_ready:
             return
@@ -566,26 +649,38 @@ class _AtomFactory:
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(terms per selected output, pixel flats, kernel flats) of the selected outputs,
         their terms in table order; flat positions for the whole table are made once."""
+        counts, sel = self.select_terms(t, flats)
+        ip, kp = self.flat_of(t, sel)
+        return counts, ip, kp
+
+    def flat_of(self, t: Terms, sel: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat positions of the pixels and kernel entries of the terms ``sel`` of ``t``."""
         if self._flat_cache is None or self._flat_cache[0] is not t:
             ip_all, kp_all = self._flat(t, 0, t.count)
             self._flat_cache = (t, ip_all, kp_all)
         _, ip_all, kp_all = self._flat_cache
+        return ip_all[sel], kp_all[sel]
+
+    @staticmethod
+    def select_terms(t: Terms, flats: Sequence[int] | range
+                     ) -> tuple[np.ndarray, slice | np.ndarray]:
+        """(terms per selected output, the selected terms of ``t``: a slice or positions),
+        outputs in the order given, each output's terms in table order."""
         fl = np.asarray(flats, dtype=np.int64)
         counts = t.starts[fl + 1] - t.starts[fl]
         if isinstance(flats, range) and flats.step == 1 and len(flats):
-            sel = slice(int(t.starts[flats.start]), int(t.starts[flats.stop]))
-            return counts, ip_all[sel], kp_all[sel]
+            return counts, slice(int(t.starts[flats.start]), int(t.starts[flats.stop]))
         total = int(counts.sum())
         ends = np.cumsum(counts)
         term = np.arange(total, dtype=np.int64) + np.repeat(t.starts[fl] - (ends - counts),
                                                             counts)
-        return counts, ip_all[term], kp_all[term]
+        return counts, term
 
     @functools.cached_property
     def _pixel_ranks(self) -> np.ndarray:
         """Basic.compare rank of every image pixel, by flat position (axes combine
         lexicographically: every multi-index has the same number of axes)."""
-        self._symbolic()
+        self.ensure_symbolic()
         img = self.op.image
         key = np.zeros((), dtype=np.int64)
         for a, (lo, hi) in enumerate(zip(img.lo, img.hi, strict=True)):
@@ -597,7 +692,7 @@ class _AtomFactory:
     def exprs(self, t: Terms, flats: Sequence[int] | range) -> list[Any]:
         """SymPy expressions of the outputs ``flats``, built with ``_from_args``: the
         canonical order of each Add is one vectorised sort over all the terms."""
-        self._symbolic()
+        self.ensure_symbolic()
         sp = self.sp
         Mul, Add = sp.Mul, sp.Add
         counts, ip, kp = self._select(t, flats)
@@ -638,7 +733,7 @@ class _AtomFactory:
 
     def _pixel_objects(self, flats: np.ndarray) -> dict[int, Any]:
         """The pixels at the given flat positions (made once, then cached)."""
-        self._symbolic()
+        self.ensure_symbolic()
         missing = [f for f in flats.tolist() if f not in self._pixels]
         if missing:
             img = self.op.image
@@ -648,7 +743,7 @@ class _AtomFactory:
                 self._pixels[f] = self._indexed(self.xbase, ix)
         return self._pixels
 
-    def _pixel_strs(self, flats: np.ndarray) -> dict[int, str]:
+    def pixel_strs(self, flats: np.ndarray) -> dict[int, str]:
         """Index strings (``'1, -2'``) of the pixels at the given flat positions (cached)."""
         cache = self._pixel_str_cache
         missing = [f for f in np.unique(flats).tolist() if f not in cache]
@@ -676,7 +771,7 @@ class _AtomFactory:
         xname = self.op.image.name
         for c0 in range(0, len(flats), _CHUNK):
             counts, ip, kp = self._select(t, flats[c0:c0 + _CHUNK])
-            pix = self._pixel_strs(ip)
+            pix = self.pixel_strs(ip)
             er = self.e_prank[kp]
             if self.entry_first_print:
                 seg = np.repeat(np.arange(len(counts), dtype=np.int64), counts)

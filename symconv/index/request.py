@@ -127,6 +127,23 @@ class Operation:
         return self.image.ndim - self.image.channel_axes
 
 
+def check_value_symbols(img: Signal, ker: Signal, output: str) -> None:
+    """Symbols among the values must not print like an array or a shown kernel entry:
+    ``a*x[0]`` would be ambiguous if ``a`` were both a symbol and an entry."""
+    from .numbers import symbols_of
+
+    taken = {img.name: "the image's name", ker.name: "the kernel's name",
+             output: "the output's name"}
+    if ker.values is None:
+        taken.update({e: "the name of a kernel entry" for e in ker.entries or ()})
+    for sig in (img, ker):
+        for sym in sorted(symbols_of(sig.values)):
+            if sym in taken:
+                raise InputError(f"symbol {sym!r} in the values of {sig.name} is also "
+                                 f"{taken[sym]}; give the symbol another name (or the "
+                                 "entries others with --entries)")
+
+
 def operation(op: str, image: str | int | Sequence[int] | Signal,
               kernel: str | int | Sequence[int] | Signal, *, origin: str | Sequence[int]
               = "center", axes: str = "xy", mode: str | None = None,
@@ -162,6 +179,7 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         nm["kernel"], kernel, origin=origin,
         axes=axes, channel_axes=ker_ch, entries=cast(Any, entries), values=h, what="kernel shape")
     check_name(nm["output"], "output")
+    check_value_symbols(img, ker, nm["output"])
     sd = img.ndim - img_ch
     if ker.ndim - ker_ch != sd:
         raise InputError(

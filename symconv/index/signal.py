@@ -222,49 +222,18 @@ def make_signal(name: str, shape: str | int | Sequence[int], *, origin: str | Se
     return Signal(name, shp, org, axes, channel_axes, ents, vals)
 
 
-_NUMBER_RE = re.compile(
-    r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
-    r"([+-](\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?j)?\Z|[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?j\Z"
-)
+def parse_values(text: str, what: str = "the array") -> np.ndarray:
+    """``'2,1,3'`` -> 1-D; ``'0,1;2,3'`` -> 2-D (rows split by ``;``); a ``.npy`` path.
 
+    Values are exact (:mod:`.numbers`): ``'1/4,1/2,1/4'`` holds fractions, ``'1,t,1'`` a
+    symbol; a ``.npy`` file holds what it holds (floats stay binary floats).
+    """
+    from .numbers import parse_text
 
-def parse_number(tok: str) -> int | float | complex:
-    """An int, a float or a complex such as ``1+2j``; never ``eval``."""
-    t = tok.strip()
-    if not _NUMBER_RE.match(t):
-        raise InputError(f"bad number {tok!r}: expected an integer, a decimal or a complex "
-                         "such as 1+2j")
-    value: int | float | complex
-    if t.endswith("j"):
-        value = complex(t)
-    elif re.fullmatch(r"[+-]?\d+", t):
-        value = int(t)
-        if not -2**63 <= value < 2**63:
-            raise InputError(f"bad number {tok!r}: integers must fit in 64 bits; write a "
-                             "decimal such as 1e20 for a larger value")
-        return value
-    else:
-        value = float(t)
-    if not np.isfinite(value):
-        raise InputError(f"bad number {tok!r}: values must be finite")
-    return value
-
-
-def parse_values(text: str) -> np.ndarray:
-    """``'2,1,3'`` -> 1-D; ``'0,1;2,3'`` -> 2-D (rows split by ``;``); a ``.npy`` path."""
     t = text.strip()
     if t.endswith(".npy"):
         return read_npy(t)
-    if not t:
-        raise InputError("empty list of values")
-    rows = [r for r in t.split(";")]
-    parsed = [[parse_number(tok) for tok in r.split(",")] for r in rows]
-    if len(parsed) == 1:
-        return _to_array(parsed[0])
-    widths = {len(r) for r in parsed}
-    if len(widths) != 1:
-        raise InputError(f"rows of {text!r} have different lengths: {sorted(widths)}")
-    return _to_array(parsed)
+    return parse_text(t, what)
 
 
 def read_npy(path: str) -> np.ndarray:
@@ -319,26 +288,24 @@ def read_npy(path: str) -> np.ndarray:
     return data.reshape(shape, order="F" if fortran else "C").copy()
 
 
-def _to_array(data: object) -> np.ndarray:
-    arr = np.array(data, dtype=object)
-    flat = list(arr.ravel())
-    if any(isinstance(v, complex) for v in flat):
-        return np.array(data, dtype=complex)
-    if any(isinstance(v, float) for v in flat):
-        return np.array(data, dtype=float)
-    return np.array(data, dtype=np.int64)
-
-
 def as_values(values: object, shape: tuple[int, ...], name: str) -> np.ndarray:
-    """Coerce lists, nested lists, arrays or value strings to an array of ``shape``."""
+    """Coerce lists, nested lists, arrays or value strings to an array of ``shape``.
+
+    Python ``int``, :class:`~fractions.Fraction`, SymPy numbers and symbols and value
+    strings (``"1/9"``) are exact; Python and NumPy floats are binary floats.
+    """
+    from .numbers import to_array
+
     if isinstance(values, str):
-        arr = parse_values(values)
+        arr = parse_values(values, name)
     else:
         try:
             arr = np.asarray(values)
         except (TypeError, ValueError) as exc:  # pragma: no cover - numpy message varies
             raise InputError(f"bad values for {name}: {exc}") from None
-        if arr.dtype.kind not in "biufc":
+        if arr.dtype == object or arr.dtype.kind in "US":
+            arr = to_array(values if arr.dtype == object else arr.tolist(), name)
+        elif arr.dtype.kind not in "biufc":
             raise InputError(f"bad values for {name}: expected numbers, got dtype {arr.dtype}")
         if arr.dtype.kind in "bu":
             arr = arr.astype(np.int64)

@@ -4,12 +4,15 @@ counterexamples).
 A complex number (Python ``complex`` or a NumPy complex scalar) is ``{"re": .., "im": ..}``
 with both parts floats, whatever its imaginary part; an integer is an ``int``; any other real
 is an ``int`` when it is integral and exactly representable (``|v| < 2**53``), else a
-``float``.  The type decides, not the value: an array of complex values is written as
-complex entries throughout, so a reader need not guess the type entry by entry.
+``float``; an exact rational or surd (``Fraction``, a SymPy number) is its nearest float
+(complex ones as above), or an ``int`` when integral; its exact form is the output's
+``"exact"`` string.  For floats the type decides, not the value: an array of complex values
+is written as complex entries throughout, so a reader need not guess entry by entry.
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -32,6 +35,14 @@ def json_number(v: Any) -> Any:
         return {"re": float(v.real), "im": float(v.imag)}
     if isinstance(v, (int, np.integer)):
         return int(v)
+    if isinstance(v, Fraction):
+        # float() of a Fraction is correctly rounded (integer true division).
+        return int(v) if v.denominator == 1 else float(v)
+    if hasattr(v, "evalf"):  # an exact SymPy number: surds, pi, E, I
+        if v.is_Integer:
+            return int(v)
+        c = complex(v.evalf(30))
+        return json_number(c) if c.imag else json_number(c.real)
     f = float(v)
     return int(f) if f.is_integer() and abs(f) < EXACT_INT else f
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ..errors import FormulaError, InputError
+from ..grammar import column as _col
+from ..grammar import parse
 from ..index.ops import OPERATIONS
 from ..index.signal import check_name
-from .grammar import column as _col
-from .grammar import parse
 
 #: Functions of the language and their keyword arguments.
 OPS = {spec.claim: spec.name for spec in OPERATIONS.values()}

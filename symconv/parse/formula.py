@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from ..errors import FormulaError
-from .grammar import caret_error, parse
+from ..grammar import caret_error, parse
 
 #: Longer formulas are refused before parsing (a formula of this family fits in a line or
 #: two; the bound keeps the parser's time and memory small for any input).

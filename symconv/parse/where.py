@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FormulaError
-from .grammar import column, parse
+from ..grammar import column, parse
 
 #: Longest condition text accepted.
 MAX_CHARS = 500

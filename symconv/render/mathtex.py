@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
+from ..expansion.exact import factor_latex, value_latex
 from ..expansion.figures.model import INVALID_WORDS
 from ..index.notation import axis_names, kernel_index
 from ..index.ops import OPERATIONS
@@ -144,13 +146,66 @@ def bracketed(style: Style, base: str, parts: Sequence[str], colour: bool = True
 
 
 def number(v: Any) -> str:
-    if isinstance(v, complex) or getattr(v, "imag", False):
-        c = complex(v)
-        return f"{number(c.real)}{'+' if c.imag >= 0 else '-'}{number(abs(c.imag))}i"
-    f = float(v)
-    s = str(int(f)) if f.is_integer() else repr(f)
-    # Braced, a negative value reads as a signed number after "=" (no binary-minus space).
+    """A value in LaTeX math (``\\frac{21}{32}``, ``\\sqrt{3} \\pi``); braced when it
+    starts with a minus, so it reads as a signed number after "=" (no binary-minus space)."""
+    s = value_latex(v)
     return "{" + s + "}" if s.startswith("-") else s
+
+
+def coefficient_term(c: Any, atom: str) -> tuple[str, str]:
+    """``(sign, body)`` of ``c`` times an atom: ``("-", "2\\,x[1]")``,
+    ``("+", "\\frac{1}{9}\\,x[0]")``, ``("+", "\\left(t + 1\\right) x[0]")``."""
+    if isinstance(c, (int, Fraction)):
+        sign = "-" if c < 0 else "+"
+        m = abs(c)
+        if m == 1:
+            return sign, atom
+        return sign, value_latex(m) + r"\," + atom
+    s = value_latex(c)
+    if getattr(c, "is_Add", False):
+        return "+", rf"\left({s}\right) {atom}"
+    if s.startswith("-"):
+        return "-", s[1:].lstrip() + r"\," + atom
+    return "+", s + r"\," + atom
+
+
+def substituted_lines(exp: Any, at: Sequence[int], style: Style) -> list[str]:
+    """``y[at]`` with one array's values substituted, as LaTeX lines (a line per patch row
+    of a 2-D output, at most :data:`MAX_PER_LINE` terms each), in display order."""
+    op = exp.operation
+    image_symbolic = op.image.values is None
+    sig = op.image if image_symbolic else op.kernel
+    order = sig.display_axes()
+    form = sorted(exp.linear_form(at), key=lambda ci: tuple(ci[1][a] for a in order))
+    parts = []
+    rows = []
+    for c, idx in form:
+        if image_symbolic:
+            atom = pixel_latex(exp, idx, style)
+        elif op.kernel.entries:
+            atom = entry_name(exp.entry_name(idx))
+        else:
+            atom = bracketed(style, array_name(style, op.kernel.name), [str(v) for v in idx])
+        if op.conjugate and not image_symbolic:
+            atom = rf"\overline{{{atom}}}"
+        parts.append(coefficient_term(c, atom))
+        rows.append(tuple(idx[a] for a in order[:-1]))
+    if not parts:
+        return ["0"]
+    lines: list[str] = []
+    start = 0
+    for k in range(1, len(parts) + 1):
+        if k == len(parts) or rows[k] != rows[start] or k - start == MAX_PER_LINE:
+            text = ""
+            for j in range(start, k):
+                sign, body = parts[j]
+                if j == 0:
+                    text = ("-" if sign == "-" else "") + body
+                else:
+                    text += f" {sign} {body}"
+            lines.append(text)
+            start = k
+    return lines
 
 
 def muted(style: Style, s: str) -> str:
@@ -192,18 +247,20 @@ def output_terms(exp: Any, at: Sequence[int], style: Style, per_line: int | None
 def substituted_terms(exp: Any, at: Sequence[int], n_lines: int) -> list[str]:
     """The products of ``y[at]`` with their numbers (``3\\cdot(-1)``), in the order and
     on as many lines as :func:`output_terms` prints them."""
-    from ..expansion.figures.layout import factor
-    from ..expansion.figures.layout import number as num
-
     op = exp.operation
     order = op.image.display_axes()
     pairs = sorted(zip(exp.terms(at), exp.term_values(at), strict=True),
                    key=lambda p: tuple(p[0].x[a] for a in order))
-    prods = [f"{num(x)}\\cdot {factor(h)}" for _, (x, h) in pairs]
+    prods = [f"{value_latex(x)}\\cdot {factor_latex(h)}" for _, (x, h) in pairs]
     if not prods:
         return []
     per = -(-len(prods) // max(n_lines, 1))
     return [" + ".join(prods[k:k + per]) for k in range(0, len(prods), per)]
+
+
+def _continued(line: str) -> str:
+    """A continuation line of a sum: ``+ ...`` unless it starts with its own minus."""
+    return line if line.startswith("-") else "+ " + line
 
 
 def output_equation(exp: Any, at: Sequence[int], style: Style) -> Aligned:
@@ -214,6 +271,10 @@ def output_equation(exp: Any, at: Sequence[int], style: Style) -> Aligned:
     value = exp.value(at) if exp.has_values else None  # that output's terms only
     rows: list[list[tuple[str, str]]] = [[(f"{lhs} ", f"= {lines[0]}")]]
     rows += [[("", f"\\quad + {ln}")] for ln in lines[1:]]
+    if exp.substitutes and value is None:
+        subs = substituted_lines(exp, at, style)
+        rows.append([("", f"= {subs[0]}")])
+        rows += [[("", f"\\quad {_continued(ln)}")] for ln in subs[1:]]
     if value is not None:
         # The substitution: the same products with their numbers, then the sum.
         subs = substituted_terms(exp, at, len(lines))
@@ -237,6 +298,10 @@ def terms_equations(exp: Any, style: Style) -> Aligned:
         if vals is not None:
             left, right = row[-1]
             row[-1] = (left, f"{right} = {number(vals[p])}")
+        elif exp.substitutes:
+            subs = substituted_lines(exp, idx, style)
+            row += [("", f"= {subs[0]}")] + [("", f"\\quad {_continued(ln)}")
+                                             for ln in subs[1:]]
         rows.append(tuple(row))
     return Aligned(tuple(rows))
 
@@ -275,6 +340,15 @@ def comparison_table(block: Any, style: Style) -> tuple[str, str] | None:
     return table, caption
 
 
+def _row_product(r: Any, style: Style, xs: str, hs: str) -> str:
+    """A worked row's product with its numbers; an array without values shows its symbol
+    (the pixel, or the kernel entry)."""
+    xv, hv = r.values
+    left = value_latex(xv) if xv is not None else bracketed(style, xs, [str(v) for v in r.x])
+    right = factor_latex(hv) if hv is not None else entry_name(r.entry or "")
+    return f"{left}\\cdot {right}"
+
+
 def worked_latex(tab: Any, style: Style) -> str:
     """Figures 4 and 7 as an ``array``: plugged in | solved | entry."""
     xs, hs = array_name(style, tab.image), array_name(style, tab.kernel)
@@ -290,7 +364,7 @@ def worked_latex(tab: Any, style: Style) -> str:
             right = bracketed(style, hs, [str(v) for v in r.h])
         if r.valid:
             note = "= " + entry_name(r.entry or "")
-            prod = (f" & {r.values[0]}\\cdot {r.values[1]}" if r.values else
+            prod = (f" & {_row_product(r, style, xs, hs)}" if r.values else
                     " & " if values else "")
             rows.append(f"{left} & {right} & {note}{prod}")
         else:

@@ -8,8 +8,10 @@ import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
+from ..expansion.core import INEXACT_NOTE
 from ..expansion.figures.layout import product_text
 from ..index.notation import axis_names, kernel_index, plugged_kernel_index
+from ..index.numbers import kind
 from ..index.ops import OPERATIONS
 from ..index.relation import AffineAxis, ChannelAxis
 from .base import Printer
@@ -92,29 +94,47 @@ def header(expansion: Any) -> str:
             f"{_ranges(expansion.out_lo, expansion.relation.out_hi)}); {', '.join(opts)}")
 
 
+def values_line(expansion: Any) -> str:
+    """What the values are: which arrays have them, of which kind, exact or rounded."""
+    op = expansion.operation
+    given = [f"{sig.name} ({kind(sig.values)})" for sig in (op.image, op.kernel)
+             if sig.values is not None]
+    line = "values given for " + " and ".join(given)
+    if not expansion.has_values:
+        other = op.image if op.image.values is None else op.kernel
+        line += f"; {other.name} stays symbolic: each output is shown with the values " \
+                "substituted"
+    if not expansion.exact:
+        line += f"; {INEXACT_NOTE}"
+    return line
+
+
 def write_expansion(expansion: Any, stream: IO[str], at: Sequence[int] | None = None
                     ) -> None:
     op = expansion.operation
     stream.write(header(expansion) + "\n")
+    if expansion.substitutes and not (expansion.has_values
+                                      and expansion.value_kind == "integer"):
+        stream.write(values_line(expansion) + "\n")
     stream.write(formula(expansion) + "\n\n")
-    has_values = expansion.has_values
     if at is None:
         import numpy as np
 
-        vals = expansion.values().ravel() if has_values else None
-
         t = expansion.terms_table
         flats = range(int(np.prod(expansion.shape)))
-        for p, s in zip(flats, expansion._atoms.strs(t, flats), strict=False):
+        subs = expansion.substituted_strs() if expansion.substitutes else None
+        for p, s in zip(flats, expansion.atoms.strs(t, flats), strict=False):
             idx = t.output_index(p)
             line = f"{op.output_name}[{_fmt(idx)}] = {s}"
-            if vals is not None:
-                line += f" = {_num(vals[p])}"
+            if subs is not None:
+                line += f" = {subs[p]}"
             stream.write(line + "\n")
         return
     line = f"{op.output_name}[{_fmt(at)}] = {expansion.expr_str(at)}"
-    if has_values:
-        line += f" = {substitution(expansion, at)} = {_num(expansion.value(at))}"
+    if expansion.has_values:
+        line += f" = {substitution(expansion, at)} = {expansion.substituted_str(at)}"
+    elif expansion.substitutes:
+        line += f" = {expansion.substituted_str(at)}"
     stream.write(line + "\n\n")
     write_worked_example(expansion, at, stream)
 
@@ -128,21 +148,15 @@ def substitution(expansion: Any, at: Sequence[int]) -> str:
         or "0"
 
 
-def _num(v: Any) -> str:
-    if isinstance(v, complex) or getattr(v, "imag", False):
-        return str(complex(v))
-    f = float(v)
-    return str(int(f)) if f.is_integer() else repr(f)
-
-
 def write_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> None:
     op = expansion.operation
     we = expansion.worked_example(at)
     facs = expansion.relation.factors
     lines: list[tuple[str, str, str]] = []
     products = None
-    if expansion.has_values:
-        products = {t.x: product_text(xv, hv).replace("\u00b7", "*") for t, (xv, hv) in
+    if expansion.substitutes:
+        products = {t.x: product_text(xv, hv, f"{op.image.name}[{_fmt(t.x)}]", t.entry
+                                      ).replace("\u00b7", "*") for t, (xv, hv) in
                     zip(expansion.terms(at), expansion.term_values(at), strict=True)}
     for r in we.rows:
         plugged = []
@@ -199,15 +213,15 @@ def write_comparison(block: Any, stream: IO[str]) -> None:
         op = exp.operation
         stream.write(f"  {plain(label)}: output {op.output_name} {'x'.join(map(str, exp.shape))}, "
                      f"indices {_ranges(exp.out_lo, exp.relation.out_hi)}\n")
-        vals = exp.values().ravel() if exp.has_values else None
+        subs = exp.substituted_strs() if exp.substitutes else None
         import numpy as np
 
         t = exp.terms_table
         flats = range(int(np.prod(exp.shape)))
-        for p, s in zip(flats, exp._atoms.strs(t, flats), strict=False):
+        for p, s in zip(flats, exp.atoms.strs(t, flats), strict=False):
             line = f"    {op.output_name}[{_fmt(t.output_index(p))}] = {s}"
-            if vals is not None:
-                line += f" = {_num(vals[p])}"
+            if subs is not None:
+                line += f" = {subs[p]}"
             stream.write(line + "\n")
 
 

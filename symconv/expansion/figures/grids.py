@@ -12,20 +12,20 @@ import numpy as np
 
 from ...errors import InputError
 from ...index.relation import AffineAxis
+from ..substitution import conjugate
 from .layout import (
     arr,
     check_cells,
-    factor,
     grid_dims,
     headers,
     index_math,
     index_text,
     kernel_index_math,
-    number,
     patch_math,
     place,
     ranges_math,
     spatial_axes,
+    value_span,
 )
 from .model import (
     LINE_STYLES,
@@ -161,7 +161,7 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
                               origin=tuple(-a for a in lo), entries=None, values=None)
     cols, rows = grid_dims(sub)
     check_cells(cols * rows, "drawing")
-    values = exp.has_values
+    values = exp.substitutes
     cw = 2.0
     ch = 1.45 if values else 1.0
     x0, y0 = 0.2, 1.0
@@ -182,12 +182,17 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
             line += (Span("*", "op"), Span(entry, "entry"))
         lines: tuple[Text, ...] = (mute(line),) if zero else (line,)
         if values and entry is not None and row is not None and row.h is not None:
-            xv = 0 if zero else op.image.values[tuple(
-                v - a for v, a in zip(shown, img.lo, strict=False))]
-            hv = ker.values[tuple(v - a for v, a in zip(row.h, ker.lo, strict=False))]
-            if op.conjugate:
-                hv = np.conj(hv)
-            nums: Text = (Span(number(xv)), Span("*", "op"), Span(factor(hv)))
+            # The product with the given values: a number, or the symbol of the array
+            # given without values (x[0]·(-2), 3·c).
+            left: Text = (Span(img.name, "array"),) + index_text(shown, roles=False)
+            if img.values is not None:
+                left = (value_span(0 if zero else img.values[tuple(
+                    v - a for v, a in zip(shown, img.lo, strict=False))]),)
+            right = Span(entry, "entry")
+            if ker.values is not None:
+                hv = ker.values[tuple(v - a for v, a in zip(row.h, ker.lo, strict=False))]
+                right = value_span(conjugate(hv) if op.conjugate else hv, factor_=True)
+            nums: Text = left + (Span("*", "op"), right)
             lines += (mute(nums) if zero else nums,)
         cells.append(Cell(x0 + c * cw, y0 + r * ch, lines, w=cw, h=ch,
                           fill="patch" if entry is not None and not zero else None,

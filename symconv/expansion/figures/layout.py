@@ -124,7 +124,11 @@ def kernel_index_math(op: str, dims: int) -> str:
 # -- numbers in cells ---------------------------------------------------------------------
 def number(v: Any) -> str:
     """A value as a cell shows it: integers plain, floats to 4 significant digits,
-    complex numbers as ``a+bi``."""
+    complex numbers as ``a+bi``; exact values as SymPy prints them (``1/9``)."""
+    if not isinstance(v, (int, float, complex, np.number)):
+        from ..exact import value_text
+
+        return value_text(v)
     if isinstance(v, (complex, np.complexfloating)):
         c = complex(v)
         if c.imag == 0:
@@ -142,9 +146,28 @@ def number(v: Any) -> str:
 def factor(v: Any) -> str:
     """A number as the second factor of a product: a negative one in parentheses."""
     s = number(v)
-    return f"({s})" if s.startswith("-") or ("+" in s[1:] or "-" in s[1:]) else s
+    return f"({s})" if s.startswith("-") or ("+" in s[1:] or "-" in s[1:] or "/" in s) else s
 
 
-def product_text(xv: Any, hv: Any) -> str:
-    """``3·(-1)``: the numbers one product multiplies."""
-    return f"{number(xv)}\u00b7{factor(hv)}"
+def product_text(xv: Any, hv: Any, pixel: str = "", entry: str = "") -> str:
+    """``3·(-1)``: the numbers one product multiplies; an array given without values shows
+    its symbol instead (``x[0]·(-1)``, ``3·a``)."""
+    left = pixel if xv is None else number(xv)
+    return f"{left}\u00b7{entry if hv is None else factor(hv)}"
+
+
+def exact_value(v: Any) -> bool:
+    """Whether ``v`` is an exact value beyond an integer (a fraction, a surd, a symbol)."""
+    return not isinstance(v, (int, float, complex, np.number))
+
+
+def value_span(v: Any, role: str = "plain", *, factor_: bool = False) -> Span:
+    """A value in a figure: integers and floats as text in ``role``, exact values as LaTeX
+    math (``\\frac{1}{9}``, ``\\sqrt{2}``; the SVG writes them as ``1/9``, ``√2``), greyed
+    when ``role`` is ``muted``.  As the second factor of a product (``factor_``) a negative
+    value or a sum is parenthesised."""
+    if not exact_value(v):
+        return Span(factor(v) if factor_ else number(v), role)
+    from ..exact import factor_latex, value_latex
+
+    return Span(factor_latex(v) if factor_ else value_latex(v), "math", role == "muted")

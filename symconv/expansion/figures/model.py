@@ -160,9 +160,9 @@ class WorkedRow:
     valid: bool
     entry: str | None
     reason: str
-    #: with values: the numbers the row's product multiplies, as written (``"3"``,
-    #: ``"(-1)"``: a negative second factor in parentheses).
-    values: tuple[str, str] | None = None
+    #: with values: the pixel's and the kernel entry's value (conjugated when the operation
+    #: conjugates); None for the array given without values (its symbol is shown).
+    values: tuple[Any, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,17 @@ import numpy as np
 
 from ...errors import InputError
 from ...index.relation import AffineAxis, map_boundary
+from ..substitution import conjugate
 from .layout import (
     arr,
     check_cells,
     display_key,
+    exact_value,
     headers,
     index_math,
     number,
     spatial_axes,
+    value_span,
 )
 from .model import (
     LINE_STYLES,
@@ -149,14 +152,14 @@ class Window:
         if ker.values is None:
             return None
         v = ker.values[tuple(i - a for i, a in zip(k, ker.lo, strict=True))]
-        return np.conj(v) if self.op.conjugate else v
+        return conjugate(v) if self.op.conjugate else v
 
     # -- pieces of the picture -----------------------------------------------------------
     def slot_text(self, s: Slot) -> Text:
         """What an input cell shows when no kernel entry lies on it."""
         v = self.pixel_value(s)
         if v is not None:
-            return (Span(number(v), "muted" if s.padding or s.pixel is None else "plain"),)
+            return (value_span(v, "muted" if s.padding or s.pixel is None else "plain"),)
         if s.pixel is None or (s.padding and s.source is None):
             return (Span("0", "muted"),)
         if s.source is not None:
@@ -184,7 +187,10 @@ class Window:
             zero = s.pixel is None or (s.padding and s.source is None)
             line: Text = (Span(entry, "entry"),)
             if v is not None:
-                line = (Span(number(v)), Span("*", "op"), Span(entry, "entry"))
+                line = (value_span(v), Span("*", "op"), Span(entry, "entry"))
+            elif self.kernel_value(k) is not None:
+                # A numeric kernel on a symbolic image: the kernel's numbers on the patch.
+                line = (value_span(self.kernel_value(k)),)
             if zero:
                 line = mute(line)
             cells.append(self.input_cell(x0, y0, s, cw, "kernel", (line,)))
@@ -255,7 +261,7 @@ class Window:
 
 def _layout(w: Window) -> dict[str, Any]:
     """Where the input and the output go: the output right of the input."""
-    cw = 1.35 if w.has_values else 1.0
+    cw = 1.35 if w.exp.substitutes else 1.0
     cols, rows = w.dims()
     out_sig = w.output_signal()
     ocols, orows = (len(out_sig.shape) == 1 and (out_sig.shape[0], 1)) or (
@@ -275,7 +281,7 @@ def _output_cell(w: Window, g: dict[str, Any], idx: Sequence[int], focus: bool) 
     c, r = place(g["out"], idx)
     lines: tuple[Text, ...] = ()
     if w.has_values:
-        lines = ((Span(number(w.exp.value(idx))),),)
+        lines = ((value_span(w.exp.value(idx)),),)
     return Cell(g["ox"] + c * g["cw"], g["y0"] + r, lines, w=g["cw"],
                 fill="focus" if focus else None)
 
@@ -303,7 +309,9 @@ def _frame(w: Window, g: dict[str, Any], at: Sequence[int]) -> Frame:
     label: Text = (Span(w.op.output_name, "array"),) + tuple(
         Span(t) for t in [index_math(at)])
     if w.has_values:
-        label += (Span(" = " + number(w.exp.value(at))),)
+        v = w.exp.value(at)
+        label += (Span(" = " + number(v)),) if not exact_value(v) else \
+            (Span(" = "), value_span(v))
     return Frame(tuple(at), tuple(cells) + (focus,), tuple(boxes), label)
 
 

@@ -8,23 +8,21 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 from ...errors import InputError
 from ...index.notation import plugged_kernel_index
 from ...index.ops import OPERATIONS
 from ...index.relation import AffineAxis
+from ..substitution import conjugate
 from .layout import (
     arr,
     display_key,
-    factor,
     grid_dims,
     headers,
     index_math,
     index_text,
-    number,
     place,
     spatial_axes,
+    value_span,
 )
 from .model import (
     INVALID_WORDS,
@@ -65,7 +63,7 @@ def terms(exp: Any, at: Sequence[int] | None = None) -> TermsFigure:
     else:
         rows = "" if len(exp.shape) == 1 else ", one line per row of the patch"
         caption = (f"The output ${arr(op.output_name)}{index_math(at)}$ term by term{rows}"
-                   + (", then the values substituted." if exp.has_values else "."))
+                   + (", then the values substituted." if exp.substitutes else "."))
     return TermsFigure("terms", caption, exp, None if at is None else tuple(at))
 
 
@@ -93,11 +91,17 @@ def worked_table(exp: Any, at: Sequence[int], subset: str = "window") -> WorkedT
                 first = int(f.input_channel(m, 0))
                 plugged += [str(m), f"{i}-{first}" if first else str(i)]
         values = None
-        if exp.has_values and r.valid and r.h is not None:
+        if exp.substitutes and r.valid and r.h is not None:
             src = r.source if r.source is not None else r.x
-            xv = op.image.values[tuple(v - a for v, a in zip(src, op.image.lo, strict=False))]
-            hv = op.kernel.values[tuple(v - a for v, a in zip(r.h, op.kernel.lo, strict=False))]
-            values = (number(xv), factor(np.conj(hv) if op.conjugate else hv))
+            xv = hv = None
+            if op.image.values is not None:
+                xv = op.image.values[tuple(v - a for v, a in zip(src, op.image.lo,
+                                                                 strict=False))]
+            if op.kernel.values is not None:
+                hv = op.kernel.values[tuple(v - a for v, a in zip(r.h, op.kernel.lo,
+                                                                  strict=False))]
+                hv = conjugate(hv) if op.conjugate else hv
+            values = (xv, hv)
         rows.append(WorkedRow(r.x, tuple(plugged), r.h, r.valid, r.entry, r.reason, values))
     which = "the article's rows" if subset == "article" else "every pixel of the window"
     return WorkedTable(f"worked-{subset}", f"Worked example for "
@@ -105,6 +109,7 @@ def worked_table(exp: Any, at: Sequence[int], subset: str = "window") -> WorkedT
                        "the kernel index with the numbers plugged in (left of the rule) and "
                        "solved (right); a grey row names no kernel entry and adds nothing"
                        + ("; the last column multiplies the numbers." if exp.has_values
+                          else "; the last column shows the given values." if exp.substitutes
                           else "."),
                        op.image.name, op.kernel.name, op.output_name, tuple(at), tuple(rows),
                        op.conjugate)
@@ -211,6 +216,16 @@ def _plugged(values: Sequence[str]) -> Text:
     return tuple(out)
 
 
+def _product_spans(r: WorkedRow, tab: WorkedTable) -> Text:
+    """A worked row's product: its numbers, or the symbol of an array without values."""
+    assert r.values is not None
+    xv, hv = r.values
+    left = (value_span(xv),) if xv is not None else \
+        (Span(tab.image, "array"),) + index_text(r.x, roles=False)
+    right = value_span(hv, factor_=True) if hv is not None else Span(r.entry or "", "entry")
+    return left + (Span("*", "op"), right)
+
+
 def worked_drawing(exp: Any, at: Sequence[int], subset: str = "article") -> Drawing:
     """Figures 4 and 7 as a picture: pixel and plugged-in kernel index left of a rule, the
     solved index and the entry right of it; invalid rows greyed and marked with a cross."""
@@ -228,8 +243,7 @@ def worked_drawing(exp: Any, at: Sequence[int], subset: str = "article") -> Draw
     for r in rows:
         if r.valid:
             notes.append((Span("= "), Span(r.entry or "", "entry")) + (
-                (Span(",  product "), Span(r.values[0]), Span("*", "op"), Span(r.values[1]))
-                if r.values else ()))
+                (Span(",  product "),) + _product_spans(r, tab) if r.values else ()))
         else:
             notes.append((Span("\u00d7 " + INVALID_WORDS.get(r.reason, "invalid"), "muted"),))
     # Each column as wide as its longest row or its header (in the smaller label type).

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
 
-from ..errors import FormulaError
+from .errors import FormulaError
 
 #: Longest line FormulaError draws a caret under; longer texts show a window around the
 #: column (errors.FormulaError itself only draws carets under short one-line texts).
@@ -95,7 +95,7 @@ def check_depth(tree: Any, text: str, what: str) -> None:
     """A caret error at the first node deeper than :data:`MAX_TREE_DEPTH` (iterative)."""
     import lark
 
-    from ..limits import first_deeper
+    from .limits import first_deeper
 
     node = first_deeper(tree, MAX_TREE_DEPTH, lambda n: n.children
                         if isinstance(n, lark.Tree) else (), start=1)
