@@ -241,14 +241,17 @@ def to_float(v: Any) -> float | complex:
 # -- values as people read them ----------------------------------------------------------------
 
 
-def value_latex(v: Any) -> str:
+def value_latex(v: Any, inline: bool = False) -> str:
     """A value in LaTeX math: ``3``, ``\\frac{21}{32}``, ``\\sqrt{3} \\pi``, ``-4 + 7 i``;
-    binary floats to 4 significant digits as the figures show them."""
+    binary floats to 4 significant digits as the figures show them.  ``inline`` (table
+    cells, figures, where a built-up fraction would be too small to read): ``21/32``."""
     if isinstance(v, (bool, np.bool_)):  # pragma: no cover - refused on input
         raise TypeError(v)
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     if isinstance(v, Fraction):
+        if inline:
+            return f"{v.numerator}/{v.denominator}"
         body = rf"\frac{{{abs(v.numerator)}}}{{{v.denominator}}}"
         return ("-" if v < 0 else "") + body
     if isinstance(v, (complex, np.complexfloating)):
@@ -263,16 +266,16 @@ def value_latex(v: Any) -> str:
         return str(int(f)) if f.is_integer() and abs(f) < 1e15 else f"{f:.4g}"
     import sympy as sp
 
-    return str(sp.latex(v))
+    return str(sp.latex(v, fold_short_frac=inline))
 
 
-def factor_latex(v: Any) -> str:
+def factor_latex(v: Any, inline: bool = False) -> str:
     """A value as the second factor of a product in LaTeX: parenthesised when it is
     negative or a sum (``3\\cdot (-1)``, ``3\\cdot\\left(-\\frac{1}{2}\\right)``)."""
-    s = value_latex(v)
+    s = value_latex(v, inline)
     if s.startswith("-") or " + " in s or " - " in s or "+" in s[1:]:
         # Plain parentheses around a number; stretching ones around a fraction or root.
-        return rf"\left({s}\right)" if "\\" in s else f"({s})"
+        return rf"\left({s}\right)" if "\\frac" in s else f"({s})"
     return s
 
 

@@ -38,9 +38,11 @@ def json_number(v: Any) -> Any:
     if isinstance(v, Fraction):
         # float() of a Fraction is correctly rounded (integer true division).
         return int(v) if v.denominator == 1 else float(v)
-    if hasattr(v, "evalf"):  # an exact SymPy number: surds, pi, E, I
+    if hasattr(v, "evalf"):  # an exact SymPy value: surds, pi, E, I, symbols
         if v.is_Integer:
             return int(v)
+        if v.free_symbols:
+            return str(v)  # no number: the expression as SymPy prints it
         c = complex(v.evalf(30))
         return json_number(c) if c.imag else json_number(c.real)
     f = float(v)
@@ -54,8 +56,22 @@ def json_array(a: Any) -> Any:
     [[1, 2.5], [3, 4]]
     >>> json_array(np.array([1, 2j]))
     [{'re': 1.0, 'im': 0.0}, {'re': 0.0, 'im': 2.0}]
+    >>> from fractions import Fraction
+    >>> json_array(np.array([1, Fraction(1, 2)], dtype=object))
+    [1, '1/2']
     """
     arr = np.asarray(a)
+    if arr.dtype == object:
+        # Exact values (given by the user, or computed from them): integers as numbers,
+        # anything else as its exact string ("1/2", "sqrt(2)", "t"), never rounded.
+        from .numbers import exact_str
+
+        def one(v: Any) -> Any:
+            return int(v) if isinstance(v, (int, np.integer)) else exact_str(v)
+
+        if arr.ndim == 0:
+            return one(arr.item())
+        return np.vectorize(one, otypes=[object])(arr).tolist()
     if arr.ndim == 0:
         return json_number(arr.item())
     if arr.ndim > 1:

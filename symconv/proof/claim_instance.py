@@ -35,8 +35,9 @@ class InstanceAlgebra:
             arr = self.fixed[name]
             lo = tuple(-o for o in resolve_origin(self.origin, arr.shape))
             idx = pa.all_indices(lo, arr.shape)
+            coef = arr.ravel() if arr.dtype == object else arr.astype(np.int64).ravel()
             return pa.Poly(lo, tuple(arr.shape), idx, np.full((arr.size, 1), -1, np.int64),
-                           arr.astype(np.int64).ravel())
+                           coef)
         if name in self.registry.vars:
             return pa.leaf(self.registry.vars[name])
         shape = self.shapes.get(name)
@@ -191,5 +192,5 @@ def terms_at(p: pa.Poly, idx: Sequence[int], reg: pa.Registry) -> str:
     c = pa.canonical(pa.Poly(p.lo, p.shape, p.out[sel], p.mono[sel], p.coef[sel]), p.lo,
                      p.shape, reg.total + 1, p.degree)
     ids = c.mono_ids(np.arange(c.coef.size))
-    return poly_text([(int(c.coef[j]), tuple(int(v) for v in ids[j] if v >= 0))
+    return poly_text([(pa.coef_item(c.coef[j]), tuple(int(v) for v in ids[j] if v >= 0))
                       for j in range(c.coef.size)], reg)

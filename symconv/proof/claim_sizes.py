@@ -31,6 +31,7 @@ from ..index.ops import OPERATIONS
 from ..parse.claim import Claim
 from . import symarray as sa
 from .claim_eval import Evaluator, NoOutput, OpOptions, TransposeOptions, Unbound, roles
+from .exact import coef_equal, exact_sum, normal
 from .presburger import Constraint, Lin, Unknown, eq, feasible, ge, implies
 from .symarray import Case, SymArray, Undefined, Unsupported
 
@@ -84,8 +85,8 @@ class SizesAlgebra:
         m = sa.out_vars(arr.ndim)
         terms = []
         for pos in itertools.product(*(range(n) for n in arr.shape)):
-            value = int(arr[pos])
-            if value:
+            value = normal(arr[pos])
+            if value != 0:
                 terms.append(sa.SymTerm(value, (), tuple(
                     eq(m[a], Lin.constant(lo[a] + p)) for a, p in enumerate(pos))))
         return SymArray(box[0], box[1], tuple(terms))
@@ -230,7 +231,8 @@ def _merge(sets: list[IndexSet]) -> list[IndexSet]:
         key = (s.signature, tuple(sorted(map(str, s.cons))))
         if key in out:
             old = out[key]
-            out[key] = IndexSet(old.coef + s.coef, old.signature, old.coords, old.cons)
+            out[key] = IndexSet(exact_sum([old.coef, s.coef]), old.signature, old.coords,
+                                old.cons)
         else:
             out[key] = s
     return [s for s in out.values() if s.coef != 0]
@@ -268,7 +270,7 @@ def _match(lefts: list[IndexSet], rights: list[IndexSet], assumptions: list[Cons
     for a in lefts:
         found = None
         for b in unused:
-            if a.coef != b.coef:
+            if not coef_equal(a.coef, b.coef):
                 continue
             for bb in _renamings(b, a):
                 w = _contained(a, bb, assumptions) or _contained(bb, a, assumptions)

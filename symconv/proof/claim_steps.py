@@ -161,7 +161,7 @@ def index_set(s: IndexSet, names: Names, side: str, tex: bool,
         factors.append(f)
     bound = [names.name(v, tex) for v in summed]
     conds = [constraint(c, names, tex) for c in cons]
-    coef = "" if s.coef == 1 else "-" if s.coef == -1 else f"{s.coef}"
+    coef = "" if s.coef == 1 else "-" if s.coef == -1 else coefficient(s.coef, tex)
     lhs = f"{side}[{', '.join(outs)}]" if outs else side
     if tex:
         prod = r"\,".join(factors) or "1"
@@ -177,6 +177,19 @@ def index_set(s: IndexSet, names: Names, side: str, tex: bool,
     if not bound:
         return f"{lhs} = {coef}{prod}{where}"
     return f"{lhs} = {coef}sum over {', '.join(bound)}{where} of {prod}"
+
+
+def coefficient(c: Any, tex: bool) -> str:
+    """A given value as the coefficient of a sum: ``3``, ``1/2`` (text) or
+    ``\\frac{1}{2}`` (LaTeX); a sum in parentheses."""
+    from ..expansion.exact import value_latex, value_text
+
+    s = value_latex(c) if tex else value_text(c)
+    if isinstance(c, int):
+        return s
+    if tex:
+        return rf"\left({s}\right) " if getattr(c, "is_Add", False) else s + r"\,"
+    return f"({s})*" if getattr(c, "is_Add", False) else s + "*"
 
 
 def case_steps(v: CaseVerdict, names: Names, n_cases: int, number: int) -> list[Step]:

@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import FormulaError, InputError, LimitError
-from ..index.signal import parse_shape, parse_values, resolve_origin
+from ..expansion.exact import value_latex, value_text
+from ..index.signal import as_values, parse_shape, parse_values, resolve_origin
 from ..index.values import json_array, json_number
 from ..parse.claim import Claim, parse_claim, to_latex, to_text
 from ..parse.where import parse_where
@@ -237,15 +238,17 @@ def _given_values(rl: dict[str, str], x: Any, h: Any, image: str | Sequence[int]
     for vals, role, what in ((x, "image", "--x"), (h, "kernel", "--h")):
         if vals is None:
             continue
-        arr = np.asarray(parse_values(vals) if isinstance(vals, str) else vals)
-        if arr.dtype.kind not in "iu":
-            raise InputError(f"{what} values must be integers in a claim (the comparison is "
-                             "exact), got dtype " + str(arr.dtype))
+        arr = parse_values(vals, what[2:]) if isinstance(vals, str) else \
+            as_values(vals, np.shape(np.asarray(vals, dtype=object)), what[2:])
+        if arr.dtype.kind in "fc":
+            raise InputError(f"{what} values must be exact in a claim (the comparison is "
+                             "exact): integers, decimals, fractions, surds or symbols, not "
+                             "binary floats")
         names = [nm for nm, r in rl.items() if r == role]
         if not names:
             raise InputError(f"{what} was given but no name in the claim is the {role}")
         for nm in names:
-            fixed[nm] = arr.astype(np.int64)
+            fixed[nm] = arr if arr.dtype == object else arr.astype(np.int64)
         if role == "image" and image is None:
             image = "x".join(map(str, arr.shape))
         if role == "kernel" and kernel is None:
@@ -399,7 +402,7 @@ def _refuted(req: _Request, search: _Search, head: _Head,
     steps.append(Step(
         r"\text{LHS}" + at + " = " + _latex_num(lv) + r" \neq " + _latex_num(rv) + r" = \text{RHS}"
         + at,
-        "with the integer values of the counterexample, computed from the term lists",
+        "with the values of the counterexample, computed exactly from the term lists",
         f"LHS{at} = {_num_text(lv)}, RHS{at} = {_num_text(rv)}"))
     origin, fixed = req.origin, req.fixed
     cex = {
@@ -440,6 +443,8 @@ def _real(f: float) -> int | float:
 
 
 def _num_text(v: Any) -> str:
+    if not isinstance(v, (int, float, complex, np.number)):
+        return value_text(v)  # exact: 1/2, sqrt(2), t/2 + 1
     c = complex(v)
     if c.imag == 0:
         return str(_real(c.real))
@@ -447,6 +452,8 @@ def _num_text(v: Any) -> str:
 
 
 def _latex_num(v: Any) -> str:
+    if not isinstance(v, (int, float, complex, np.number)):
+        return value_latex(v)
     c = complex(v)
     if c.imag == 0:
         return str(_real(c.real))

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..expansion.exact import value_text
 from ..index.notation import IMG_NAMES, OUT_NAMES, kernel_index
 from ..index.relation import AffineAxis
 from ..index.request import operation
@@ -24,6 +25,7 @@ from ..index.signal import parse_shape, resolve_origin
 from ..index.values import json_array, json_number
 from . import polyarray as pa
 from .derivation import Derivation, Step
+from .exact import decide_equal
 from .options import Options
 
 
@@ -157,7 +159,7 @@ def counterexample_values(left: pa.Poly, right: pa.Poly, reg: pa.Registry,
             vals[name] = arr
         lv = _at(pa.evaluate(left, reg, vals), left, idx)
         rv = _at(pa.evaluate(right, reg, vals), right, idx)
-        if lv != rv:
+        if decide_equal(lv, rv).verdict == "unequal":
             if uses_conj:  # complex values: both sides are complex numbers, even when real
                 lv, rv = complex(lv), complex(rv)
             return vals, lv, rv
@@ -178,15 +180,24 @@ def _at(arr: np.ndarray, p: pa.Poly, idx: Sequence[int]) -> Any:
     pos = tuple(i - lo for i, lo in zip(idx, p.lo, strict=False))
     if any(q < 0 or q >= n for q, n in zip(pos, p.shape, strict=False)):
         return 0
-    return arr[pos].item()
+    v = arr[pos]
+    return v.item() if isinstance(v, np.generic) else v
 
 
-def poly_text(terms: Sequence[tuple[int, tuple[int, ...]]], reg: pa.Registry) -> str:
+def poly_text(terms: Sequence[tuple[Any, tuple[int, ...]]], reg: pa.Registry) -> str:
+    """``x[0] h[1] - 2 x[1] h[0]``: coefficients (exact values too) and monomials."""
     out = ""
     for c, ids in terms:
         body = " ".join(reg.entry_name(i) for i in ids) or "1"
-        mag = abs(c)
-        piece = body if mag == 1 and ids else f"{mag}" + (f" {body}" if ids else "")
-        out += ("-" if c < 0 else ("+" if out else "")) + (" " if out else "") + piece
-        out = out.replace("+ ", " + ").replace("- ", " - ") if len(out) > 2 else out
-    return out.strip() or "0"
+        neg = c.could_extract_minus_sign() if hasattr(c, "could_extract_minus_sign") \
+            else c < 0
+        mag = -c if neg else c
+        num = value_text(mag)
+        if hasattr(mag, "is_Add") and mag.is_Add:
+            num = f"({num})"
+        piece = body if mag == 1 and ids else num + (f" {body}" if ids else "")
+        if not out:
+            out = ("-" if neg else "") + piece
+        else:
+            out += (" - " if neg else " + ") + piece
+    return out or "0"

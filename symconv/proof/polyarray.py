@@ -220,6 +220,7 @@ def canonical(p: Poly, lo: Sequence[int], shape: Sequence[int], base: int,
                 starts = np.flatnonzero(new)
                 coef = np.add.reduceat(coef, starts)
                 key = key[starts]
+        coef = normal_coefs(coef)
         keep = coef != 0
         key, coef = key[keep], coef[keep]
         single = key
@@ -234,9 +235,28 @@ def canonical(p: Poly, lo: Sequence[int], shape: Sequence[int], base: int,
         starts = np.flatnonzero(new)
         coef = np.add.reduceat(coef, starts)
         oflat, mkey = oflat[starts], mkey[starts]
+    coef = normal_coefs(coef)
     keep = coef != 0
     return Canonical(tuple(lo), tuple(shape), base, degree, oflat[keep], mkey[keep],
                      coef[keep], None)
+
+
+def coef_item(c: Any) -> Any:
+    """One coefficient as a Python value: ``int`` for integers, exact values as they are."""
+    return int(c) if isinstance(c, (int, np.integer)) else c
+
+
+def normal_coefs(coef: np.ndarray) -> np.ndarray:
+    """Exact coefficients (given values: fractions, surds, symbols) in one form each, so
+    that equal coefficients compare equal: SymPy results expanded, rationals as Python
+    numbers.  Integer coefficients are returned as they are."""
+    if coef.dtype != object:
+        return coef
+    from .exact import normal
+
+    out = np.empty(coef.shape, dtype=object)
+    out[:] = [normal(c) for c in coef.tolist()]
+    return out
 
 
 def union_box(a: Poly, b: Poly) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -286,7 +306,7 @@ def compare(a: Poly, b: Poly, registry: Registry) -> Comparison:
     first = int(cd.out_flat[0])
     rows = np.flatnonzero(cd.out_flat == first)
     ids = cd.mono_ids(rows)
-    terms = tuple((int(cd.coef[r]), tuple(int(v) for v in ids[j] if v >= 0))
+    terms = tuple((coef_item(cd.coef[r]), tuple(int(v) for v in ids[j] if v >= 0))
                   for j, r in enumerate(rows))
     pos = np.unravel_index(first, shape) if shape else ()
     out_idx = tuple(int(p) + lw for p, lw in zip(pos, lo, strict=False))
@@ -295,7 +315,13 @@ def compare(a: Poly, b: Poly, registry: Registry) -> Comparison:
 
 # -- evaluation -------------------------------------------------------------------------------
 def evaluate(p: Poly, registry: Registry, values: dict[str, np.ndarray]) -> np.ndarray:
-    """The numeric array on ``p``'s box for the given values (conjugates taken from them)."""
+    """The numeric array on ``p``'s box for the given values (conjugates taken from them):
+    exact (Python integers, fractions, SymPy) when every array is integer or exact, else
+    binary floating point."""
+    from .exact import exact_arrays
+
+    if exact_arrays(values):
+        return _evaluate_exact(p, registry, values)
     flat = np.zeros(registry.total + 1, dtype=complex)
     for name, v in registry.vars.items():
         arr = np.asarray(values[name], dtype=complex).ravel()
@@ -314,6 +340,37 @@ def evaluate(p: Poly, registry: Registry, values: dict[str, np.ndarray]) -> np.n
             return re.astype(np.int64)
         return re
     return out
+
+
+def _evaluate_exact(p: Poly, registry: Registry, values: dict[str, np.ndarray]) -> np.ndarray:
+    """:func:`evaluate` in exact arithmetic: ``int64`` when every output is an integer
+    that fits, else an object array of ``int``/``Fraction``/SymPy (expanded)."""
+    from ..index.numbers import from_sympy
+    from .exact import exact_conjugate
+
+    flat = np.empty(registry.total + 1, dtype=object)
+    flat[0] = 1
+    for name, v in registry.vars.items():
+        arr = np.asarray(values[name]).ravel().tolist()
+        flat[v.offset + 1:v.offset + 1 + v.size] = arr
+        flat[v.offset + 1 + v.size:v.offset + 1 + 2 * v.size] = [exact_conjugate(a)
+                                                                   for a in arr]
+    prod = p.coef.astype(object)
+    for j in range(p.degree):
+        prod = prod * flat[p.mono[:, j] + 1]
+    out = np.zeros(int(np.prod(p.shape, dtype=np.int64)) if p.shape else 1, dtype=object)
+    np.add.at(out, flat_positions(p.out, p.lo, p.shape), prod)
+    items = out.tolist()
+    if any(hasattr(v, "free_symbols") for v in items):
+        import sympy as sp
+
+        items = [from_sympy(sp.expand(v)) if hasattr(v, "free_symbols") else v
+                 for v in items]
+    if all(isinstance(v, int) and -2**63 <= v < 2**63 for v in items):
+        return np.array(items, dtype=np.int64).reshape(p.shape)
+    res = np.empty(len(items), dtype=object)
+    res[:] = items
+    return res.reshape(p.shape)
 
 
 # -- operations -------------------------------------------------------------------------------

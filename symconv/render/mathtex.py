@@ -199,7 +199,7 @@ def substituted_lines(exp: Any, at: Sequence[int], style: Style) -> list[str]:
             text = ""
             for j in range(start, k):
                 sign, body = parts[j]
-                if j == 0:
+                if j == start:
                     text = ("-" if sign == "-" else "") + body
                 else:
                     text += f" {sign} {body}"
@@ -344,8 +344,9 @@ def _row_product(r: Any, style: Style, xs: str, hs: str) -> str:
     """A worked row's product with its numbers; an array without values shows its symbol
     (the pixel, or the kernel entry)."""
     xv, hv = r.values
-    left = value_latex(xv) if xv is not None else bracketed(style, xs, [str(v) for v in r.x])
-    right = factor_latex(hv) if hv is not None else entry_name(r.entry or "")
+    left = value_latex(xv, True) if xv is not None else \
+        bracketed(style, xs, [str(v) for v in r.x])
+    right = factor_latex(hv, True) if hv is not None else entry_name(r.entry or "")
     return f"{left}\\cdot {right}"
 
 

@@ -182,17 +182,22 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
             line += (Span("*", "op"), Span(entry, "entry"))
         lines: tuple[Text, ...] = (mute(line),) if zero else (line,)
         if values and entry is not None and row is not None and row.h is not None:
-            # The product with the given values: a number, or the symbol of the array
-            # given without values (x[0]·(-2), 3·c).
-            left: Text = (Span(img.name, "array"),) + index_text(shown, roles=False)
+            # The numbers of the product; with one array given, the value it gives
+            # (a = 1/9, x[0,1] = 3).
+            xv = hv = None
             if img.values is not None:
-                left = (value_span(0 if zero else img.values[tuple(
-                    v - a for v, a in zip(shown, img.lo, strict=False))]),)
-            right = Span(entry, "entry")
+                xv = 0 if zero else img.values[tuple(
+                    v - a for v, a in zip(shown, img.lo, strict=False))]
             if ker.values is not None:
                 hv = ker.values[tuple(v - a for v, a in zip(row.h, ker.lo, strict=False))]
-                right = value_span(conjugate(hv) if op.conjugate else hv, factor_=True)
-            nums: Text = left + (Span("*", "op"), right)
+                hv = conjugate(hv) if op.conjugate else hv
+            if xv is not None and hv is not None:
+                nums: Text = (value_span(xv), Span("*", "op"), value_span(hv, factor_=True))
+            elif hv is not None:
+                nums = (Span(entry, "entry"), Span(" = "), value_span(hv))
+            else:
+                nums = (Span(img.name, "array"),) + index_text(shown, roles=False) + (
+                    Span(" = "), value_span(xv))
             lines += (mute(nums) if zero else nums,)
         cells.append(Cell(x0 + c * cw, y0 + r * ch, lines, w=cw, h=ch,
                           fill="patch" if entry is not None and not zero else None,

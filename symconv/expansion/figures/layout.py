@@ -170,4 +170,6 @@ def value_span(v: Any, role: str = "plain", *, factor_: bool = False) -> Span:
         return Span(factor(v) if factor_ else number(v), role)
     from ..exact import factor_latex, value_latex
 
-    return Span(factor_latex(v) if factor_ else value_latex(v), "math", role == "muted")
+    s = factor_latex(v, True) if factor_ else value_latex(v, True)
+    # Braced, a leading minus is a sign, not a binary minus after "= ".
+    return Span("{" + s + "}" if s.startswith("-") else s, "math", role == "muted")

@@ -59,7 +59,8 @@ def terms(exp: Any, at: Sequence[int] | None = None) -> TermsFigure:
     """Every output term by term, or the output ``at`` a line per row of its patch."""
     op = exp.operation
     if at is None:
-        caption = f"Every output of ${arr(op.output_name)}$, term by term."
+        caption = (f"Every output of ${arr(op.output_name)}$, term by term"
+                   + (", then the values substituted." if exp.substitutes else "."))
     else:
         rows = "" if len(exp.shape) == 1 else ", one line per row of the patch"
         caption = (f"The output ${arr(op.output_name)}{index_math(at)}$ term by term{rows}"

@@ -9,10 +9,13 @@ from typing import Any
 
 import numpy as np
 
+from ...expansion.exact import value_text
+from ...index.numbers import symbols_of
 from ...index.signal import as_values
 from ...index.values import json_array, json_number
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
+from ..exact import decide_equal, substitute
 from ..instance import Inst, bilinear_op, core_op, op_latex, op_text, refuted, shape_note
 from ..options import COMMON_OPTIONS, Options, all_sizes_limit
 from ..symbolic import product_step
@@ -75,15 +78,32 @@ def instance(o: Options) -> Derivation:
         return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "proved", "instance",
                           tuple(steps), None, tuple(notes), "symmetric")
     hv = as_values(o.h, inst.h.shape, "h")
-    bad = [(a, b) for a, b in cond if _hval(hv, inst.h, a) != _hval(hv, inst.h, b)]
+    syms = sorted(symbols_of(hv))
+    every = f" and every value of {', '.join(syms)}" if syms else ""
+    decisions = [(a, b, decide_equal(_hval(hv, inst.h, a), _hval(hv, inst.h, b)))
+                 for a, b in cond]
+    bad = [(a, b, d) for a, b, d in decisions if d.verdict == "unequal"]
+    open_ = [(a, b) for a, b, d in decisions if d.verdict == "undecided"]
+    if not bad and open_:
+        a, b = open_[0]
+        steps.append(Step(rf"h[{a}] \overset{{?}}{{=}} h[{b}]", "the given values could "
+                          "be shown neither equal nor unequal exactly (SymPy's zero test and "
+                          "a 60-digit evaluation both inconclusive); nothing is claimed",
+                          f"h[{a}] = h[{b}]: undecided"))
+        return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "undecided", "instance",
+                          tuple(steps), None, tuple(notes), "symmetric")
     if not bad:
         steps.append(Step(r"h = \tilde h", "the given kernel satisfies every condition "
-                          "(checked entry by entry), so conv(x, h) = corr(x, h) for every x",
+                          "(checked entry by entry, exactly), so conv(x, h) = corr(x, h) "
+                          f"for every x{every}",
                           "the given h is centrosymmetric"))
         return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "proved", "instance",
                           tuple(steps), None, tuple(notes), "symmetric")
-    # A concrete x where they differ: evaluate with the given h and an x (given or found).
-    a, b = bad[0]
+    # A concrete x where they differ: evaluate with the given h (symbols set to the
+    # witness values) and an x (given or found), exactly.
+    a, b, dec = bad[0]
+    witness = dec.witness or {}
+    hv = substitute(hv, witness)
     xs = [np.asarray(as_values(o.x, inst.x.shape, "x"))] if o.x is not None else []
     rng = np.random.default_rng(0)
     xs += [rng.integers(-3, 4, size=inst.x.shape) for _ in range(20)]
@@ -94,19 +114,28 @@ def instance(o: Options) -> Derivation:
         lo, shape = pa.union_box(conv, corr)
         A = _embed(yc, conv, lo, shape)
         B = _embed(yr, corr, lo, shape)
-        diff = np.argwhere(A != B)
-        if diff.size:
+        diff = [p for p in np.ndindex(*A.shape)
+                if decide_equal(A[p], B[p]).verdict == "unequal"]
+        if diff:
             pos = tuple(int(v) for v in diff[0])
             idx = [p + lw for p, lw in zip(pos, lo, strict=False)]
             cex = {"shapes": {"x": list(inst.x.shape), "h": list(inst.h.shape)},
+                   **({"symbols": {k: json_number(v) for k, v in witness.items()}}
+                      if witness else {}),
                    "lo": {"x": list(inst.x.lo), "h": list(inst.h.lo)},
                    "values": {"x": json_array(xv), "h": json_array(hv)},
                    "output": idx, "left": json_number(A[pos]), "right": json_number(B[pos]),
+                   **({"exact": {"left": value_text(A[pos]), "right": value_text(B[pos])}}
+                      if A.dtype == object or B.dtype == object else {}),
                    "conv": json_array(A), "corr": json_array(B), "output_lo": list(lo)}
             rhs = "0" if b == ZERO else f"h[{b}]"
+            at_w = ", ".join(f"{k} = {v}" for k, v in witness.items())
+            agree = f"; they agree only where {dec.where}" if dec.where else ""
             steps.append(Step(rf"h[{a}] \neq {rhs}", f"the given kernel breaks the condition "
-                              f"h[{a}] = {rhs} ({_hval(hv, inst.h, a)} vs "
-                              f"{_hval(hv, inst.h, b)})", f"h[{a}] != {rhs}"))
+                              f"h[{a}] = {rhs} ({value_text(_hval(hv, inst.h, a))} vs "
+                              f"{value_text(_hval(hv, inst.h, b))}"
+                              + (f" at {at_w}{agree}" if witness else "") + ")",
+                              f"h[{a}] != {rhs}"))
             steps.append(Step(rf"\operatorname{{conv}}(x, h)[{', '.join(map(str, idx))}] = "
                               f"{_fmtnum(A[pos])} \\neq {_fmtnum(B[pos])} = "
                               rf"\operatorname{{corr}}(x, h)[{', '.join(map(str, idx))}]",
@@ -170,8 +199,7 @@ def _nonsymmetric_example(conv: pa.Poly, corr: pa.Poly, reg: pa.Registry, inst: 
 
 
 def _fmtnum(v: Any) -> str:
-    f = float(np.real(v))
-    return str(int(f)) if f.is_integer() else repr(f)
+    return value_text(v)
 
 
 def _embed(arr: np.ndarray, p: pa.Poly, lo: Sequence[int], shape: Sequence[int]) -> np.ndarray:
@@ -188,7 +216,8 @@ def _hval(hv: np.ndarray, var: pa.Var, idx: str) -> Any:
     pos = tuple(a - b for a, b in zip(k, var.lo, strict=False))
     if any(p < 0 or p >= n for p, n in zip(pos, var.shape, strict=False)):
         return 0
-    return hv[pos].item()
+    v = hv[pos]
+    return v.item() if isinstance(v, np.generic) else v
 
 
 #: In a condition pair, "no kernel entry" (the value 0); never an index (an index such as
