@@ -24,7 +24,15 @@ from ..index.numbers import kind, symbols_of
 from ..index.relation import AffineAxis, ChannelAxis, Terms, check_limit, map_boundary
 from ..index.request import Operation
 from ..index.values import json_number
-from .exact import check_cost, combined_kind, gather, is_number, json_exact, sum_products
+from .exact import (
+    as_ints,
+    check_cost,
+    combined_kind,
+    gather,
+    is_number,
+    json_exact,
+    sum_products,
+)
 from .substitution import Substitution
 from .substitution import conjugate as _conj
 
@@ -299,9 +307,20 @@ class Expansion(Displayable):
             starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
             img, ker = t.image[sel], t.kernel[sel]
         check_cost(self.value_kind, len(img), self.max_terms)
+        if self.value_kind in ("integer", "rational"):
+            (xi, dx), (hi, dh) = self._scaled
+            return sum_products(gather(xi, op.image.lo, img), gather(hi, op.kernel.lo, ker),
+                                starts, op.conjugate, str(self.value_kind), (dx, dh))
         xv = gather(op.image.values, op.image.lo, img)
         hv = gather(op.kernel.values, op.kernel.lo, ker)
         return sum_products(xv, hv, starts, op.conjugate, str(self.value_kind))
+
+    @functools.cached_property
+    def _scaled(self) -> tuple[tuple[np.ndarray, int], tuple[np.ndarray, int]]:
+        """Rational values as integers over one common denominator per array (made once)."""
+        op = self.operation
+        assert op.image.values is not None and op.kernel.values is not None
+        return as_ints(op.image.values), as_ints(op.kernel.values)
 
     def substituted(self, index: Sequence[int]) -> Any:
         """``y[index]`` with the given values substituted, as a SymPy expression: a number

@@ -54,7 +54,7 @@ def gather(values: np.ndarray, lo: Sequence[int], idx: np.ndarray) -> np.ndarray
     return values[tuple((idx - np.array(lo)).T)]
 
 
-def _as_ints(v: np.ndarray) -> tuple[np.ndarray, int]:
+def as_ints(v: np.ndarray) -> tuple[np.ndarray, int]:
     """Rationals as (integers, common denominator): ``v == ints / den`` exactly.  The
     integers are ``int64`` when they fit, else Python integers in an object array."""
     if v.dtype != object:
@@ -63,7 +63,8 @@ def _as_ints(v: np.ndarray) -> tuple[np.ndarray, int]:
     den = 1
     for q in {x.denominator for x in flat if isinstance(x, Fraction)}:
         den = den * q // math.gcd(den, q)
-    ints = [int(x * den) if isinstance(x, Fraction) else x * den for x in flat]
+    ints = [x.numerator * (den // x.denominator) if isinstance(x, Fraction) else x * den
+            for x in flat]
     out = np.array(ints, dtype=object).reshape(v.shape)
     if all(-INT64_MAX <= i <= INT64_MAX for i in ints):
         out = out.astype(np.int64)
@@ -100,16 +101,19 @@ def sum_integers(xi: np.ndarray, hi: np.ndarray, starts: np.ndarray) -> np.ndarr
 
 
 def sum_products(xv: np.ndarray, hv: np.ndarray, starts: np.ndarray, conjugate: bool,
-                 how: str) -> np.ndarray:
+                 how: str, scales: tuple[int, int] | None = None) -> np.ndarray:
     """The exact (or, for ``float``/``complex``, rounded) sum of each output's products.
 
     ``xv``/``hv`` hold each term's pixel and kernel value; ``how`` is
     :func:`combined_kind` of the two arrays.  Rationals come back as ``int``/``Fraction``
-    in an object array, surds and symbols as expanded SymPy expressions.
+    in an object array, surds and symbols as expanded SymPy expressions.  ``scales``: the
+    rational values were already scaled to integers by these common denominators
+    (:func:`as_ints`, done once per array rather than once per term).
     """
     if how in ("integer", "rational"):
-        xi, dx = _as_ints(xv)
-        hi, dh = _as_ints(hv)
+        # (the caller may pass integer arrays already scaled: see Expansion.values_of)
+        xi, dx = as_ints(xv) if scales is None else (xv, scales[0])
+        hi, dh = as_ints(hv) if scales is None else (hv, scales[1])
         sums = sum_integers(xi, hi, starts)
         if dx * dh == 1:
             return sums

@@ -264,6 +264,11 @@ def _parse_value(text: str, what: str) -> Any:
     m = _PLAIN_RE.match(text)
     if m:
         sign, num, den = m.groups()
+        if den is not None and num.isdigit() and den.isdigit() and len(num) + len(den) < 40:
+            if int(den) == 0:
+                raise _Bad("division by zero")
+            v = _plain(Fraction(int(num), int(den)))  # the common p/q, made directly
+            return -v if sign == "-" else v
         v = _decimal(num)
         if den is not None:
             d = _decimal(den)
