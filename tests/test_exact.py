@@ -414,3 +414,23 @@ def test_decide_equal_never_uses_a_tolerance() -> None:
     assert decide_equal(sp.sqrt(2) + sp.sqrt(3), sp.sqrt(5 + 2 * sp.sqrt(6))).verdict in (
         "equal", "undecided")
     assert decide_equal(R(1, 3), Fraction(333333333333, 10**12)).verdict == "unequal"
+
+
+def test_symbolic_work_is_bounded_before_it_starts(cli: Any) -> None:
+    """Surds or symbols cost one SymPy operation per product: a large request is refused
+    (one line, exit 2, no file) before any is made, and --max-terms raises the bound."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "y.json")
+        r = cli("expand", "conv", "--image", "300x300", "--kernel", "3x3", "--h",
+                "sqrt(2),1,1;1,1,1;1,1,1", "--format", "json", "-o", out)
+        assert r.code == 2 and "810,000 products" in r.err and "--max-terms" in r.err
+        assert len(r.err.strip().splitlines()) == 1 and not os.path.exists(out)
+        r = cli("expand", "conv", "--image", "300x300", "--kernel", "3x3", "--h",
+                "t,1,1;1,1,1;1,1,1", "-o", out)
+        assert r.code == 2 and "products" in r.err and not os.path.exists(out)
+    # rationals never need SymPy: the same size is accepted
+    e = expand("conv", (300, 300), (3, 3), h="1/9,1/9,1/9;1/9,1/9,1/9;1/9,1/9,1/9")
+    assert e.substituted_str((0, 0)).startswith("x[")

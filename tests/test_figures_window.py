@@ -161,7 +161,7 @@ def test_drawing_shows_the_padding_under_the_kernel() -> None:
     # y[0,0] with padding 1: the kernel's top row and left column lie on padding zeros
     exp = expand("conv", (5, 5), (3, 3), origin="corner", padding=1)
     d = F.build("drawing", exp, (0, 0))
-    products = [cl for cl in d.cells if cl.w == 2.0]
+    products = [cl for cl in d.cells if cl.w >= 2.0]
     assert len(products) == 9                       # the whole kernel, not its 2x2 part
     assert sum(cl.dashed for cl in products) == 5   # a ring corner of padding
     live = [cl for cl in products if cl.fill == "patch"]

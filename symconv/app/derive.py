@@ -155,7 +155,7 @@ KEY_TYPES: dict[str, str] = {
     "stride": "param", "dilation": "param", "padding": "param", "origin": "param",
     "conjugate": "bool", "layer": "bool", "groups": "int", "dims": "int",
     "max_terms": "int", "max_probes": "int", "x": "values", "h": "values",
-    "kwargs": "kwargs",
+    "kwargs": "kwargs", "let": "lets",
 }
 
 _NUMBER = (int, float)
@@ -183,8 +183,10 @@ def _is(value: Any, kind: str) -> bool:
         return isinstance(value, str) or scalar_int or _is(value, "ints")
     if kind == "values":
         if isinstance(value, list):
-            return all(_is(v, "values") and not isinstance(v, str) for v in value)
+            return all(_is(v, "values") for v in value)
         return isinstance(value, (str, *_NUMBER)) and not isinstance(value, bool)
+    if kind == "lets":
+        return isinstance(value, dict) and all(_is(v, "values") for v in value.values())
     if kind == "kwargs":
         return isinstance(value, (str, dict))
     return isinstance(value, (str, bool, int)) and not isinstance(value, float)
@@ -197,8 +199,31 @@ _KIND_WORDS = {
     "shape": 'a shape ("7x7", 7 or [7, 7])', "param": 'an integer, "2,1" or [2, 1]',
     "index": 'an index ([1, 1], "1,1" or 1)', "values": 'values ("1,2;3,4" or [[1, 2], [3, 4]])',
     "kwargs": "a table of keyword arguments", "strs|str": "a string or a list of strings",
+    "lets": 'a table of values ({u = "1;2;1", v = [1, 0, -1]})',
     "scalar": "a string, an integer or true/false",
 }
+
+
+def exact_values(block: dict[str, Any]) -> dict[str, Any]:
+    """A block with the decimals of its values exact: TOML reads ``0.1`` as a binary float;
+    symconv reads it as the decimal it was written as (its shortest repr), 1/10, as
+    ``--x 0.1`` on the command line.  Values may also be strings (``"1/9"``)."""
+    from fractions import Fraction
+
+    def exact(v: Any) -> Any:
+        if isinstance(v, list):
+            return [exact(w) for w in v]
+        if isinstance(v, float):
+            return Fraction(repr(v))
+        return v
+
+    out = dict(block)
+    for key in ("x", "h"):
+        if key in out:
+            out[key] = exact(out[key])
+    if "let" in out:
+        out["let"] = {k: exact(v) for k, v in out["let"].items()}
+    return out
 
 
 def check_types(block: dict[str, Any]) -> None:
@@ -237,6 +262,7 @@ def _build(data: dict[str, Any], source: str = "") -> Document:
             check_types(block)
         except InputError as exc:
             raise InputError(f"{where}: {exc}") from None
+        block = exact_values(block)
         # ``compare`` is also an option of a claim block (indices or positions).
         kinds = [k for k in KINDS if k in block and not (k == "compare" and "claim" in block)]
         if len(kinds) != 1:

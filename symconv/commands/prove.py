@@ -60,11 +60,31 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                "--claim: the image names take these integers)")
     p.add_argument("--h", help="kernel values (symmetric: test this kernel; --claim: the "
                                "kernel names take these integers, e.g. the thread's 1,-1)")
+    p.add_argument("--let", action="append", metavar="NAME=VALUES",
+                   help="--claim: exact values for a named array of the claim (repeat for "
+                        "several), e.g. --let u='1;2;1' --let v='1,0,-1'")
     p.add_argument("--compare", choices=("indices", "positions"), default="indices",
                    help="--claim: compare outputs at equal indices (signals, the default) or "
                         "at equal array positions (as NumPy compares arrays)")
     p.add_argument("--max-terms", type=int, help="refuse requests with more product terms")
     add_format(p, ("text", "json", "latex", "mathml", "html", "markdown"))
+
+
+def parse_let(items: list[str] | None) -> dict[str, str]:
+    """``["u=1;2;1", "v=1,0,-1"]`` -> ``{"u": "1;2;1", "v": "1,0,-1"}``."""
+    from ..errors import InputError
+    from ..index.signal import check_name
+
+    out: dict[str, str] = {}
+    for item in items or []:
+        name, sep, values = item.partition("=")
+        if not sep:
+            raise InputError(f"bad --let {item[:40]!r}: write NAME=VALUES, as u=1,2,1")
+        name = check_name(name.strip(), "array")
+        if name in out:
+            raise InputError(f"--let {name} is given twice")
+        out[name] = values
+    return out
 
 
 def run(args: argparse.Namespace, out: IO[str]) -> int:
@@ -90,7 +110,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
         derivation = prove_claim(args.claim, dims=args.dims, image=args.image,
                                  kernel=args.kernel, origin=args.origin or "center",
                                  max_terms=args.max_terms, x=args.x, h=args.h,
-                                 compare=args.compare, where=args.where)
+                                 compare=args.compare, where=args.where,
+                                 let=parse_let(args.let))
         if args.scope == "all-sizes" and derivation.scope == "instance" and \
                 derivation.proved:
             from dataclasses import replace
@@ -105,6 +126,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
         if args.where is not None:
             raise InputError("--where applies to --claim (a theorem states its sizes itself)")
+        if args.let:
+            raise InputError("--let applies to --claim (a theorem takes --x and --h)")
         if args.compare != "indices":
             raise InputError("--compare applies to --claim")
         opts = Options(dims=args.dims, image=args.image, kernel=args.kernel,

@@ -289,12 +289,15 @@ def _parse_value(text: str, what: str) -> Any:
 
 
 def parse_text(text: str, what: str = "the array") -> np.ndarray:
-    """``'2,1,3'`` -> 1-D; ``'0,1;2,3'`` -> 2-D (rows split by ``;``), every value exact.
+    """``'2,1,3'`` -> 1-D; ``'0,1;2,3'`` -> 2-D (rows split by ``;``; ``'1,0,-1;'`` is one
+    row, a 1 x 3 array, and ``'1;2;1'`` one column), every value exact.
 
     >>> parse_text("1/4, 1/2, 1/4").tolist()
     [Fraction(1, 4), Fraction(1, 2), Fraction(1, 4)]
     >>> parse_text("1,2;3,4").dtype
     dtype('int64')
+    >>> parse_text("1,0,-1;").shape, parse_text("1;2;1").shape
+    ((1, 3), (3, 1))
     """
     if not text.strip():
         raise InputError(f"empty list of values for {what}")
@@ -305,9 +308,13 @@ def parse_text(text: str, what: str = "the array") -> np.ndarray:
     if len(text) > MAX_VALUES_TEXT:
         raise InputError(f"the values of {what} are {len(text):,} characters long; at most "
                          f"{MAX_VALUES_TEXT:,} are read as text (save a .npy file instead)")
+    body = text.rstrip()
+    one_row = body.endswith(";") and body.count(";") == 1  # "1,0,-1;": a 1 x 3 array
+    if one_row:
+        body = body[:-1]
     rows = [[parse_value(tok, what) for tok in row_text.split(",")]
-            for row_text in text.split(";")]
-    if len(rows) == 1:
+            for row_text in body.split(";")]
+    if len(rows) == 1 and not one_row:
         return to_array(rows[0], what)
     widths = {len(r) for r in rows}
     if len(widths) != 1:

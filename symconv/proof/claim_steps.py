@@ -206,13 +206,14 @@ def case_steps(v: CaseVerdict, names: Names, n_cases: int, number: int) -> list[
         if not sets:
             steps.append(Step(rf"\text{{{side}}} = 0", f"the {side} has no product in this "
                               "case", f"{side} = 0"))
-        for s in sets:
+        for k, s in enumerate(sets):
             assumptions = v.case.assumptions
-            steps.append(Step(index_set(s, names, side, True, assumptions),
-                              f"the {side} as a sum of products of entries over its index "
-                              "set (the summation variables eliminated through the "
-                              "equalities that define each factor's index; constraints "
-                              "implied by the others left out)",
+            why = (f"the {side} as a sum of products of entries over its index set (the "
+                   "summation variables eliminated through the equalities that define each "
+                   "factor's index; constraints implied by the others left out)"
+                   + (f"; set 1 of {len(sets)}" if len(sets) > 1 else "")) if k == 0 else \
+                f"the {side}, set {k + 1} of {len(sets)}"
+            steps.append(Step(index_set(s, names, side, True, assumptions), why,
                               index_set(s, names, side, False, assumptions)))
     steps.append(Step(r"S_{\text{LHS}} = S_{\text{RHS}}",
                       "for every size of this case, each constraint of one side's index set "

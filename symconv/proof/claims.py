@@ -130,7 +130,8 @@ def _shape(s: Sequence[int]) -> str:
 def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] | None = None,
                 kernel: str | Sequence[int] | None = None, origin: str = "center",
                 max_terms: int | None = None, x: Any = None, h: Any = None,
-                compare: str = "indices", where: str | None = None) -> Derivation:
+                compare: str = "indices", where: str | None = None,
+                let: dict[str, Any] | None = None) -> Derivation:
     """Decide ``LHS == RHS`` for every size (or for the given shapes).
 
     >>> prove_claim("conv(x, h) == corr(x, flip(h))").scope
@@ -141,6 +142,9 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     ('proved', 'instance')
     >>> prove_claim("conv(x, h) == corr(x, h)").counterexample["output"]
     [-1]
+
+    ``x``/``h`` give values to the image and kernel names; ``let`` to any named array
+    (``{"u": "1;2;1", "v": "1,0,-1"}``: the Sobel kernel's factors), exact values all.
     """
     claim = parse_claim(text)
     if compare not in COMPARES:
@@ -150,7 +154,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
     if dims is not None and not (isinstance(dims, int) and 1 <= dims <= MAX_DIMS):
         raise InputError(f"bad --dims {dims!r}: claims are decided for 1 to {MAX_DIMS} "
                          "spatial dimensions")
-    fixed, image, kernel = _given_values(roles(claim), x, h, image, kernel)
+    fixed, image, kernel = _given_values(roles(claim), x, h, image, kernel, let or {})
     img = parse_shape(image, "image shape") if image is not None else None
     ker = parse_shape(kernel, "kernel shape") if kernel is not None else None
     if img is not None and ker is not None and len(img) != len(ker):
@@ -229,26 +233,37 @@ def _where_lin(side: tuple[tuple[tuple[str, int], ...], int], axis: int | None,
     return Lin(coeffs, side[1])
 
 
+def _exact_values(vals: Any, what: str) -> np.ndarray:
+    arr = parse_values(vals, what.lstrip("-")) if isinstance(vals, str) else \
+        as_values(vals, np.shape(np.asarray(vals, dtype=object)), what.lstrip("-"))
+    if arr.dtype.kind in "fc":
+        raise InputError(f"{what} values must be exact in a claim (the comparison is "
+                         "exact): integers, decimals, fractions, surds or symbols, not "
+                         "binary floats")
+    return arr if arr.dtype == object else arr.astype(np.int64)
+
+
 def _given_values(rl: dict[str, str], x: Any, h: Any, image: str | Sequence[int] | None,
-                  kernel: str | Sequence[int] | None
+                  kernel: str | Sequence[int] | None, given: dict[str, Any]
                   ) -> tuple[dict[str, np.ndarray], str | Sequence[int] | None,
                              str | Sequence[int] | None]:
-    """The names fixed by ``--x``/``--h`` (integers), and the shapes those values give."""
+    """The names fixed by ``--let NAME=VALUES`` and ``--x``/``--h`` (exact values), and
+    the shapes those values give."""
     fixed: dict[str, np.ndarray] = {}
+    for nm, vals in given.items():
+        if nm not in rl:
+            raise InputError(f"--let {nm}: the claim has no array {nm!r} as an operation's "
+                             "image or kernel")
+        fixed[nm] = _exact_values(vals, f"--let {nm}")
     for vals, role, what in ((x, "image", "--x"), (h, "kernel", "--h")):
         if vals is None:
             continue
-        arr = parse_values(vals, what[2:]) if isinstance(vals, str) else \
-            as_values(vals, np.shape(np.asarray(vals, dtype=object)), what[2:])
-        if arr.dtype.kind in "fc":
-            raise InputError(f"{what} values must be exact in a claim (the comparison is "
-                             "exact): integers, decimals, fractions, surds or symbols, not "
-                             "binary floats")
-        names = [nm for nm, r in rl.items() if r == role]
+        arr = _exact_values(vals, what)
+        names = [nm for nm, r in rl.items() if r == role and nm not in given]
         if not names:
             raise InputError(f"{what} was given but no name in the claim is the {role}")
         for nm in names:
-            fixed[nm] = arr if arr.dtype == object else arr.astype(np.int64)
+            fixed[nm] = arr
         if role == "image" and image is None:
             image = "x".join(map(str, arr.shape))
         if role == "kernel" and kernel is None:

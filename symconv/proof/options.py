@@ -235,6 +235,13 @@ def spatial_dims(o: Options) -> int:
         return len(parse_shape(o.image)) - (1 if o.layer else 0)
     if o.kernel is not None:
         return len(parse_shape(o.kernel)) - (2 if o.layer else 0)
+    if o.h is not None and o.dims is None:
+        import numpy as np
+
+        from ..index.signal import parse_values
+
+        given = parse_values(o.h) if isinstance(o.h, str) else np.asarray(o.h, dtype=object)
+        return max(given.ndim - (2 if o.layer else 0), 1)
     return o.dims or 1
 
 

@@ -162,7 +162,10 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
     cols, rows = grid_dims(sub)
     check_cells(cols * rows, "drawing")
     values = exp.substitutes
-    cw = 2.0
+    # Wide enough for the longest "x[-1,-1]·a" (negative indices, named entries).
+    longest = max(len(f"{img.name}[{','.join(map(str, idx))}]*{exp.entry_name(r.h)}")
+                  for idx, r in taps.items() if r.h is not None)
+    cw = 2.0 if longest <= 8 else 0.22 * longest + 0.3
     ch = 1.45 if values else 1.0
     x0, y0 = 0.2, 1.0
     cells: list[Cell] = []
