@@ -108,12 +108,17 @@ def add_operation_options(p: argparse.ArgumentParser) -> None:
                    help="zeros, circular, reflect, replicate or symmetric (SciPy's fill, "
                         "wrap, symm are accepted)")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
+    p.add_argument("--output-padding",
+                   help="conv-transpose: extra outputs at the high end, one value or one per "
+                        "axis, smaller than the stride or the dilation (PyTorch's "
+                        "output_padding)")
     p.add_argument("--conjugate", action="store_true",
                    help="conjugate the kernel in a correlation (complex signals, as "
                         "numpy.correlate)")
     p.add_argument("--layer", action="store_true",
                    help="PyTorch layer semantics: image C_in x spatial, kernel C_out x "
-                        "C_in/groups x spatial")
+                        "C_in/groups x spatial (conv-transpose: C_in x C_out/groups x "
+                        "spatial)")
     p.add_argument("--groups", type=int, default=1, help="channel groups (with --layer)")
     p.add_argument("--names", help="rename arrays: image=I,kernel=K,output=S")
     p.add_argument("--entries", help="kernel entry names in display order: a,b,c,... "
@@ -160,7 +165,8 @@ def operation_kwargs(args: argparse.Namespace) -> dict[str, Any]:
                 stride=args.stride, padding=args.padding, padding_mode=args.padding_mode,
                 dilation=args.dilation, conjugate=args.conjugate, layer=args.layer,
                 groups=args.groups, convention=args.convention,
-                names=parse_names(args.names), entries=entries, x=args.x, h=args.h)
+                names=parse_names(args.names), entries=entries, x=args.x, h=args.h,
+                output_padding=getattr(args, "output_padding", None))
 
 
 def parse_index(text: str) -> tuple[int, ...]:

@@ -19,7 +19,8 @@ DESCRIPTION = (
 #: Options of the theorems that a claim writes in its own text (refused with --claim).
 THEOREM_ONLY = (("mode", "mode="), ("stride", "stride="), ("padding", "padding="),
                 ("dilation", "dilation="), ("padding_mode", None), ("layer", None),
-                ("groups", None), ("forward", None), ("wrt", None))
+                ("groups", None), ("forward", None), ("wrt", None),
+                ("output_padding", "output_padding="))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -54,6 +55,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                      "or valid")
     p.add_argument("--padding-mode", help="zeros (default), circular, reflect, replicate")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
+    p.add_argument("--output-padding", help="transpose: the transposed convolution's output "
+                                            "padding, one value or one per axis")
     p.add_argument("--layer", action="store_true", help="PyTorch layer shapes with channels")
     p.add_argument("--groups", type=int, help="channel groups (with --layer)")
     p.add_argument("--x", help="image values (symmetric: an image to show a difference; "
@@ -135,7 +138,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        padding=args.padding, dilation=args.dilation,
                        padding_mode=args.padding_mode or "zeros", layer=args.layer,
                        groups=1 if args.groups is None else args.groups,
-                       origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms)
+                       origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms,
+                       output_padding=args.output_padding)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
         render(derivation, args.format, stream, **latex_options(args))

@@ -369,7 +369,8 @@ class Expansion(Displayable):
                 g0 = int(f.input_channel(m, 0))
                 for c in range(f.in_channels):
                     ok = g0 <= c < g0 + f.taps
-                    cands.append(((c,), (m, c - g0), ok, None, "" if ok else "group"))
+                    cands.append(((c,), f.kernel_index(m, c), ok, None,
+                                  "" if ok else "group"))
                 window_lo.append(0)
                 window_hi.append(f.in_channels - 1)
             else:
@@ -456,6 +457,7 @@ class Expansion(Displayable):
             "padding": [list(p) for p in op.padding] if op.padding is not None else None,
             "padding_mode": op.boundary, "stride": list(op.stride),
             "dilation": list(op.dilation), "conjugate": op.conjugate,
+            **({"output_padding": list(op.output_padding)} if op.output_padding else {}),
             "layer": op.layer, "groups": op.groups,
             "values": self._values_json(),
             "relation": [_factor_json(f) for f in self.relation.factors],

@@ -52,12 +52,19 @@ OPERATIONS: dict[str, OpSpec] = {spec.name: spec for spec in (
     OpSpec("corr-reflected", 1, True, "corr_reflected", "cross-correlation",
            "cross-correlation, the article's reflected form",
            "the article's cross-correlation", "m+i", r"\star", "the article"),
+    OpSpec("conv-transpose", -1, False, "conv_transpose", "transposed convolution",
+           "transposed convolution", "transposed convolution", "m-s*i",
+           r"\ast^{\top}", "PyTorch's conv_transpose", in_stride=True),
 )}
 OPS = tuple(OPERATIONS)
 MODES = ("full", "valid", "same")
 CONVENTIONS = ("scipy", "numpy")
 #: sigma of the normal form: +1 correlation, -1 convolution (the flip).
 SIGMA = {name: spec.sigma for name, spec in OPERATIONS.items()}
+
+
+#: Operations with an output window of their own (no --mode): the transposed convolution.
+TRANSPOSED = tuple(name for name, spec in OPERATIONS.items() if spec.in_stride)
 
 
 def op_help() -> str:

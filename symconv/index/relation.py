@@ -183,11 +183,14 @@ def check_limit(max_terms: int | None) -> int:
 @dataclass(frozen=True)
 class ChannelAxis:
     """Channels with groups, as PyTorch: output channel ``o`` reads the ``C_in/groups`` input
-    channels of its group; the kernel is indexed ``(o, t)`` for tap ``t``."""
+    channels of its group; the kernel is indexed ``(o, t)`` for tap ``t``, or, for a
+    transposed convolution (``transposed``: PyTorch's weight layout C_in x C_out/groups),
+    ``(c, o mod C_out/groups)`` for the input channel ``c`` the tap reads."""
 
     in_channels: int
     out_channels: int
     groups: int
+    transposed: bool = False
 
     img_dims = 1
     ker_dims = 2
@@ -212,11 +215,42 @@ class ChannelAxis:
     def out_indices(self) -> np.ndarray:
         return np.arange(self.out_channels, dtype=np.int64)
 
+    @property
+    def per_group(self) -> int:
+        """Output channels per group."""
+        return self.out_channels // self.groups
+
+    def kernel_index(self, o: int, c: int) -> tuple[int, int]:
+        """The kernel's channel indices pairing output channel ``o`` with input ``c``."""
+        if self.transposed:
+            return c, o % self.per_group
+        return o, c - int(self.input_channel(o, 0))
+
+    def kernel_parts(self, o: str, c: str) -> list[str]:
+        """The kernel's channel indices as a formula in the letters ``o`` and ``c``."""
+        if self.transposed:
+            return [c, o if self.groups == 1 else f"{o} mod {self.per_group}"]
+        if self.groups == 1:
+            return [o, c]
+        first = o if self.per_group == 1 else f"floor({o}/{self.per_group})"
+        return [o, f"{c}-{first}" if self.taps == 1 else f"{c}-{self.taps}*{first}"]
+
+    def plugged(self, o: int, c: int) -> list[str]:
+        """The kernel's channel indices with the numbers plugged in (``2``, ``3-2``)."""
+        if self.transposed:
+            first = o - o % self.per_group
+            return [str(c), f"{o}-{first}" if first else str(o)]
+        first = int(self.input_channel(o, 0))
+        return [str(o), f"{c}-{first}" if first else str(c)]
+
     def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         o = self.out_indices()[:, None]
         t = np.arange(self.taps, dtype=np.int64)[None, :]
         img = np.asarray(self.input_channel(o, t))
-        ker = np.stack(np.broadcast_arrays(o, t), axis=-1)
+        if self.transposed:
+            ker = np.stack(np.broadcast_arrays(img, o % self.per_group), axis=-1)
+        else:
+            ker = np.stack(np.broadcast_arrays(o, t), axis=-1)
         return img[..., None], ker, np.ones(img.shape, dtype=bool)
 
 

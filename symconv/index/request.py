@@ -117,6 +117,8 @@ class Operation:
     convention: str = "scipy"
     output_name: str = "y"
     origin: str = "center"
+    #: the transposed convolution's extra outputs at the high end, per axis (PyTorch)
+    output_padding: tuple[int, ...] = ()
     relation: Relation = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -152,7 +154,8 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
               dilation: int | Sequence[int] | str | None = None, conjugate: bool = False,
               layer: bool = False, groups: int = 1, convention: str = "scipy",
               names: dict[str, str] | None = None, entries: object = "default",
-              x: object = None, h: object = None) -> Operation:
+              x: object = None, h: object = None,
+              output_padding: int | Sequence[int] | str | None = None) -> Operation:
     """Resolve user-level arguments into an :class:`Operation` (its relation included).
 
     >>> o = operation("conv", "7x7", "3x3", mode="same")
@@ -196,6 +199,13 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         raise InputError("convention numpy is 1-D only (numpy.convolve/correlate); "
                          "use scipy for N-D")
     pad = parse_padding(padding, sd)
+    transposed = OPERATIONS[op].in_stride
+    if transposed:
+        pad = _transposed_padding(mode, pad, padding_mode, conjugate, sd)
+    elif output_padding is not None and any(per_axis(output_padding, sd, "output padding", 0,
+                                                     minimum=0)):
+        raise InputError("--output-padding applies to conv-transpose (PyTorch's "
+                         "output_padding)")
     if mode is not None and mode not in MODES:
         raise InputError(f"bad mode {mode!r}: use full, valid or same")
     if mode is not None and pad is not None:
@@ -209,6 +219,12 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         mode = "full"
     st = per_axis(stride, sd, "stride", 1)
     dl = per_axis(dilation, sd, "dilation", 1)
+    op_pad = per_axis(output_padding, sd, "output padding", 0, minimum=0) if transposed \
+        else ()
+    for a, s_, d_ in zip(op_pad, st, dl, strict=False):
+        if a >= max(s_, d_):
+            raise InputError(f"bad output padding {a}: it must be smaller than the stride "
+                             f"({s_}) or the dilation ({d_}), as PyTorch requires")
     if conjugate and op == "conv":
         raise InputError("--conjugate applies to correlation (corr, corr-reflected), as "
                          "numpy.correlate and scipy.signal.correlate conjugate the kernel")
@@ -230,11 +246,30 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         # A 'valid' output reads no pixel outside the image: scipy.signal ignores the
         # boundary there (and swaps the operands when the kernel is the larger one).
         padding_mode = "zeros"
-    if resolved_pad is not None:
+    if resolved_pad is not None and not transposed:
         _check_torch_padding(resolved_pad, img.shape[img_ch:], padding_mode)
     return Operation(op, img, ker, mode if resolved_pad is None else None, st, dl,
                      resolved_pad, padding_mode, conjugate, layer, groups, convention,
-                     nm["output"], origin if isinstance(origin, str) else "explicit")
+                     nm["output"], origin if isinstance(origin, str) else "explicit",
+                     op_pad)
+
+
+def _transposed_padding(mode: str | None, pad: Any, padding_mode: str, conjugate: bool,
+                        sd: int) -> tuple[tuple[int, int], ...]:
+    """The transposed convolution's padding: integers per axis (PyTorch's ``padding``,
+    which removes outputs at both ends), zero padding only, no mode."""
+    if mode is not None:
+        raise InputError("conv-transpose has its own output size, as PyTorch's "
+                         "conv_transpose: give --padding and --output-padding, not --mode")
+    if isinstance(pad, str):
+        raise InputError(f"padding {pad!r} does not apply to conv-transpose: give an integer "
+                         "per axis (PyTorch's conv_transpose padding)")
+    if padding_mode != "zeros":
+        raise InputError("conv-transpose reads no padding: --padding-mode does not apply "
+                         "(PyTorch's conv_transpose supports zeros only)")
+    if conjugate:
+        raise InputError("--conjugate applies to correlation (corr, corr-reflected)")
+    return pad if pad is not None else tuple((0, 0) for _ in range(sd))
 
 
 def _check_torch_padding(pad: Sequence[tuple[int, int]], sizes: Sequence[int],
@@ -254,19 +289,27 @@ def _check_torch_padding(pad: Sequence[tuple[int, int]], sizes: Sequence[int],
 def _build(o: Operation) -> Relation:
     img, ker = o.image, o.kernel
     factors: list[AffineAxis | ChannelAxis] = []
+    transposed = OPERATIONS[o.op].in_stride
     if o.layer:
         c_in = img.shape[0]
-        c_out, c_per = ker.shape[0], ker.shape[1]
         g = o.groups
         if c_in % g:
             raise InputError(f"in_channels {c_in} is not divisible by groups {g}")
-        if c_out % g:
-            raise InputError(f"out_channels {c_out} is not divisible by groups {g}")
-        if c_per != c_in // g:
-            raise InputError(
-                f"kernel has {c_per} input channels, expected in_channels/groups = "
-                f"{c_in}/{g} = {c_in // g} (kernel: C_out x C_in/groups x spatial)")
-        factors.append(ChannelAxis(c_in, c_out, g))
+        if transposed:  # PyTorch's weight: C_in x C_out/groups x spatial
+            if ker.shape[0] != c_in:
+                raise InputError(f"kernel has {ker.shape[0]} input channels, the image "
+                                 f"{c_in} (conv-transpose kernel: C_in x C_out/groups x "
+                                 "spatial)")
+            c_out = ker.shape[1] * g
+        else:
+            c_out, c_per = ker.shape[0], ker.shape[1]
+            if c_out % g:
+                raise InputError(f"out_channels {c_out} is not divisible by groups {g}")
+            if c_per != c_in // g:
+                raise InputError(
+                    f"kernel has {c_per} input channels, expected in_channels/groups = "
+                    f"{c_in}/{g} = {c_in // g} (kernel: C_out x C_in/groups x spatial)")
+        factors.append(ChannelAxis(c_in, c_out, g, transposed))
     ic, kc = img.channel_axes, ker.channel_axes
     spec = OPERATIONS[o.op]
     sigma, reflect = spec.sigma, spec.reflect
@@ -284,10 +327,32 @@ def _build(o: Operation) -> Relation:
                              "kernel on every axis, or the kernel at least as large on every "
                              "axis (as scipy.signal)")
     for a in range(sd):
+        if transposed:
+            assert o.padding is not None
+            factors.append(_transposed_axis(o, img.lo[ic + a], img.shape[ic + a],
+                                            ker.lo[kc + a], ker.shape[kc + a], o.stride[a],
+                                            o.dilation[a], o.padding[a],
+                                            o.output_padding[a]))
+            continue
         factors.append(_axis(o, sigma, reflect, img.lo[ic + a], img.shape[ic + a],
                              ker.lo[kc + a], ker.shape[kc + a], o.stride[a], o.dilation[a],
                              None if o.padding is None else o.padding[a]))
     return Relation(tuple(factors))
+
+
+def _transposed_axis(o: Operation, i_lo: int, n: int, k_lo: int, k: int, s: int, d: int,
+                     pad: tuple[int, int], out_pad: int) -> AffineAxis:
+    """PyTorch's conv_transpose on one axis: pixel i and tap k feed output position
+    ``s*i + d*k - p`` (positions from 0), on ``(N-1)s - p_lo - p_hi + d(K-1) + a + 1``
+    outputs.  As a relation: ``s*i = m - d*k + c`` (input stride s: zeros inserted)."""
+    pl, pr = pad
+    count = (n - 1) * s - pl - pr + d * (k - 1) + out_pad + 1
+    if count < 1:
+        raise InputError(f"padding {pl}+{pr} leaves no output of the transposed convolution "
+                         f"on an axis (input {n}, stride {s}, kernel {k}, dilation {d})")
+    m_lo = -(count // 2) if o.origin == "center" else 0
+    c = pl - m_lo + s * i_lo + d * k_lo
+    return AffineAxis(1, -1, d, c, m_lo, count, i_lo, n, k_lo, k, "zeros", s)
 
 
 def _axis(o: Operation, sigma: int, reflect: bool, i_lo: int, n: int, k_lo: int, k: int,

@@ -17,7 +17,9 @@ from ..index.ops import OPERATIONS
 from ..index.signal import check_name
 
 #: Functions of the language and their keyword arguments.
-OPS = {spec.claim: spec.name for spec in OPERATIONS.values()}
+#: The bilinear operations of the claim language (conv_transpose, with its own keywords, is
+#: a function of its own below).
+OPS = {spec.claim: spec.name for spec in OPERATIONS.values() if not spec.in_stride}
 OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate"}
 FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"}
 #: LaTeX of the operation names.

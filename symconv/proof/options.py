@@ -35,6 +35,8 @@ class Options:
     x: Any = None
     h: Any = None
     max_terms: int | None = None
+    #: the transposed convolution's output padding (prove transpose)
+    output_padding: Any = None
 
     @property
     def forward_op(self) -> str:

@@ -477,8 +477,11 @@ class _Solver:
                 bound = r // b  # -b*x + r >= 0  =>  x <= floor(r/b)
                 hi_val = bound if hi_val is None else min(hi_val, bound)
             if lo_val is not None and hi_val is not None and lo_val > hi_val:
-                raise AssertionError("no integer between the bounds of an eliminated "
-                                     "variable: the elimination was not exact")
+                # The real shadow said feasible, but no integer solution came back: the
+                # answer "feasible" cannot be trusted (an "infeasible" one always can: no
+                # real point, no integer point).  Never guess: unknown.
+                raise Unknown("the integer elimination found no witness for a real solution "
+                              "(an inexact projection): undecided")
             values[fr.var] = lo_val if lo_val is not None else hi_val if hi_val is not None \
                 else 0
         return values

@@ -76,6 +76,8 @@ def kernel_index_latex(f: AffineAxis | ChannelAxis, m: str, i: str) -> list[str]
     ``m`` and ``i``, as people write it: ``m-i``, ``\\frac{2m-i}{2}``, ``c-2\\left\\lfloor
     \\frac{o}{2}\\right\\rfloor``."""
     if isinstance(f, ChannelAxis):
+        if f.transposed:
+            return [i, m if f.groups == 1 else rf"{m} \bmod {f.per_group}"]
         if f.groups == 1:
             return [m, i]
         per = f.out_channels // f.groups

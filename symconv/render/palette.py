@@ -30,6 +30,7 @@ COLOURS: dict[str, tuple[str, str]] = {
     "conv": ("symconvConv", "#C25400"),    # the patch convolution reads (solid line)
     "corr-reflected": ("symconvRefl", "#007A5E"),  # the article's correlation (dashed)
     "corr": ("symconvCorr", "#0B3D91"),    # NumPy/PyTorch correlation (dotted)
+    "conv-transpose": ("symconvTran", "#7A1F7A"),  # transposed convolution (dash-dot)
     "muted": ("symconvMuted", "#6B6B6B"),  # invalid rows, absent entries, padding zeros
     "patch": ("symconvPatch", "#F7D9BC"),  # fill of the pixels that feed the output
     "header": ("symconvHead", "#EFEFEF"),  # fill of header cells, skipped rows
@@ -41,8 +42,9 @@ COLOURS: dict[str, tuple[str, str]] = {
 
 #: Line styles (the figure model's ``LINE_STYLES``) as TikZ and SVG draw them.
 TIKZ_DASH = {"solid": "", "dashed": "dash pattern=on 4pt off 2.5pt",
-             "dotted": "dash pattern=on 1.2pt off 1.6pt"}
-SVG_DASH = {"solid": None, "dashed": "7 4", "dotted": "2 2.8"}
+             "dotted": "dash pattern=on 1.2pt off 1.6pt",
+             "dashdot": "dash pattern=on 4pt off 1.5pt on 1pt off 1.5pt"}
+SVG_DASH = {"solid": None, "dashed": "7 4", "dotted": "2 2.8", "dashdot": "7 3 2 3"}
 #: Fill roles (never a text colour).
 FILLS = ("patch", "header", "focus", "kernel")
 

@@ -51,7 +51,7 @@ def formula(expansion: Any) -> str:
     kparts: list[str] = []
     for f, m, i in zip(facs, outs, imgs, strict=False):
         if isinstance(f, ChannelAxis):
-            kparts += [m, group_channel(f, m, i)]
+            kparts += f.kernel_parts(m, i)
         else:
             kparts.append(kernel_index(f, m, i))
     h = op.kernel.name + "[" + ", ".join(kparts) + "]"
@@ -59,15 +59,6 @@ def formula(expansion: Any) -> str:
         h = f"conj({h})"
     return (f"{op.output_name}[{', '.join(outs)}] = sum_{{{','.join(imgs)}}} "
             f"{op.image.name}[{', '.join(imgs)}] {h}")
-
-
-def group_channel(f: ChannelAxis, o: str, c: str) -> str:
-    """The kernel's input-channel index: ``c`` minus the first input channel of o's group."""
-    if f.groups == 1:
-        return c
-    per_group = f.out_channels // f.groups
-    first = o if per_group == 1 else f"floor({o}/{per_group})"
-    return f"{c}-{first}" if f.taps == 1 else f"{c}-{f.taps}*{first}"
 
 
 def header(expansion: Any) -> str:
@@ -85,6 +76,8 @@ def header(expansion: Any) -> str:
         opts.append("stride " + ",".join(map(str, op.stride)))
     if any(d != 1 for d in op.dilation):
         opts.append("dilation " + ",".join(map(str, op.dilation)))
+    if any(op.output_padding):
+        opts.append("output padding " + ",".join(map(str, op.output_padding)))
     if op.layer:
         opts.append(f"layer, groups {op.groups}")
     return (f"{OPERATIONS[op.op].title}: image {img.name} {'x'.join(map(str, img.shape))} "
@@ -164,8 +157,7 @@ def write_worked_example(expansion: Any, at: Sequence[int], stream: IO[str]) -> 
             if isinstance(f, AffineAxis):
                 plugged.append(plugged_kernel_index(f, m, i))
             else:
-                first = int(f.input_channel(m, 0))
-                plugged += [str(m), f"{i}-{first}" if first else str(i)]
+                plugged += f.plugged(m, i)
         left = f"{op.image.name}[{_fmt(r.x)}] {op.kernel.name}[{', '.join(plugged)}]"
         if r.h is None:
             right = f"{op.kernel.name}[not an integer index]"

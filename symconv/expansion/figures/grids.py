@@ -170,7 +170,10 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
     x0, y0 = 0.2, 1.0
     cells: list[Cell] = []
     kernel_cells: list[Cell] = []
-    kx = x0 + cols * cw + 1.2
+    # Each group at least as wide as its label (small type: about 0.17 units a letter), so
+    # the labels of a narrow patch do not run into each other.
+    label_w = 0.17 * (len("products for ") + len(op.output_name) + len(index_math(at))) - 1.0
+    kx = x0 + max(cols * cw, label_w) + 1.2
     padded = False
     for idx in sub.indices():
         c, r = place(sub, idx)
@@ -210,15 +213,17 @@ def drawing(exp: Any, at: Sequence[int]) -> Drawing:
                                  h=ch))
     cells += kernel_cells
     # ... and the kernel as drawn (figure 2), for comparison.
-    kx2 = kx + cols + 1.2
+    kx2 = kx + max(cols, 0.17 * len("kernel on the patch") - 1.0) + 1.2
     kcols, krows = grid_dims(ker)
     for idx in ker.indices():
         c, r = place(ker, idx)
         cells.append(Cell(kx2 + c, y0 + r, ((Span(exp.entry_name(idx), "entry"),),)))
     labels = (
-        Label(x0 + cols * cw / 2, 0.4, (Span("products for "), Span(op.output_name, "array"),
+        Label(x0 + max(cols * cw, label_w) / 2, 0.4, (Span("products for "),
+                                                       Span(op.output_name, "array"),
                                         Span(index_math(at))), small=True),
-        Label(kx + cols / 2, 0.4, (Span("kernel on the patch"),), small=True),
+        Label(kx + max(cols, 0.17 * len("kernel on the patch") - 1.0) / 2, 0.4,
+              (Span("kernel on the patch"),), small=True),
         Label(kx2 + kcols / 2, 0.4, (Span("kernel "), Span(ker.name, "array"),
                                      Span(" as drawn")), small=True),
     )

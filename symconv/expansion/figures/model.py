@@ -27,7 +27,8 @@ from ...index.ops import OPERATIONS
 
 #: Line styles of outlines: every operation's patch has its own, so that print and
 #: colour-blind readers tell them apart without the colours (legends draw a sample).
-LINE_STYLES = {"conv": "solid", "corr-reflected": "dashed", "corr": "dotted"}
+LINE_STYLES = {"conv": "solid", "corr-reflected": "dashed", "corr": "dotted",
+               "conv-transpose": "dashdot"}
 #: Span roles the renderers know.
 ROLES = ("plain", "array", "entry", "m", "n", "op", "muted", "title", "math")
 #: Largest drawings and tables, in cells: beyond these a figure is refused with the size.

@@ -89,8 +89,7 @@ def worked_table(exp: Any, at: Sequence[int], subset: str = "window") -> WorkedT
             if isinstance(f, AffineAxis):
                 plugged.append(plugged_kernel_index(f, m, i))
             else:
-                first = int(f.input_channel(m, 0))
-                plugged += [str(m), f"{i}-{first}" if first else str(i)]
+                plugged += f.plugged(m, i)
         values = None
         if exp.substitutes and r.valid and r.h is not None:
             src = r.source if r.source is not None else r.x

@@ -1,0 +1,179 @@
+"""The transposed convolution as an operation of its own (``conv-transpose``): its values are
+``torch.nn.functional.conv_transpose1d/2d/3d`` for every option (property tests), its terms
+are the relation ``s*i = m - d*k + p`` (pixel i and tap k feed output ``s*i + d*k - p``), and
+what PyTorch refuses is refused."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from symconv.errors import InputError
+from symconv.expansion import expand
+
+SETTINGS = settings(max_examples=120, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow,
+                                           HealthCheck.function_scoped_fixture])
+
+
+@st.composite
+def transpose_case(draw: Any, layer: bool = False) -> dict[str, Any]:
+    nd = draw(st.integers(1, 3))
+    n = tuple(draw(st.integers(1, 5 if nd < 3 else 3)) for _ in range(nd))
+    k = tuple(draw(st.integers(1, 4 if nd < 3 else 2)) for _ in range(nd))
+    s = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    d = tuple(draw(st.integers(1, 2)) for _ in range(nd))
+    a = tuple(draw(st.integers(0, max(si, di) - 1)) for si, di in zip(s, d, strict=True))
+    full = [(ni - 1) * si + di * (ki - 1) + ai + 1
+            for ni, si, di, ki, ai in zip(n, s, d, k, a, strict=True)]
+    p = tuple(draw(st.integers(0, max(0, (f - 1) // 2))) for f in full)
+    case = {"n": n, "k": k, "s": s, "d": d, "a": a, "p": p, "seed": draw(st.integers(0, 99))}
+    if layer:
+        g = draw(st.integers(1, 2))
+        case.update(g=g, cin=g * draw(st.integers(1, 2)), cout_g=draw(st.integers(1, 2)))
+    return case
+
+
+def _torch_transpose(torch: Any, x: np.ndarray, h: np.ndarray, c: dict[str, Any],
+                     layer: bool) -> np.ndarray:
+    nd = len(c["n"])
+    fn = getattr(torch.nn.functional, f"conv_transpose{nd}d")
+    xt = torch.tensor(x, dtype=torch.float64)
+    ht = torch.tensor(h, dtype=torch.float64)
+    if not layer:
+        xt, ht = xt[None, None], ht[None, None]
+    else:
+        xt = xt[None]
+    y = fn(xt, ht, stride=c["s"], padding=c["p"], output_padding=c["a"],
+           dilation=c["d"], groups=c.get("g", 1))
+    return (y[0, 0] if not layer else y[0]).numpy()
+
+
+@SETTINGS
+@given(c=transpose_case())
+def test_values_are_torchs_conv_transpose(torch: Any, c: dict[str, Any]) -> None:
+    rng = np.random.default_rng(c["seed"])
+    x = rng.integers(-4, 5, size=c["n"])
+    h = rng.integers(-4, 5, size=c["k"])
+    e = expand("conv-transpose", c["n"], c["k"], origin="corner", stride=c["s"],
+               padding=",".join(map(str, c["p"])), output_padding=c["a"], dilation=c["d"],
+               x=x, h=h)
+    ref = _torch_transpose(torch, x, h, c, False)
+    assert e.shape == ref.shape
+    assert e.values().tolist() == ref.astype(np.int64).tolist()
+    # every term is pixel i and tap k feeding output s*i + d*k - p
+    t = e.terms_table
+    for q in range(0, len(t.starts) - 1, max(1, (len(t.starts) - 1) // 7)):
+        m = t.output_index(q)
+        for term in e.terms(m):
+            assert all(mm == si * i + di * kk - pp for mm, si, i, di, kk, pp in zip(
+                m, c["s"], term.x, c["d"], term.h, c["p"], strict=True))
+
+
+@SETTINGS
+@given(c=transpose_case(layer=True))
+def test_layers_with_groups_are_torchs(torch: Any, c: dict[str, Any]) -> None:
+    rng = np.random.default_rng(c["seed"])
+    x = rng.integers(-3, 4, size=(c["cin"], *c["n"]))
+    h = rng.integers(-3, 4, size=(c["cin"], c["cout_g"], *c["k"]))
+    e = expand("conv-transpose", "x".join(map(str, x.shape)), "x".join(map(str, h.shape)),
+               origin="corner", layer=True, groups=c["g"], stride=c["s"],
+               padding=",".join(map(str, c["p"])), output_padding=c["a"], dilation=c["d"],
+               x=x, h=h)
+    ref = _torch_transpose(torch, x, h, c, True)
+    assert e.values().tolist() == ref.astype(np.int64).tolist()
+
+
+def test_stride_two_upsampling_by_hand() -> None:
+    """[1, 2, 3] with the kernel [a, b, c], stride 2: each pixel drops a scaled copy of
+    the kernel two outputs further on; the copies overlap in one output."""
+    e = expand("conv-transpose", 3, 3, origin="corner", stride=2)
+    assert [e.expr_str(m) for m in e.indices()] == [
+        "a*x[0]", "b*x[0]", "a*x[1] + c*x[0]", "b*x[1]", "a*x[2] + c*x[1]", "b*x[2]",
+        "c*x[2]"]
+    e = expand("conv-transpose", 3, 3, origin="corner", stride=2, padding=1,
+               output_padding=1)
+    assert e.shape == (6,)  # (3-1)*2 - 2*1 + (3-1) + 1 + 1
+
+
+def test_exact_values_and_one_side_given() -> None:
+    e = expand("conv-transpose", 2, 2, origin="corner", stride=2, h="1/2,1/3")
+    assert [e.substituted_str(m) for m in e.indices()] == [
+        "x[0]/2", "x[0]/3", "x[1]/2", "x[1]/3"]
+
+
+@pytest.mark.parametrize(("opts", "needle"), [
+    ({"mode": "same"}, "not --mode"),
+    ({"padding": "same"}, "does not apply to conv-transpose"),
+    ({"stride": 2, "output_padding": 2}, "smaller than the stride"),
+    ({"padding_mode": "circular"}, "zeros only"),
+    ({"padding": 5}, "leaves no output"),
+])
+def test_what_pytorch_refuses_is_refused(opts: dict[str, Any], needle: str) -> None:
+    with pytest.raises(InputError, match=needle):
+        expand("conv-transpose", 3, 3, origin="corner", **opts)
+
+
+def test_output_padding_belongs_to_conv_transpose(cli: Any) -> None:
+    r = cli("expand", "conv", "--image", "5", "--kernel", "3", "--output-padding", "1")
+    assert r.code == 2 and "applies to conv-transpose" in r.err
+    d = json.loads(cli("expand", "conv-transpose", "--image", "3", "--kernel", "2",
+                       "--origin", "corner", "--stride", "2", "--output-padding", "1",
+                       "--format", "json").out)
+    assert d["op"] == "conv-transpose" and d["output_padding"] == [1]
+    assert d["output"]["shape"] == [(3 - 1) * 2 + (2 - 1) + 1 + 1]
+
+
+def test_every_format_renders(cli: Any) -> None:
+    base = ("expand", "conv-transpose", "--image", "3x3", "--kernel", "3x3", "--origin",
+            "corner", "--stride", "2", "--padding", "1", "--at", "2,2")
+    for fmt in ("text", "json", "latex", "beamer", "mathml", "html", "markdown"):
+        r = cli(*base, "--format", fmt)
+        assert r.code == 0, (fmt, r.err)
+    assert r"\ast^{\top}" in cli(*base, "--format", "latex").out
+
+
+# -- prove transpose -----------------------------------------------------------------------
+@pytest.mark.parametrize("args", [(), ("--stride", "2"), ("--stride", "3", "--dilation", "2"),
+                                  ("--dims", "2", "--stride", "2")])
+def test_prove_transpose_for_all_sizes(cli: Any, args: tuple[str, ...]) -> None:
+    d = json.loads(cli("prove", "transpose", *args, "--format", "json").out)
+    assert (d["verdict"], d["scope"]) == ("proved", "all-sizes")
+    claims = [s["latex"] for s in d["steps"]]
+    assert any("flip" in c or r"\operatorname{flip}" in c for c in claims)  # the gather view
+
+
+@pytest.mark.parametrize(("image", "kernel", "s", "p"), [("6", "3", 2, 1), ("7", "4", 3, 1),
+                                                         ("5", "2", 2, 0), ("9", "3", 4, 2)])
+def test_prove_transpose_with_padding_at_given_shapes(cli: Any, image: str, kernel: str,
+                                                      s: int, p: int) -> None:
+    r = cli("prove", "transpose", "--stride", str(s), "--padding", str(p), "--image", image,
+            "--kernel", kernel, "--format", "json")
+    d = json.loads(r.out)
+    assert (d["verdict"], d["scope"], r.code) == ("proved", "instance", 0)
+    a = (int(image) + 2 * p - (int(kernel) - 1) - 1) % s
+    assert f"output_padding = [{a}]" in d["steps"][0]["text"]
+
+
+def test_prove_transpose_with_padding_is_never_proved_for_all_sizes(cli: Any) -> None:
+    r = cli("prove", "transpose", "--stride", "2", "--padding", "1", "--format", "json")
+    assert json.loads(r.out)["verdict"] == "undecided" and r.code == 3
+
+
+def test_prove_transpose_refuses_a_wrong_output_padding(cli: Any) -> None:
+    r = cli("prove", "transpose", "--stride", "2", "--padding", "1", "--image", "6",
+            "--kernel", "3", "--output-padding", "0")
+    assert r.code == 2 and "mod s = [1]" in r.err
+
+
+def test_the_adjoint_with_the_wrong_output_size_is_refuted(cli: Any) -> None:
+    """Soundness: without the output padding the adjoint misses the image's last pixel."""
+    r = cli("prove", "--claim", "sum(corr(x, h, stride=2, padding=1) * g) == "
+            "sum(x * conv_transpose(g, h, stride=2, padding=1))", "--image", "6", "--kernel",
+            "3", "--origin", "corner")
+    assert r.code == 1
