@@ -231,9 +231,7 @@ def test_cli_figures_are_the_figure_registry() -> None:
 
 def test_claim_language_operations_are_the_table() -> None:
     from symconv.index.ops import OPERATIONS
-    from symconv.parse.claim import OPS
-
-    from symconv.parse.claim import FUNCTIONS
+    from symconv.parse.claim import FUNCTIONS, OPS
 
     # the bilinear operations; conv_transpose (its own keywords) is a function of its own
     assert OPS == {s.claim: s.name for s in OPERATIONS.values() if not s.in_stride}
