@@ -177,3 +177,39 @@ def test_the_adjoint_with_the_wrong_output_size_is_refuted(cli: Any) -> None:
             "sum(x * conv_transpose(g, h, stride=2, padding=1))", "--image", "6", "--kernel",
             "3", "--origin", "corner")
     assert r.code == 1
+
+
+# -- prove sizes --op conv-transpose ---------------------------------------------------------
+def test_sizes_of_the_transposed_convolution_for_all_sizes(cli: Any) -> None:
+    d = json.loads(cli("prove", "sizes", "--op", "conv-transpose", "--format", "json").out)
+    assert (d["verdict"], d["scope"]) == ("proved", "all-sizes")
+    texts = " ".join(s["text"] for s in d["steps"])
+    for num in range(8, 15):  # the convolution arithmetic guide's relationships 8-14
+        assert f"relationship {num}:" in texts
+
+
+@SETTINGS
+@given(n=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 4), p=st.integers(0, 2),
+       d=st.integers(1, 2))
+def test_colliding_sizes_and_output_padding_are_torchs(torch: Any, n: int, k: int, s: int,
+                                                       p: int, d: int) -> None:
+    """Every forward size the instance lists maps to n outputs in torch's conv1d, and
+    torch's conv_transpose1d with output padding r returns it."""
+    from symconv.proof.theorems import prove
+
+    if (n - 1) * s - 2 * p + d * (k - 1) + 1 < 1:
+        return
+    der = prove("sizes", op="conv-transpose", image=str(n), kernel=str(k), stride=s,
+                padding=p, dilation=d)
+    assert der.verdict == "proved"
+    first = (n - 1) * s - 2 * p + d * (k - 1) + 1
+    for r in range(s):
+        big_n = first + r
+        x = torch.zeros(1, 1, big_n, dtype=torch.float64)
+        w = torch.zeros(1, 1, k, dtype=torch.float64)
+        y = torch.nn.functional.conv1d(x, w, stride=s, padding=p, dilation=d)
+        assert y.shape[-1] == n
+        if r < max(s, d):
+            back = torch.nn.functional.conv_transpose1d(y, w, stride=s, padding=p,
+                                                        output_padding=r, dilation=d)
+            assert back.shape[-1] == big_n

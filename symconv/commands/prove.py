@@ -20,7 +20,7 @@ DESCRIPTION = (
 THEOREM_ONLY = (("mode", "mode="), ("stride", "stride="), ("padding", "padding="),
                 ("dilation", "dilation="), ("padding_mode", None), ("layer", None),
                 ("groups", None), ("forward", None), ("wrt", None),
-                ("output_padding", "output_padding="))
+                ("output_padding", "output_padding="), ("op", None))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,6 +55,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                      "or valid")
     p.add_argument("--padding-mode", help="zeros (default), circular, reflect, replicate")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
+    p.add_argument("--op", choices=("conv-transpose",),
+                   help="sizes: derive the transposed convolution's output sizes (the "
+                        "convolution arithmetic guide's relationships 8-14)")
     p.add_argument("--output-padding", help="transpose: the transposed convolution's output "
                                             "padding, one value or one per axis")
     p.add_argument("--layer", action="store_true", help="PyTorch layer shapes with channels")
@@ -139,7 +142,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        padding_mode=args.padding_mode or "zeros", layer=args.layer,
                        groups=1 if args.groups is None else args.groups,
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms,
-                       output_padding=args.output_padding)
+                       output_padding=args.output_padding, op=args.op)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
         render(derivation, args.format, stream, **latex_options(args))

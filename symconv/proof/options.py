@@ -35,8 +35,11 @@ class Options:
     x: Any = None
     h: Any = None
     max_terms: int | None = None
-    #: the transposed convolution's output padding (prove transpose)
+    #: the transposed convolution's output padding (prove transpose, prove sizes)
     output_padding: Any = None
+    #: prove sizes: the operation whose sizes are derived (conv-transpose; default the
+    #: forward operations)
+    op: str | None = None
 
     @property
     def forward_op(self) -> str:

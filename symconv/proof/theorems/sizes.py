@@ -15,7 +15,7 @@ from ..symbolic import Beyond, is_zero, load_sympy, sym_axis, syms, tex, txt
 
 TITLE = "Output sizes of every mode, layer setting and transposed convolution"
 #: The options this theorem reads (the others are refused).
-USES = COMMON_OPTIONS | frozenset({"layer", "groups"})
+USES = COMMON_OPTIONS | frozenset({"layer", "groups", "op", "output_padding"})
 
 SIZES_LATEX = (r"M = \left\lfloor \frac{N + p_l + p_r - d(K-1) - 1}{s} \right\rfloor + 1")
 SIZES_TEXT = "output sizes: full N+d(K-1), valid N-d(K-1) when N >= d(K-1)+1 (a kernel " \
@@ -41,6 +41,12 @@ def transposed_size(m: int, k: int, s: int = 1, p: int = 0, d: int = 1, a: int =
 
 
 def instance(o: Options) -> Derivation:
+    if o.op == "conv-transpose":
+        return transposed_instance(o)
+    if o.output_padding is not None:
+        from ...errors import InputError
+
+        raise InputError("--output-padding applies to prove sizes --op conv-transpose")
     inst = Inst.make(o, layer_ok=True)
     opn = core_op("corr", inst.x, inst.h, o)
     rel = opn.relation
@@ -110,6 +116,8 @@ def _natural_window_lo(f: AffineAxis, opn: Any) -> int:
 
 
 def all_sizes(o: Options) -> Derivation:
+    if o.op == "conv-transpose":
+        return transposed_all_sizes(o)
     sp = load_sympy()
     S_ = syms()
     N, K, s, d, pl, pr, p = S_["N"], S_["K"], S_["s"], S_["d"], S_["pl"], S_["pr"], S_["p"]
@@ -200,3 +208,141 @@ def all_sizes(o: Options) -> Derivation:
     return Derivation(TITLE, SIZES_LATEX, SIZES_TEXT, "proved", "all-sizes",
                       tuple(steps), None, ("scope all-sizes: every N, K, s, d, padding; valid "
                                            "assumes N >= d(K-1)+1",), "sizes")
+
+
+# -- the transposed convolution (prove sizes --op conv-transpose) -----------------------------
+#: Dumoulin and Visin's relationships 8-13 as cases of relationship 14's formula
+#: ``o' = s(i'-1) + a + d(K-1) + 1 - 2p``: (number, name, s, p, a), with d = 1; ``half`` is
+#: p = (K-1)/2 for odd K, ``full`` p = K-1.
+GUIDE = ((8, "no zero padding, unit strides", 1, 0, 0),
+         (9, "zero padding, unit strides", 1, "p", 0),
+         (10, "half padding, unit strides", 1, "half", 0),
+         (11, "full padding, unit strides", 1, "full", 0),
+         (12, "no zero padding, non-unit strides", "s", 0, 0),
+         (13, "zero padding, non-unit strides", "s", "p", 0),
+         (14, "zero padding, non-unit strides, output padding a", "s", "p", "a"))
+HALF_FULL = {"half": "(k-1)/2 (odd k)", "full": "k-1"}
+GUIDE_FORMS = {8: "i' + (k - 1)", 9: "i' + (k - 1) - 2p", 10: "i'", 11: "i' - (k - 1)",
+               12: "s(i' - 1) + k", 13: "s(i' - 1) + k - 2p", 14: "s(i' - 1) + a + k - 2p"}
+
+T_LATEX = r"o = (i - 1)s - 2p + d(K-1) + a + 1"
+T_TEXT = ("transposed convolution: o = (i-1)s - 2p + d(K-1) + a + 1 outputs; the s forward "
+          "input sizes N = (M-1)s - 2p + d(K-1) + 1 + r, r = 0..s-1, share one output size M, "
+          "and output padding a = r gives N back")
+
+
+def transposed_all_sizes(o: Options) -> Derivation:
+    sp = load_sympy()
+    S_ = syms()
+    N, K, s, d, p = S_["N"], S_["K"], S_["s"], S_["d"], S_["p"]
+    q, r = S_["q"], S_["r"]
+    i_, k_, a = sp.Symbol("i'", integer=True, positive=True), \
+        sp.Symbol("k", integer=True, positive=True), sp.Symbol("a", integer=True,
+                                                              nonnegative=True)
+    steps: list[Step] = []
+    # The relation s*i = m - d*k + p, pixels 0..i-1, taps 0..K-1: the reachable outputs.
+    m_lo = -p
+    m_hi = s * (i_ - 1) + d * (K - 1) - p
+    steps.append(Step(r"m = s\,i + d\,k - p,\quad 0 \le i \le i'-1,\ 0 \le k \le K-1",
+                      "the relation of the transposed convolution (PyTorch, indices from 0): "
+                      "pixel i and tap k feed output s i + d k - p; the reachable outputs run "
+                      "from the smallest to the largest value of the right side",
+                      "m = s*i + d*k - p"))
+    full = sp.expand(m_hi - m_lo + 1)
+    steps.append(Step(rf"m_{{\max}} - m_{{\min}} + 1 = {tex(full)}",
+                      r"from $m = -p$ (pixel 0, tap 0) to $m = s(i'-1) + d(K-1) - p$ (the last "
+                      r"pixel and tap): every integer between is an output (some reach no "
+                      r"pixel: the inserted zeros)", f"reachable: {txt(full)}"))
+    count = sp.expand(full - 2 * p + a)
+    formula = (i_ - 1) * s - 2 * p + d * (K - 1) + a + 1
+    if not is_zero(count - formula):
+        raise Beyond("the transposed size is not shown to match")
+    steps.append(Step(rf"o = {tex(sp.expand(formula))}", r"PyTorch keeps the outputs from "
+                      r"$0$ on: the $p$ lowest ($m = -p..-1$) and the $p$ highest are cut, and "
+                      r"$a$ (output_padding) are added at the high end: "
+                      r"$o = (i'-1)s - 2p + d(K-1) + a + 1$, PyTorch's documented "
+                      r"ConvTranspose shape", f"o = {txt(formula)}"))
+    kk = k_  # the guide writes k for the kernel size
+    for num, name, s_v, p_v, a_v in GUIDE:
+        sv = s if s_v == "s" else sp.Integer(s_v)
+        pv = {0: sp.Integer(0), "p": p, "half": (kk - 1) / 2, "full": kk - 1}[p_v]
+        av = a if a_v == "a" else sp.Integer(a_v)
+        ours = formula.subs({s: sv, p: pv, a: av, d: 1, K: kk})
+        theirs = _guide_form(num, i_, kk, s, p, a)
+        if not is_zero(ours - theirs):
+            raise Beyond(f"relationship {num} is not shown to match")
+        steps.append(Step(rf"o' = {tex(theirs)}", f"relationship {num} of the convolution "
+                          f"arithmetic guide ({name}): the formula with "
+                          + ", ".join(f"{n_} = {HALF_FULL.get(str(v), v)}"
+                                      for n_, v in (("s", s_v), ("p", p_v), ("a", a_v),
+                                                    ("d", 1)) if v not in ("s", "p", "a"))
+                          + "; the difference is 0",
+                          f"relationship {num}: o' = {GUIDE_FORMS[num]}"))
+    # Which forward sizes collide: N + 2p - d(K-1) - 1 = q s + r.
+    a_ = N + 2 * p - d * (K - 1) - 1
+    Nq = sp.solve(sp.Eq(a_, q * s + r), N)[0]
+    steps.append(Step(r"N + 2p - d(K-1) - 1 = q s + r,\quad 0 \le r \le s-1",
+                      "a forward convolution with stride s has M = floor((N + 2p - d(K-1) - "
+                      "1)/s) + 1 = q + 1 outputs (the division algorithm): the s input sizes "
+                      "N = q s - 2p + d(K-1) + 1 + r, r = 0..s-1, all give the same M",
+                      "N = q*s - 2p + d(K-1) + 1 + r, r = 0..s-1: the same M = q + 1"))
+    back = formula.subs({i_: q + 1, a: r, K: K})
+    if not is_zero(back - Nq):
+        raise Beyond("the output padding is not shown to give N back")
+    steps.append(Step(r"oig|_{i' = M,\ a = r} = N", "the transposed convolution of that "
+                      "output size with output padding a = r gives back exactly the N with "
+                      "remainder r: output_padding picks which of the colliding sizes "
+                      "returns", "o(M, a = r) = N"))
+    return Derivation(TITLE, T_LATEX, T_TEXT, "proved", "all-sizes", tuple(steps), None,
+                      ("scope all-sizes: every i', K, s, d, p, a (indices from 0, as PyTorch); "
+                       "relationships 8-14 of Dumoulin and Visin's guide as cases",), "sizes")
+
+
+def _guide_form(num: int, i_: Any, k: Any, s: Any, p: Any, a: Any) -> Any:
+    return {8: i_ + (k - 1), 9: i_ + (k - 1) - 2 * p, 10: i_, 11: i_ - (k - 1),
+            12: s * (i_ - 1) + k, 13: s * (i_ - 1) + k - 2 * p,
+            14: s * (i_ - 1) + a + k - 2 * p}[num]
+
+
+def transposed_instance(o: Options) -> Derivation:
+    """At given shapes: the transposed output size from the relation, the formula, and the
+    forward sizes that collide (which output padding brings each back)."""
+    from ...index.request import operation, per_axis
+    from ...index.signal import parse_shape
+
+    nd = o.dims or 1
+    img = parse_shape(o.image or "5")
+    ker = parse_shape(o.kernel or "3")
+    opn = operation("conv-transpose", img, ker, origin="corner", stride=o.stride,
+                    padding=o.padding, dilation=o.dilation, output_padding=o.output_padding)
+    st = per_axis(o.stride, len(img), "stride", 1)
+    dl = per_axis(o.dilation, len(img), "dilation", 1)
+    steps: list[Step] = []
+    ok = True
+    for ax, f in enumerate(f for f in opn.relation.factors if isinstance(f, AffineAxis)):
+        n, k, s, d = img[ax], ker[ax], st[ax], dl[ax]
+        p = opn.padding[ax][0] if opn.padding else 0
+        a = opn.output_padding[ax]
+        want = transposed_size(n, k, s, p, d, a)
+        ok &= want == f.out_count
+        steps.append(Step(f"o_{ax + 1} = {f.out_count}",
+                          f"axis {ax + 1}: i'={n}, K={k}, s={s}, p={p}, d={d}, a={a}: the "
+                          f"relation has {f.out_count} outputs, the formula "
+                          f"(i'-1)s - 2p + d(K-1) + a + 1 gives {want}"
+                          + (" (agree)" if want == f.out_count else " (DISAGREE)"),
+                          f"relation {f.out_count}, formula {want}"))
+        # the forward sizes that map to i' outputs, and the output padding of each
+        first = (n - 1) * s - 2 * p + d * (k - 1) + 1
+        sizes = [first + r for r in range(s) if first + r >= 1]
+        if sizes:
+            steps.append(Step(rf"N \in \{{{', '.join(map(str, sizes))}\}} \mapsto M = {n}",
+                              f"axis {ax + 1}: a forward convolution (stride {s}, padding "
+                              f"{p}, dilation {d}) maps each of these input sizes to {n} "
+                              "outputs; output padding a = r returns N = "
+                              f"{first} + r (r = 0..{s - 1})",
+                              f"forward sizes {sizes} all give {n} outputs"))
+    del nd
+    return Derivation(TITLE, T_LATEX, T_TEXT, "proved" if ok else "refuted", "instance",
+                      tuple(steps), None if ok else {"steps": [s_.text for s_ in steps]},
+                      (f"scope instance: conv-transpose of {'x'.join(map(str, img))} with "
+                       f"{'x'.join(map(str, ker))} (indices from 0)",), "sizes")
