@@ -463,7 +463,7 @@ NOT_OF_THIS_FAMILY = [
     pytest.param("y[m,n] = sum_i x[i] h[m+n-i]", "two output", id="not-separable"),
     pytest.param("y[m] = sum_i x[i+m] h[2i]", "each kernel tap must be used once",
                  id="kernel-coefficient-2"),
-    pytest.param("y[m] = sum_i x[i] h[m - 2i]", "transposed", id="transposed-convolution"),
+    pytest.param("y[m] = sum_i x[i] h[2i - m]", "transposed", id="transposed-correlation"),
     pytest.param("y[m] = sum_i x[i] h[i]", "output index m does not appear",
                  id="inner-product"),
     pytest.param("y[m] = sum_i x[i, m] h[i+1]", "no output index moves", id="shifted-inner"),

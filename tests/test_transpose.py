@@ -213,3 +213,38 @@ def test_colliding_sizes_and_output_padding_are_torchs(torch: Any, n: int, k: in
             back = torch.nn.functional.conv_transpose1d(y, w, stride=s, padding=p,
                                                         output_padding=r, dilation=d)
             assert back.shape[-1] == big_n
+
+
+# -- check recognises transposed convolutions ---------------------------------------------
+@pytest.mark.parametrize(("formula", "equivalent"), [
+    ("y[o] = sum_i x[i] h[o - 2*i + 1]", "conv_transpose(x, h, stride=2, padding=1)[o]"),
+    ("y[m] = sum_i x[i] h[m - 3i]", "conv_transpose(x, h, stride=3)[m]"),
+    (r"y[m,n]=\sum_{i}\sum_{j} x[i,j]\,w[m-2i,n-2j+1]",
+     "conv_transpose(x, w, stride=2, padding=(0, 1))[m, n]"),
+    ("y[o] = sum_i x[i] h[o - s*i + p]", "conv_transpose(x, h, stride=s, padding=p)[o]"),
+])
+def test_check_recognises_the_transposed_convolution(cli: Any, formula: str,
+                                                      equivalent: str) -> None:
+    d = json.loads(cli("check", formula, "--format", "json").out)
+    assert d["kind"] == "conv-transpose"
+    assert d["equivalent"].endswith(equivalent)
+    assert all("input_stride" in a for a in d["axes"])
+
+
+@SETTINGS
+@given(s=st.integers(2, 4), p=st.integers(0, 3), n=st.integers(2, 6), k=st.integers(1, 4))
+def test_checked_formula_has_the_terms_of_expand(s: int, p: int, n: int, k: int) -> None:
+    """The formula the checker reads as conv_transpose(stride=s, padding=p) pairs the same
+    pixels and taps as expand conv-transpose with those options (indices from 0)."""
+    from symconv.classify.check import check_formula
+
+    r = check_formula(f"y[o] = sum_i x[i] h[o - {s}*i + {p}]")
+    (ax,) = r.axes
+    assert (ax.input_stride, ax.offset, ax.kind) == (s, p, "conv-transpose")
+    if (n - 1) * s + k - 2 * p < 1:
+        return
+    e = expand("conv-transpose", n, k, origin="corner", stride=s, padding=p)
+    for m in e.indices():
+        got = sorted((t.x[0], t.h[0]) for t in e.terms(m))
+        want = sorted((i, m[0] - s * i + p) for i in range(n) if 0 <= m[0] - s * i + p < k)
+        assert got == want

@@ -118,7 +118,7 @@ API_EXAMPLES: dict[str, str] = {
 ('conv', 'same', True)""",
     "THEOREMS": r"""
 >>> sorted(THEOREMS)
-['commutative', 'duality', 'flip', 'reflection', 'sizes', 'symmetric']""",
+['commutative', 'duality', 'flip', 'reflection', 'sizes', 'symmetric', 'transpose']""",
     "Derivation": r"""
 >>> d = prove("flip")
 >>> d.verdict, d.scope, d.exit_code

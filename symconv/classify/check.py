@@ -148,14 +148,27 @@ class AxisForm:
     output: str = "m"
     image_index: str = ""
     kernel_index: str = ""
+    #: the input stride ``u`` of ``u*pixel = s*m + sigma*d*tap + c``: 1, or the stride of
+    #: a transposed convolution (zeros inserted between the pixels)
+    u: Poly = ((((), 1),))
 
     @property
     def reflected(self) -> bool:
         return _sign(self.s) < 0
 
     @property
+    def transposed(self) -> bool:
+        return not _is_const(self.u, 1)
+
+    @property
     def kind(self) -> str:
+        if self.transposed:
+            return "conv-transpose"
         return _KIND[(self.sigma, self.reflected)]
+
+    @property
+    def input_stride(self) -> Scalar:
+        return _scalar(self.u)
 
     @property
     def stride(self) -> Scalar:
@@ -173,25 +186,32 @@ class AxisForm:
     def offset_one_based(self) -> Scalar:
         """The 0-based offset when the formula counts image, kernel and output from 1 (as
         the Deep Learning book does): ``i0+1 = s*(m0+1) + sigma*d*(k0+1) + c`` gives
-        ``c0 = c + s + sigma*d - 1``."""
+        ``c0 = c + s + sigma*d - 1`` (``- u`` with an input stride u)."""
         sd = poly_mul(self.d, poly_const(self.sigma))
-        return _scalar(poly_add(poly_add(poly_add(self.c, self.s), sd), poly_const(-1)))
+        return _scalar(poly_add(poly_add(poly_add(self.c, self.s), sd), self.u, -1))
 
     def normal_form(self, letters: tuple[str, str, str] = ("i", "m", "k")) -> str:
         i, m, k = letters
         sd = poly_mul(self.d, poly_const(self.sigma))
-        return f"{i} = " + _join([_term(self.s, m), _term(sd, k), *_const_terms(self.c)])
+        return f"{_term(self.u, i)} = " + _join([_term(self.s, m), _term(sd, k),
+                                                 *_const_terms(self.c)])
 
     def natural_index(self) -> str:
         """The canonical operation's index that this axis's output reads: ``s*m + c``."""
         return _join([_term(self.s, self.output), *_const_terms(self.c)])
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "stride": self.stride, "dilation": self.dilation,
-                "offset": self.offset, "sigma": self.sigma, "reflected": self.reflected,
-                "output_index": self.output, "image_index": self.image_index,
-                "kernel_index": self.kernel_index,
-                "offset_if_one_based": self.offset_one_based}
+        out = {"kind": self.kind, "stride": self.stride, "dilation": self.dilation,
+               "offset": self.offset, "sigma": self.sigma, "reflected": self.reflected,
+               "output_index": self.output, "image_index": self.image_index,
+               "kernel_index": self.kernel_index,
+               "offset_if_one_based": self.offset_one_based}
+        if self.transposed:
+            # PyTorch's words: the stride of the transposed convolution is the input
+            # stride; its padding is the offset (output = stride*pixel + tap - padding).
+            out.update(stride=self.input_stride, input_stride=self.input_stride,
+                       output_stride=self.stride, padding=self.offset)
+        return out
 
 
 def _sign(p: Poly) -> int:
@@ -271,7 +291,7 @@ class CheckResult(Displayable):
     def swapped(self) -> CheckResult | None:
         """The same relation with the roles of image and kernel exchanged (when every
         dilation is 1: otherwise the exchanged index is not an integer map)."""
-        if not all(_is_const(a.d, 1) for a in self.axes):
+        if not all(_is_const(a.d, 1) and not a.transposed for a in self.axes):
             return None
         axes = []
         for a in self.axes:
@@ -365,6 +385,17 @@ def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm
         img = f"conj({img})"
     if conj in ("kernel", "both"):
         ker = f"conj({ker})"
+    if any(a.transposed for a in axes):
+        if not all(a.transposed and _is_const(a.s, 1) for a in axes):
+            return "mixed: a transposed axis beside a forward one"
+        ss = [a.input_stride for a in axes]
+        pads = [a.offset for a in axes]
+        args = [img, ker, "stride=" + (str(ss[0]) if len(set(map(str, ss))) == 1 else
+                                       "(" + ", ".join(map(str, ss)) + ")")]
+        if any(str(p) != "0" for p in pads):
+            args.append("padding=" + (str(pads[0]) if len(set(map(str, pads))) == 1 else
+                                      "(" + ", ".join(map(str, pads)) + ")"))
+        return f"conv_transpose({', '.join(args)})[{', '.join(a.output for a in axes)}]"
     sigmas = {a.sigma for a in axes}
     if len(sigmas) == 1:
         op = "conv" if -1 in sigmas else "corr"
@@ -782,6 +813,23 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
                        _array_text(h), tuple(sums), tuple(notes), {}, tuple(outputs))
 
 
+def _transposed(a1: Poly, c1: Poly, a2: Poly, b2: Poly, c2: Poly, m: str, lx: _Lin,
+                lh: _Lin) -> AxisForm | None:
+    """A transposed convolution's axis: pixel ``i = a1*t + c1`` (a1 = +-1) and tap
+    ``k = b2*m + a2*t + c2`` (b2 = +-1, a2 a single term): ``u*i = s*m + sigma*k + c`` with
+    the input stride ``u = |a2|``.  PyTorch's form (``h[m - s*i + p]``: the output is
+    ``s*i + k - p``) has sigma = -1 and s = 1; other signs are not this family (None)."""
+    if len(a2) != 1:
+        return None
+    e = 1 if a2[0][1] * a1[0][1] > 0 else -1     # the sign of a1*a2
+    u = poly_mul(a2, poly_const(1 if a2[0][1] > 0 else -1))
+    s = poly_mul(b2, poly_const(-e))
+    c = poly_mul(poly_add(poly_mul(poly_mul(a2, a1), c1), c2, -1), poly_const(e))
+    if e != -1 or _sign(s) < 0:
+        return None
+    return AxisForm(s, e, poly_const(1), c, m, lx.index.text, lh.index.text, u)
+
+
 def _solve(lx: _Lin, lh: _Lin, t: str, m: str, text: str) -> AxisForm:
     zero: Poly = ()
     a1, b1, c1 = lx.coef.get(t, zero), lx.coef.get(m, zero), lx.const
@@ -789,6 +837,9 @@ def _solve(lx: _Lin, lh: _Lin, t: str, m: str, text: str) -> AxisForm:
     if not (_is_const(a2, 1) or _is_const(a2, -1)):
         if not b1 and (_is_const(a1, 1) or _is_const(a1, -1)) and (
                 _is_const(b2, 1) or _is_const(b2, -1)):
+            form = _transposed(a1, c1, a2, b2, c2, m, lx, lh)
+            if form is not None:
+                return form
             raise caret_error(f"the kernel index {lh.index.text} moves by {poly_str(a2)} per "
                                f"pixel: this is a transposed (fractionally strided) "
                                f"convolution, the output index {m} is s*pixel + tap; it is "

@@ -42,6 +42,14 @@ def conventions(r: Any) -> list[str]:
         out.append("Convolution with a point-reflected output: y at m equals the "
                    f"convolution at -m ({r.equivalent}); reverse numpy.convolve's or "
                    "scipy.signal.convolve's output along every spatial axis.")
+    elif kind == "conv-transpose":
+        tfn = f"torch.nn.functional.{_TORCH.get(n, 'conv3d').replace('conv', 'conv_transpose')}"
+        out.append(f"Transposed convolution: {tfn} (and nn.ConvTranspose{n}d) computes "
+                   f"{r.equivalent}, with indices from 0 and its weight laid out C_in x "
+                   f"C_out. It is the gradient of {torch_fn} with respect to its input (the "
+                   "adjoint of the strided correlation), and a stride-1 correlation of the "
+                   "input with zeros inserted between its pixels and the kernel flipped "
+                   "(symconv prove transpose).")
     else:
         flips = ", ".join(r.flipped_axes)
         out.append(f"Mixed: the kernel is flipped along the axis of {flips} only "

@@ -260,7 +260,8 @@ def write_check(data: Any, stream: IO[str]) -> None:
         _line(stream, label, val)
     _line(stream, "roles", f"image {d['image']}, kernel {d['kernel']}, output {d['output']}")
     _line(stream, "kind", f"{d['kind']}: {KIND_TITLES.get(d['kind'], d['kind'])}")
-    _line(stream, "normal form", f"{d['normal_form']}   (pixel = s*m + sigma*d*k + c per axis)")
+    lhs = "u*pixel" if any("input_stride" in a for a in d["axes"]) else "pixel"
+    _line(stream, "normal form", f"{d['normal_form']}   ({lhs} = s*m + sigma*d*k + c per axis)")
     out_idx = ", ".join(d.get("output_indices") or [a["output_index"] for a in d["axes"]])
     _line(stream, "equivalent", f"{d['output']}[{out_idx}] = {d['equivalent']}")
     for a in d["axes"]:

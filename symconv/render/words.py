@@ -12,6 +12,8 @@ KIND_TITLES = {
     "corr": "cross-correlation (the kernel is not flipped)",
     "conv-reflected": "convolution with a point-reflected output",
     "corr-reflected": "cross-correlation with a point-reflected output (the article's form)",
+    "conv-transpose": ("transposed convolution (pixel i and tap k feed output s*i + k - p: "
+                       "zeros inserted between the pixels)"),
     "mixed": "mixed: flipped along some axes only",
 }
 #: The canonical operations ``equivalent`` is written with.
