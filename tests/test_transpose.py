@@ -248,3 +248,54 @@ def test_checked_formula_has_the_terms_of_expand(s: int, p: int, n: int, k: int)
         got = sorted((t.x[0], t.h[0]) for t in e.terms(m))
         want = sorted((i, m[0] - s * i + p) for i in range(n) if 0 <= m[0] - s * i + p < k)
         assert got == want
+
+
+# -- identify torch's conv_transpose ----------------------------------------------------------
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(c=transpose_case())
+def test_identify_names_torchs_conv_transpose(torch: Any, c: dict[str, Any]) -> None:
+    """identify probes torch's conv_transpose and prints the call that reproduces it (its
+    stride, padding, output padding and dilation), verified on random inputs; the
+    recovered relation is expand conv-transpose's."""
+    from symconv.classify.identification import identify
+
+    nd = len(c["n"])
+    if any(s == 1 for s in c["s"]) or min(c["n"]) < 2 or min(c["k"]) < 2 or \
+            any(2 * p > d * (k - 1) for p, d, k in zip(c["p"], c["d"], c["k"], strict=True)) \
+            or np.prod(c["n"]) * np.prod(c["k"]) > 400:
+        # stride 1 is a padded convolution (identified as such); one pixel or one tap
+        # cannot show a stride or a dilation, nor can a padding that crops away the
+        # outputs two pixels share; probing stays small
+        return
+    kw = {"stride": list(c["s"]), "padding": list(c["p"]), "output_padding": list(c["a"]),
+          "dilation": list(c["d"])}
+    r = identify(f"torch.nn.functional.conv_transpose{nd}d", "x".join(map(str, c["n"])),
+                 "x".join(map(str, c["k"])), kwargs=kw)
+    assert r.kind == "conv-transpose" and r.extra["verified"]
+    call = r.extra["torch_equivalent"]
+    assert call.startswith(f"torch.nn.functional.conv_transpose{nd}d(x, h")
+    assert [a.input_stride for a in r.axes] == list(c["s"])
+    assert [a.offset for a in r.axes] == list(c["p"])
+
+
+@pytest.mark.parametrize(("nd", "n", "k", "kw"), [
+    (1, "5", "3", {"stride": 2, "padding": 1, "output_padding": 1}),
+    (1, "4", "3", {"stride": 3, "dilation": 2, "output_padding": 2}),
+    (2, "3x4", "2x3", {"stride": [2, 3], "padding": [0, 1], "output_padding": [1, 2]}),
+    (3, "2x2x3", "2x2x2", {"stride": 2, "dilation": [1, 1, 2]}),
+])
+def test_identify_conv_transpose_cases(torch: Any, nd: int, n: str, k: str,
+                                       kw: dict[str, Any]) -> None:
+    from symconv.classify.identification import identify
+
+    r = identify(f"torch.nn.functional.conv_transpose{nd}d", n, k, kwargs=kw)
+    assert r.kind == "conv-transpose" and r.extra["verified"]
+    call = r.extra["torch_equivalent"]
+    # the printed call computes the function's outputs
+    rng = np.random.default_rng(1)
+    x = torch.tensor(rng.normal(size=tuple(int(v) for v in n.split("x"))))[None, None]
+    h = torch.tensor(rng.normal(size=tuple(int(v) for v in k.split("x"))))[None, None]
+    want = getattr(torch.nn.functional, f"conv_transpose{nd}d")(x, h, **kw)
+    got = eval(call, {"torch": torch, "x": x, "h": h})  # noqa: S307 - our own output
+    assert torch.allclose(got, want)

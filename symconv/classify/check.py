@@ -395,6 +395,10 @@ def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm
         if any(str(p) != "0" for p in pads):
             args.append("padding=" + (str(pads[0]) if len(set(map(str, pads))) == 1 else
                                       "(" + ", ".join(map(str, pads)) + ")"))
+        dil = [a.dilation for a in axes]
+        if any(str(v) != "1" for v in dil):
+            args.append("dilation=" + (str(dil[0]) if len(set(map(str, dil))) == 1 else
+                                       "(" + ", ".join(map(str, dil)) + ")"))
         return f"conv_transpose({', '.join(args)})[{', '.join(a.output for a in axes)}]"
     sigmas = {a.sigma for a in axes}
     if len(sigmas) == 1:

@@ -246,8 +246,16 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
     call = _Caller(fn, name, kw)
     bias = _bias(call, img_shape, ker_shape)
     triples, out_shape, scale = _probe(call, img_shape, ker_shape, bias)
-    axes, mode, padding, notes, boundary = _fit(triples, img_shape, ker_shape, out_shape)
-    _verify(call, axes, img_shape, ker_shape, out_shape, scale, boundary, bias)
+    transposed = None
+    try:
+        axes, mode, padding, notes, boundary = _fit(triples, img_shape, ker_shape, out_shape)
+    except ToolError:
+        transposed = _fit_transposed(triples, img_shape, ker_shape, out_shape)
+        if transposed is None:
+            raise
+        axes, mode, padding, notes, boundary = transposed
+    _verify(call, axes, img_shape, ker_shape, out_shape, scale, boundary, bias,
+            transposed is not None)
     conj, complex_note = _conjugation(call, triples, img_shape, ker_shape, scale)
     if complex_note:
         notes.append(complex_note)
@@ -258,7 +266,9 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
     if bias:
         notes.append(f"every output has {_num(bias)} added (f(0, 0) = {_num(bias)}): the "
                      "function is affine, a correlation or convolution plus a bias")
-    result_conv = _torch_call(axes, img_shape, ker_shape, out_shape, padding, boundary)
+    result_conv = (_torch_transpose_call(axes, img_shape, ker_shape, out_shape)
+                   if transposed is not None else
+                   _torch_call(axes, img_shape, ker_shape, out_shape, padding, boundary))
     extra = {"function": name, "image_shape": list(img_shape),
              "kernel_shape": list(ker_shape), "kwargs": kw, "output_shape": list(out_shape),
              "mode": mode, "padding": padding, "boundary": boundary,
@@ -271,6 +281,97 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
     extra["torch_equivalent"] = result_conv
     return CheckResult(tuple(axes), "x", "h", "y", conj, {}, _num(bias) if bias else None,
                        _number(scale), "", "x", "h", (), tuple(notes), extra)
+
+
+def _fit_transposed(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Sequence[int],
+                    out_shape: Sequence[int]
+                    ) -> tuple[list[AxisForm], str, list[list[int]], list[str], str] | None:
+    """A transposed convolution: per axis ``m = s*pixel + d*tap - p`` (the output as a
+    function of the pixel and the tap), exactly the probed terms; None otherwise."""
+    nd = len(img_shape)
+    fitted: list[tuple[int, int, int]] = []
+    for a in range(nd):
+        table: dict[tuple[int, int], set[int]] = {}
+        for mm, ii, kk in zip(triples[:, a].tolist(), triples[:, nd + a].tolist(),
+                              triples[:, 2 * nd + a].tolist(), strict=True):
+            table.setdefault((ii, kk), set()).add(mm)
+        if any(len(v) > 1 for v in table.values()):
+            return None
+        out = {key: next(iter(v)) for key, v in table.items()}
+        s_ = _vote([out[(ii + 1, kk)] - mm for (ii, kk), mm in out.items()
+                    if (ii + 1, kk) in out])
+        d_ = _vote([out[(ii, kk + 1)] - mm for (ii, kk), mm in out.items()
+                    if (ii, kk + 1) in out])
+        s_ = 1 if s_ is None else s_
+        d_ = 1 if d_ is None else d_
+        if s_ < 1 or d_ < 1:
+            return None
+        c = _vote([mm - s_ * ii - d_ * kk for (ii, kk), mm in out.items()])
+        assert c is not None
+        fitted.append((s_, d_, c))
+    if _predict_transposed(fitted, img_shape, ker_shape, out_shape) != \
+            {tuple(r) for r in triples.tolist()}:
+        return None
+    axes: list[AxisForm] = []
+    pads: list[list[int]] = []
+    modes: list[str] = []
+    for a, (s_, d_, c) in enumerate(fitted):
+        p = -c
+        a_pad = out_shape[a] - ((img_shape[a] - 1) * s_ - 2 * p + d_ * (ker_shape[a] - 1) + 1)
+        axis = AffineAxis(1, -1, d_, p, 0, out_shape[a], 0, img_shape[a], 0, ker_shape[a],
+                          "zeros", s_)
+        ki = kernel_index(axis, OUT_NAMES[a], IMG_NAMES[a])
+        axes.append(AxisForm(poly_const(1), -1, poly_const(d_), poly_const(p), OUT_NAMES[a],
+                             IMG_NAMES[a], ki, poly_const(s_)))
+        pads.append([p, p])
+        modes.append(f"transposed (stride {s_}, padding {p}, output padding {a_pad})")
+    mode = modes[0] if len(set(modes)) == 1 else "; ".join(
+        f"axis {a}: {md}" for a, md in enumerate(modes))
+    return axes, mode, pads, ["a transposed convolution: output m = s*pixel + d*tap - p"], \
+        "zeros"
+
+
+def _predict_transposed(fitted: Sequence[tuple[int, int, int]], img_shape: Sequence[int],
+                        ker_shape: Sequence[int], out_shape: Sequence[int]
+                        ) -> set[tuple[int, ...]]:
+    per_axis: list[list[tuple[int, int, int]]] = []
+    for (s, d, c), n, kk, mm in zip(fitted, img_shape, ker_shape, out_shape, strict=True):
+        ig, kg = np.meshgrid(np.arange(n), np.arange(kk), indexing="ij")
+        mg = s * ig + d * kg + c
+        ok = (mg >= 0) & (mg < mm)
+        per_axis.append(list(zip(mg[ok].tolist(), ig[ok].tolist(), kg[ok].tolist(),
+                                 strict=True)))
+    out: set[tuple[int, ...]] = set()
+    for combo in itertools.product(*per_axis):
+        out.add(tuple(c[0] for c in combo) + tuple(c[1] for c in combo)
+                + tuple(c[2] for c in combo))
+    return out
+
+
+def _torch_transpose_call(axes: Sequence[AxisForm], img_shape: Sequence[int],
+                          ker_shape: Sequence[int], out_shape: Sequence[int]) -> str | None:
+    """torch's conv_transpose call with the same outputs (None where PyTorch cannot say it:
+    an output padding at least the stride and the dilation, a negative padding)."""
+    nd = len(axes)
+    st = [int(a.input_stride) for a in axes]
+    dl = [int(a.dilation) for a in axes]
+    pd = [int(a.offset) for a in axes]
+    op = [o - ((n - 1) * s - 2 * p + d * (k - 1) + 1)
+          for o, n, s, p, d, k in zip(out_shape, img_shape, st, pd, dl, ker_shape, strict=True)]
+    if any(p < 0 for p in pd) or any(a < 0 or a >= max(s, d) for a, s, d in zip(op, st, dl,
+                                                                                 strict=True)):
+        return None
+    opts = []
+    if any(v != 1 for v in st):
+        opts.append("stride=" + _tup(st))
+    if any(pd):
+        opts.append("padding=" + _tup(pd))
+    if any(op):
+        opts.append("output_padding=" + _tup(op))
+    if any(v != 1 for v in dl):
+        opts.append("dilation=" + _tup(dl))
+    fn = f"torch.nn.functional.conv_transpose{min(nd, 3)}d"
+    return f"{fn}(x, h{''.join(', ' + o for o in opts)})"
 
 
 def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: Sequence[int],
@@ -527,7 +628,7 @@ def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, li
 
 def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
             ker_shape: Sequence[int], out_shape: Sequence[int], scale: float,
-            boundary: str = "zeros", bias: float = 0.0) -> None:
+            boundary: str = "zeros", bias: float = 0.0, transposed: bool = False) -> None:
     """The function must be the recovered relation on inputs nothing like impulses: random
     floats of wide range (1e-3 to 3e4, so saturation, clipping, integer wrap-around and
     rounding show), and linear in each argument (f(a x1 + b x2, h) = a f(x1, h) + b f(x2,
@@ -535,8 +636,13 @@ def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
     from a convolution."""
     rng = np.random.default_rng(0)
     nd = len(axes)
-    fitted = [(_int(a.s), a.sigma * _int(a.d), _int(a.c)) for a in axes]
-    terms = sorted(_predict(fitted, img_shape, ker_shape, out_shape, boundary))
+    if transposed:
+        terms = sorted(_predict_transposed(
+            [(_int(a.u), _int(a.d), -_int(a.c)) for a in axes], img_shape, ker_shape,
+            out_shape))
+    else:
+        fitted = [(_int(a.s), a.sigma * _int(a.d), _int(a.c)) for a in axes]
+        terms = sorted(_predict(fitted, img_shape, ker_shape, out_shape, boundary))
     img_shape, ker_shape = tuple(img_shape), tuple(ker_shape)
 
     def relation(x: np.ndarray, h: np.ndarray) -> np.ndarray:
