@@ -258,6 +258,22 @@ def _library(block: dict, x: np.ndarray, h: np.ndarray) -> np.ndarray | None:
     """What SciPy (or NumPy) computes for the block's operation and mode, or None."""
     import scipy.signal as ss
 
+    if block["op"] == "conv-transpose" and not block["layer"]:
+        # Zero insertion (stride) and a dilated kernel, SciPy's full convolution, then
+        # PyTorch's window: p cut at each end, the output padding appended (indices from 0).
+        xz = np.zeros([(n - 1) * s + 1 for n, s in zip(x.shape, block["stride"], strict=True)],
+                      dtype=np.int64)
+        xz[tuple(slice(None, None, s) for s in block["stride"])] = x
+        hz = np.zeros([(k - 1) * d + 1 for k, d in zip(h.shape, block["dilation"],
+                                                        strict=True)], dtype=np.int64)
+        hz[tuple(slice(None, None, d) for d in block["dilation"])] = h
+        full = ss.convolve(xz, hz, "full", method="direct")
+        out = np.zeros(block["output"]["shape"], dtype=np.int64)
+        pads = [lo for lo, _ in block["padding"]]
+        src = tuple(slice(p, min(p + n, f)) for p, n, f in zip(pads, out.shape, full.shape,
+                                                                 strict=True))
+        out[tuple(slice(0, s.stop - s.start) for s in src)] = full[src]
+        return out
     if block["layer"] or set(block["stride"]) != {1} or set(block["dilation"]) != {1}:
         return None
     if block.get("padding") is not None:  # PyTorch's zero padding, then a valid correlation

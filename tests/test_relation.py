@@ -381,9 +381,13 @@ def test_input_stride_solves_and_bounds_like_the_formula() -> None:
     assert f.footprint(4) == (1, 2)
     assert kernel_index(f, "m", "i") == "m-2i"
     img, ker, valid = f.table()
-    assert valid.shape == (f.out_count, 3)
+    # the table lists ceil(K / (u/gcd(u, d))) = 2 tap slots per output, not the 3 taps:
+    # only one tap in two reaches a pixel from a given output
+    assert valid.shape == (f.out_count, 2) and f.taps == 2
     # only the taps whose s*m - d*k + c is divisible by u = 2 are terms
     assert [int(v) for v in valid.sum(axis=1)] == [1, 1, 2, 1, 2, 1, 2, 1, 1]
+    assert all((3 - 2 * int(i) == int(k)) for i, k, ok in zip(
+        img[3, :, 0], ker[3, :, 0], valid[3], strict=True) if ok)
 
 
 @settings(max_examples=80, deadline=None)

@@ -53,6 +53,12 @@ ATLAS: tuple[tuple[str, str, str | None, str | None], ...] = (
      r"(f \star g)[n] = \sum_{m} \overline{f[m]} g[m+n]", "g", "f"),
     ("1-based indices (MATLAB-style conv)",
      "w[k] = sum_j u[j] * v[k-j+1]", "u", "v"),
+    ("Transposed convolution, stride 2, padding 1 (PyTorch's ConvTranspose1d)",
+     "y[o] = sum_i x[i] h[o - 2*i + 1]", None, None),
+    ("Transposed convolution, symbolic stride and padding",
+     "y[o] = sum_i x[i] h[o - s*i + p]", None, None),
+    ("Transposed convolution in 2-D (Dumoulin and Visin's fractionally strided form)",
+     r"y[m,n] = \sum_{i}\sum_{j} x[i,j]\, w[m - 2i, n - 2j]", "x", "w"),
 )
 
 
@@ -99,11 +105,20 @@ def atlas_page() -> str:
         kw = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         out.write(f"| `{fn}` ({img} by {ker}) | {kw} | {r['kind']} | `{r['equivalent']}` | "
                   f"{r.get('mode') or ''} | {pad} |\n")
+    out.write("\nA transposed convolution has an input stride u: its normal form is "
+              "`u*pixel = s*m + sigma*d*k + c`, pixel i and tap k feeding output "
+              "`u*i + d*k - p`; its *stride, dilation, offset* column gives PyTorch's stride "
+              "(u), dilation and padding.\n")
     out.write("\n`torch.nn.functional.conv1d/2d/3d` identify as corr (not conjugated); "
               "`padding='same'` puts the extra zero of an even kernel on the high side, "
               "as TensorFlow's documented 'SAME' does (see "
               "`derivations/same-padding.toml`). They are probed in the test suite rather "
-              "than here, so that this page builds without PyTorch.\n")
+              "than here, so that this page builds without PyTorch. "
+              "`torch.nn.functional.conv_transpose1d/2d/3d` identify as conv-transpose with "
+              "their stride, padding, output padding and dilation (for example "
+              "`conv_transpose1d(x, h, stride=2, padding=1, output_padding=1)`: "
+              "`symconv identify torch.nn.functional.conv_transpose1d --kwargs "
+              "'{\"stride\": 2, \"padding\": 1, \"output_padding\": 1}'`).\n")
     return out.getvalue()
 
 

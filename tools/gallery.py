@@ -103,6 +103,15 @@ ITEMS: tuple[Item, ...] = (
          op="corr", image="7", kernel="3",
          options={"origin": "corner", "mode": "valid", "dilation": 2,
                   "x": [1, 2, 0, -1, 3, 2, 1], "h": [1, 0, -1]}, at=(1,)),
+    _fig("window-transposed", "window", "A transposed convolution (stride 2, padding 1, "
+         "output padding 1): the zeros it inserts between the pixels, the padding ring, the "
+         "flipped kernel on output y[3,3]", op="conv-transpose", image="3x3",
+         options={"origin": "corner", "stride": 2, "padding": 1, "output_padding": 1},
+         at=(3, 3)),
+    _fig("exact-gaussian", "drawing", "Exact values: the Gaussian 1/16 [1 2 1; 2 4 2; 1 2 1] "
+         "on a symbolic image, each product with its weight", op="corr", image="5x5",
+         options={"mode": "same", "h": "1/16,1/8,1/16;1/8,1/4,1/8;1/16,1/8,1/16"},
+         at=(0, 0)),
     _fig("output-map", "output-map", "Every output with the image box that feeds it "
          "(the article's ConvolutionOutput, y[1,1] highlighted)"),
     _fig("output-map-corr-reflected", "output-map", "The output map of the article's "

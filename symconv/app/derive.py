@@ -54,7 +54,8 @@ else:  # pragma: no cover - Python 3.10
 KINDS = ("heading", "text", "expand", "compare", "prove", "claim", "check", "identify")
 #: Expansion options a block may set (the keyword arguments of symconv.index.request.operation).
 EXPAND_OPTIONS = ("origin", "axes", "mode", "stride", "padding", "padding_mode", "dilation",
-                  "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h")
+                  "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h",
+                  "output_padding")
 #: The formats a document is written in (those of the format registry with a file name),
 #: in the order of the output folder's listing, and each file's name pattern.
 DOCUMENT_FORMATS = ("latex", "beamer", "html", "markdown", "text", "json")
@@ -153,6 +154,7 @@ KEY_TYPES: dict[str, str] = {
     "where": "str", "image": "shape", "kernel": "shape", "at": "index",
     "figures": "strs", "variants": "tables", "names": "table", "entries": "strs|str",
     "stride": "param", "dilation": "param", "padding": "param", "origin": "param",
+    "output_padding": "param", "op": "str",
     "conjugate": "bool", "layer": "bool", "groups": "int", "dims": "int",
     "max_terms": "int", "max_probes": "int", "x": "values", "h": "values",
     "kwargs": "kwargs", "let": "lets",

@@ -97,8 +97,16 @@ class AffineAxis:
     ker_dims = 1
 
     @property
+    def tap_step(self) -> int:
+        """With an input stride u, the taps that reach a pixel from one output are ``u /
+        gcd(u, d)`` apart: the table lists only those (1 without an input stride)."""
+        return self.in_stride // math.gcd(self.in_stride, self.dilation)
+
+    @property
     def taps(self) -> int:
-        return self.ker_size
+        """Tap slots per output in :meth:`table`: every tap, or with an input stride the
+        ``ceil(K / tap_step)`` taps one output can pair with."""
+        return -(-self.ker_size // self.tap_step)
 
     def out_indices(self) -> np.ndarray:
         return np.arange(self.out_lo, self.out_lo + self.out_count, dtype=np.int64)
@@ -114,16 +122,26 @@ class AffineAxis:
     def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(image (M,T,1), kernel (M,T,1), valid (M,T))`` for every output and tap."""
         m = self.out_indices()[:, None]
-        k = self.ker_indices()[None, :]
-        raw = np.asarray(self.affine(m, k))
         u = self.in_stride
         if u == 1:
+            k = self.ker_indices()[None, :]
+            raw = np.asarray(self.affine(m, k))
             img, valid = map_boundary(raw, self.img_lo, self.img_size, self.boundary)
-        else:
-            img, valid = map_boundary(raw // u, self.img_lo, self.img_size, self.boundary)
-            valid = valid & (raw % u == 0)
-        ker = np.broadcast_to(k, raw.shape)
-        return img[..., None], ker[..., None], valid
+            ker = np.broadcast_to(k, raw.shape)
+            return img[..., None], ker[..., None], valid
+        # Input stride u: only the taps whose s*m + sigma*d*k + c is a multiple of u reach a
+        # pixel, one tap in every tap_step from the first such tap k0(m): list just those
+        # (a dense table would be mostly invalid pairs, u^dims times the work).
+        step = self.tap_step
+        first = self.ker_lo + np.arange(step, dtype=np.int64)[None, :]
+        hits = np.asarray(self.affine(m, first)) % u == 0
+        k0 = first[0][np.argmax(hits, axis=1)][:, None]
+        k = k0 + step * np.arange(self.taps, dtype=np.int64)[None, :]
+        raw = np.asarray(self.affine(m, k))
+        img, valid = map_boundary(raw // u, self.img_lo, self.img_size, self.boundary)
+        valid = valid & hits.any(axis=1)[:, None] & (raw % u == 0) & \
+            (k < self.ker_lo + self.ker_size)
+        return img[..., None], k[..., None], valid
 
     def valid_count(self) -> int:
         """How many (output, tap) pairs reach an image index (``table()``'s valid count),

@@ -289,7 +289,7 @@ def transposed_all_sizes(o: Options) -> Derivation:
     back = formula.subs({i_: q + 1, a: r, K: K})
     if not is_zero(back - Nq):
         raise Beyond("the output padding is not shown to give N back")
-    steps.append(Step(r"oig|_{i' = M,\ a = r} = N", "the transposed convolution of that "
+    steps.append(Step(r"o\big|_{i' = M,\ a = r} = N", "the transposed convolution of that "
                       "output size with output padding a = r gives back exactly the N with "
                       "remainder r: output_padding picks which of the colliding sizes "
                       "returns", "o(M, a = r) = N"))

@@ -46,7 +46,8 @@ def _keywords(o: Options, nd: int) -> tuple[str, str, list[int], list[int], list
     def tup(v: list[int]) -> str:
         return str(v[0]) if len(set(v)) == 1 else "(" + ", ".join(map(str, v)) + ")"
 
-    kw = f"stride={tup(s)}, dilation={tup(d)}" + (f", padding={tup(p)}" if any(p) else "")
+    kw = f"stride={tup(s)}" + (f", dilation={tup(d)}" if any(v != 1 for v in d) else "") \
+        + (f", padding={tup(p)}" if any(p) else "")
     return kw, kw, s, d, p
 
 
@@ -93,8 +94,9 @@ def _decide(o: Options, texts: list[tuple[str, str]], image: str | None,
                       (("scope all-sizes: proved for every image and kernel size by the "
                         "claim engine" if scope == "all-sizes" else
                         f"scope instance: image {image}, kernel {kernel}")
-                       + " (origin " + (o.origin or "corner") + "): "
-                       + "; ".join(t for t, _ in texts),), "transpose")
+                       + " (origin " + (o.origin or "corner") + "), the "
+                       + ("claim" if len(texts) == 1 else f"{len(texts)} claims")
+                       + " above",), "transpose")
 
 
 def beyond_all_sizes(o: Options) -> str | None:
