@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import io
 import re
 import sys
 from collections.abc import Sequence
@@ -73,11 +74,20 @@ def one_line(exc: BaseException) -> str:
         return f"text that is not valid UTF-8 ({exc.__class__.__name__})"
     if isinstance(exc, OverflowError):
         return "a number is too large"
+    if _too_many_digits(exc):
+        return ("a result has more than 4,300 digits, more than can be printed; use smaller "
+                "values")
     if isinstance(exc, OSError):
         name = exc.filename if exc.filename is not None else ""
         why = exc.strerror or exc.__class__.__name__
         return _clip(f"cannot use {name!r}: {why}" if name else f"input/output error: {why}")
     return str(exc)  # pragma: no cover
+
+
+def _too_many_digits(exc: BaseException) -> bool:
+    """Python's refusal to print an integer of more than 4,300 digits (values are bounded
+    to about 1,200 digits, but a claim may multiply several of them)."""
+    return isinstance(exc, ValueError) and "integer string conversion" in str(exc)
 
 
 def _clip(msg: str, most: int = 400) -> str:
@@ -134,14 +144,21 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
             from .io import check_output
 
             check_output(args.output)  # a bad -o is refused before any work
-        return int(mod.run(args, out))
+        # What a command prints is held until it has finished: an error half-way (a value
+        # too large for its format, say) prints its one line, never half a JSON document.
+        held = io.StringIO()
+        code = int(mod.run(args, held))
+        out.write(held.getvalue())
+        return code
     except BrokenPipeError:  # pragma: no cover - `symconv ... | head`
         import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except (SymconvError, *FLOOR) as exc:
+    except (SymconvError, *FLOOR, ValueError) as exc:
+        if not isinstance(exc, (SymconvError, *FLOOR)) and not _too_many_digits(exc):
+            raise  # a bug, shown as one
         if getattr(args, "debug", False):
             raise
         err.write(f"symconv {args.command}: error: {one_line(exc)}\n")

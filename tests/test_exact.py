@@ -243,6 +243,9 @@ def test_one_side_given_equals_sympys_substitution(data: Any, op: str, side: str
     opts: dict[str, Any] = {side: vals}
     if boundary == "zeros":
         opts["mode"] = data.draw(st.sampled_from(["full", "same", "valid"]))
+        if opts["mode"] == "valid" and not (all(a >= b for a, b in zip(n, k, strict=True))
+                                            or all(b >= a for a, b in zip(n, k, strict=True))):
+            return  # SciPy's valid mode (and symconv's) needs one array larger on every axis
     else:
         opts["padding"] = "same"
         opts["padding_mode"] = boundary
@@ -411,8 +414,8 @@ def test_a_broken_symmetric_kernel_is_never_proved(h: list[Any], delta: Any) -> 
 
 def test_decide_equal_never_uses_a_tolerance() -> None:
     assert decide_equal(sp.pi, R(355, 113)).verdict == "unequal"
-    assert decide_equal(sp.sqrt(2) + sp.sqrt(3), sp.sqrt(5 + 2 * sp.sqrt(6))).verdict in (
-        "equal", "undecided")
+    assert decide_equal(sp.sqrt(2) + sp.sqrt(3), sp.sqrt(5 + 2 * sp.sqrt(6))).verdict == \
+        "equal"  # decided by the minimal polynomial, exactly
     assert decide_equal(R(1, 3), Fraction(333333333333, 10**12)).verdict == "unequal"
 
 
@@ -434,3 +437,71 @@ def test_symbolic_work_is_bounded_before_it_starts(cli: Any) -> None:
     # rationals never need SymPy: the same size is accepted
     e = expand("conv", (300, 300), (3, 3), h="1/9,1/9,1/9;1/9,1/9,1/9;1/9,1/9,1/9")
     assert e.substituted_str((0, 0)).startswith("x[")
+
+
+# -- what the review found: equal surds written differently, non-polynomials, huge values -----
+@pytest.mark.parametrize(("h", "code"), [
+    ("(-1)^(1/3),0,1/2+sqrt(3)/2*I", 0),  # equal algebraic numbers: the minimal polynomial
+    ("sqrt(2)+sqrt(3),0,sqrt(5+2*sqrt(6))", 0),
+    ("(-1)^(1/3),0,1/2+sqrt(3)/3*I", 1),
+    # pi inside the radicals: not algebraic, 0 to 60 digits, so neither proved nor refuted
+    ("sqrt(2*pi+2*sqrt(pi^2-1)),0,sqrt(pi+1)+sqrt(pi-1)", 3),
+])
+def test_equal_values_written_differently(cli: Any, h: str, code: int) -> None:
+    for extra in ((), ("--image", "4")):
+        r = cli("prove", "--claim", "conv(x, h) == corr(x, h)", "--h", h, *extra,
+                "--format", "json")
+        assert r.code == code, r.out + r.err
+        d = json.loads(r.out)
+        assert d["verdict"] == {0: "proved", 1: "refuted", 3: "undecided"}[code]
+        if code == 3:
+            assert "could be shown neither zero nor nonzero" in " ".join(d["notes"])
+
+
+def test_a_non_polynomial_symbol_is_refuted_by_a_witness(cli: Any) -> None:
+    """sqrt(t^2) is not a polynomial in t: no crash; t = -1 makes it differ from t."""
+    r = cli("prove", "symmetric", "--h", "sqrt(t^2),0,t", "--format", "json")
+    d = json.loads(r.out)
+    assert r.code == 1 and d["verdict"] == "refuted"
+    assert d["counterexample"]["symbols"] == {"t": -1}
+    assert decide_equal(sp.sqrt(sp.Symbol("t") ** 2), sp.Symbol("t")).witness == {"t": -1}
+    assert decide_equal(sp.sqrt(sp.Symbol("t") ** 2), sp.Abs(sp.Symbol("t"))
+                        ).verdict == "undecided"
+
+
+@pytest.mark.parametrize("x", [
+    "1e1000*1e1000", "1e1000*sqrt(2)*1e1000", "2^999*2^999*2^999*2^999*2^999", "(10^600)^3/7",
+])
+def test_values_beyond_1200_digits_are_refused(cli: Any, x: str) -> None:
+    r = cli("expand", "conv", "--image", "2", "--kernel", "2", "--x", f"{x},1", "--h", "1,3")
+    assert r.code == 2 and r.out == ""
+    assert "too large (more than about 1,200 digits)" in r.err and r.err.count("\n") == 1
+
+
+def test_products_too_long_to_print_are_one_line(cli: Any) -> None:
+    r = cli("prove", "--claim", "sum(x*x*x*x*x) == sum(x*x*x*x)", "--x", "1e1000")
+    assert r.code == 2 and r.out == "" and "more than 4,300 digits" in r.err
+
+
+def test_json_has_no_infinity(cli: Any) -> None:
+    """A value beyond a float is "value": null (its exact string holds it); the document is
+    strict JSON, and an error half-way prints no half document."""
+    r = cli("expand", "conv", "--image", "3", "--kernel", "2", "--x", "sqrt(2)*1e400,1,2",
+            "--h", "1,3", "--format", "json")
+    assert r.code == 0 and "Infinity" not in r.out
+    outs = json.loads(r.out, parse_constant=lambda c: pytest.fail(c))["outputs"]
+    assert outs[0]["value"] is None and outs[0]["exact"].endswith("*sqrt(2)")
+    assert outs[-1]["value"] == 6
+    r = cli("expand", "conv", "--image", "2", "--kernel", "2", "--x", "1e400/3,1",
+            "--h", "1/7,3", "--format", "json")
+    assert r.code == 0 and json.loads(r.out)["outputs"][0]["value"] is None
+
+
+def test_long_sums_and_powers_of_sums() -> None:
+    """A sum of many terms is flat (not 100 levels deep); (1+t)^10 has 11 terms, not 2^10."""
+    assert parse_value("+".join(["t"] * 300)) == 300 * sp.Symbol("t")
+    assert parse_value("+".join(["1/2"] * 400)) == 200
+    assert parse_value("(1+t)^10") == sp.expand((1 + sp.Symbol("t")) ** 10)
+    assert parse_value("1 - 2 - 3 * 4 / 6 + 2^3^2") == 1 - 2 - 2 + 512
+    with pytest.raises(InputError, match="at most 5,000"):
+        parse_value("+".join(["t"] * 3000))

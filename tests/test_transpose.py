@@ -299,3 +299,53 @@ def test_identify_conv_transpose_cases(torch: Any, nd: int, n: str, k: str,
     want = getattr(torch.nn.functional, f"conv_transpose{nd}d")(x, h, **kw)
     got = eval(call, {"torch": torch, "x": x, "h": h})  # noqa: S307 - our own output
     assert torch.allclose(got, want)
+
+
+# -- what the review found ------------------------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ("prove", "transpose", "--image", "6", "--kernel", "3", "--stride", "2",
+     "--padding-mode", "reflect"),
+    ("prove", "transpose", "--stride", "2", "--padding-mode", "circular"),
+    ("prove", "transpose", "--stride", "2", "--mode", "full"),
+    ("prove", "sizes", "--op", "conv-transpose", "--padding-mode", "reflect"),
+    ("prove", "sizes", "--op", "conv-transpose", "--mode", "full", "--image", "5",
+     "--kernel", "3"),
+])
+def test_transposed_theorems_refuse_modes_and_boundaries(cli: Any, args: tuple[str, ...]
+                                                         ) -> None:
+    """The transposed convolution pads with zeros: a boundary rule or a SciPy mode is
+    refused, never proved as if it were zero padding."""
+    r = cli(*args)
+    assert r.code == 2 and r.out == "" and "does not apply" in r.err
+
+
+def test_check_reads_a_stride_1_axis_of_a_transposed_convolution(cli: Any) -> None:
+    r = cli("check", "y[o,p] = sum_{i,j} x[i,j] h[o - 2*i + 1, p - j + 1]", "--format",
+            "json")
+    d = json.loads(r.out)
+    assert d["kind"] == "conv-transpose"
+    assert d["equivalent"].endswith("conv_transpose(x, h, stride=(2, 1), padding=1)[o, p]")
+
+
+def test_check_never_suggests_a_negative_padding(torch: Any, cli: Any) -> None:
+    """y[o] = sum_i x[i] h[o - 2i - 1] is conv_transpose(x, h, stride=2) read one place
+    later (PyTorch refuses padding=-1): checked against torch."""
+    d = json.loads(cli("check", "y[o] = sum_{i} x[i] h[o - 2*i - 1]", "--format", "json").out)
+    assert d["equivalent"].endswith("conv_transpose(x, h, stride=2)[o - 1]")
+    rng = np.random.default_rng(3)
+    x, h = rng.integers(-3, 4, 5), rng.integers(-3, 4, 3)
+    ct = torch.nn.functional.conv_transpose1d(torch.tensor(x[None, None] * 1.0),
+                                              torch.tensor(h[None, None] * 1.0),
+                                              stride=2)[0, 0].numpy()
+    for o in range(1, ct.size + 1):
+        want = sum(x[i] * h[o - 2 * i - 1] for i in range(5) if 0 <= o - 2 * i - 1 < 3)
+        assert ct[o - 1] == want
+
+
+def test_sizes_name_only_possible_input_sizes(cli: Any) -> None:
+    r = cli("prove", "sizes", "--op", "conv-transpose", "--image", "2", "--kernel", "3",
+            "--stride", "3", "--padding", "2", "--format", "json")
+    d = json.loads(r.out)
+    why = " ".join(s["why"] for s in d["steps"])
+    assert "output padding a = 0 returns N = 2" in why and "a = 2 returns N = 4" in why
+    assert "+ r" not in why

@@ -256,6 +256,8 @@ class CheckResult(Displayable):
 
     @property
     def kind(self) -> str:
+        if any(a.transposed for a in self.axes) and all(_transposable(a) for a in self.axes):
+            return "conv-transpose"  # a stride-1 axis of a transposed convolution too
         kinds = {a.kind for a in self.axes}
         return kinds.pop() if len(kinds) == 1 else "mixed"
 
@@ -369,6 +371,12 @@ def _term_text(sign: int, term: _Term) -> str:
     return body if c == 1 else "-" + body if c == -1 else f"{c}*{body}"
 
 
+def _transposable(a: AxisForm) -> bool:
+    """An axis a transposed convolution can have: an input stride, or a stride-1 axis of
+    it (``i = m - d*k + p``, a convolution's form with unit strides)."""
+    return a.transposed or (a.sigma < 0 and _is_const(a.s, 1))
+
+
 def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm],
                 conj: str | None) -> str:
     img = image
@@ -386,10 +394,13 @@ def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm
     if conj in ("kernel", "both"):
         ker = f"conj({ker})"
     if any(a.transposed for a in axes):
-        if not all(a.transposed and _is_const(a.s, 1) for a in axes):
+        if not all(_transposable(a) for a in axes):
             return "mixed: a transposed axis beside a forward one"
         ss = [a.input_stride for a in axes]
-        pads = [a.offset for a in axes]
+        # PyTorch's padding is >= 0: a negative offset p is the p = 0 output read at o + p
+        offs = [a.offset for a in axes]
+        pads = [0 if isinstance(p, int) and p < 0 else p for p in offs]
+        shifts = [p if isinstance(p, int) and p < 0 else 0 for p in offs]
         args = [img, ker, "stride=" + (str(ss[0]) if len(set(map(str, ss))) == 1 else
                                        "(" + ", ".join(map(str, ss)) + ")")]
         if any(str(p) != "0" for p in pads):
@@ -399,7 +410,8 @@ def _equivalent(r: CheckResult, image: str, kernel: str, axes: Sequence[AxisForm
         if any(str(v) != "1" for v in dil):
             args.append("dilation=" + (str(dil[0]) if len(set(map(str, dil))) == 1 else
                                        "(" + ", ".join(map(str, dil)) + ")"))
-        return f"conv_transpose({', '.join(args)})[{', '.join(a.output for a in axes)}]"
+        at = [a.output + (f" - {-v}" if v else "") for a, v in zip(axes, shifts, strict=True)]
+        return f"conv_transpose({', '.join(args)})[{', '.join(at)}]"
     sigmas = {a.sigma for a in axes}
     if len(sigmas) == 1:
         op = "conv" if -1 in sigmas else "corr"

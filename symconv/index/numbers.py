@@ -39,11 +39,15 @@ from ..limits import shown
 #: million-digit integer.
 MAX_TOKEN = 1000
 MAX_EXPONENT = 1000
-#: Largest exact rational (bits of numerator or denominator, about 6,000 digits).
-MAX_BITS = 20_000
+#: Largest exact rational (bits of numerator or denominator, about 1,200 digits): a product
+#: of three such values still prints within Python's 4,300-digit limit on integer text.
+MAX_BITS = 4_000
+MAX_DIGITS = 1_200
 #: Largest power of a sum (``(1+t)^32``) and most terms one value may expand to.
 MAX_SUM_POWER = 32
 MAX_VALUE_TERMS = 1000
+#: Longest expression for one value (a sum of terms is evaluated one term at a time).
+MAX_VALUE_TEXT = 5_000
 #: Longest text of values parsed by the grammar (plain numbers take a faster path).
 MAX_VALUES_TEXT = 10_000_000
 #: Names the grammar reads as constants, and names refused as symbols (SymPy would print
@@ -93,7 +97,7 @@ def _check_bits(v: Any) -> None:
     if isinstance(v, (int, Fraction)):
         f = Fraction(v)
         if max(f.numerator.bit_length(), f.denominator.bit_length()) > MAX_BITS:
-            raise _Bad(f"the value is too large (more than {MAX_BITS:,} bits)")
+            raise _Bad(f"the value is too large (more than about {MAX_DIGITS:,} digits)")
 
 
 def to_sympy(v: Any) -> Any:
@@ -133,8 +137,9 @@ def expanded_terms(e: Any) -> int:
                 return n
         return n
     if e.is_Pow and e.exp.is_Integer and e.exp > 0 and e.base.is_Add:
-        base = expanded_terms(e.base)
-        return int(min(base ** min(int(e.exp), 64), 10**12))
+        # A power n of a sum of k terms has at most C(n+k-1, k-1) distinct monomials.
+        k, n = expanded_terms(e.base), int(e.exp)
+        return int(min(math.comb(n + k - 1, k - 1), 10**12))
     return 1
 
 
@@ -170,17 +175,22 @@ class _Evaluator:
             return -v if rule == "neg" else v
         if rule == "pow":
             return self._pow(self.value(kids[0]), self.value(kids[2]))
-        a, b = self.value(kids[0]), self.value(kids[1])
-        if rule == "div" and b == 0:
+        acc = self.value(kids[0])  # "sum" or "product": operands and operators alternate
+        for op, node in zip(kids[1::2], kids[2::2], strict=True):
+            acc = self._binary(str(op), acc, self.value(node))
+        return acc
+
+    def _binary(self, op: str, a: Any, b: Any) -> Any:
+        if op == "/" and b == 0:
             raise _Bad("division by zero")
         plain = isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction))
         if not plain:
             a, b = to_sympy(a), to_sympy(b)
-        if rule == "add":
+        if op == "+":
             r = a + b
-        elif rule == "sub":
+        elif op == "-":
             r = a - b
-        elif rule == "mul":
+        elif op == "*":
             r = a * b
         else:
             r = Fraction(a) / Fraction(b) if plain else a / b
@@ -218,7 +228,7 @@ class _Evaluator:
             f = Fraction(base)
             bits = max(f.numerator.bit_length(), f.denominator.bit_length())
             if bits * abs(e) > MAX_BITS:
-                raise _Bad(f"value too large (more than {MAX_BITS:,} bits)")
+                raise _Bad(f"the value is too large (more than about {MAX_DIGITS:,} digits)")
             return _plain(f ** e)
         b = to_sympy(base)
         if getattr(b, "is_Add", False) and abs(Fraction(e)) > MAX_SUM_POWER:
@@ -232,6 +242,8 @@ class _Evaluator:
             _check_bits(r)
             return r
         sp = _sympy()
+        for q in r.atoms(sp.Rational):  # the rationals inside a surd or a symbol's term
+            _check_bits(Fraction(int(q.p), int(q.q)))
         for p in r.atoms(sp.Pow):
             if p.base.is_Add and p.exp.is_Number and abs(p.exp) > MAX_SUM_POWER:
                 raise _Bad(f"a power of a sum can be at most {MAX_SUM_POWER}")
@@ -279,6 +291,9 @@ def _parse_value(text: str, what: str) -> Any:
         return -v if sign == "-" else v
     if not text.strip():
         raise _Bad("a value is missing (two commas in a row?)")
+    if len(text) > MAX_VALUE_TEXT:
+        raise _Bad(f"a value of {len(text):,} characters (at most {MAX_VALUE_TEXT:,} for one "
+                   "value written as an expression)")
     from ..grammar import parse
 
     tree = parse("values", text, f"values of {what}", start="value")

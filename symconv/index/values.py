@@ -7,11 +7,13 @@ is an ``int`` when it is integral and exactly representable (``|v| < 2**53``), e
 ``float``; an exact rational or surd (``Fraction``, a SymPy number) is its nearest float
 (complex ones as above), or an ``int`` when integral; its exact form is the output's
 ``"exact"`` string.  For floats the type decides, not the value: an array of complex values
-is written as complex entries throughout, so a reader need not guess entry by entry.
+is written as complex entries throughout, so a reader need not guess entry by entry.  A
+value beyond a float's range (or a NaN) is ``null``: JSON has no infinity.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -32,12 +34,18 @@ def json_number(v: Any) -> Any:
     1e+16
     """
     if isinstance(v, (complex, np.complexfloating)):
+        if not (math.isfinite(v.real) and math.isfinite(v.imag)):
+            return None
         return {"re": float(v.real), "im": float(v.imag)}
     if isinstance(v, (int, np.integer)):
         return int(v)
     if isinstance(v, Fraction):
-        # float() of a Fraction is correctly rounded (integer true division).
-        return int(v) if v.denominator == 1 else float(v)
+        if v.denominator == 1:
+            return int(v)
+        try:  # float() of a Fraction is correctly rounded (integer true division)
+            return float(v)
+        except OverflowError:
+            return None  # beyond a float: the output's "exact" string has it
     if hasattr(v, "evalf"):  # an exact SymPy value: surds, pi, E, I, symbols
         if v.is_Integer:
             return int(v)
@@ -46,6 +54,8 @@ def json_number(v: Any) -> Any:
         c = complex(v.evalf(30))
         return json_number(c) if c.imag else json_number(c.real)
     f = float(v)
+    if not math.isfinite(f):
+        return None  # JSON has no infinity or NaN (the exact form, when there is one, has it)
     return int(f) if f.is_integer() and abs(f) < EXACT_INT else f
 
 

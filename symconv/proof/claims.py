@@ -46,6 +46,7 @@ from ..parse.where import parse_where
 from .claim_eval import NoOutput, roles
 from .claim_instance import Outcome, decide, random_shapes, shape_family, terms_at
 from .derivation import Derivation, Step
+from .exact import DIGITS, UndecidedValues
 from .instance import counterexample_values, poly_text
 from .presburger import Constraint, Lin, eq, ge, gt, le, lt
 
@@ -182,9 +183,25 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
                   "are arrays of polynomials in the entries of the named arrays; outside its "
                   "index range an array is 0", claim_text)]
     head = _Head(claim_latex, claim_text, steps, where or "")
-    if img is not None and ker is not None:
-        return _given_shapes(req, img, ker, head)
-    return _all_sizes(req, img, ker, head)
+    try:
+        if img is not None and ker is not None:
+            return _given_shapes(req, img, ker, head)
+        return _all_sizes(req, img, ker, head)
+    except UndecidedValues as exc:
+        return undecided_values(head.claim_latex, head.claim_text, head.steps, str(exc),
+                                "instance" if img is not None and ker is not None
+                                else "all-sizes")
+
+
+def undecided_values(claim_latex: str, claim_text: str, steps: list[Step], reason: str,
+                     scope: str, title: str = "claim", name: str = "claim") -> Derivation:
+    """Undecided because two given exact values could be neither shown equal nor shown
+    different: the one verdict that is not a guess."""
+    why = (f"undecided: {reason} (SymPy's zero test and a {DIGITS}-digit evaluation could "
+           "not settle it); neither proved nor refuted")
+    return Derivation(title, claim_latex, claim_text, "undecided", scope,
+                      tuple(steps) + (Step(r"\text{undecided}", why, why),), None, (why,),
+                      name)
 
 
 @dataclass

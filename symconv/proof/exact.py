@@ -26,6 +26,13 @@ from ..index.numbers import from_sympy, to_sympy
 #: value is certainly nonzero (mpmath's error at 60 digits is far below it).
 DIGITS = 60
 NONZERO = 1e-40
+#: Radicals beyond which a minimal polynomial is not attempted (its degree grows as 2^n).
+MAX_RADICALS = 8
+
+
+class UndecidedValues(Exception):
+    """Two exact coefficients could be neither shown equal nor shown different (a surd
+    SymPy cannot simplify, say): the claim is undecided, never proved or refuted."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,13 @@ def _constant_zero(d: Any) -> bool | None:
     v = sp.N(d, DIGITS)
     if abs(complex(v)) > NONZERO:
         return False
+    if d.is_algebraic and len(d.atoms(sp.Pow)) <= MAX_RADICALS:
+        # An algebraic number is 0 exactly when its minimal polynomial is x: exact, and
+        # it settles what the zero test leaves open ((-1)^(1/3) = 1/2 + sqrt(3)/2 i).
+        try:
+            return bool(sp.minimal_polynomial(d, sp.Dummy("x")).is_Symbol)
+        except (NotImplementedError, ValueError):  # pragma: no cover - SymPy's limits
+            return None
     return None
 
 
@@ -81,21 +95,19 @@ def decide_equal(a: Any, b: Any) -> Decision:
     num = sp.expand(sp.fraction(sp.together(d))[0])
     if num == 0:
         return Decision("equal", d)
-    coeffs = sp.Poly(num, *syms).coeffs()
+    try:
+        coeffs = sp.Poly(num, *syms).coeffs()
+    except sp.PolynomialError:
+        # Not a polynomial in the symbols (sqrt(t^2), say): "equal for every value" is not
+        # decided here, but a value of the symbols where the two differ refutes it.
+        w = _witness(d, num, syms)
+        return Decision("undecided", d) if w is None else Decision("unequal", d, w)
     zs = [_constant_zero(c) for c in coeffs]
     if all(z is True for z in zs):  # pragma: no cover - Poly drops zero coefficients
         return Decision("equal", d)
     if not any(z is False for z in zs):
         return Decision("undecided", d)
-    witness = None
-    for vals in itertools.product((0, 1, -1, 2, -2, 3), repeat=len(syms)):
-        sub = dict(zip(syms, vals, strict=True))
-        den = sp.fraction(sp.together(d))[1].subs(sub)
-        if den == 0:
-            continue
-        if _constant_zero(sp.expand(num.subs(sub))) is False:
-            witness = {str(s): v for s, v in sub.items()}
-            break
+    witness = _witness(d, num, syms)
     where = None
     if len(syms) == 1:
         try:
@@ -108,6 +120,21 @@ def decide_equal(a: Any, b: Any) -> Decision:
     if witness is None:  # pragma: no cover - a nonzero polynomial is nonzero somewhere
         return Decision("undecided", d)
     return Decision("unequal", d, witness, where)
+
+
+def _witness(d: Any, num: Any, syms: list[Any]) -> dict[str, Any] | None:
+    """Small integer values of the symbols where the difference ``d`` (numerator ``num``)
+    is provably nonzero, or None."""
+    import sympy as sp
+
+    den = sp.fraction(sp.together(d))[1]
+    for vals in itertools.product((0, 1, -1, 2, -2, 3), repeat=len(syms)):
+        sub = dict(zip(syms, vals, strict=True))
+        if _constant_zero(sp.expand(den.subs(sub))) is not False:
+            continue
+        if _constant_zero(sp.expand(num.subs(sub))) is False:
+            return {str(s): v for s, v in sub.items()}
+    return None
 
 
 def substitute(arr: np.ndarray, values: dict[str, Any]) -> np.ndarray:

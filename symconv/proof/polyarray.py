@@ -301,16 +301,36 @@ def compare(a: Poly, b: Poly, registry: Registry) -> Comparison:
                 np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
                 np.concatenate([a.coef, -b.coef]))
     cd = canonical(diff, lo, shape, base, deg)
-    if cd.coef.size == 0:  # pragma: no cover - same canonical forms were caught above
+    keep = _nonzero_rows(cd.coef)
+    if not keep.any():  # equal values written differently ((-1)^(1/3) and 1/2 + sqrt(3)/2 i)
         return Comparison(True, int(ca.coef.size), int(cb.coef.size), lo, shape)
-    first = int(cd.out_flat[0])
-    rows = np.flatnonzero(cd.out_flat == first)
+    first = int(cd.out_flat[keep][0])
+    rows = np.flatnonzero((cd.out_flat == first) & keep)
     ids = cd.mono_ids(rows)
     terms = tuple((coef_item(cd.coef[r]), tuple(int(v) for v in ids[j] if v >= 0))
                   for j, r in enumerate(rows))
     pos = np.unravel_index(first, shape) if shape else ()
     out_idx = tuple(int(p) + lw for p, lw in zip(pos, lo, strict=False))
     return Comparison(False, int(ca.coef.size), int(cb.coef.size), lo, shape, out_idx, terms)
+
+
+def _nonzero_rows(coef: np.ndarray) -> np.ndarray:
+    """Which coefficients of a difference are provably nonzero.  Exact values (surds,
+    constants, symbols) are decided by :func:`symconv.proof.exact.decide_equal`: a
+    difference shown to be 0 is dropped, and one that is neither shown 0 nor shown nonzero
+    makes the comparison undecided (:class:`symconv.proof.exact.UndecidedValues`) unless
+    another coefficient already differs."""
+    if coef.dtype != object:
+        return np.ones(coef.size, dtype=bool)
+    from .exact import UndecidedValues, decide_equal
+
+    verdicts = [decide_equal(c, 0).verdict for c in coef.tolist()]
+    keep = np.array([v == "unequal" for v in verdicts], dtype=bool)
+    if not keep.any() and "undecided" in verdicts:
+        c = coef[verdicts.index("undecided")]
+        raise UndecidedValues(f"the two sides differ by {c}, which could be shown neither "
+                              "zero nor nonzero")
+    return keep
 
 
 # -- evaluation -------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ the module with ``_`` read as ``-`` (``receptive_field.py`` is ``receptive-field
 theorem module defines ``TITLE`` (one line), ``instance(o: Options) -> Derivation``, and
 ``all_sizes(o)`` when it has an all-sizes proof (absent or ``None`` otherwise); it may define
 ``beyond_all_sizes(o) -> str | None`` when its all-sizes proof takes other options than
-:func:`symconv.proof.options.all_sizes_limit` allows by default.  Adding a theorem is adding
-one module.  This file imports nothing heavy (no NumPy, no SymPy): the command line reads
-:data:`NAMES` for its choices and help.
+:func:`symconv.proof.options.all_sizes_limit` allows by default, and ``refuse(o)`` raising
+:class:`symconv.errors.InputError` for option combinations it cannot read.  Adding a
+theorem is adding one module.  This file imports nothing heavy (no NumPy, no SymPy): the
+command line reads :data:`NAMES` for its choices and help.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ def prove(theorem: str, scope: str | None = None, options: Options | None = None
     module = theorem_module(theorem)
     opts = options if options is not None else Options(**kw)
     check_options(opts, scope, getattr(module, "USES", COMMON_OPTIONS), theorem)
+    refuse = getattr(module, "refuse", None)
+    if refuse is not None:
+        refuse(opts)  # the theorem's own refusals of option combinations it cannot read
     opts = resolved(opts)
     decided_by = getattr(module, "decided_by_values", None)
     user_shapes = (opts.image is not None and opts.kernel is not None) or bool(

@@ -40,6 +40,18 @@ def transposed_size(m: int, k: int, s: int = 1, p: int = 0, d: int = 1, a: int =
     return (m - 1) * s - 2 * p + d * (k - 1) + a + 1
 
 
+def refuse(o: Options) -> None:
+    """The transposed convolution has no SciPy mode and no boundary rule: --mode and
+    --padding-mode with --op conv-transpose are refused, never read as zero padding."""
+    if o.op == "conv-transpose" and (o.mode is not None or o.padding_mode != "zeros"):
+        from ...errors import InputError
+
+        raise InputError(f"{'--mode' if o.mode is not None else '--padding-mode'} does not "
+                         "apply to prove sizes --op conv-transpose (the transposed "
+                         "convolution pads with zeros only; give --padding and "
+                         "--output-padding)")
+
+
 def instance(o: Options) -> Derivation:
     if o.op == "conv-transpose":
         return transposed_instance(o)
@@ -338,8 +350,8 @@ def transposed_instance(o: Options) -> Derivation:
             steps.append(Step(rf"N \in \{{{', '.join(map(str, sizes))}\}} \mapsto M = {n}",
                               f"axis {ax + 1}: a forward convolution (stride {s}, padding "
                               f"{p}, dilation {d}) maps each of these input sizes to {n} "
-                              "outputs; output padding a = r returns N = "
-                              f"{first} + r (r = 0..{s - 1})",
+                              "outputs; " + ", ".join(f"output padding a = {m - first} "
+                                                      f"returns N = {m}" for m in sizes),
                               f"forward sizes {sizes} all give {n} outputs"))
     del nd
     return Derivation(TITLE, T_LATEX, T_TEXT, "proved" if ok else "refuted", "instance",

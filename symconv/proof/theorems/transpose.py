@@ -20,7 +20,9 @@ from ..options import COMMON_OPTIONS, Options
 
 TITLE = ("The transposed convolution is the adjoint of the strided correlation and a "
          "correlation of the zero-inserted input with the flipped kernel")
-USES = COMMON_OPTIONS | frozenset({"output_padding"})
+#: The transposed convolution has no SciPy mode and no boundary rule: --mode and
+#: --padding-mode are refused (exit 2), never read as a claim about zero padding.
+USES = (COMMON_OPTIONS - {"mode", "padding_mode"}) | frozenset({"output_padding"})
 
 T_LATEX = (r"\langle \operatorname{corr}_s(x, h), g\rangle = \langle x, "
            r"\operatorname{conv}^{\top}_s(g, h)\rangle,\quad \operatorname{conv}^{\top}_s(x, h) "
@@ -102,8 +104,6 @@ def _decide(o: Options, texts: list[tuple[str, str]], image: str | None,
 def beyond_all_sizes(o: Options) -> str | None:
     from ...index.request import parse_padding
 
-    if o.mode is not None or o.padding_mode != "zeros":
-        return "the transposed convolution has no mode and no boundary rule"
     pad = parse_padding(o.padding, o.dims or 1)
     if pad is not None and not isinstance(pad, str) and any(lo for lo, _ in pad):
         return ("with padding the output padding that returns the adjoint to the image's "
