@@ -208,9 +208,9 @@ def _choices(command: str, dest: str) -> tuple[str, ...]:
 
 
 def test_cli_operations_are_the_operations_table() -> None:
-    from symconv.index.ops import OPERATIONS
+    from symconv.index.ops import OPERATIONS, POOLS
 
-    assert _choices("expand", "op") == tuple(OPERATIONS)
+    assert _choices("expand", "op") == tuple(OPERATIONS) + POOLS
 
 
 def test_cli_formats_are_the_format_registry() -> None:

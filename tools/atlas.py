@@ -119,6 +119,49 @@ def atlas_page() -> str:
               "`conv_transpose1d(x, h, stride=2, padding=1, output_padding=1)`: "
               "`symconv identify torch.nn.functional.conv_transpose1d --kwargs "
               "'{\"stride\": 2, \"padding\": 1, \"output_padding\": 1}'`).\n")
+    out.write(pooling_section())
+    return out.getvalue()
+
+
+#: Pooling calls on the atlas page: (PyTorch call, op, image, window, options).
+POOLINGS: tuple[tuple[str, str, str, str, dict[str, object]], ...] = (
+    ("avg_pool1d(x, 2)", "avg-pool", "5", "2", {}),
+    ("avg_pool1d(x, 2, ceil_mode=True)", "avg-pool", "5", "2", {"ceil_mode": True}),
+    ("avg_pool1d(x, 3, stride=2, padding=1)", "avg-pool", "5", "3",
+     {"stride": 2, "padding": 1}),
+    ("avg_pool1d(x, 3, stride=2, padding=1, count_include_pad=False)", "avg-pool", "5", "3",
+     {"stride": 2, "padding": 1, "count_include_pad": False}),
+    ("max_pool1d(x, 3, stride=2, padding=1)", "max-pool", "5", "3",
+     {"stride": 2, "padding": 1}),
+    ("max_pool1d(x, 3, stride=1, padding=1, dilation=2)", "max-pool", "5", "3",
+     {"stride": 1, "padding": 1, "dilation": 2}),
+)
+
+
+def pooling_section() -> str:
+    """Pooling as symconv derives it: each call's outputs, first and last window, and
+    whether it is the constant-kernel correlation (``symconv prove pooling``)."""
+    from symconv.expansion.pooling import Pooling
+
+    out = io.StringIO()
+    out.write("\n## Pooling\n\nPooling reads the correlation's windows `i = s*m + d*k - p` "
+              "(no flip) and never mixes channels. Each row is `symconv expand avg-pool|max-pool "
+              "--image 5 --kernel K ...` (PyTorch's functions of `torch.nn.functional`, "
+              "indices from 0; the test suite compares every window and value with them). "
+              "Average pooling is the correlation with the constant kernel 1/|K| exactly when "
+              "every divisor is |K|: with the padding counted and floor's output count "
+              "(`symconv prove pooling`, all sizes).\n\n"
+              "| call (x of 5 pixels) | outputs | y[0] | last output | divisors | the "
+              "constant-kernel correlation |\n|---|---|---|---|---|---|\n")
+    for call, op, image, window, opts in POOLINGS:
+        p = Pooling(op, image, window, **opts)  # type: ignore[arg-type]
+        outs = list(p.outputs())
+        last = outs[-1]
+        divs = ", ".join(str(p.divisor(i)) for i in outs) if op == "avg-pool" else "-"
+        corr = ("-" if op == "max-pool" else "yes" if not p.differs_from_correlation()
+                else "no, at " + ", ".join(f"y[{i[0]}]" for i in p.differs_from_correlation()))
+        out.write(f"| `{call}` | {len(outs)} | `{p.text(outs[0])}` | "
+                  f"`y[{last[0]}] = {p.text(last)}` | {divs} | {corr} |\n")
     return out.getvalue()
 
 

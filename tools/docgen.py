@@ -117,8 +117,8 @@ API_EXAMPLES: dict[str, str] = {
 >>> r.kind, r.extra["mode"], r.extra["verified"]
 ('conv', 'same', True)""",
     "THEOREMS": r"""
->>> sorted(THEOREMS)
-['commutative', 'duality', 'flip', 'reflection', 'sizes', 'symmetric', 'transpose']""",
+>>> len(THEOREMS), sorted(THEOREMS)[:4]
+(8, ['commutative', 'duality', 'flip', 'pooling'])""",
     "Derivation": r"""
 >>> d = prove("flip")
 >>> d.verdict, d.scope, d.exit_code

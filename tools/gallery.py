@@ -108,6 +108,11 @@ ITEMS: tuple[Item, ...] = (
          "flipped kernel on output y[3,3]", op="conv-transpose", image="3x3",
          options={"origin": "corner", "stride": 2, "padding": 1, "output_padding": 1},
          at=(3, 3)),
+    _fig("pooling-window", "window", "Average pooling over 2x2 windows with stride 2 is the "
+         "correlation with the constant kernel 1/4 (symconv prove pooling): the window of "
+         "output y[1,1]", op="corr", image="4x4", kernel="2x2",
+         options={"origin": "corner", "axes": "ij", "stride": 2, "h": "1/4,1/4;1/4,1/4",
+                  "x": "1,2,3,4;5,6,7,8;9,10,11,12;13,14,15,16"}, at=(1, 1)),
     _fig("exact-gaussian", "drawing", "Exact values: the Gaussian 1/16 [1 2 1; 2 4 2; 1 2 1] "
          "on a symbolic image, each product with its weight", op="corr", image="5x5",
          options={"mode": "same", "h": "1/16,1/8,1/16;1/8,1/4,1/8;1/16,1/8,1/16"},

@@ -9,6 +9,9 @@ tables; each block has exactly one kind key:
                                (``image``, ``kernel``, ``mode``, ``at``, ``x``, ``h``...) and
                                ``figures = [...]`` (symconv.document.FIGURES, the drawn
                                variants such as ``matrix-drawn`` included)
+``pool = "avg-pool"``          a pooling (``avg-pool``/``max-pool``), with its window and
+                               ``stride``, ``padding``, ``dilation``, ``ceil_mode``,
+                               ``count_include_pad``, ``x``, ``at``, ``title``
 ``compare = "corr"``           one operation under several conventions side by side:
                                ``variants = [{label = "...", mode = "same", ...}, ...]``
 ``prove = "duality"``          a theorem, with the options of ``symconv prove``
@@ -51,11 +54,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-KINDS = ("heading", "text", "expand", "compare", "prove", "claim", "check", "identify")
+KINDS = ("heading", "text", "expand", "pool", "compare", "prove", "claim", "check",
+         "identify")
 #: Expansion options a block may set (the keyword arguments of symconv.index.request.operation).
 EXPAND_OPTIONS = ("origin", "axes", "mode", "stride", "padding", "padding_mode", "dilation",
                   "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h",
                   "output_padding")
+#: Pooling options a ``pool`` block may set (the keyword arguments of
+#: symconv.expansion.pooling.Pooling).
+POOL_OPTIONS = ("stride", "padding", "dilation", "ceil_mode", "count_include_pad", "x")
 #: The formats a document is written in (those of the format registry with a file name),
 #: in the order of the output folder's listing, and each file's name pattern.
 DOCUMENT_FORMATS = ("latex", "beamer", "html", "markdown", "text", "json")
@@ -154,7 +161,8 @@ KEY_TYPES: dict[str, str] = {
     "where": "str", "image": "shape", "kernel": "shape", "at": "index",
     "figures": "strs", "variants": "tables", "names": "table", "entries": "strs|str",
     "stride": "param", "dilation": "param", "padding": "param", "origin": "param",
-    "output_padding": "param", "op": "str",
+    "output_padding": "param", "op": "str", "pool": "str", "ceil_mode": "bool",
+    "count_include_pad": "bool",
     "conjugate": "bool", "layer": "bool", "groups": "int", "dims": "int",
     "max_terms": "int", "max_probes": "int", "x": "values", "h": "values",
     "kwargs": "kwargs", "let": "lets",
@@ -325,6 +333,21 @@ def _expand(b: dict[str, Any]) -> list[Any]:
     return [ExpansionBlock(exp, at, figs, str(b.get("title", "")))]
 
 
+def _pool(b: dict[str, Any]) -> list[Any]:
+    """A pooling (avg-pool, max-pool): its outputs, or one output and its window (``at``),
+    as the paragraphs every format prints."""
+    from ..document import PoolingBlock
+    from ..expansion.pooling import Pooling
+
+    opts = _options(b, POOL_OPTIONS, ("pool", "image", "kernel", "at", "title"))
+    _need(b, "image", "kernel")
+    pool = Pooling(b["pool"], b["image"], b["kernel"], **opts)
+    at = _index(b["at"]) if "at" in b else None
+    if at is not None:
+        pool.check_index(at)
+    return [PoolingBlock(pool, at, str(b.get("title", "")))]
+
+
 def _index(value: int | str | list[int]) -> tuple[int, ...]:
     """``at``: ``[1, 1]``, ``"1,1"`` (as ``--at``) or ``1`` (1-D)."""
     from ..index.signal import parse_index
@@ -428,7 +451,7 @@ CHECK_FORMULA = "symconv.classify.check:check_formula"
 IDENTIFY = "symconv.classify.identification:identify"
 
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
-    "heading": _heading, "text": _text, "expand": _expand, "compare": _compare,
+    "heading": _heading, "text": _text, "expand": _expand, "pool": _pool, "compare": _compare,
     "prove": _prove, "claim": _claim, "check": _check, "identify": _identify,
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
-from ..index.ops import OPS, op_help
+from ..index.ops import OPS, POOLS, op_help
 from .common import (
     add_format,
     add_notation_options,
@@ -19,12 +19,21 @@ HELP = f"expand y = {'/'.join(OPS)} of symbolic arrays, with worked examples"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("op", choices=OPS, help=op_help())
+    p.add_argument("op", choices=OPS + POOLS,
+                   help=op_help() + "; avg-pool / max-pool: PyTorch's pooling over "
+                        "--kernel windows (no --h)")
     p.add_argument("--image", required=True, metavar="SHAPE", help="image shape: 5, 7x7, 2x5x5")
     p.add_argument("--kernel", required=True, metavar="SHAPE", help="kernel shape")
     p.add_argument("--at", metavar="I[,J...]",
                    help="one output, with the worked example (rows, grid, patch)")
     add_operation_options(p)
+    g = p.add_argument_group("pooling (avg-pool, max-pool)")
+    g.add_argument("--ceil-mode", action="store_true",
+                   help="count outputs with ceil instead of floor (PyTorch's ceil_mode)")
+    g.add_argument("--count-include-pad", action=argparse.BooleanOptionalAction,
+                   default=None, help="avg-pool: divide by the window clipped to the padded "
+                                      "image (default, as PyTorch) or, with --no-count-"
+                                      "include-pad, by the pixels inside the image")
     add_format(p)
     add_notation_options(p)
 
@@ -36,6 +45,13 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     from ..render import render
 
     style = notation_kwargs(args)
+    if args.op in POOLS:
+        return _pooling(args, out, style)
+    if args.ceil_mode or args.count_include_pad is not None:
+        from ..errors import InputError
+
+        raise InputError(f"--{'ceil-mode' if args.ceil_mode else 'count-include-pad'} "
+                         "applies to avg-pool and max-pool only")
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
     exp = Expansion(op, max_terms=args.max_terms)
     at = parse_index(args.at) if args.at is not None else None
@@ -45,5 +61,44 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
         op.relation.check_size(args.max_terms)  # the whole table: refused before any array
     with open_output(args.output, out) as stream:
         render(exp, args.format, stream, at=at, standalone=args.standalone,
+               path=args.output, **style)
+    return 0
+
+
+#: expand's options that mean nothing to a pooling, with their defaults.
+_NOT_POOLING = {"mode": None, "convention": "scipy", "padding_mode": "zeros",
+                "output_padding": None, "conjugate": False, "layer": False, "groups": 1,
+                "names": None, "entries": None, "h": None, "axes": "xy"}
+
+
+def _pooling(args: argparse.Namespace, out: IO[str], style: dict[str, object]) -> int:
+    """avg-pool / max-pool: the window of each output, PyTorch's sizes and divisors."""
+    from ..errors import InputError
+    from ..expansion.pooling import Pooling
+    from ..io import open_output
+    from ..render import render
+
+    given = [k for k, v in _NOT_POOLING.items() if getattr(args, k, v) != v]
+    if args.origin not in ("center", "corner"):
+        given.append("origin")
+    if given:
+        names = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise InputError(f"{names} {'does' if len(given) == 1 else 'do'} not apply to "
+                         f"{args.op} (it reads --kernel as the window, --stride (default: the "
+                         "window), --padding, --dilation (max-pool), --ceil-mode, "
+                         "--count-include-pad (avg-pool), --x; indices from 0)")
+    pad = args.padding
+    if pad is not None and (":" in pad or pad.strip().lower() in ("same", "valid")):
+        raise InputError(f"bad --padding {pad!r} for {args.op}: one integer per axis, "
+                         "both sides (PyTorch's pooling padding)")
+    p = Pooling(args.op, args.image, args.kernel, stride=args.stride, padding=pad,
+                dilation=args.dilation, ceil_mode=args.ceil_mode,
+                count_include_pad=args.count_include_pad, x=args.x,
+                max_terms=args.max_terms)
+    at = parse_index(args.at) if args.at is not None else None
+    if at is not None:
+        p.check_index(at)
+    with open_output(args.output, out) as stream:
+        render(p, args.format, stream, at=at, standalone=args.standalone,
                path=args.output, **style)
     return 0

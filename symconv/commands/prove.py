@@ -20,7 +20,8 @@ DESCRIPTION = (
 THEOREM_ONLY = (("mode", "mode="), ("stride", "stride="), ("padding", "padding="),
                 ("dilation", "dilation="), ("padding_mode", None), ("layer", None),
                 ("groups", None), ("forward", None), ("wrt", None),
-                ("output_padding", "output_padding="), ("op", None))
+                ("output_padding", "output_padding="), ("op", None), ("ceil_mode", None),
+                ("count_include_pad", None))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,9 +56,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                      "or valid")
     p.add_argument("--padding-mode", help="zeros (default), circular, reflect, replicate")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
-    p.add_argument("--op", choices=("conv-transpose",),
+    p.add_argument("--op", choices=("conv-transpose", "pool"),
                    help="sizes: derive the transposed convolution's output sizes (the "
-                        "convolution arithmetic guide's relationships 8-14)")
+                        "convolution arithmetic guide's relationships 8-14) or pooling's "
+                        "(floor or ceil mode)")
+    p.add_argument("--ceil-mode", action="store_true",
+                   help="pooling (pooling, sizes --op pool): PyTorch's ceil_mode")
+    p.add_argument("--count-include-pad", action=argparse.BooleanOptionalAction,
+                   default=None, help="pooling: count the padding in avg-pool's divisor "
+                                      "(default, as PyTorch) or not")
     p.add_argument("--output-padding", help="transpose: the transposed convolution's output "
                                             "padding, one value or one per axis")
     p.add_argument("--layer", action="store_true", help="PyTorch layer shapes with channels")
@@ -142,7 +149,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        padding_mode=args.padding_mode or "zeros", layer=args.layer,
                        groups=1 if args.groups is None else args.groups,
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms,
-                       output_padding=args.output_padding, op=args.op)
+                       output_padding=args.output_padding, op=args.op,
+                       ceil_mode=args.ceil_mode, count_include_pad=args.count_include_pad)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
         render(derivation, args.format, stream, **latex_options(args))

@@ -7,10 +7,12 @@ from .blocks import (
     ComparisonBlock,
     DerivationBlock,
     Document,
+    Equations,
     ExpansionBlock,
     Heading,
     Paragraph,
+    PoolingBlock,
 )
 
 __all__ = ["FIGURES", "Block", "CheckBlock", "ComparisonBlock", "DerivationBlock", "Document",
-           "ExpansionBlock", "Heading", "Paragraph"]
+           "Equations", "ExpansionBlock", "Heading", "Paragraph", "PoolingBlock"]

@@ -50,6 +50,40 @@ class ExpansionBlock:
 
 
 @dataclass(frozen=True)
+class Equations:
+    """Displayed equations aligned at their relation: ``rows`` of (left, right) LaTeX, the
+    right starting with ``=`` (``\\arr{y}[0]``, ``= \\frac{1}{2}(...)``), and ``text``, the
+    same rows for the plain formats."""
+
+    rows: tuple[tuple[str, str], ...]
+    text: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        from .richtext import check_math
+
+        if len(self.rows) != len(self.text):
+            raise ValueError("Equations: one text row per row")
+        for left, right in self.rows:
+            check_math(left, "equation")
+            check_math(right, "equation")
+        for t in self.text:
+            check_rich_text(t, "equation text")
+
+
+@dataclass(frozen=True)
+class PoolingBlock:
+    """A pooling (:class:`symconv.expansion.pooling.Pooling`): all its outputs, or one
+    output and its window (``at``), under an optional title."""
+
+    pooling: Any
+    at: tuple[int, ...] | None = None
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        check_rich_text(self.title, "block title")
+
+
+@dataclass(frozen=True)
 class DerivationBlock:
     derivation: Any
 
@@ -90,5 +124,5 @@ class ComparisonBlock:
             check_rich_text(label, "variant label")
 
 
-Block = Union[Heading, Paragraph, ExpansionBlock, DerivationBlock, CheckBlock,
-              ComparisonBlock]
+Block = Union[Heading, Paragraph, Equations, ExpansionBlock, PoolingBlock, DerivationBlock,
+              CheckBlock, ComparisonBlock]

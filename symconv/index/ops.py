@@ -57,6 +57,9 @@ OPERATIONS: dict[str, OpSpec] = {spec.name: spec for spec in (
            r"\ast^{\top}", "PyTorch's conv_transpose", in_stride=True),
 )}
 OPS = tuple(OPERATIONS)
+#: The poolings ``expand`` takes beside the operations (a window, no kernel values):
+#: :mod:`symconv.expansion.pooling`.
+POOLS = ("avg-pool", "max-pool")
 MODES = ("full", "valid", "same")
 CONVENTIONS = ("scipy", "numpy")
 #: sigma of the normal form: +1 correlation, -1 convolution (the flip).

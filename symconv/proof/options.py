@@ -40,6 +40,10 @@ class Options:
     #: prove sizes: the operation whose sizes are derived (conv-transpose; default the
     #: forward operations)
     op: str | None = None
+    #: pooling (prove pooling, prove sizes --op pool): PyTorch's ceil_mode and
+    #: count_include_pad (None: the default, counted)
+    ceil_mode: bool = False
+    count_include_pad: bool | None = None
 
     @property
     def forward_op(self) -> str:
@@ -71,6 +75,7 @@ COMMON_OPTIONS = frozenset({"dims", "image", "kernel", "origin", "mode", "stride
                             "dilation", "padding_mode", "max_terms"})
 #: The command-line spelling of each option, for messages.
 FLAGS = {"padding_mode": "--padding-mode", "max_terms": "--max-terms"}
+#: (flags are the option's name with "-" for "_": --ceil-mode, --count-include-pad)
 
 
 def given(o: Options) -> list[str]:

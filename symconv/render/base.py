@@ -97,6 +97,22 @@ class Printer(Dispatcher):
     def _print(self, obj: Any, *args: Any) -> Any:
         return self._dispatch("_print_", obj, *args)
 
+    def _page_Pooling(self, p: Any) -> None:
+        """A pooling, as the document it reads as (text and JSON print their own)."""
+        from ..document.pooling import pooling_document
+
+        self.doprint(pooling_document(p, self._settings["title"] or "", self._settings["at"]))
+
+    def _print_PoolingBlock(self, b: Any) -> Any:
+        """A pooling inside a document: its title as a heading, then its blocks."""
+        from ..document import Heading
+        from ..document.pooling import pooling_blocks
+
+        if b.title:
+            self._print(Heading(b.title, 2))
+        for block in pooling_blocks(b.pooling, b.at, level=3 if b.title else 2):
+            self._print(block)
+
     def _page_dict(self, d: dict[str, Any]) -> None:
         """A check result given as its JSON dict (the atlas, a stored result)."""
         fn = getattr(self, "_page_CheckResult", None)
@@ -108,5 +124,5 @@ class Printer(Dispatcher):
 def kind_of(obj: Any) -> str:
     """What an object is, as messages say it."""
     return {"Expansion": "expansion", "Derivation": "derivation", "CheckResult": "check",
-            "dict": "check", "Document": "document"}.get(type(obj).__name__,
+            "dict": "check", "Document": "document", "Pooling": "pooling"}.get(type(obj).__name__,
                                                           type(obj).__name__)

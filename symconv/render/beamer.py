@@ -30,6 +30,7 @@ from .mathtex import (
     comparison_table,
     duality_latex,
     entry_name,
+    equations_display,
     matrix_latex,
     muted,
     terms_equations,
@@ -377,23 +378,7 @@ class BeamerPrinter(Printer):
                 pages.append((_fitted(m, math=True),
                               f"{k} of {count}" if count > 1 else ""))
                 continue
-            # As an array in a box, shrunk to the slide when wider or taller (an align*
-            # cannot be boxed; indexed kernel entries make long lines).
-            groups: list[list[int]] = [[]]
-            used = 0
-            for j, row in enumerate(m.rows):  # an output and its continued lines together
-                if groups[-1] and used + len(row) > LINES_PER_FRAME:
-                    groups.append([])
-                    used = 0
-                groups[-1].append(j)
-                used += len(row)
-            for js in groups:
-                chunk = ROW_SEP.join(Aligned.row_latex(m.rows[j], "&{}") for j in js)
-                sub = f"lines {js[0] + 1}-{js[-1] + 1} of {len(m.rows)}" \
-                    if len(groups) > 1 else ""
-                pages.append(("\\begin{center}\\small\n\\symconvfitbox{" + DRAWING_HEIGHT
-                              + "}{$\\displaystyle\n\\begin{array}{@{}r@{}l@{}}\n" + chunk
-                              + "\n\\end{array}\n$}\n\\end{center}\n", sub))
+            pages += aligned_pages(m)
         if len(pages) > 1 and all(not sub for _, sub in pages):
             pages = [("".join(body for body, _ in pages), "")]  # displays that share a frame
         for body, sub in pages:
@@ -503,5 +488,34 @@ class BeamerPrinter(Printer):
         self.section = b.text
         self.write(f"\\section{{{self.pdf_rich(b.text)}}}\n")
 
+    def _print_Equations(self, b: Any) -> None:
+        # display-size fractions: rows spaced so that they do not touch
+        for body, sub in aligned_pages(equations_display(b, self.style), stretch="2.4"):
+            self.frame(self.section, body, sub)
+
     def _print_Paragraph(self, b: Any) -> None:
         self.frame(self.section, self.rich(b.text) + "\n")
+
+
+def aligned_pages(m: Aligned, stretch: str = "") -> list[tuple[str, str]]:
+    """Aligned rows over frames of at most :data:`LINES_PER_FRAME` lines: (body, subtitle)
+    each.  As an array in a box, shrunk to the slide when wider or taller (an align*
+    cannot be boxed; indexed kernel entries make long lines)."""
+    groups: list[list[int]] = [[]]
+    used = 0
+    for j, row in enumerate(m.rows):  # an output and its continued lines together
+        if groups[-1] and used + len(row) > LINES_PER_FRAME:
+            groups.append([])
+            used = 0
+        groups[-1].append(j)
+        used += len(row)
+    pages = []
+    for js in groups:
+        chunk = ROW_SEP.join(Aligned.row_latex(m.rows[j], "&{}") for j in js)
+        sub = f"lines {js[0] + 1}-{js[-1] + 1} of {len(m.rows)}" if len(groups) > 1 else ""
+        pages.append(("\\begin{center}\\small\n\\symconvfitbox{" + DRAWING_HEIGHT
+                      + "}{" + (f"\\renewcommand{{\\arraystretch}}{{{stretch}}}"
+                                if stretch else "")
+                      + "$\\displaystyle\n\\begin{array}{@{}r@{}l@{}}\n" + chunk
+                      + "\n\\end{array}\n$}\n\\end{center}\n", sub))
+    return pages

@@ -24,6 +24,9 @@ class JsonPrinter(Printer):
     def _page_Expansion(self, exp: Any) -> None:
         exp.write_json(self.stream, self._settings["at"])
 
+    def _page_Pooling(self, p: Any) -> None:
+        p.write_json(self.stream, self._settings["at"])
+
     def _page_Derivation(self, d: Any) -> None:
         dump(d.to_json(), self.stream)
 
@@ -39,9 +42,19 @@ class JsonPrinter(Printer):
     def _print_Paragraph(self, b: Any) -> dict[str, Any]:
         return {"block": "text", "text": b.text}
 
+    def _print_Equations(self, b: Any) -> dict[str, Any]:
+        return {"block": "equations", "latex": [left + " " + right for left, right in b.rows],
+                "text": list(b.text)}
+
     def _print_ExpansionBlock(self, b: Any) -> dict[str, Any]:
         return {"block": "expansion", "title": b.title, "figures": list(b.figures),
                 **b.expansion.to_json(b.at)}
+
+    def _print_PoolingBlock(self, b: Any) -> dict[str, Any]:
+        out = b.pooling.to_json(outputs=b.at is None)
+        if b.at is not None:
+            out["outputs"] = [b.pooling.output_json(b.pooling.check_index(b.at))]
+        return {"block": "pooling", "title": b.title, **out}
 
     def _print_ComparisonBlock(self, b: Any) -> dict[str, Any]:
         return {"block": "comparison", "title": b.title,

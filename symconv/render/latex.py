@@ -17,7 +17,14 @@ from ..errors import InputError
 from ..expansion import figures
 from . import palette
 from .base import Printer
-from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
+from .mathtex import (
+    Aligned,
+    Display,
+    Typesetter,
+    comparison_table,
+    equations_display,
+    terms_equations,
+)
 from .tex import (
     FIT_MACRO,
     FIT_PICTURE,
@@ -268,6 +275,9 @@ class LatexPrinter(Printer):
 
     def _print_Paragraph(self, b: Any) -> None:
         self.write(self.rich(b.text) + "\n\n")
+
+    def _print_Equations(self, b: Any) -> None:
+        self.display(equations_display(b, self.style))
 
     def _print_Heading(self, b: Any) -> None:
         self.heading(b.text, b.level)

@@ -25,7 +25,14 @@ from ..errors import InputError
 from ..expansion import figures
 from ..index.ops import OPERATIONS
 from .base import Printer
-from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
+from .mathtex import (
+    Aligned,
+    Display,
+    Typesetter,
+    comparison_table,
+    equations_display,
+    terms_equations,
+)
 from .palette import MATHJAX_COLOURS
 from .plainmath import plain
 from .svg import svg_drawing, svg_string
@@ -194,6 +201,9 @@ class MarkdownPrinter(Printer):
 
     def title_marks(self) -> str:
         return "#" * self.title_level()
+
+    def _print_Equations(self, b: Any) -> None:
+        self.math(equations_display(b, self.style))
 
     def _print_Paragraph(self, b: Any) -> None:
         self.write(self.rich(b.text) + "\n\n")

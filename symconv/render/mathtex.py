@@ -62,6 +62,19 @@ class Aligned:
 Display = str | Aligned
 
 
+def equations_display(block: Any, style: Any) -> Aligned:
+    """A document's :class:`~symconv.document.blocks.Equations` as aligned rows, the
+    notation's macros expanded for the style."""
+    from .tex import expand_macros
+
+    def display(right: str) -> str:  # fractions at display size in a slide's array too
+        body = expand_macros(right, style)
+        return "= \\displaystyle " + body[1:].lstrip() if body.startswith("=") else body
+
+    return Aligned(tuple(((expand_macros(left, style), display(right)),)
+                         for left, right in block.rows))
+
+
 # -- notation built from the relation ---
 #: The roles named under the equation (the article's figure 1).
 ROLE_WORDS = {"output": "output", "image": "image", "kernel": "kernel"}

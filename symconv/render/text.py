@@ -306,6 +306,10 @@ class TextPrinter(Printer):
 
     format = "text"
 
+    def _page_Pooling(self, p: Any) -> None:
+        at = self._settings["at"]
+        self.write(p.worked_text(at) if at is not None else p.to_text())
+
     def _page_Expansion(self, exp: Any) -> None:
         write_expansion(exp, self.stream, at=self._settings["at"])
 
@@ -326,6 +330,9 @@ class TextPrinter(Printer):
     def _print_Heading(self, b: Any) -> None:
         text = plain(b.text)
         self.write("\n" + text + "\n" + ("-" if b.level > 1 else "=") * len(text) + "\n")
+
+    def _print_Equations(self, b: Any) -> None:
+        self.write("\n" + "".join(f"  {t}\n" for t in b.text))
 
     def _print_Paragraph(self, b: Any) -> None:
         self.write("\n" + textwrap.fill(plain(b.text), 88) + "\n")

@@ -19,7 +19,14 @@ from ..errors import InputError
 from ..expansion import figures
 from .base import Printer
 from .mathml import latex_to_mathml
-from .mathtex import Aligned, Display, Typesetter, comparison_table, terms_equations
+from .mathtex import (
+    Aligned,
+    Display,
+    Typesetter,
+    comparison_table,
+    equations_display,
+    terms_equations,
+)
 from .svg import svg_drawing
 from .tex import derivation_math, rich_math
 from .words import check_dict, check_facts
@@ -184,6 +191,9 @@ class XhtmlPrinter(Printer):
 
     def _print_Paragraph(self, b: Any) -> None:
         self.rich_el("p", b.text)
+
+    def _print_Equations(self, b: Any) -> None:
+        self.math_block(equations_display(b, self.style))
 
 
 class MathmlPrinter(XhtmlPrinter):

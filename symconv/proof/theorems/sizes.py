@@ -15,7 +15,7 @@ from ..symbolic import Beyond, is_zero, load_sympy, sym_axis, syms, tex, txt
 
 TITLE = "Output sizes of every mode, layer setting and transposed convolution"
 #: The options this theorem reads (the others are refused).
-USES = COMMON_OPTIONS | frozenset({"layer", "groups", "op", "output_padding"})
+USES = COMMON_OPTIONS | frozenset({"layer", "groups", "op", "output_padding", "ceil_mode"})
 
 SIZES_LATEX = (r"M = \left\lfloor \frac{N + p_l + p_r - d(K-1) - 1}{s} \right\rfloor + 1")
 SIZES_TEXT = "output sizes: full N+d(K-1), valid N-d(K-1) when N >= d(K-1)+1 (a kernel " \
@@ -43,6 +43,16 @@ def transposed_size(m: int, k: int, s: int = 1, p: int = 0, d: int = 1, a: int =
 def refuse(o: Options) -> None:
     """The transposed convolution has no SciPy mode and no boundary rule: --mode and
     --padding-mode with --op conv-transpose are refused, never read as zero padding."""
+    if o.ceil_mode and o.op != "pool":
+        from ...errors import InputError
+
+        raise InputError("--ceil-mode applies to prove sizes --op pool (and prove pooling)")
+    if o.op == "pool" and (o.mode is not None or o.padding_mode != "zeros" or o.layer
+                           or o.output_padding is not None or o.groups != 1):
+        from ...errors import InputError
+
+        raise InputError("prove sizes --op pool reads --image, --kernel (the window), "
+                         "--stride, --padding, --dilation and --ceil-mode only")
     if o.op == "conv-transpose" and (o.mode is not None or o.padding_mode != "zeros"):
         from ...errors import InputError
 
@@ -55,6 +65,10 @@ def refuse(o: Options) -> None:
 def instance(o: Options) -> Derivation:
     if o.op == "conv-transpose":
         return transposed_instance(o)
+    if o.op == "pool":
+        from .. import pooling_sizes
+
+        return pooling_sizes.instance(o)
     if o.output_padding is not None:
         from ...errors import InputError
 
@@ -130,6 +144,10 @@ def _natural_window_lo(f: AffineAxis, opn: Any) -> int:
 def all_sizes(o: Options) -> Derivation:
     if o.op == "conv-transpose":
         return transposed_all_sizes(o)
+    if o.op == "pool":
+        from .. import pooling_sizes
+
+        return pooling_sizes.all_sizes(o)
     sp = load_sympy()
     S_ = syms()
     N, K, s, d, pl, pr, p = S_["N"], S_["K"], S_["s"], S_["d"], S_["pl"], S_["pr"], S_["p"]
