@@ -518,6 +518,15 @@ def components(constraints: Sequence[Constraint]) -> list[list[Constraint]]:
     return list(groups.values())
 
 
+#: Groups of constraints already decided, with their answer (a witness or None) and the
+#: steps it took: an N-D claim asks the same question of each axis and of each case, so
+#: most are repeats.  The solver is deterministic and a remembered answer is charged its
+#: steps again, so every call answers (or runs out of budget) exactly as without the
+#: memory, only faster; a budget overrun (Unknown) is never remembered.
+_SOLVED: dict[tuple[Constraint, ...], tuple[dict[str, int] | None, int]] = {}
+_SOLVED_MAX = 16_384
+
+
 def feasible(constraints: Sequence[Constraint], *, budget: int = BUDGET
              ) -> dict[str, int] | None:
     """An integer assignment of every variable satisfying every constraint, or None when
@@ -527,8 +536,17 @@ def feasible(constraints: Sequence[Constraint], *, budget: int = BUDGET
     w: dict[str, int] = {}
     shared = _Budget(budget)
     for group in components(constraints):
-        eqs, ges = _rows(group)
-        part = _Solver(shared).solve(eqs, ges)
+        key = tuple(group)
+        if key in _SOLVED:
+            part, cost = _SOLVED[key]
+            shared.spend(cost)  # what solving it costs, so the budget runs out as before
+        else:
+            eqs, ges = _rows(group)
+            before = shared.left
+            part = _Solver(shared).solve(eqs, ges)
+            if len(_SOLVED) >= _SOLVED_MAX:
+                _SOLVED.clear()
+            _SOLVED[key] = (None if part is None else dict(part), before - shared.left)
         if part is None:
             return None
         w.update(part)
