@@ -445,3 +445,51 @@ def test_valid_count_arithmetic_equals_the_table(stride: int, sigma: int, dilati
         assert axis.valid_count() == table
     finally:
         relation.MAX_AXIS_PAIRS = saved
+
+
+# -- the per-first-factor enumeration is the dense one --------------------------------------
+@settings(max_examples=150, deadline=None)
+@given(op=st.sampled_from(["conv", "corr", "corr-reflected", "conv-transpose"]),
+       nd=st.integers(2, 3), data=st.data())
+def test_block_enumeration_equals_the_dense_layout(op: str, nd: int, data: Any) -> None:
+    """Relation.enumerate builds the terms per output of the first factor when some pairs
+    are invalid: the same index columns, in the same order, as the dense masked layout,
+    for every operation, boundary, stride, dilation, layer and tap order."""
+    import itertools
+
+    from symconv.index import relation as rel_mod
+    from symconv.index.request import operation
+
+    n = tuple(data.draw(st.integers(1, 7)) for _ in range(nd))
+    k = tuple(data.draw(st.integers(1, 4)) for _ in range(nd))
+    kw: dict[str, Any] = {"stride": data.draw(st.integers(1, 3)),
+                          "dilation": data.draw(st.integers(1, 2))}
+    if op == "conv-transpose":
+        kw["origin"] = "corner"
+        kw["padding"] = data.draw(st.integers(0, 1))
+    else:
+        choice = data.draw(st.sampled_from(["full", "same", "valid", "circular", "layer"]))
+        if choice in ("full", "same", "valid"):
+            if choice == "valid" and not all(a >= b for a, b in zip(n, k, strict=True)):
+                choice = "full"
+            kw["mode"] = choice
+        elif choice == "circular":
+            kw.update(padding="same", padding_mode="circular", stride=1)
+        else:
+            kw.update(layer=True, origin="corner", mode=None)
+            n, k = (2,) + n[1:], (3, 2) + k[1:]
+    try:
+        r = operation(op, n, k, **kw).relation
+    except InputError:
+        return
+    order = data.draw(st.sampled_from(list(itertools.permutations(range(len(r.factors))))))
+    tables = [f.table() for f in r.factors]
+    img, ker = rel_mod._dense_columns(tables, [f.taps for f in r.factors], order, r.out_shape)
+    saved = rel_mod._MIN_BLOCK
+    rel_mod._MIN_BLOCK = 0  # the block path on every relation, small ones too
+    try:
+        t = r.enumerate(tap_order=order, max_terms=10**8)
+    finally:
+        rel_mod._MIN_BLOCK = saved
+    assert np.array_equal(t.image.T, img) and np.array_equal(t.kernel.T, ker)
+    assert t.starts[-1] == img.shape[1] == r.term_count()
