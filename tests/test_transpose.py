@@ -349,3 +349,15 @@ def test_sizes_name_only_possible_input_sizes(cli: Any) -> None:
     why = " ".join(s["why"] for s in d["steps"])
     assert "output padding a = 0 returns N = 2" in why and "a = 2 returns N = 4" in why
     assert "+ r" not in why
+
+
+def test_prove_transpose_reads_output_padding_for_every_size(cli: Any) -> None:
+    """--output-padding is part of both claims (never silently dropped): the outputs it
+    adds are reached by no pixel, so both identities hold for every size."""
+    d = json.loads(cli("prove", "transpose", "--stride", "3", "--dilation", "2",
+                       "--output-padding", "2", "--format", "json").out)
+    assert d["verdict"] == "proved" and d["scope"] == "all-sizes"
+    claims = [s["text"] for s in d["steps"] if "conv_transpose" in s["text"]]
+    assert len(claims) == 2 and all("output_padding=2" in c for c in claims)
+    r = cli("prove", "transpose", "--stride", "2", "--output-padding", "2")
+    assert r.code == 2 and "smaller than the stride" in r.err

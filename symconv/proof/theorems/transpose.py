@@ -65,14 +65,15 @@ def claims(o: Options, output_padding: list[int] | None = None) -> list[tuple[st
             "(a) the adjoint: the inner product of the strided correlation with any g equals "
             "the inner product of x with the transposed convolution of g; so "
             "dL/dx = conv_transpose(dL/dy, h)")]
-    if not any(p) and not a:
+    if not any(p):
+        # output padding adds outputs no pixel reaches: zeros, as outside a claim's arrays
         dil = "h" if all(v == 1 for v in d) else \
             "dilate(h, " + (str(d[0]) if len(set(d)) == 1 else
                             "(" + ", ".join(map(str, d)) + ")") + ")"
         ups = "x" if all(v == 1 for v in s) else \
             "dilate(x, " + (str(s[0]) if len(set(s)) == 1 else
                             "(" + ", ".join(map(str, s)) + ")") + ")"
-        out.append((f"conv_transpose(x, h, {tkw}) == corr({ups}, flip({dil}))",
+        out.append((f"conv_transpose(x, h, {tkw}{a}) == corr({ups}, flip({dil}))",
                     "(b) the gather view: insert s-1 zeros between the pixels, then slide the "
                     "flipped kernel with stride 1 (a correlation); the kernel IS flipped"))
     return out
@@ -113,7 +114,19 @@ def beyond_all_sizes(o: Options) -> str | None:
 
 
 def all_sizes(o: Options) -> Derivation:
-    return _decide(o, claims(o), None, None)
+    from ...index.request import per_axis
+
+    nd = o.dims or 1
+    a = list(per_axis(o.output_padding, nd, "output padding", 0, minimum=0)) \
+        if o.output_padding is not None else None
+    s = list(per_axis(o.stride, nd, "stride", 1))
+    d = list(per_axis(o.dilation, nd, "dilation", 1))
+    if a is not None and any(ai >= max(si, di) for ai, si, di in zip(a, s, d, strict=True)):
+        from ...errors import InputError
+
+        raise InputError(f"--output-padding {a} must be smaller than the stride or the "
+                         "dilation on each axis (as PyTorch's)")
+    return _decide(o, claims(o, a), None, None)
 
 
 def instance(o: Options) -> Derivation:
