@@ -64,3 +64,23 @@ def cli() -> Any:
 @pytest.fixture
 def torch() -> Any:
     return need_module("torch")
+
+
+@pytest.fixture(scope="session")
+def tf() -> Any:
+    """TensorFlow (tensorflow-cpu in CI), quiet."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    return need_module("tensorflow")
+
+
+@pytest.fixture(scope="session")
+def jax() -> Any:
+    """JAX with 64-bit floats (the oracle compares exact integers)."""
+    mod = need_module("jax")
+    mod.config.update("jax_enable_x64", True)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def cv2() -> Any:
+    return need_module("cv2")

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..expansion.figures import FIGURES as _FIGURES
+from ..index.ops import CONVENTIONS
 from ..render import FORMATS as _REGISTRY
 
 #: Every output format, from the registry (symconv.render.FORMATS).
@@ -97,16 +98,21 @@ def add_operation_options(p: argparse.ArgumentParser) -> None:
                         "row (NumPy). Affects drawings and default entry names only")
     p.add_argument("--mode", choices=("full", "valid", "same"),
                    help="output window as NumPy/SciPy (default: full)")
-    p.add_argument("--convention", choices=("scipy", "numpy"), default="scipy",
-                   help="whose 'same'/'valid' window: scipy (N-D, default) or numpy (1-D; "
-                        "differs when the kernel is longer than the image)")
+    p.add_argument("--convention", choices=CONVENTIONS, default="scipy",
+                   help="whose window: scipy (N-D, default), numpy (1-D; differs when the "
+                        "kernel is longer than the image), matlab ('same' from floor(K/2), "
+                        "where SciPy starts at floor((K-1)/2)), tensorflow and jax "
+                        "(--padding same|valid for any stride and dilation, the extra zero "
+                        "at the end), opencv (cv2.filter2D: a correlation, the image's size, "
+                        "BORDER_REFLECT_101 unless --padding-mode says otherwise)")
     p.add_argument("--stride", help="stride, one value or one per axis (2 or 2,1)")
     p.add_argument("--padding",
                    help="PyTorch-style padding: an int, one per axis (1,2), low:high per axis "
                         "(0:1,1:0), same or valid")
-    p.add_argument("--padding-mode", default="zeros",
-                   help="zeros, circular, reflect, replicate or symmetric (SciPy's fill, "
-                        "wrap, symm are accepted)")
+    p.add_argument("--padding-mode", default=None,
+                   help="zeros (default), circular, reflect, replicate or symmetric (SciPy's "
+                        "fill, wrap, symm are accepted; with --convention opencv also "
+                        "OpenCV's BORDER_* names, default BORDER_REFLECT_101)")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
     p.add_argument("--output-padding",
                    help="conv-transpose: extra outputs at the high end, one value or one per "

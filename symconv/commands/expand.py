@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 #: expand's options that mean nothing to a pooling, with their defaults.
-_NOT_POOLING = {"mode": None, "convention": "scipy", "padding_mode": "zeros",
+_NOT_POOLING = {"mode": None, "convention": "scipy", "padding_mode": None,
                 "output_padding": None, "conjugate": False, "layer": False, "groups": 1,
                 "names": None, "entries": None, "h": None, "axes": "xy"}
 

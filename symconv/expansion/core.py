@@ -453,7 +453,8 @@ class Expansion(Displayable):
             "output": {"name": op.output_name, "shape": list(self.shape),
                        "lo": list(self.out_lo), "hi": list(self.relation.out_hi)},
             "origin": op.origin, "axes": op.image.axes,
-            "mode": op.mode, "convention": op.convention if op.mode else None,
+            "mode": op.mode, "convention": (op.convention if op.mode or op.convention not in
+                                           ("scipy", "numpy") else None),
             "padding": [list(p) for p in op.padding] if op.padding is not None else None,
             "padding_mode": op.boundary, "stride": list(op.stride),
             "dilation": list(op.dilation), "conjugate": op.conjugate,

@@ -61,7 +61,7 @@ OPS = tuple(OPERATIONS)
 #: :mod:`symconv.expansion.pooling`.
 POOLS = ("avg-pool", "max-pool")
 MODES = ("full", "valid", "same")
-CONVENTIONS = ("scipy", "numpy")
+CONVENTIONS = ("scipy", "numpy", "matlab", "tensorflow", "jax", "opencv")
 #: sigma of the normal form: +1 correlation, -1 convolution (the flip).
 SIGMA = {name: spec.sigma for name, spec in OPERATIONS.items()}
 

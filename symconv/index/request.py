@@ -150,7 +150,7 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
               kernel: str | int | Sequence[int] | Signal, *, origin: str | Sequence[int]
               = "center", axes: str = "xy", mode: str | None = None,
               stride: int | Sequence[int] | str | None = None,
-              padding: object = None, padding_mode: str = "zeros",
+              padding: object = None, padding_mode: str | None = None,
               dilation: int | Sequence[int] | str | None = None, conjugate: bool = False,
               layer: bool = False, groups: int = 1, convention: str = "scipy",
               names: dict[str, str] | None = None, entries: object = "default",
@@ -189,15 +189,27 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
             f"image has {sd} spatial axes but kernel has {ker.ndim - ker_ch}"
             + (" (with --layer: image C_in x spatial, kernel C_out x C_in/groups x spatial)"
                if layer else ""))
-    if padding_mode in BOUNDARY_ALIASES:
-        padding_mode = BOUNDARY_ALIASES[padding_mode]
-    if padding_mode not in BOUNDARIES:
-        raise InputError(f"bad padding mode {padding_mode!r}: use {', '.join(BOUNDARIES)}")
     if convention not in CONVENTIONS:
-        raise InputError(f"bad convention {convention!r}: use scipy or numpy")
+        raise InputError(f"bad convention {convention!r}: use {', '.join(CONVENTIONS)}")
     if convention == "numpy" and sd != 1:
         raise InputError("convention numpy is 1-D only (numpy.convolve/correlate); "
                          "use scipy for N-D")
+    if convention == "opencv" and padding_mode is not None:
+        padding_mode = OPENCV_BORDERS.get(padding_mode.upper(), padding_mode)
+        if padding_mode == "circular":
+            raise InputError("cv2.filter2D does not take BORDER_WRAP (OpenCV refuses it)")
+    if padding_mode is None:
+        padding_mode = "reflect" if convention == "opencv" else "zeros"
+    if padding_mode in BOUNDARY_ALIASES:
+        padding_mode = BOUNDARY_ALIASES[padding_mode]
+    if padding_mode not in BOUNDARIES:
+        raise InputError(f"bad padding mode {padding_mode!r}: use {', '.join(BOUNDARIES)}"
+                         + (" or OpenCV's BORDER_CONSTANT, BORDER_REPLICATE, BORDER_REFLECT, "
+                            "BORDER_REFLECT_101" if convention == "opencv" else ""))
+    if convention in LIBRARY_CONVENTIONS:
+        mode, padding = _library_window(convention, op, mode, padding, padding_mode, stride,
+                                        dilation, sd, img.shape[img_ch:], ker.shape[ker_ch:],
+                                        layer)
     pad = parse_padding(padding, sd)
     transposed = OPERATIONS[op].in_stride
     if transposed:
@@ -246,12 +258,81 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         # A 'valid' output reads no pixel outside the image: scipy.signal ignores the
         # boundary there (and swaps the operands when the kernel is the larger one).
         padding_mode = "zeros"
-    if resolved_pad is not None and not transposed:
+    if resolved_pad is not None and not transposed and convention != "opencv":
+        # (OpenCV folds a border wider than the image again and again, as map_boundary.)
         _check_torch_padding(resolved_pad, img.shape[img_ch:], padding_mode)
     return Operation(op, img, ker, mode if resolved_pad is None else None, st, dl,
                      resolved_pad, padding_mode, conjugate, layer, groups, convention,
                      nm["output"], origin if isinstance(origin, str) else "explicit",
                      op_pad)
+
+
+#: Conventions that are a library's window rule rather than a SciPy mode.
+LIBRARY_CONVENTIONS = ("matlab", "tensorflow", "jax", "opencv")
+#: OpenCV's border names (``cv2.BORDER_*``) as boundary rules.
+OPENCV_BORDERS = {"BORDER_CONSTANT": "zeros", "BORDER_REPLICATE": "replicate",
+                  "BORDER_REFLECT": "symmetric", "BORDER_REFLECT_101": "reflect",
+                  "BORDER_REFLECT101": "reflect", "BORDER_DEFAULT": "reflect",
+                  "BORDER_WRAP": "circular"}
+
+
+def tensorflow_same(n: int, k: int, s: int = 1, d: int = 1) -> tuple[int, int]:
+    """TensorFlow's and JAX's 'SAME' padding on one axis, any stride and dilation: the total
+    ``max((ceil(N/s) - 1)s + (K-1)d + 1 - N, 0)``, the extra one at the end.
+
+    >>> tensorflow_same(5, 4), tensorflow_same(6, 3, 2), tensorflow_same(7, 3, 2, 2)
+    ((1, 2), (0, 1), (2, 2))
+    """
+    total = max((-(-n // s) - 1) * s + (k - 1) * d + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def _library_window(convention: str, op: str, mode: str | None, padding: object,
+                    padding_mode: str, stride: Any, dilation: Any, sd: int,
+                    image: Sequence[int], kernel: Sequence[int], layer: bool
+                    ) -> tuple[str | None, object]:
+    """The (mode, padding) a library's convention means, or one line refusing what the
+    library cannot express (see DESIGN, "Conventions of other libraries")."""
+    st = per_axis(stride, sd, "stride", 1)
+    dl = per_axis(dilation, sd, "dilation", 1)
+    if OPERATIONS[op].in_stride:
+        raise InputError(f"--convention {convention} is not modelled for the transposed "
+                         "convolution (its window is PyTorch's: give --padding and "
+                         "--output-padding)")
+    if convention == "matlab":
+        if padding is not None or any(v != 1 for v in st + dl) or layer:
+            raise InputError("MATLAB's conv/conv2/convn and filter2 take a shape only "
+                             "(--mode full|same|valid): no --padding, --stride, --dilation "
+                             "or --layer")
+        if padding_mode != "zeros":
+            raise InputError("MATLAB's conv/conv2/convn pad with zeros only")
+        if mode == "valid" and any(k > n for n, k in zip(image, kernel, strict=True)):
+            raise InputError("MATLAB's 'valid' output is empty when the kernel is larger "
+                             "than the image on an axis (SciPy swaps the operands instead)")
+        return mode or "full", None
+    if convention in ("tensorflow", "jax"):
+        name = ("TensorFlow's tf.nn.convolution" if convention == "tensorflow"
+                else "JAX's lax.conv_general_dilated")
+        if mode is not None:
+            raise InputError(f"{name} takes padding 'SAME' or 'VALID': give --padding "
+                             "same|valid (or explicit low:high per axis), not --mode")
+        if padding_mode != "zeros":
+            raise InputError(f"{name} pads with zeros only")
+        if isinstance(padding, str) and padding.strip().lower() == "same":
+            return None, ",".join(f"{lo}:{hi}" for lo, hi in (
+                tensorflow_same(n, k, s, d) for n, k, s, d in zip(image, kernel, st, dl,
+                                                                   strict=True)))
+        return None, "valid" if padding is None else padding
+    # opencv: cv2.filter2D, a correlation with the kernel's centre (K//2) on each pixel
+    if op != "corr":
+        raise InputError("cv2.filter2D is a correlation: use corr (for a convolution, flip "
+                         "the kernel and move its anchor)")
+    if sd != 2 or layer:
+        raise InputError("cv2.filter2D filters 2-D images (one channel): give 2-D shapes")
+    if mode is not None or padding is not None or any(v != 1 for v in st + dl):
+        raise InputError("cv2.filter2D's output is the image's size, with the kernel's "
+                         "centre as anchor: no --mode, --padding, --stride or --dilation")
+    return None, ",".join(f"{k // 2}:{k - 1 - k // 2}" for k in kernel)
 
 
 def _transposed_padding(mode: str | None, pad: Any, padding_mode: str, conjugate: bool,
@@ -368,6 +449,8 @@ def _axis(o: Operation, sigma: int, reflect: bool, i_lo: int, n: int, k_lo: int,
         elif o.mode == "valid":
             t = min(n, ke) - 1
             w_lo, length = full_lo + t, abs(n - ke) + 1
+        elif o.convention == "matlab":  # 'same': the central part from floor(K/2) on
+            w_lo, length = full_lo + ke // 2, n
         elif o.convention == "numpy":
             length = max(n, ke)
             if sigma < 0:
