@@ -36,6 +36,7 @@ from ..index.relation import BOUNDARIES, AffineAxis, map_boundary
 from ..index.signal import parse_shape
 from ..parse.formula import Poly, poly_const
 from .check import AxisForm, CheckResult
+from .libraries import Adapter, adapter, parse_layout
 
 #: A dotted name, or ``module:attribute``: nothing else reaches importlib.
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"
@@ -45,13 +46,16 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"
 DEFAULT_SHAPES = {1: ((7,), (4,)), 2: ((6, 7), (3, 4)), 3: ((4, 5, 6), (2, 3, 4))}
 #: symconv's boundary names (relation.BOUNDARIES) as the libraries spell them.
 BOUNDARY_NAMES = {
-    "zeros": "zero padding: SciPy fill / constant, NumPy and PyTorch default",
-    "circular": "periodic: SciPy signal wrap, ndimage grid-wrap, PyTorch circular",
+    "zeros": "zero padding: SciPy fill / constant, NumPy and PyTorch default, OpenCV "
+             "BORDER_CONSTANT",
+    "circular": "periodic: SciPy signal wrap, ndimage grid-wrap, PyTorch circular, OpenCV "
+                "BORDER_WRAP",
     "reflect": "mirrored without repeating the edge: ndimage mirror, np.pad and PyTorch "
-               "reflect",
-    "replicate": "edge value repeated: ndimage nearest, np.pad edge, PyTorch replicate",
+               "reflect, OpenCV BORDER_REFLECT_101 (its default)",
+    "replicate": "edge value repeated: ndimage nearest, np.pad edge, PyTorch replicate, "
+                 "OpenCV BORDER_REPLICATE",
     "symmetric": "mirrored repeating the edge: SciPy signal symm, ndimage reflect, np.pad "
-                 "symmetric",
+                 "symmetric, OpenCV BORDER_REFLECT",
 }
 #: torch.nn.functional.pad modes for symconv's boundary names.
 TORCH_PAD_MODES = {"circular": "circular", "reflect": "reflect", "replicate": "replicate"}
@@ -74,6 +78,7 @@ KNOWN_FUNCTIONS = re.compile(r"""\A(?:
   | jax\.scipy\.signal\.(?:convolve|correlate|convolve2d|correlate2d)
   | jax\.lax\.(?:conv|conv_general_dilated|conv_transpose|conv_with_general_padding)
   | cv2\.(?:filter2D|sepFilter2D)
+  | (?:tensorflow\.)?keras\.layers\.(?:Conv[123]D|Conv[123]DTranspose|DepthwiseConv[12]D)
 )\Z""", re.VERBOSE)
 
 
@@ -138,18 +143,22 @@ def _is_torch_conv(fn: Callable[..., Any], name: str) -> bool:
 
 
 def _dims_from_name(name: str) -> int:
-    m = re.search(r"([123])d\b", name.rsplit(".", 1)[-1].rsplit(":", 1)[-1])
+    m = re.search(r"([123])d(?:_?transpose)?\b", name.rsplit(".", 1)[-1].rsplit(":", 1)[-1],
+                  re.IGNORECASE)
     return int(m.group(1)) if m else 1
 
 
 class _Caller:
     """Calls the function on NumPy arrays, wrapping PyTorch's (N, C, ...) layout."""
 
-    def __init__(self, fn: Callable[..., Any], name: str, kwargs: dict[str, Any]) -> None:
-        self.fn, self.name, self.kwargs = fn, name, kwargs
-        self.torch = _is_torch_conv(fn, name)
+    def __init__(self, fn: Callable[..., Any], name: str, kwargs: dict[str, Any],
+                 library: Adapter | None = None) -> None:
+        self.fn, self.name, self.kwargs, self.library = fn, name, kwargs, library
+        self.torch = library is None and _is_torch_conv(fn, name)
 
     def __call__(self, x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        if self.library is not None:
+            return np.asarray(self.library.call(x, h))
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -216,16 +225,24 @@ def _check_kwargs_depth(value: Any) -> None:
 def identify(function: str | Callable[..., Any], image: str | Sequence[int] | None = None,
              kernel: str | Sequence[int] | None = None,
              kwargs: str | dict[str, Any] | None = None,
-             max_probes: int = MAX_PROBES) -> CheckResult:
+             max_probes: int = MAX_PROBES, layout: str | None = None) -> CheckResult:
     """Probe ``function`` and return its normal form (a :class:`CheckResult` whose
-    ``extra`` holds the function, shapes, mode, padding and the verification)."""
+    ``extra`` holds the function, shapes, mode, padding and the verification).
+
+    TensorFlow, Keras, JAX and OpenCV functions are called through the adapters of
+    :mod:`symconv.classify.libraries` (batch and channel axes of size 1 in the function's
+    layout, or ``layout`` such as ``"NHWC,HWIO"``)."""
     if callable(function):
         fn = function
         name = f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', repr(fn))}"
     else:
         fn, name = resolve(function)
     kw = parse_kwargs(kwargs)
-    dims = _dims_from_name(name)
+    lay = parse_layout(layout)
+    lib = adapter(fn, name, kw, lay)
+    if lib is None and lay is not None:
+        _torch_layout(fn, name, lay)
+    dims = lib.dims if lib is not None and lib.dims else _dims_from_name(name)
     if image is not None:
         dims = len(parse_shape(image, "image shape"))
     elif kernel is not None:
@@ -243,7 +260,10 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
     if n_img * n_ker > max_probes:
         raise InputError(f"probing needs {n_img * n_ker:,} calls (image size x kernel size), "
                          f"over the limit of {max_probes:,}: use smaller shapes")
-    call = _Caller(fn, name, kw)
+    if lib is not None and lib.dims and len(img_shape) != lib.dims:
+        raise InputError(f"{name} takes {lib.dims}-D images: give --image and --kernel with "
+                         f"{lib.dims} axes")
+    call = _Caller(fn, name, kw, lib)
     bias = _bias(call, img_shape, ker_shape)
     triples, out_shape, scale = _probe(call, img_shape, ker_shape, bias)
     transposed = None
@@ -274,6 +294,14 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
              "mode": mode, "padding": padding, "boundary": boundary,
              "boundary_names": BOUNDARY_NAMES[boundary], "verified": True,
              "torch_layout": call.torch}
+    nd = len(img_shape)
+    if lib is not None and lib.layout is not None:
+        extra["layout"] = lib.layout(nd)
+    elif call.torch:
+        sp = _default_spatial(nd)
+        extra["layout"] = {"image": "NC" + sp, "kernel": ("IO" if transposed else "OI") + sp}
+    if lib is not None:
+        notes.extend(lib.notes)
     if result_conv and scale != 1:
         result_conv = f"{_num(scale)} * {result_conv}"
     if result_conv and bias:
@@ -281,6 +309,21 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
     extra["torch_equivalent"] = result_conv
     return CheckResult(tuple(axes), "x", "h", "y", conj, {}, _num(bias) if bias else None,
                        _number(scale), "", "x", "h", (), tuple(notes), extra)
+
+
+def _default_spatial(nd: int) -> str:
+    return "DHW"[-nd:] if nd <= 3 else "".join(str(i) for i in range(nd))
+
+
+def _torch_layout(fn: Callable[..., Any], name: str, lay: tuple[str, str | None]) -> None:
+    """PyTorch's layouts are fixed (N, C, spatial; kernel O, I, spatial): a --layout must
+    say the same; plain-array functions take none."""
+    if not _is_torch_conv(fn, name):
+        raise InputError(f"{name} takes plain arrays: no --layout")
+    img, ker = lay
+    if not img.startswith("NC") or (ker is not None and ker[:2] not in ("OI", "IO")):
+        raise InputError(f"{name} takes N, C, spatial tensors and an O, I, spatial weight "
+                         f"(NCHW, OIHW): not --layout {img}{',' + ker if ker else ''}")
 
 
 def _fit_transposed(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Sequence[int],
@@ -304,7 +347,7 @@ def _fit_transposed(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Se
                     if (ii, kk + 1) in out])
         s_ = 1 if s_ is None else s_
         d_ = 1 if d_ is None else d_
-        if s_ < 1 or d_ < 1:
+        if s_ < 1 or d_ == 0:
             return None
         c = _vote([mm - s_ * ii - d_ * kk for (ii, kk), mm in out.items()])
         assert c is not None
@@ -315,16 +358,25 @@ def _fit_transposed(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Se
     axes: list[AxisForm] = []
     pads: list[list[int]] = []
     modes: list[str] = []
-    for a, (s_, d_, c) in enumerate(fitted):
+    for a, (s_, t_, c) in enumerate(fitted):
+        # s*pixel = m + sigma*d*tap - c: sigma -1 as PyTorch (m = s*pixel + d*tap - p),
+        # +1 for a zero-inserted input correlated without a flip (JAX's lhs_dilation)
+        sigma, d_ = (-1, t_) if t_ > 0 else (1, -t_)
         p = -c
-        a_pad = out_shape[a] - ((img_shape[a] - 1) * s_ - 2 * p + d_ * (ker_shape[a] - 1) + 1)
-        axis = AffineAxis(1, -1, d_, p, 0, out_shape[a], 0, img_shape[a], 0, ker_shape[a],
+        p_torch = p if sigma < 0 else d_ * (ker_shape[a] - 1) - c
+        a_pad = out_shape[a] - ((img_shape[a] - 1) * s_ - 2 * p_torch
+                                + d_ * (ker_shape[a] - 1) + 1)
+        axis = AffineAxis(1, sigma, d_, p, 0, out_shape[a], 0, img_shape[a], 0, ker_shape[a],
                           "zeros", s_)
         ki = kernel_index(axis, OUT_NAMES[a], IMG_NAMES[a])
-        axes.append(AxisForm(poly_const(1), -1, poly_const(d_), poly_const(p), OUT_NAMES[a],
-                             IMG_NAMES[a], ki, poly_const(s_)))
-        pads.append([p, p])
-        modes.append(f"transposed (stride {s_}, padding {p}, output padding {a_pad})")
+        axes.append(AxisForm(poly_const(1), sigma, poly_const(d_), poly_const(p),
+                             OUT_NAMES[a], IMG_NAMES[a], ki, poly_const(s_)))
+        pads.append([p_torch, p_torch])
+        extra = (f"output padding {a_pad}" if a_pad >= 0 else
+                 f"the last {-a_pad} output{'s' if a_pad < -1 else ''} cropped")
+        modes.append(f"transposed (stride {s_}, padding {p_torch}, {extra}"
+                     + (", kernel not flipped: PyTorch's with the flipped kernel)"
+                        if sigma > 0 else ")"))
     mode = modes[0] if len(set(modes)) == 1 else "; ".join(
         f"axis {a}: {md}" for a, md in enumerate(modes))
     return axes, mode, pads, ["a transposed convolution: output m = s*pixel + d*tap - p"], \
@@ -355,12 +407,24 @@ def _torch_transpose_call(axes: Sequence[AxisForm], img_shape: Sequence[int],
     nd = len(axes)
     st = [int(a.input_stride) for a in axes]
     dl = [int(a.dilation) for a in axes]
-    pd = [int(a.offset) for a in axes]
+    flips = {a.sigma for a in axes}
+    if len(flips) != 1:
+        return None
+    pd = [int(a.offset) if a.sigma < 0 else d * (k - 1) + int(a.offset)
+          for a, d, k in zip(axes, dl, ker_shape, strict=True)]
     op = [o - ((n - 1) * s - 2 * p + d * (k - 1) + 1)
           for o, n, s, p, d, k in zip(out_shape, img_shape, st, pd, dl, ker_shape, strict=True)]
-    if any(p < 0 for p in pd) or any(a < 0 or a >= max(s, d) for a, s, d in zip(op, st, dl,
-                                                                                 strict=True)):
-        return None
+    crop = ""
+    if any(p < 0 or a < 0 or a >= max(s, d) for p, a, s, d in zip(pd, op, st, dl,
+                                                                    strict=True)):
+        # PyTorch's full output (padding 0), the window [p, p + o) cut from it
+        full = [(n - 1) * s + d * (k - 1) + 1
+                for n, s, d, k in zip(img_shape, st, dl, ker_shape, strict=True)]
+        if any(p < 0 or p + o > f for p, o, f in zip(pd, out_shape, full, strict=True)):
+            return None
+        crop = "[..., " + ", ".join(f"{p}:{p + o}" if (p, o) != (0, f) else ":"
+                                    for p, o, f in zip(pd, out_shape, full, strict=True)) + "]"
+        pd, op = [0] * nd, [0] * nd
     opts = []
     if any(v != 1 for v in st):
         opts.append("stride=" + _tup(st))
@@ -371,7 +435,8 @@ def _torch_transpose_call(axes: Sequence[AxisForm], img_shape: Sequence[int],
     if any(v != 1 for v in dl):
         opts.append("dilation=" + _tup(dl))
     fn = f"torch.nn.functional.conv_transpose{min(nd, 3)}d"
-    return f"{fn}(x, h{''.join(', ' + o for o in opts)})"
+    h = "h" if flips == {-1} else "h.flip(" + ", ".join(str(-d) for d in range(nd, 0, -1)) + ")"
+    return f"{fn}(x, {h}{''.join(', ' + o for o in opts)}){crop}"
 
 
 def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: Sequence[int],
@@ -388,7 +453,8 @@ def _torch_call(axes: Sequence[AxisForm], img_shape: Sequence[int], ker_shape: S
     nd = len(axes)
     st = [int(a.stride) for a in axes]
     dl = [int(a.dilation) for a in axes]
-    if any(lo < 0 or hi < 0 for lo, hi in padding):
+    if any(lo < 0 for lo, _ in padding) or (boundary != "zeros" and any(
+            hi < 0 for _, hi in padding)):
         return None
     for a in range(nd):
         lo, hi = padding[a]
@@ -553,11 +619,12 @@ def _fit(triples: np.ndarray, img_shape: Sequence[int], ker_shape: Sequence[int]
         assert c is not None
         fitted.append((s_, t, c))
     got = {tuple(r) for r in triples.tolist()}
-    boundary = None
-    for b in BOUNDARIES:
-        if _predict(fitted, img_shape, ker_shape, out_shape, b) == got:
-            boundary = b
-            break
+    fits = [b for b in BOUNDARIES
+            if _predict(fitted, img_shape, ker_shape, out_shape, b) == got]
+    boundary = fits[0] if fits else None
+    if len(fits) > 1:
+        notes.append(f"the probes cannot tell the boundary rules {', '.join(fits)} apart at "
+                     "these shapes (the padding is too thin): probe with a larger kernel")
     if boundary is None:
         expect = _predict(fitted, img_shape, ker_shape, out_shape, "zeros")
         raise ToolError("the index relation is not affine (pixel = s*m + sigma*d*k + c) with "
@@ -619,8 +686,8 @@ def _window(s: int, t: int, c: int, n: int, k: int, count: int) -> tuple[str, li
         if lo == hi:
             return "same", pad
         if lo > hi:
-            return ("same (extra padding before, as numpy and scipy.signal 'same' with an "
-                    "even kernel)"), pad
+            return ("same (extra padding before, as numpy and scipy.signal 'same' and "
+                    "cv2.filter2D with an even kernel)"), pad
         return ("same (extra padding after, as PyTorch and TensorFlow padding='same' with "
                 "an even kernel)"), pad
     return f"padding {lo}:{hi} (low:high)", pad
@@ -638,8 +705,8 @@ def _verify(call: _Caller, axes: Sequence[AxisForm], img_shape: Sequence[int],
     nd = len(axes)
     if transposed:
         terms = sorted(_predict_transposed(
-            [(_int(a.u), _int(a.d), -_int(a.c)) for a in axes], img_shape, ker_shape,
-            out_shape))
+            [(_int(a.u), -a.sigma * _int(a.d), -_int(a.c)) for a in axes], img_shape,
+            ker_shape, out_shape))
     else:
         fitted = [(_int(a.s), a.sigma * _int(a.d), _int(a.c)) for a in axes]
         terms = sorted(_predict(fitted, img_shape, ker_shape, out_shape, boundary))

@@ -13,7 +13,9 @@ DESCRIPTION = (
     "package.module:function), call it with an impulse image and an impulse kernel for "
     "every pixel/tap pair, and report the index relation it computes in the normal form of "
     "'symconv check', with its mode/padding and conjugation. Only the named module is "
-    "imported. torch.nn.functional.conv* get (N, C, ...) tensors automatically.")
+    "imported. torch.nn.functional.conv*, TensorFlow (tf.nn.conv*, Keras Conv layers), "
+    "jax.lax.conv* and cv2.filter2D/sepFilter2D get their batch, channel and layout "
+    "automatically (see --layout).")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -28,6 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kwargs", metavar="JSON",
                    help="fixed keyword arguments as a JSON object, e.g. '{\"mode\": \"same\"}' "
                         "or '{\"stride\": 2}'")
+    p.add_argument("--layout", metavar="LAYOUT",
+                   help="image and kernel layout, e.g. NHWC,HWIO or NCHW,OIHW (default: the "
+                        "function's own: TensorFlow's data_format, JAX's dimension_numbers, "
+                        "PyTorch's NCHW/OIHW)")
     add_format(p)
 
 
@@ -36,6 +42,6 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     from .check import write_result
 
     result = identify(args.function, image=args.image, kernel=args.kernel,
-                      kwargs=args.kwargs)
+                      kwargs=args.kwargs, layout=args.layout)
     write_result(result, args.format, args.output, out, **latex_options(args))
     return 0

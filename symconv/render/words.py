@@ -25,6 +25,7 @@ EXTRA_LABELS = (
     ("image_shape", "image shape"),
     ("kernel_shape", "kernel shape"),
     ("kwargs", "kwargs"),
+    ("layout", "layout"),
     ("output_shape", "output shape"),
     ("mode", "mode"),
     ("padding", "padding"),
