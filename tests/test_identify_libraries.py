@@ -201,3 +201,46 @@ def test_parse_layout() -> None:
     for bad in ("", "HW", "NHWC,HW", "N,C,D,E"):
         with pytest.raises(InputError):
             parse_layout(bad)
+
+
+#: The atlas's 'same' rows (tools/atlas.py SAME_CALLS) that identify can probe, with the
+#: call that produces each cell.
+ATLAS_PROBES = {
+    "numpy": lambda k, s: ("numpy.convolve", str(6), str(k), {"mode": "same"}),
+    "scipy": lambda k, s: ("scipy.signal.convolve", str(6), str(k), {"mode": "same"}),
+    "torch": lambda k, s: ("torch.nn.functional.conv1d", "6", str(k), {"padding": "same"}),
+    "tensorflow": lambda k, s: ("tensorflow.nn.conv1d", "6", str(k),
+                                {"stride": s, "padding": "SAME"}),
+    "jax": lambda k, s: ("jax.lax.conv_general_dilated", "6", str(k),
+                         {"window_strides": [s], "padding": "SAME"}),
+    "opencv": lambda k, s: ("cv2.filter2D", "6x6", f"{k}x{k}", {}),
+}
+
+
+@pytest.mark.parametrize("k,s", [(3, 1), (4, 1), (3, 2), (4, 2)])
+def test_atlas_same_table_is_what_identify_finds(library: None, torch: Any, k: int,
+                                                 s: int) -> None:
+    """Every cell of the atlas's 'same' table that a real function can be probed for
+    equals the padding identify finds (so the page, built from symconv's model without the
+    libraries, is checked against them); keras Conv1D too, for the TensorFlow row."""
+    from tools.atlas import SAME_CALLS, same_padding
+
+    checked = 0
+    for call, lib, op, opts, _layout in SAME_CALLS:
+        cell = same_padding(op, k, s, opts)
+        probe = ATLAS_PROBES.get(lib)
+        if probe is None:
+            continue  # MATLAB: tests/test_conventions.py checks its documented semantics
+        if op == "corr" and lib == "scipy":
+            continue  # the correlate row shares the convolve row's window
+        if cell is None:
+            continue  # the library has no stride there (or refuses it)
+        fn, image, kernel, kw = probe(k, s)
+        r = identify(fn, image=image, kernel=kernel, kwargs=kw)
+        assert r.extra["padding"][0] == list(cell), (call, k, s)
+        checked += 1
+    r = identify("keras.layers.Conv1D", image="6", kernel=str(k),
+                 kwargs={"strides": s, "padding": "same"})
+    assert r.extra["padding"][0] == list(same_padding("corr", k, s, {
+        "padding": "same", "convention": "tensorflow"}) or ())
+    assert checked >= (6 if s == 1 else 2)

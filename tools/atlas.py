@@ -119,7 +119,90 @@ def atlas_page() -> str:
               "`conv_transpose1d(x, h, stride=2, padding=1, output_padding=1)`: "
               "`symconv identify torch.nn.functional.conv_transpose1d --kwargs "
               "'{\"stride\": 2, \"padding\": 1, \"output_padding\": 1}'`).\n")
+    out.write(libraries_section())
     out.write(pooling_section())
+    return out.getvalue()
+
+
+#: Every library's 'same' on an image of 6: (call as written in that library, library,
+#: symconv's operation, expand options, kernel layout).  The per-side padding is symconv's
+#: model of the convention (``--convention``), property-tested against TensorFlow, JAX and
+#: OpenCV, and compared with what ``symconv identify`` finds by probing the real functions
+#: (tests/test_identify_libraries.py).
+SAME_CALLS: tuple[tuple[str, str, str, dict[str, object], str], ...] = (
+    ("numpy.convolve(x, h, 'same')", "numpy", "conv",
+     {"mode": "same", "convention": "numpy"}, "1-D arrays"),
+    ("scipy.signal.convolve(x, h, 'same')", "scipy", "conv", {"mode": "same"}, "N-D arrays"),
+    ("scipy.signal.correlate(x, h, 'same')", "scipy", "corr", {"mode": "same"},
+     "N-D arrays (kernel conjugated)"),
+    ("MATLAB conv(x, h, 'same'), conv2, convn", "matlab", "conv",
+     {"mode": "same", "convention": "matlab"}, "arrays, 1-based"),
+    ("MATLAB filter2(h, x, 'same')", "matlab", "corr",
+     {"mode": "same", "convention": "matlab"}, "arrays, 1-based"),
+    ("torch.nn.functional.conv1d(x, h, padding='same')", "torch", "corr",
+     {"padding": "same"}, "x (N, C, W), h (O, I, W)"),
+    ("tf.nn.conv1d(x, h, stride, 'SAME'), tf.nn.convolution, keras Conv1D(padding='same')",
+     "tensorflow", "corr", {"padding": "same", "convention": "tensorflow"},
+     "x (N, W, C), h (W, I, O)"),
+    ("jax.lax.conv_general_dilated(x, h, (s,), 'SAME')", "jax", "corr",
+     {"padding": "same", "convention": "jax"}, "x (N, C, W), h (O, I, W) by default; any "
+     "by dimension_numbers"),
+    ("cv2.filter2D(x, -1, h) (2-D; one axis shown)", "opencv", "corr",
+     {"convention": "opencv"}, "2-D image and kernel"),
+)
+
+
+def same_padding(op: str, kernel: int, stride: int, options: dict[str, object],
+                 image: int = 6) -> tuple[int, int] | None:
+    """The (low, high) padding a call's 'same' uses on one axis of ``image`` pixels, as
+    symconv models it; None where the library refuses (or has no stride)."""
+    from symconv.errors import InputError
+    from symconv.expansion import expand
+
+    opts = dict(options)
+    two_d = opts.get("convention") == "opencv"
+    if stride != 1:
+        if opts.get("mode") or two_d:
+            return None  # NumPy, SciPy, MATLAB, OpenCV: no stride
+        opts["stride"] = (stride, 1) if two_d else stride
+    try:
+        e = expand(op, (image, image) if two_d else image, (kernel, kernel) if two_d
+                   else kernel, origin="corner", **opts)
+    except InputError:
+        return None
+    ax = e.relation.factors[0]
+    m, k = ax.out_indices()[:, None], ax.ker_indices()[None, :]
+    reach = ax.affine(m, k)
+    return int(ax.img_lo - reach.min()), int(reach.max() - (ax.img_lo + ax.img_size - 1))
+
+
+def libraries_section() -> str:
+    out = io.StringIO()
+    out.write("\n## 'same' in every library\n\nThe zeros (or border pixels) each library's "
+              "'same' adds before:after an image of 6 pixels, for an odd (3) and an even (4) "
+              "kernel at stride 1 and 2 (- where the library has no stride or refuses it: "
+              "PyTorch's padding='same' needs stride 1). NumPy, SciPy and OpenCV put the "
+              "extra zero of an even kernel before, PyTorch, TensorFlow, JAX and MATLAB "
+              "after; MATLAB's conv 'same' keeps the central part of 'full' from floor(K/2), "
+              "SciPy's from floor((K-1)/2). TensorFlow and JAX pad max((ceil(N/s) - 1)s + "
+              "(K-1)d + 1 - N, 0) in all, the extra one at the end, so at stride 2 the "
+              "padding depends on the image size. Reproduce a cell with `symconv expand OP "
+              "--image 6 --kernel K --origin corner --convention LIB --padding same "
+              "--format json`; `symconv identify` finds the same padding by probing "
+              "tf.nn.conv1d, keras Conv1D, jax.lax.conv_general_dilated and cv2.filter2D "
+              "(tested).\n\n| call | kind | kernel flipped | layout | K=3 | K=4 | K=3, "
+              "stride 2 | K=4, stride 2 |\n|---|---|---|---|---|---|---|---|\n")
+    for call, _lib, op, opts, layout in SAME_CALLS:
+        cells = []
+        for k, s in ((3, 1), (4, 1), (3, 2), (4, 2)):
+            pad = same_padding(op, k, s, opts)
+            cells.append("-" if pad is None else f"{pad[0]}:{pad[1]}")
+        kind = "convolution" if op == "conv" else "correlation"
+        out.write(f"| `{call}` | {kind} | {'yes' if op == 'conv' else 'no'} | {layout} | "
+                  + " | ".join(cells) + " |\n")
+    out.write("\nOpenCV's default border is BORDER_REFLECT_101 (symconv's reflect), not "
+              "zeros; the others pad with zeros. For porting a call between these libraries "
+              "with the same outputs, see `symconv port`.\n")
     return out.getvalue()
 
 
