@@ -77,6 +77,8 @@ def extra_facts(d: dict[str, Any]) -> list[tuple[str, str]]:
             val = d[key]
             if key == "padding":
                 val = ", ".join(f"{lo}:{hi}" for lo, hi in val) + " (low:high per axis)"
+            elif key == "layout":
+                val = ", ".join(f"{k} {v}" for k, v in val.items())
             elif isinstance(val, (list, tuple)):
                 val = "x".join(map(str, val)) if key.endswith("shape") else ", ".join(
                     map(str, val))
