@@ -46,16 +46,16 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*"
 DEFAULT_SHAPES = {1: ((7,), (4,)), 2: ((6, 7), (3, 4)), 3: ((4, 5, 6), (2, 3, 4))}
 #: symconv's boundary names (relation.BOUNDARIES) as the libraries spell them.
 BOUNDARY_NAMES = {
-    "zeros": "zero padding: SciPy fill / constant, NumPy and PyTorch default, OpenCV "
-             "BORDER_CONSTANT",
-    "circular": "periodic: SciPy signal wrap, ndimage grid-wrap, PyTorch circular, OpenCV "
-                "BORDER_WRAP",
+    "zeros": "zero padding: SciPy fill / constant, NumPy and PyTorch default, OpenCV's "
+             "constant border",
+    "circular": "periodic: SciPy signal wrap, ndimage grid-wrap, PyTorch circular, OpenCV's "
+                "wrap border",
     "reflect": "mirrored without repeating the edge: ndimage mirror, np.pad and PyTorch "
-               "reflect, OpenCV BORDER_REFLECT_101 (its default)",
+               "reflect, OpenCV's reflect-101 border (its default)",
     "replicate": "edge value repeated: ndimage nearest, np.pad edge, PyTorch replicate, "
-                 "OpenCV BORDER_REPLICATE",
+                 "OpenCV's replicate border",
     "symmetric": "mirrored repeating the edge: SciPy signal symm, ndimage reflect, np.pad "
-                 "symmetric, OpenCV BORDER_REFLECT",
+                 "symmetric, OpenCV's reflect border",
 }
 #: torch.nn.functional.pad modes for symconv's boundary names.
 TORCH_PAD_MODES = {"circular": "circular", "reflect": "reflect", "replicate": "replicate"}
