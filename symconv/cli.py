@@ -26,6 +26,7 @@ COMMANDS = {
     "prove": "symconv.commands.prove",
     "check": "symconv.commands.check",
     "identify": "symconv.commands.identify",
+    "port": "symconv.commands.port",
     "derive": "symconv.commands.derive",
     "demo": "symconv.commands.demo",
 }

@@ -187,3 +187,70 @@ def test_cli_refusal_is_one_line(cli: Any) -> None:
     r = cli("expand", "conv", "--image", "5x5", "--kernel", "3x3", "--convention", "opencv")
     assert r.code == 2 and r.out == ""
     assert len(r.err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- prove and claims
+def _prove(cli: Any, *argv: str) -> tuple[int, dict[str, Any]]:
+    r = cli("prove", *argv, "--format", "json")
+    assert r.code in (0, 1, 3), r.err
+    return r.code, json.loads(r.out)
+
+
+@pytest.mark.parametrize("k, verdict", [("4", "refuted"), ("3", "proved")])
+def test_claim_tells_matlab_same_from_scipy_same(cli: Any, k: str, verdict: str) -> None:
+    """MATLAB's 'same' keeps the part of 'full' from floor(K/2), SciPy's from
+    floor((K-1)/2): different outputs for an even kernel, equal for an odd one."""
+    code, d = _prove(cli, "--claim", "conv(x, h, mode='same', convention='matlab') == "
+                     "conv(x, h, mode='same')", "--image", "6", "--kernel", k)
+    assert d["verdict"] == verdict and code == (1 if verdict == "refuted" else 0)
+
+
+def test_claim_with_a_convention_is_never_proved_for_all_sizes(cli: Any) -> None:
+    """The all-sizes engine does not model a library's window: a true claim is undecided
+    (never 'proved' from a search), a false one refuted."""
+    code, d = _prove(cli, "--claim", "corr(x, h, padding='same', convention='tensorflow') "
+                     "== corr(x, h, padding='same')")
+    assert code == 3 and d["verdict"] == "undecided"
+    code, d = _prove(cli, "--claim", "corr(x, h, padding='same', convention='tensorflow', "
+                     "stride=2) == corr(x, h, padding=1, stride=2)")
+    assert code == 1 and d["verdict"] == "refuted"
+
+
+def test_claim_convention_uses_the_librarys_window(cli: Any) -> None:
+    """TensorFlow's 'SAME' at stride 2 pads (0, 1) for N=6, K=2: the claim with the
+    explicit per-side padding of that window is proved at those shapes."""
+    code, d = _prove(cli, "--claim", "corr(x, h, padding='same', convention='tensorflow', "
+                     "stride=2) == corr(x, h, padding='valid', stride=2)", "--image", "7",
+                     "--kernel", "1")
+    assert code == 0 and d["verdict"] == "proved"
+    code, d = _prove(cli, "--claim", "corr(x, h, convention='opencv') == "
+                     "corr(x, h, convention='opencv')", "--dims", "2", "--image", "5x5",
+                     "--kernel", "3x3")
+    assert code == 0 and d["verdict"] == "proved"
+
+
+@pytest.mark.parametrize("claim, words", [
+    ("conv(x, h, convention='numpy') == conv(x, h)", None),
+    ("conv(x, h, convention='opencv') == corr(x, h)", "cv2.filter2D"),
+    ("conv(x, h, convention='matlab', stride=2) == conv(x, h)", "mode only"),
+    ("conv(x, h, convention='jax', mode='same') == conv(x, h)", "not mode"),
+    ("conv(x, h, convention='fortran') == conv(x, h)", "bad convention"),
+])
+def test_claim_conventions_refuse_what_the_library_cannot_say(cli: Any, claim: str,
+                                                              words: str | None) -> None:
+    r = cli("prove", "--claim", claim, "--image", "5", "--kernel", "3")
+    if words is None:
+        assert r.code in (0, 1), r.err  # numpy 1-D is fine
+        return
+    assert r.code == 2 and words in r.err
+
+
+def test_theorem_with_a_convention_is_decided_at_instance_scope(cli: Any) -> None:
+    code, d = _prove(cli, "flip", "--mode", "same", "--convention", "matlab", "--image",
+                     "6x6", "--kernel", "4x4")
+    assert code == 0 and d["verdict"] == "proved" and d["scope"] == "instance"
+    assert any("convention matlab" in n for n in d["notes"])
+    code, d = _prove(cli, "flip", "--mode", "same", "--convention", "matlab")
+    assert code == 3 and d["verdict"] == "undecided"
+    r = cli("prove", "--claim", "conv(x, h) == conv(h, x)", "--convention", "matlab")
+    assert r.code == 2 and "convention=" in r.err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import IO
 
+from ..index.ops import CONVENTIONS
 from ..proof.theorems import NAMES
 from .common import add_format, latex_options
 
@@ -21,7 +22,7 @@ THEOREM_ONLY = (("mode", "mode="), ("stride", "stride="), ("padding", "padding="
                 ("dilation", "dilation="), ("padding_mode", None), ("layer", None),
                 ("groups", None), ("forward", None), ("wrt", None),
                 ("output_padding", "output_padding="), ("op", None), ("ceil_mode", None),
-                ("count_include_pad", None))
+                ("count_include_pad", None), ("convention", "convention="))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -55,6 +56,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--padding", help="PyTorch padding: an int, one per axis, low:high, same "
                                      "or valid")
     p.add_argument("--padding-mode", help="zeros (default), circular, reflect, replicate")
+    p.add_argument("--convention", choices=CONVENTIONS,
+                   help="whose window --mode/--padding mean, as in expand (default scipy; "
+                        "matlab, tensorflow, jax, opencv are decided at instance scope, "
+                        "claims write convention='...' in the call)")
     p.add_argument("--dilation", help="dilation, one value or one per axis")
     p.add_argument("--op", choices=("conv-transpose", "pool"),
                    help="sizes: derive the transposed convolution's output sizes (the "
@@ -150,7 +155,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        groups=1 if args.groups is None else args.groups,
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms,
                        output_padding=args.output_padding, op=args.op,
-                       ceil_mode=args.ceil_mode, count_include_pad=args.count_include_pad)
+                       ceil_mode=args.ceil_mode, count_include_pad=args.count_include_pad,
+                       convention=args.convention or "scipy")
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
         render(derivation, args.format, stream, **latex_options(args))

@@ -20,7 +20,7 @@ from ..index.signal import check_name
 #: The bilinear operations of the claim language (conv_transpose, with its own keywords, is
 #: a function of its own below).
 OPS = {spec.claim: spec.name for spec in OPERATIONS.values() if not spec.in_stride}
-OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate"}
+OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate", "convention"}
 FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"}
 #: LaTeX of the operation names.
 LATEX_FN = {"conv": r"\operatorname{conv}", "corr": r"\operatorname{corr}",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..errors import FormulaError
-from ..index.ops import MODES
+from ..index.ops import CONVENTIONS, MODES
 from ..parse.claim import (
     OP_KEYWORDS,
     OPS,
@@ -62,6 +62,8 @@ class OpOptions:
     #: per axis (low, high), or the words 'same'/'valid'
     padding: tuple[tuple[int, int], ...] | str | None
     conjugate: bool
+    #: whose window: scipy (the default), numpy, matlab, tensorflow, jax or opencv
+    convention: str = "scipy"
 
 
 @dataclass(frozen=True)
@@ -253,10 +255,42 @@ class Evaluator(Generic[A]):
         conj = kw.get("conjugate", False)
         if not isinstance(conj, bool):
             raise self.err(f"bad conjugate {conj!r}: true or false", n.col)
+        convention = kw.get("convention", "scipy")
+        if convention not in CONVENTIONS:
+            raise self.err(f"bad convention {convention!r}: use {', '.join(CONVENTIONS)}",
+                           n.col)
+        if convention != "scipy":
+            self._check_convention(n, convention, ndim, mode, padding, kw)
+            if mode is None and padding is None and convention != "opencv":
+                mode = "full" if convention in ("numpy", "matlab") else None
+                padding = None if mode else "valid"
+            # The library's own window: symconv's model of it (request.operation) says
+            # what mode or padding means there, and refuses what the library cannot do.
+            return OpOptions(mode, self._ints(n, "stride", kw.get("stride", 1), ndim, 1),
+                             self._ints(n, "dilation", kw.get("dilation", 1), ndim, 1),
+                             padding, conj, convention)
         return OpOptions(mode if mode is not None else "full" if padding is None else None,
                          self._ints(n, "stride", kw.get("stride", 1), ndim, 1),
                          self._ints(n, "dilation", kw.get("dilation", 1), ndim, 1),
                          padding, conj)
+
+    def _check_convention(self, n: Call, convention: str, ndim: int, mode: str | None,
+                          padding: Any, kw: dict[str, Any]) -> None:
+        """What a library's convention cannot express, refused in the claim's words (the
+        meanings are request.operation's: DESIGN, "Conventions of other libraries")."""
+        strided = any(kw.get(k, 1) not in (1, (1,) * ndim) for k in ("stride", "dilation"))
+        if convention == "numpy" and ndim != 1:
+            raise self.err("convention 'numpy' is 1-D only (numpy.convolve/correlate)", n.col)
+        if convention == "matlab" and (padding is not None or strided):
+            raise self.err("convention 'matlab' takes a mode only (conv/conv2/convn and "
+                           "filter2): no padding, stride or dilation", n.col)
+        if convention in ("tensorflow", "jax") and mode is not None:
+            raise self.err(f"convention {convention!r} takes padding='same' or 'valid' (or "
+                           "per axis), not mode", n.col)
+        if convention == "opencv" and (n.fn != "corr" or ndim != 2 or mode is not None
+                                       or padding is not None or strided):
+            raise self.err("convention 'opencv' is cv2.filter2D: a 2-D corr with the "
+                           "image's size and no mode, padding, stride or dilation", n.col)
 
     def _call(self, n: Call) -> A:
         alg = self.alg

@@ -88,6 +88,8 @@ class InstanceAlgebra:
             kw["mode"] = opts.mode
         if opts.conjugate:
             kw["conjugate"] = True
+        if opts.convention != "scipy":
+            kw["convention"] = opts.convention
         try:
             return pa.bilinear(op, a, b, self.registry, max_terms=self.max_terms, **kw)
         except (FormulaError, LimitError):

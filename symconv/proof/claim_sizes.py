@@ -127,6 +127,9 @@ class SizesAlgebra:
 
     def bilinear(self, op: str, a: SymArray, b: SymArray, opts: OpOptions) -> SymArray:
         spec = OPERATIONS[op]
+        if opts.convention != "scipy":
+            raise Unsupported(f"convention {opts.convention!r}: the library's window is "
+                              "decided by the instance engine")
         padding: list[tuple[Lin, Lin]] | None = None
         if opts.padding == "valid":
             padding = [(Lin.constant(0), Lin.constant(0))] * a.ndim

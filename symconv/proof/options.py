@@ -44,6 +44,8 @@ class Options:
     #: count_include_pad (None: the default, counted)
     ceil_mode: bool = False
     count_include_pad: bool | None = None
+    #: whose window --mode and --padding mean (DESIGN, "Conventions of other libraries")
+    convention: str = "scipy"
 
     @property
     def forward_op(self) -> str:
@@ -65,6 +67,8 @@ class Options:
             kw["padding_mode"] = self.padding_mode
         if self.origin is not None:
             kw["origin"] = self.origin  # the output origin under padding (0-based: corner)
+        if self.convention != "scipy":
+            kw["convention"] = self.convention
         return kw
 
 
@@ -72,7 +76,7 @@ class Options:
 MAX_DIMS = 3
 #: Options every theorem reads (the operation both sides use, the shapes, the limit).
 COMMON_OPTIONS = frozenset({"dims", "image", "kernel", "origin", "mode", "stride", "padding",
-                            "dilation", "padding_mode", "max_terms"})
+                            "dilation", "padding_mode", "max_terms", "convention"})
 #: The command-line spelling of each option, for messages.
 FLAGS = {"padding_mode": "--padding-mode", "max_terms": "--max-terms"}
 #: (flags are the option's name with "-" for "_": --ceil-mode, --count-include-pad)
@@ -116,6 +120,10 @@ def check_options(o: Options, scope: str | None, uses: frozenset[str] = COMMON_O
                                                          (o.kernel, "kernel")) if s is not None]
     if o.origin is not None and o.origin not in ("center", "corner"):
         raise InputError(f"bad --origin {o.origin!r}: use center or corner")
+    from ..index.ops import CONVENTIONS
+
+    if o.convention not in CONVENTIONS:
+        raise InputError(f"bad --convention {o.convention!r}: use {', '.join(CONVENTIONS)}")
     if o.mode is not None and o.mode not in MODES:
         raise InputError(f"bad --mode {o.mode!r}: use {', '.join(MODES)}")
     if o.padding_mode not in BOUNDARIES and o.padding_mode not in BOUNDARY_ALIASES:
@@ -184,7 +192,7 @@ def claim_keywords(o: Options) -> str | None:
     from ..index.request import parse_padding, per_axis
 
     if o.padding_mode != "zeros" or o.layer or o.groups != 1 or o.x is not None or \
-            o.h is not None:
+            o.h is not None or o.convention != "scipy":
         return None
     nd = o.dims or 1
     out = ""
@@ -230,6 +238,9 @@ def all_sizes_limit(o: Options, channels: bool = False, same_padding: bool = Fal
         return "channels and groups are handled by the instance engine only"
     if o.padding_mode != "zeros":
         return f"padding mode {o.padding_mode!r} (not zeros) is handled by the instance engine"
+    if o.convention != "scipy":
+        return (f"convention {o.convention!r}: that library's window is handled by the "
+                "instance engine")
     if o.h is not None or o.x is not None:
         return "values were given (--x/--h), which concern one instance"
     if isinstance(o.padding, str) and o.padding.strip().lower() == "same" and not same_padding:
