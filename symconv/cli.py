@@ -27,6 +27,7 @@ COMMANDS = {
     "check": "symconv.commands.check",
     "identify": "symconv.commands.identify",
     "port": "symconv.commands.port",
+    "matrix": "symconv.commands.matrix",
     "derive": "symconv.commands.derive",
     "demo": "symconv.commands.demo",
 }

@@ -124,5 +124,13 @@ class ComparisonBlock:
             check_rich_text(label, "variant label")
 
 
+@dataclass(frozen=True)
+class MatrixBlock:
+    """An operation's matrix in one form (a :class:`~symconv.expansion.figures.model.
+    MatrixView`), typeset with its caption."""
+
+    view: Any
+
+
 Block = Union[Heading, Paragraph, Equations, ExpansionBlock, PoolingBlock, DerivationBlock,
-              CheckBlock, ComparisonBlock]
+              CheckBlock, ComparisonBlock, MatrixBlock]

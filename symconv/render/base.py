@@ -25,6 +25,7 @@ COMMON_SETTINGS: dict[str, Any] = {
     "path": None,          # the file being written (Markdown puts its figures beside it)
     "assets_dir": None,    # where Markdown writes its figures
     "source": "",          # the formula a check result was read from
+    "sparse": None,        # a matrix's non-zeros only (JSON, text)
     **{k: None for k in STYLE_OPTIONS},
 }
 
@@ -96,6 +97,13 @@ class Printer(Dispatcher):
 
     def _print(self, obj: Any, *args: Any) -> Any:
         return self._dispatch("_print_", obj, *args)
+
+    def _page_OperatorMatrix(self, m: Any) -> None:
+        """A matrix (``symconv matrix``), as the document it reads as (text and JSON print
+        their own)."""
+        from ..document.matrix import matrix_document
+
+        self.doprint(matrix_document(m))
 
     def _page_Pooling(self, p: Any) -> None:
         """A pooling, as the document it reads as (text and JSON print their own)."""

@@ -32,6 +32,7 @@ from .mathtex import (
     entry_name,
     equations_display,
     matrix_latex,
+    matrix_view_latex,
     muted,
     terms_equations,
 )
@@ -289,17 +290,7 @@ class BeamerPrinter(Printer):
         blocks of pixel rows."""
         import dataclasses
 
-        def blocks(n: int, size: int, keys: Sequence[tuple[int, ...]]) -> list[range]:
-            # cut at a change of the first index when the pieces fit (whole image rows)
-            cuts, start = [], 0
-            while start < n:
-                end = min(start + size, n)
-                if end < n and len(keys[0]) >= 2:
-                    first = [k for k in range(start + 1, end + 1) if keys[k][0] != keys[k - 1][0]]
-                    end = first[-1] if first else end
-                cuts.append(range(start, end))
-                start = end
-            return cuts
+        blocks = matrix_cuts
 
         def sub(rows: range, cols: range) -> Any:
             return dataclasses.replace(
@@ -439,6 +430,28 @@ class BeamerPrinter(Printer):
     def _print_DerivationBlock(self, b: Any) -> None:
         self._print_Derivation(b.derivation)
 
+    def _print_MatrixBlock(self, b: Any) -> None:
+        """A matrix split, not shrunk, as the relation's matrix figure: blocks of at most
+        :data:`MATRIX_ROWS` rows and :data:`MATRIX_COLS` columns, cut between the Toeplitz
+        blocks where they fit."""
+        import dataclasses
+
+        v = b.view
+        row_cuts = matrix_cuts(len(v.rows), MATRIX_ROWS, v.rows)
+        col_cuts = matrix_cuts(len(v.cols), MATRIX_COLS, v.cols)
+        short = short_caption(v.caption)
+        for rb in row_cuts:
+            for cb in col_cuts:
+                part = dataclasses.replace(
+                    v, rows=tuple(v.rows[r] for r in rb), cols=tuple(v.cols[c] for c in cb),
+                    cells=tuple(tuple(v.cells[r][c] for c in cb) for r in rb),
+                    row_blocks=tuple(k - rb.start for k in v.row_blocks if k in rb),
+                    col_blocks=tuple(k - cb.start for k in v.col_blocks if k in cb))
+                where = _join(_span("rows", rb, len(v.rows), row_cuts),
+                              _span("columns", cb, len(v.cols), col_cuts))
+                self.frame(self.section or short, _fitted(matrix_view_latex(part, self.style),
+                                                          math=True), where)
+
     def _print_Derivation(self, d: Any) -> None:
         claim = derivation_math(d.claim_latex, self.style)
         head = ("\\textbf{Claim.}\n\\[\n\\symconvfit{" + stack_clauses(claim) + "}\n\\]\n"
@@ -495,6 +508,20 @@ class BeamerPrinter(Printer):
 
     def _print_Paragraph(self, b: Any) -> None:
         self.frame(self.section, self.rich(b.text) + "\n")
+
+
+def matrix_cuts(n: int, size: int, keys: Sequence[tuple[int, ...]]) -> list[range]:
+    """Pieces of at most ``size`` of ``n`` rows or columns, cut at a change of the first
+    index when the pieces fit (whole image rows: the Toeplitz blocks)."""
+    cuts, start = [], 0
+    while start < n:
+        end = min(start + size, n)
+        if end < n and len(keys[0]) >= 2:
+            first = [k for k in range(start + 1, end + 1) if keys[k][0] != keys[k - 1][0]]
+            end = first[-1] if first else end
+        cuts.append(range(start, end))
+        start = end
+    return cuts
 
 
 def aligned_pages(m: Aligned, stretch: str = "") -> list[tuple[str, str]]:

@@ -27,6 +27,16 @@ class JsonPrinter(Printer):
     def _page_Pooling(self, p: Any) -> None:
         p.write_json(self.stream, self._settings["at"])
 
+    def _page_OperatorMatrix(self, m: Any) -> None:
+        dump(m.to_json(sparse=bool(self._settings["sparse"])), self.stream)
+
+    def _print_MatrixBlock(self, b: Any) -> dict[str, Any]:
+        v = b.view
+        return {"block": "matrix", "form": v.form, "transpose": v.transposed,
+                "rows": [list(i) for i in v.rows], "cols": [list(i) for i in v.cols],
+                "entries": [["+".join(_atom(v, p) for p in cell) or "0" for cell in row]
+                            for row in v.cells]}
+
     def _page_Derivation(self, d: Any) -> None:
         dump(d.to_json(), self.stream)
 
@@ -65,6 +75,12 @@ class JsonPrinter(Printer):
 
     def _print_CheckBlock(self, b: Any) -> dict[str, Any]:
         return {"block": "check", "source": b.source, **b.result.to_json()}
+
+
+def _atom(view: Any, p: int) -> str:
+    base, idx = view.atoms[p]
+    s = base if idx is None else f"{base}[{', '.join(map(str, idx))}]"
+    return f"conj({s})" if view.conjugate else s
 
 
 def document_json(doc: Any) -> dict[str, Any]:

@@ -162,6 +162,9 @@ class MarkdownPrinter(Printer):
     def _print_ExpansionBlock(self, b: Any) -> None:
         self.expansion(b.expansion, b.at, b.figures, b.title)
 
+    def _print_MatrixBlock(self, b: Any) -> None:
+        self._print(b.view)
+
     def _print_DerivationBlock(self, b: Any) -> None:
         self._print_Derivation(b.derivation)
 

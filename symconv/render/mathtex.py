@@ -451,6 +451,47 @@ def matrix_latex(fig: Any, style: Style, transpose: bool = False) -> str:
 
 
 
+def matrix_view_latex(view: Any, style: Style) -> str:
+    """A :class:`~symconv.expansion.figures.model.MatrixView` as ``lhs, M = [array]``: a
+    header row of column indices, a column of row labels, rules between the blocks (the
+    Toeplitz or circulant blocks of a 2-D operation), muted zeros."""
+    x, h, y = (array_name(style, n) for n in view.arrays)
+    name = "P" if view.form == "im2col" else "C"
+    if view.form == "im2col":
+        lhs = (rf"{y} = W P^{{\top}},\quad " if view.layer else
+               rf"{y} = P\,\mathrm{{vec}}({h}),\quad ")
+    else:
+        lhs = rf"{y} = C\,{x},\quad "
+    if view.transposed:
+        lhs = (rf"\frac{{\partial L}}{{\partial {x}}} = C^{{\top}}"
+               rf"{array_name(style, 'g')},\quad " if view.form != "im2col" else "")
+        name += r"^{\top}"
+
+    def atom(p: int) -> str:
+        base, idx = view.atoms[p]
+        if idx is None:
+            s = entry_name(base)
+        else:
+            s = bracketed(style, array_name(style, base), [str(v) for v in idx], colour=False)
+        return rf"\overline{{{s}}}" if view.conjugate else s
+
+    def cell(ps: Sequence[int]) -> str:
+        return muted(style, "0") if not ps else "+".join(atom(p) for p in ps)
+
+    rname, cname = array_name(style, view.row_array), array_name(style, view.col_array)
+    ends = set(view.col_blocks)
+    spec = "r|" + "".join(("|" if c in ends else "") + "c" for c in range(len(view.cols)))
+    head = rf"{cname}\rightarrow & " + " & ".join(",".join(map(str, c)) for c in view.cols)
+    row_ends = set(view.row_blocks)
+    body = head + " \\\\ \\hline\n"
+    for r, (idx, row) in enumerate(zip(view.rows, view.cells, strict=True)):
+        if r:
+            body += " \\\\ \\hline\n" if r in row_ends else " \\\\\n"
+        body += bracketed(style, rname, [str(v) for v in idx]) + " & " + \
+            " & ".join(cell(ps) for ps in row)
+    return (f"{lhs}{name} = \\left[\\begin{{array}}{{{spec}}}\n" + body
+            + "\n\\end{array}\\right]")
+
 
 class Typesetter(Dispatcher):
     """The typeset figure models as displays, one method per model class."""
@@ -480,6 +521,9 @@ class Typesetter(Dispatcher):
 
     def _print_MatrixFigure(self, fig: Any) -> list[Display]:
         return [matrix_latex(fig, self.style), matrix_latex(fig, self.style, transpose=True)]
+
+    def _print_MatrixView(self, view: Any) -> list[Display]:
+        return [matrix_view_latex(view, self.style)]
 
 
 # -- MathJax (Markdown and Jupyter) ----------------------------------------

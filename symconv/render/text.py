@@ -306,6 +306,16 @@ class TextPrinter(Printer):
 
     format = "text"
 
+    def _page_OperatorMatrix(self, m: Any) -> None:
+        from ..document.matrix import matrix_text
+
+        self.write(matrix_text(m, sparse=bool(self._settings["sparse"])))
+
+    def _print_MatrixBlock(self, b: Any) -> None:
+        from ..document.matrix import view_text
+
+        self.write("\n" + view_text(b.view))
+
     def _page_Pooling(self, p: Any) -> None:
         at = self._settings["at"]
         self.write(p.worked_text(at) if at is not None else p.to_text())

@@ -141,6 +141,9 @@ class XhtmlPrinter(Printer):
     def _print_ExpansionBlock(self, b: Any) -> None:
         self.expansion(b.expansion, b.at, b.figures, b.title)
 
+    def _print_MatrixBlock(self, b: Any) -> None:
+        self._print(b.view, self.el("figure", class_="symconv-matrix"))
+
     def _print_DerivationBlock(self, b: Any) -> None:
         self._print_Derivation(b.derivation)
 

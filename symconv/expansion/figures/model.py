@@ -212,6 +212,35 @@ class MatrixFigure:
 
 
 @dataclass(frozen=True)
+class MatrixView:
+    """An operation's matrix in one form (``symconv matrix``), small enough to typeset.
+
+    ``atoms[p]`` names position ``p`` of the entry array: ``(name, None)`` for a named
+    kernel entry (``a``), ``(array, index)`` for an indexed one (``x[0,1]``, ``h[1,0]``);
+    ``cells[r][c]`` are the positions summed in a cell (empty: a zero).  ``row_blocks`` and
+    ``col_blocks`` are the ends of the blocks (runs of equal first index in 2-D and up),
+    where rules are drawn."""
+
+    name: str
+    caption: str
+    #: toeplitz, circulant or im2col; transposed: C^T (P^T)
+    form: str
+    transposed: bool
+    layer: bool
+    #: the operation's array names: image, kernel, output
+    arrays: tuple[str, str, str]
+    row_array: str
+    col_array: str
+    rows: tuple[tuple[int, ...], ...]
+    cols: tuple[tuple[int, ...], ...]
+    atoms: tuple[tuple[str, tuple[int, ...] | None], ...]
+    cells: tuple[tuple[tuple[int, ...], ...], ...]
+    row_blocks: tuple[int, ...]
+    col_blocks: tuple[int, ...]
+    conjugate: bool = False
+
+
+@dataclass(frozen=True)
 class Equation:
     """The operation's index formula with the names of its arrays (the article's figure 1)."""
 

@@ -1,0 +1,79 @@
+"""Benchmark of ``symconv matrix`` (issue 16), run as a script.
+
+    python tests/benchmarks/bench_matrix.py [--quick]
+
+Targets, measured in the same run:
+
+* ``symconv matrix conv --image 64x64 --kernel 3x3 --mode same --sparse --format json`` (a
+  4096 x 4096 operator) as a whole process: at most 2 s (median of 5; 3 with --quick);
+* the operator is sparse in memory: its non-zero arrays take at most 1/100 of the bytes of
+  the dense matrix of the same dtype (measured: ``r``, ``c`` and ``entry`` of the
+  OperatorMatrix against a dense int64 4096 x 4096);
+* building it from the relation against the naive dense construction (a NumPy matrix filled
+  one term at a time in Python), reported as a ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+
+def median_process(argv: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer runs")
+    args = ap.parse_args()
+    import numpy as np
+
+    from symconv.expansion.core import Expansion
+    from symconv.expansion.matrix import operator_matrix
+    from symconv.index.request import operation
+
+    runs = 3 if args.quick else 5
+    print(f"symconv matrix benchmark (median of {runs})")
+    argv = [sys.executable, "-m", "symconv", "matrix", "conv", "--image", "64x64", "--kernel",
+            "3x3", "--mode", "same", "--format", "json", "--sparse"]
+    t = median_process(argv, runs)
+    ok = t <= 2.0
+    print(f"{'matrix 64x64/3x3 --sparse --format json (process)':52} {t:7.3f} s "
+          f"(target <= 2 s)  {'PASS' if ok else 'FAIL'}")
+    op = operation("conv", "64x64", "3x3", mode="same")
+    t0 = time.perf_counter()
+    m = operator_matrix(Expansion(op), "toeplitz")
+    fast = time.perf_counter() - t0
+    stored = m.r.nbytes + m.c.nbytes + m.entry.nbytes
+    dense = 4096 * 4096 * 8
+    sparse_ok = stored * 100 <= dense
+    ok &= sparse_ok
+    print(f"{'operator in memory (non-zeros vs dense int64)':52} {stored / 2**20:7.2f} MiB vs "
+          f"{dense / 2**20:.0f} MiB  (target <= 1/100)  {'PASS' if sparse_ok else 'FAIL'}")
+    # the naive way: a dense matrix filled term by term
+    t0 = time.perf_counter()
+    terms = Expansion(op).terms_table
+    naive = np.zeros((4096, 4096), dtype=np.int64)
+    starts = terms.starts.tolist()
+    for row in range(4096):
+        for j in range(starts[row], starts[row + 1]):
+            i, k = terms.image[j], terms.kernel[j]
+            naive[row, (int(i[0]) + 32) * 64 + int(i[1]) + 32] = (int(k[0]) + 1) * 3 + \
+                int(k[1]) + 1
+    slow = time.perf_counter() - t0
+    print(f"{'build from the relation vs naive dense fill':52} {fast:7.3f} s vs {slow:.3f} s"
+          f"  ({slow / fast:5.1f}x faster)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
