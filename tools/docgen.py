@@ -118,7 +118,7 @@ API_EXAMPLES: dict[str, str] = {
 ('conv', 'same', True)""",
     "THEOREMS": r"""
 >>> len(THEOREMS), sorted(THEOREMS)[:4]
-(8, ['commutative', 'duality', 'flip', 'pooling'])""",
+(13, ['associativity', 'commutative', 'convolution-theorem', 'duality'])""",
     "Derivation": r"""
 >>> d = prove("flip")
 >>> d.verdict, d.scope, d.exit_code

@@ -55,7 +55,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 KINDS = ("heading", "text", "expand", "pool", "compare", "prove", "claim", "check",
-         "identify")
+         "identify", "matrix")
 #: Expansion options a block may set (the keyword arguments of symconv.index.request.operation).
 EXPAND_OPTIONS = ("origin", "axes", "mode", "stride", "padding", "padding_mode", "dilation",
                   "conjugate", "layer", "groups", "convention", "names", "entries", "x", "h",
@@ -165,7 +165,8 @@ KEY_TYPES: dict[str, str] = {
     "count_include_pad": "bool",
     "conjugate": "bool", "layer": "bool", "groups": "int", "dims": "int",
     "max_terms": "int", "max_probes": "int", "x": "values", "h": "values",
-    "kwargs": "kwargs", "let": "lets",
+    "kwargs": "kwargs", "let": "lets", "matrix": "str", "form": "str", "transpose": "bool",
+    "layers": "str",
 }
 
 _NUMBER = (int, float)
@@ -333,6 +334,26 @@ def _expand(b: dict[str, Any]) -> list[Any]:
     return [ExpansionBlock(exp, at, figs, str(b.get("title", "")))]
 
 
+def _matrix(b: dict[str, Any]) -> list[Any]:
+    """The operation as a matrix (``symconv matrix``): Toeplitz, circulant or im2col, or its
+    transpose, typeset with its blocks."""
+    import dataclasses
+
+    from ..document.blocks import MatrixBlock
+    from ..expansion.matrix import matrix_view, operator_matrix
+
+    own = ("matrix", "image", "kernel", "form", "transpose", "title")
+    exp = _expansion(b["matrix"], b, own)
+    m = operator_matrix(exp, str(b.get("form", "toeplitz")), bool(b.get("transpose", False)))
+    view = matrix_view(m)
+    if "title" in b:
+        from ..document.richtext import check_rich_text
+
+        view = dataclasses.replace(view, caption=check_rich_text(b["title"], "title") + " "
+                                   + view.caption)
+    return [MatrixBlock(view)]
+
+
 def _pool(b: dict[str, Any]) -> list[Any]:
     """A pooling (avg-pool, max-pool): its outputs, or one output and its window (``at``),
     as the paragraphs every format prints."""
@@ -453,6 +474,7 @@ IDENTIFY = "symconv.classify.identification:identify"
 BUILDERS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
     "heading": _heading, "text": _text, "expand": _expand, "pool": _pool, "compare": _compare,
     "prove": _prove, "claim": _claim, "check": _check, "identify": _identify,
+    "matrix": _matrix,
 }
 
 

@@ -22,7 +22,8 @@ THEOREM_ONLY = (("mode", "mode="), ("stride", "stride="), ("padding", "padding="
                 ("dilation", "dilation="), ("padding_mode", None), ("layer", None),
                 ("groups", None), ("forward", None), ("wrt", None),
                 ("output_padding", "output_padding="), ("op", None), ("ceil_mode", None),
-                ("count_include_pad", None), ("convention", "convention="))
+                ("count_include_pad", None), ("convention", "convention="),
+                ("layers", None))
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -56,6 +57,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--padding", help="PyTorch padding: an int, one per axis, low:high, same "
                                      "or valid")
     p.add_argument("--padding-mode", help="zeros (default), circular, reflect, replicate")
+    p.add_argument("--layers", metavar="K[:s[:d[:p]]],...",
+                   help="receptive-field: the stacked layers from the input up, each kernel "
+                        "size with optional stride, dilation and padding, e.g. 3,3:2,3:1:2")
     p.add_argument("--convention", choices=CONVENTIONS,
                    help="whose window --mode/--padding mean, as in expand (default scipy; "
                         "matlab, tensorflow, jax, opencv are decided at instance scope, "
@@ -156,7 +160,7 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                        origin=args.origin, x=args.x, h=args.h, max_terms=args.max_terms,
                        output_padding=args.output_padding, op=args.op,
                        ceil_mode=args.ceil_mode, count_include_pad=args.count_include_pad,
-                       convention=args.convention or "scipy")
+                       convention=args.convention or "scipy", layers=args.layers)
         derivation = prove(args.theorem, scope=args.scope, options=opts)
     with open_output(args.output, out) as stream:
         render(derivation, args.format, stream, **latex_options(args))

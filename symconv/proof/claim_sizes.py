@@ -54,6 +54,9 @@ class SizesAlgebra:
     boxes: dict[str, tuple[tuple[Lin, ...], tuple[Lin, ...]]] = field(default_factory=dict)
     #: arrays with given integer values (--x/--h): sums of their nonzero entries
     fixed: dict[str, Any] = field(default_factory=dict)
+    #: size symbols of their own for named arrays (``distinct_sizes``: the second kernel's
+    #: ``L``); the others take the image's or the kernel's
+    own_sizes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def _box(self, sizes: Sequence[Lin]) -> tuple[tuple[Lin, ...], tuple[Lin, ...]]:
         lo = []
@@ -70,8 +73,9 @@ class SizesAlgebra:
             if role not in ("image", "kernel"):
                 raise Unbound(name)
             img, ker = size_names(self.dims)
-            self.boxes[name] = self._box([Lin.var(v) for v in (img if role == "image"
-                                                               else ker)])
+            own = self.own_sizes.get(name)
+            self.boxes[name] = self._box([Lin.var(v) for v in (
+                own if own is not None else img if role == "image" else ker)])
         lo, hi = self.boxes[name]
         return sa.leaf(name, lo, hi)
 
@@ -320,6 +324,22 @@ class SizesDecision:
     candidates: list[dict[str, int]]
     reason: str = ""
     dims: int = 1
+    #: arrays with size symbols of their own (``distinct_sizes``), name -> symbols
+    own_sizes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+#: Size letters of the kernels after the first with ``distinct_sizes`` (``L``, ``J``...).
+EXTRA_SIZE_LETTERS = ("L", "J", "P", "Q")
+
+
+def distinct_size_names(roles: dict[str, str], dims: int) -> dict[str, tuple[str, ...]]:
+    """Each kernel after the first its own size symbols: ``L`` (1-D), ``L1, L2`` (N-D)."""
+    kernels = [n for n, r in roles.items() if r == "kernel"][1:]
+    if len(kernels) > len(EXTRA_SIZE_LETTERS):
+        raise Unsupported(f"more than {len(EXTRA_SIZE_LETTERS) + 1} kernels with sizes of "
+                          "their own")
+    return {n: ((letter,) if dims == 1 else tuple(f"{letter}{a + 1}" for a in range(dims)))
+            for n, letter in zip(kernels, EXTRA_SIZE_LETTERS, strict=False)}
 
 
 def base_assumptions(dims: int, where: Sequence[Constraint] = ()) -> list[Constraint]:
@@ -329,8 +349,8 @@ def base_assumptions(dims: int, where: Sequence[Constraint] = ()) -> list[Constr
 
 def decide_all_sizes(claim: Claim, dims: int, origin: str = "center",
                      positions: bool = False, where: Sequence[Constraint] = (),
-                     max_cases: int = 64, fixed: dict[str, Any] | None = None
-                     ) -> SizesDecision:
+                     max_cases: int = 64, fixed: dict[str, Any] | None = None,
+                     distinct_sizes: bool = False) -> SizesDecision:
     """Decide ``claim`` for every image and kernel size (subject to ``where``).
 
     Raises :class:`Unsupported` when a side uses something the engine does not model (then
@@ -340,8 +360,10 @@ def decide_all_sizes(claim: Claim, dims: int, origin: str = "center",
         if role not in ("image", "kernel", "gradient"):
             raise Unsupported(f"the name {name!r} has no size")
 
+    own = distinct_size_names(rl, dims) if distinct_sizes else {}
+
     def run(ctx: sa.Context) -> tuple[SymArray, SymArray]:
-        alg = SizesAlgebra(ctx, rl, dims, origin, fixed=dict(fixed or {}))
+        alg = SizesAlgebra(ctx, rl, dims, origin, fixed=dict(fixed or {}), own_sizes=own)
         try:
             left, right = Evaluator(alg, claim.text, rl).sides(claim)
         except NoOutput as exc:
@@ -351,7 +373,8 @@ def decide_all_sizes(claim: Claim, dims: int, origin: str = "center",
         return left, right
 
     try:
-        cases = sa.by_cases(run, base_assumptions(dims, where), max_cases=max_cases)
+        extra = [ge(Lin.var(v), Lin.constant(1)) for syms in own.values() for v in syms]
+        cases = sa.by_cases(run, base_assumptions(dims, where) + extra, max_cases=max_cases)
         undefined = [c for c in cases if c.value is None]
         verdicts = [decide_case(c, dims) for c in cases if c.value is not None]
     except Unknown as exc:
@@ -362,9 +385,10 @@ def decide_all_sizes(claim: Claim, dims: int, origin: str = "center",
     if not verdicts:
         return SizesDecision(False, [], undefined, candidates,
                              "no size gives an output on both sides: " +
-                             "; ".join(sorted({c.undefined for c in undefined}))[:300], dims)
+                             "; ".join(sorted({c.undefined for c in undefined}))[:300], dims,
+                             own)
     return SizesDecision(not bad, verdicts, undefined, candidates,
-                         bad[0].reason if bad else "", dims)
+                         bad[0].reason if bad else "", dims, own)
 
 
 def shapes_from(witness: dict[str, int], dims: int) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -238,15 +238,24 @@ def decision_steps(d: SizesDecision, roles: Mapping[str, str], origin: str,
     """Every case of a proved decision, with the sizes it ranges over."""
     img = "N" if d.dims == 1 else ", ".join(f"N{a + 1}" for a in range(d.dims))
     ker = "K" if d.dims == 1 else ", ".join(f"K{a + 1}" for a in range(d.dims))
+    own_tex = "".join(rf",\ {', '.join(s)} \ge 1" for s in d.own_sizes.values())
+    own_text = "".join(f", {', '.join(s)} >= 1" for s in d.own_sizes.values())
+    own_words = "".join(f", {name}'s size {', '.join(s)}" for name, s in d.own_sizes.items())
+    if d.own_sizes:
+        first = next(n for n, r in roles.items() if r == "kernel")
+        ker_words = f"{first}'s size {ker}"
+    else:
+        ker_words = f"kernel size {ker}"
     origin_words = ("indices from the centre, -floor(N/2) .. N-1-floor(N/2)"
                     if origin == "center" else "0-based indices, 0 .. N-1")
-    steps = [Step(rf"{img} \ge 1,\ {ker} \ge 1" + (rf",\ \text{{{where_text}}}"
-                                                    if where_text else ""),
-                  f"for every image size {img} and kernel size {ker}"
+    steps = [Step(rf"{img} \ge 1,\ {ker} \ge 1" + own_tex + (rf",\ \text{{{where_text}}}"
+                                                              if where_text else ""),
+                  f"for every image size {img} and {ker_words}{own_words}"
                   + (f" with {where_text}" if where_text else "") + f" ({origin_words}); "
                   + (f"{len(d.cases)} cases, as the windows compare the sizes"
                      if len(d.cases) > 1 else "one case"),
-                  f"every {img} >= 1, {ker} >= 1" + (f", {where_text}" if where_text else ""))]
+                  f"every {img} >= 1, {ker} >= 1{own_text}"
+                  + (f", {where_text}" if where_text else ""))]
     for number, v in enumerate(d.cases, start=1):
         names = Names(d.dims, roles, v.case.defs)
         for name, num, den in v.case.defs:

@@ -72,6 +72,8 @@ class _Request:
     positions: bool
     dims: int
     where: tuple[Constraint, ...] = ()
+    #: all-sizes: each kernel after the first with sizes of its own (L, J...)
+    distinct_sizes: bool = False
 
     def decide(self, image: Sequence[int], kernel: Sequence[int],
                search: bool = False) -> Outcome:
@@ -132,7 +134,8 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
                 kernel: str | Sequence[int] | None = None, origin: str = "center",
                 max_terms: int | None = None, x: Any = None, h: Any = None,
                 compare: str = "indices", where: str | None = None,
-                let: dict[str, Any] | None = None) -> Derivation:
+                let: dict[str, Any] | None = None, distinct_sizes: bool = False
+                ) -> Derivation:
     """Decide ``LHS == RHS`` for every size (or for the given shapes).
 
     >>> prove_claim("conv(x, h) == corr(x, flip(h))").scope
@@ -176,7 +179,7 @@ def prove_claim(text: str, dims: int | None = None, image: str | Sequence[int] |
             raise InputError(f"the condition {where!r} leaves no size (sizes are at least "
                              "1): a claim about no size says nothing")
     req = _Request(claim, origin, max_terms, fixed, compare == "positions", nd,
-                   tuple(conditions))
+                   tuple(conditions), distinct_sizes)
     claim_latex = to_latex(claim.left) + " = " + to_latex(claim.right)
     claim_text = to_text(claim.left) + " == " + to_text(claim.right)
     steps = [Step(claim_latex, "the claim, parsed by the claim grammar (no eval): both sides "
@@ -348,7 +351,8 @@ def _all_sizes(req: _Request, img: tuple[int, ...] | None, ker: tuple[int, ...] 
     candidates: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
     try:
         decision = decide_all_sizes(req.claim, req.dims, req.origin, req.positions,
-                                    where, fixed=req.fixed)
+                                    where, fixed=req.fixed,
+                                    distinct_sizes=req.distinct_sizes)
     except Unsupported as exc:
         reason = f"the all-sizes engine does not model this claim ({exc})"
     else:
@@ -358,6 +362,10 @@ def _all_sizes(req: _Request, img: tuple[int, ...] | None, ker: tuple[int, ...] 
             note = (("with the given values of " + ", ".join(sorted(req.fixed)) + "; "
                      if req.fixed else "")
                     + "scope all-sizes: proved for every image and kernel size"
+                    + (" (each kernel with a size of its own: "
+                       + ", ".join(f"{n}: {', '.join(s)}" for n, s in
+                                   decision.own_sizes.items()) + ")"
+                       if decision.own_sizes else "")
                     + (f" with {head.where}" if head.where else "")
                     + (f" (image {_shape(img)})" if img is not None else "")
                     + (f" (kernel {_shape(ker)})" if ker is not None else "")

@@ -72,6 +72,16 @@ def refuted(title: str, name: str, claim_latex: str, claim_text: str, scope_step
                       tuple(notes), name)
 
 
+def refuted_plain(title: str, name: str, claim_latex: str, claim_text: str,
+                  steps: Sequence[Step], why: str, counterexample: dict[str, Any]
+                  ) -> Derivation:
+    """Refuted by a check that is not a comparison of term lists (a window, a rank): the
+    failed check as the last step, its data as the counterexample."""
+    return Derivation(title, claim_latex, claim_text, "refuted", "instance",
+                      tuple(steps) + (Step(r"\text{LHS} \neq \text{RHS}", why, why),),
+                      counterexample, (), name)
+
+
 def check_step(cmp: pa.Comparison, what: str) -> Step:
     return Step(r"\text{LHS} - \text{RHS} = 0",
                 f"{what}: both sides have {cmp.terms_left:,} terms (output index, monomial, "

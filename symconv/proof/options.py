@@ -46,6 +46,9 @@ class Options:
     count_include_pad: bool | None = None
     #: whose window --mode and --padding mean (DESIGN, "Conventions of other libraries")
     convention: str = "scipy"
+    #: receptive-field: the stacked layers, "K[:s[:d[:p]]],..." (kernel, stride, dilation,
+    #: padding of each layer, input first)
+    layers: Any = None
 
     @property
     def forward_op(self) -> str:

@@ -1,0 +1,190 @@
+"""The composition, spectral and separable views (issue 16): ``prove associativity``,
+``receptive-field`` (against PyTorch: an impulse backpropagated through the stack),
+``separable`` (against NumPy's rank) and ``convolution-theorem`` (against NumPy's FFT).
+A false statement is refuted or undecided, never proved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from symconv.parse.claim import parse_claim
+from symconv.proof.claim_sizes import decide_all_sizes
+from symconv.proof.claims import prove_claim
+from symconv.proof.theorems import prove
+from symconv.proof.theorems.receptive_field import parse_layers, window
+from symconv.proof.theorems.separable import factors
+
+SETTINGS = settings(max_examples=40, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow,
+                                           HealthCheck.function_scoped_fixture])
+
+
+# -- associativity: kernels with sizes of their own ------------------------------------------
+@pytest.mark.parametrize("dims", [1, 2])
+def test_associativity_for_all_sizes_with_distinct_kernel_sizes(dims: int) -> None:
+    d = prove("associativity", dims=dims)
+    assert d.verdict == "proved" and d.scope == "all-sizes"
+    assert any("size of its own" in n for n in d.notes)
+    assert any("not associative" in s.why for s in d.steps)  # the contrast, refuted
+
+
+def test_associativity_at_given_shapes() -> None:
+    d = prove("associativity", image="5", kernel="3")
+    assert d.verdict == "proved" and d.scope == "instance"
+
+
+@pytest.mark.parametrize("claim", [
+    "conv(conv(x, a), b) == conv(x, conv(a, b))",
+    "corr(corr(x, a), b) == corr(x, conv(a, b))",
+    "conv(x, a + b) == conv(x, a) + conv(x, b)",
+])
+def test_distinct_sizes_proofs_hold_at_unequal_sizes(claim: str) -> None:
+    """What the engine proves with a size per kernel holds when the kernels differ in size
+    (checked exactly at such shapes with values)."""
+    assert decide_all_sizes(parse_claim(claim), 1, distinct_sizes=True).proved
+    rng = np.random.default_rng(0)
+    for ka, kb in ((2, 5), (4, 1), (3, 6)):
+        let = {"a": rng.integers(-3, 4, size=ka), "b": rng.integers(-3, 4, size=kb)}
+        d = prove_claim(claim, image="7", kernel=str(ka), let=let)
+        assert d.verdict == "proved", (claim, ka, kb)
+
+
+@pytest.mark.parametrize("claim", [
+    "corr(corr(x, a), b) == corr(x, corr(a, b))",
+    "conv(x, a) == conv(x, b)",
+    "conv(conv(x, a), b) == conv(x, conv(b, a)) + x",
+])
+def test_false_composition_claims_are_never_proved(claim: str) -> None:
+    assert not decide_all_sizes(parse_claim(claim), 1, distinct_sizes=True).proved
+    assert prove_claim(claim, distinct_sizes=True).verdict in ("refuted", "undecided")
+
+
+# -- receptive field -----------------------------------------------------------------------
+layers_strategy = st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3),
+                                     st.integers(0, 2)), min_size=1, max_size=4)
+
+
+@SETTINGS
+@given(layers=layers_strategy, n=st.integers(8, 40))
+def test_receptive_field_equals_pytorchs_gradient(torch: Any, layers: Any, n: int) -> None:
+    """Backpropagate an impulse from each output through a stack of torch conv1d layers
+    (positive weights, so every dependence shows): the input gradient is non-zero inside
+    the formula's window and, for a window inside the image, reaches both its ends."""
+    import torch.nn.functional as F
+
+    size = n
+    for k, s, d, p in layers:
+        size = (size + 2 * p - d * (k - 1) - 1) // s + 1
+        if size < 1:
+            return
+    x = torch.ones(1, 1, n, dtype=torch.float64, requires_grad=True)
+    y = x
+    for k, s, d, p in layers:
+        y = F.conv1d(y, torch.ones(1, 1, k, dtype=torch.float64), stride=s, dilation=d,
+                     padding=p)
+    j, off, r = window(layers)
+    for m in range(size):
+        (g,) = torch.autograd.grad(y[0, 0, m], x, retain_graph=True)
+        read = np.flatnonzero(g[0, 0].numpy())
+        lo, hi = m * j - off, m * j - off + r - 1
+        inside = lo >= 0 and hi <= n - 1
+        assert read.size or not inside  # an output over padding only reads no pixel
+        assert not read.size or (lo <= read.min() and read.max() <= hi)
+        if inside:
+            assert (read.min(), read.max()) == (lo, hi)
+    spec = ",".join(f"{k}:{s}:{d}:{p}" for k, s, d, p in layers)
+    assert prove("receptive-field", layers=spec, image=str(n)).verdict == "proved"
+
+
+def test_receptive_field_for_all_sizes() -> None:
+    d = prove("receptive-field", layers="3,3:2,3:1:2")
+    assert d.verdict == "proved" and d.scope == "all-sizes"
+    assert "output m reads [2m, 2m + 12]" in d.steps[-1].text
+    assert parse_layers("3,3:2,3:1:2") == [(3, 1, 1, 0), (3, 2, 1, 0), (3, 1, 2, 0)]
+
+
+@pytest.mark.parametrize("bad", ["3,x", "0", "3:0", "3:1:1:-1", "1:2:3:4:5"])
+def test_receptive_field_refuses_bad_layers(cli: Any, bad: str) -> None:
+    r = cli("prove", "receptive-field", "--layers", bad)
+    assert r.code == 2 and "layer" in r.err
+
+
+# -- separable -----------------------------------------------------------------------------
+@SETTINGS
+@given(u=st.lists(st.integers(-4, 4), min_size=1, max_size=4),
+       v=st.lists(st.integers(-4, 4), min_size=1, max_size=4),
+       noise=st.integers(0, 3))
+def test_separable_decides_rank_one_as_numpy(u: list[int], v: list[int], noise: int) -> None:
+    h = np.outer(u, v)
+    if noise and h.size > 1:
+        h = h.copy()
+        h[-1, -1] += noise
+    rank = int(np.linalg.matrix_rank(h))
+    got_rank, gu, gv, _ = factors(h)
+    assert got_rank == rank
+    text = ";".join(",".join(map(str, row)) for row in h)
+    d = prove("separable", h=text)
+    if rank <= 1:
+        assert d.verdict == "proved"
+        assert (np.array(gu, dtype=object) @ np.array(gv, dtype=object).reshape(1, -1)
+                == h).all()
+    else:
+        assert d.verdict == "refuted" and d.counterexample["rank"] == rank
+
+
+def test_separable_for_all_sizes_and_sobel() -> None:
+    d = prove("separable")
+    assert d.verdict == "proved" and d.scope == "all-sizes"
+    d = prove("separable", h="1,0,-1;2,0,-2;1,0,-1")
+    assert d.verdict == "proved" and "u = [1, 2, 1], v = [1, 0, -1]" in d.notes[0]
+    d = prove("separable", h="1/2,1;1,2")
+    assert d.verdict == "proved"
+
+
+# -- the convolution theorem -----------------------------------------------------------------
+def test_convolution_theorem_for_all_sizes() -> None:
+    d = prove("convolution-theorem")
+    assert d.verdict == "proved" and d.scope == "all-sizes"
+    assert any("wrap" in s.why for s in d.steps)
+
+
+@pytest.mark.parametrize("n, k", [(1, 1), (2, 2), (5, 3), (6, 6), (8, 3), (12, 5)])
+def test_convolution_theorem_instance_and_numpy(n: int, k: int) -> None:
+    d = prove("convolution-theorem", image=str(n), kernel=str(k))
+    assert d.verdict == "proved" and d.scope == "instance"
+    rng = np.random.default_rng(n)
+    x, h = rng.normal(size=n), np.pad(rng.normal(size=k), (0, n - k))
+    cconv = np.array([sum(x[j] * h[(t - j) % n] for j in range(n)) for t in range(n)])
+    np.testing.assert_allclose(np.fft.fft(cconv), np.fft.fft(x) * np.fft.fft(h), atol=1e-9)
+
+
+def test_zero_padding_theorem_and_its_wrap_around_with_numpy() -> None:
+    """conv(x, h) = cconv after padding to Nx + Nh - 1 (NumPy's FFT), not to one less."""
+    rng = np.random.default_rng(5)
+    for nx, nh in ((2, 2), (5, 3), (4, 7)):
+        x, h = rng.normal(size=nx), rng.normal(size=nh)
+        for length, equal in ((nx + nh - 1, True), (nx + nh - 2, False)):
+            c = np.real(np.fft.ifft(np.fft.fft(x, length) * np.fft.fft(h, length)))
+            lin = np.convolve(x, h)
+            assert np.allclose(c[:length], lin[:length]) == equal or not equal and \
+                not np.allclose(np.pad(c, (0, len(lin) - length)), lin)
+
+
+# -- the polynomial view -------------------------------------------------------------------
+@pytest.mark.parametrize("n, k", [(1, 1), (4, 3), (3, 5), (7, 2)])
+def test_polynomial_view(n: int, k: int) -> None:
+    assert prove("polynomial").verdict == "proved"
+    d = prove("polynomial", image=str(n), kernel=str(k))
+    assert d.verdict == "proved" and d.scope == "instance"
+    rng = np.random.default_rng(n + k)
+    x, h = rng.integers(-5, 6, size=n), rng.integers(-5, 6, size=k)
+    prod = np.polynomial.polynomial.polymul(x, h)
+    np.testing.assert_array_equal(np.pad(prod, (0, n + k - 1 - len(prod))), np.convolve(x, h))
+    rev = np.polynomial.polynomial.polymul(x, h[::-1])
+    np.testing.assert_array_equal(np.pad(rev, (0, n + k - 1 - len(rev))),
+                                  np.correlate(x, h, mode="full"))
