@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.errors import InputError
@@ -107,6 +107,13 @@ def _symconv(c: dict[str, Any], convention: str, x: np.ndarray, h: np.ndarray) -
 @SETTINGS
 @given(c=strided(both=False))
 def test_tensorflow_same_and_valid(tf: Any, c: dict[str, Any]) -> None:
+    # TensorFlow's own CPU Conv3D departs from its documented 'SAME' (and from its Conv1D
+    # and Conv2D) when the stride overshoots the image, (ceil(N/s)-1)s + d(K-1) + 1 < N: it
+    # crops (negative padding) instead of padding 0, e.g. N=3, K=1, s=3 reads x[1], not
+    # x[0].  symconv follows the documented rule, which 1-D and 2-D obey.
+    assume(not (c["pad"] == "same" and len(c["n"]) == 3 and any(
+        (-(-nn // ss) - 1) * ss + (kk - 1) * dd + 1 < nn
+        for nn, kk, ss, dd in zip(c["n"], c["k"], c["s"], c["d"], strict=True))))
     x, h = _arrays(c["seed"], c["n"], c["k"])
     hh = h if c["op"] == "corr" else np.flip(h)  # tf.nn.convolution is a correlation
     y = tf.nn.convolution(tf.constant(x[None, ..., None], tf.float64),

@@ -188,3 +188,77 @@ def test_polynomial_view(n: int, k: int) -> None:
     rev = np.polynomial.polynomial.polymul(x, h[::-1])
     np.testing.assert_array_equal(np.pad(rev, (0, n + k - 1 - len(rev))),
                                   np.correlate(x, h, mode="full"))
+
+
+# -- spectral claims: cconv, dft, idft, exact cyclotomic numbers ---------------------------
+def test_the_classic_error_is_refuted_with_a_checked_counterexample() -> None:
+    """DFT(conv(x, h)) = DFT(x) DFT(h) without padding: refuted, and NumPy agrees on the
+    counterexample's values."""
+    d = prove_claim("dft(conv(x, h)) == dft(x) * dft(h)", origin="corner")
+    assert d.verdict == "refuted"
+    c = d.counterexample
+    x, h = np.array(c["values"]["x"], float), np.array(c["values"]["h"], float)
+    lhs = np.fft.fft(np.convolve(x, h))
+    rhs_len = max(len(x), len(h))
+    rhs = np.pad(np.fft.fft(x), (0, rhs_len - len(x))) * np.pad(np.fft.fft(h),
+                                                                (0, rhs_len - len(h)))
+    assert not np.allclose(np.pad(lhs, (0, max(0, rhs_len - len(lhs)))),
+                           np.pad(rhs, (0, max(0, len(lhs) - rhs_len))))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 7, 8, 12])
+def test_convolution_theorem_claims_at_given_shapes(n: int) -> None:
+    for claim in ("dft(cconv(x, h)) == dft(x) * dft(h)",
+                  "cconv(x, h) == idft(dft(x) * dft(h))"):
+        d = prove_claim(claim, image=str(n), kernel=str(n), origin="corner")
+        assert (d.verdict, d.scope) == ("proved", "instance"), claim
+    assert prove_claim("idft(dft(x)) == x", image=str(n), kernel="1",
+                       origin="corner").verdict == "proved"
+
+
+def test_spectral_claims_are_never_proved_for_all_sizes() -> None:
+    d = prove_claim("dft(cconv(x, h)) == dft(x) * dft(h)", where="N == K", origin="corner")
+    assert d.verdict == "undecided"
+    for false in ("dft(x) == x", "idft(dft(x)) == flip(x)", "cconv(x, h) == conv(x, h)"):
+        assert prove_claim(false, origin="corner").verdict == "refuted", false
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8])
+def test_dft_values_equal_numpys_fft(n: int) -> None:
+    from symconv.proof import polyarray as pa
+    from symconv.proof.claim_instance import dft
+
+    reg = pa.Registry()
+    v = reg.add("x", (0,), (n,))
+    spec = dft(pa.leaf(v))
+    x = np.arange(1, n + 1)
+    got = pa.evaluate(spec, reg, {"x": x})
+    np.testing.assert_allclose(np.array([complex(g) for g in got.tolist()]), np.fft.fft(x),
+                               atol=1e-9)
+    back = pa.evaluate(dft(spec, inverse=True), reg, {"x": x})
+    assert [complex(b) for b in back.tolist()] == pytest.approx(list(x))
+
+
+@settings(max_examples=200, deadline=None)
+@given(terms=st.lists(st.tuples(st.integers(1, 12), st.integers(0, 23), st.integers(-3, 3)),
+                      min_size=1, max_size=6),
+       other=st.lists(st.tuples(st.integers(1, 12), st.integers(0, 23), st.integers(-3, 3)),
+                      min_size=1, max_size=6))
+def test_cyclotomic_arithmetic_is_exact(terms: Any, other: Any) -> None:
+    """Sums and products of roots of unity agree with complex arithmetic, and a value is 0
+    exactly when it is numerically 0 (the form is unique)."""
+    from symconv.proof.cyclotomic import root_of_unity
+
+    def build(ts: Any) -> tuple[Any, complex]:
+        exact: Any = 0
+        num = 0j
+        for n, e, c in ts:
+            exact = exact + c * root_of_unity(e, n)
+            num += c * np.exp(2j * np.pi * e / n)
+        return exact, num
+
+    a, na = build(terms)
+    b, nb = build(other)
+    for exact, num in ((a, na), (a + b, na + nb), (a * b, na * nb), (a - b, na - nb)):
+        assert complex(exact) == pytest.approx(num, abs=1e-9)
+        assert (exact == 0) == (abs(num) < 1e-9)

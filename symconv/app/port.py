@@ -560,7 +560,9 @@ def _tensorflow(op: Operation, p: Plan) -> Port:
     lines: list[str] = []
     lead = 1 if p.channels else 0
     both = any(a.stride > 1 for a in p.axes) and any(a.dilation > 1 for a in p.axes)
-    same = (p.boundary == "zeros" and not p.inserts and not both and all(
+    # (TensorFlow's CPU Conv3D crops where its documented 'SAME' pads 0 when the stride
+    # overshoots the image: 3-D ports pad explicitly)
+    same = (p.boundary == "zeros" and not p.inserts and not both and p.dims <= 2 and all(
         (a.lo, a.hi) == tensorflow_same(a.size, a.kernel, a.stride, a.dilation)
         for a in p.axes))
     padding = "VALID"

@@ -33,7 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--claim", metavar="'LHS == RHS'",
                    help="decide a claim in the small claim language: conv, corr, "
                         "corr_reflected, flip, conj, dilate, conv_transpose, grad, sum, "
-                        "names, + - *, keyword arguments mode/stride/padding/dilation")
+                        "cconv, dft, idft, names, + - * (elementwise), keyword arguments "
+                        "mode/stride/padding/dilation/convention")
     p.add_argument("--dims", type=int, help="number of spatial dimensions, 1 to 3 (default 1, "
                                             "or from the shapes)")
     p.add_argument("--where", metavar="CONDITIONS",

@@ -33,6 +33,8 @@ def json_number(v: Any) -> Any:
     >>> json_number(1e16)
     1e+16
     """
+    if hasattr(v, "to_sympy") and hasattr(v, "order"):  # a cyclotomic number (claims' DFT)
+        v = complex(v)
     if isinstance(v, (complex, np.complexfloating)):
         if not (math.isfinite(v.real) and math.isfinite(v.imag)):
             return None

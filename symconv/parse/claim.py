@@ -21,13 +21,17 @@ from ..index.signal import check_name
 #: a function of its own below).
 OPS = {spec.claim: spec.name for spec in OPERATIONS.values() if not spec.in_stride}
 OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate", "convention"}
-FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"}
+#: The spectral functions: circular convolution and the DFT and its inverse (on array
+#: positions, outputs indexed from 0).
+SPECTRAL = {"cconv", "dft", "idft"}
+FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"} | SPECTRAL
 #: LaTeX of the operation names.
 LATEX_FN = {"conv": r"\operatorname{conv}", "corr": r"\operatorname{corr}",
             "corr_reflected": r"\operatorname{corr}_{\mathrm{refl}}",
             "flip": r"\operatorname{flip}", "conj": r"\overline", "dilate":
             r"\operatorname{dilate}", "conv_transpose": r"\operatorname{conv}^{\top}",
-            "sum": r"\sum", "grad": r"\nabla"}
+            "sum": r"\sum", "grad": r"\nabla", "cconv": r"\operatorname{cconv}",
+            "dft": r"\operatorname{DFT}", "idft": r"\operatorname{IDFT}"}
 #: Longest claim accepted.
 MAX_CHARS = 2000
 

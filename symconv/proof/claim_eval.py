@@ -91,6 +91,8 @@ class Algebra(Protocol[A]):
     def total(self, a: A) -> A: ...
     def bilinear(self, op: str, a: A, b: A, opts: OpOptions) -> A: ...
     def conv_transpose(self, g: A, h: A, opts: TransposeOptions) -> A: ...
+    def cconv(self, a: A, b: A) -> A: ...
+    def dft(self, a: A, inverse: bool) -> A: ...
     def gradient(self, scalar: A, name: str) -> A: ...
 
 
@@ -106,7 +108,7 @@ def roles(claim: Claim) -> dict[str, str]:
 
     def walk(n: Node) -> None:
         if isinstance(n, Call):
-            if n.fn in OPS or n.fn == "conv_transpose":
+            if n.fn in OPS or n.fn in ("conv_transpose", "cconv"):
                 for a, role in zip(n.args[:2], ("image", "kernel"), strict=False):
                     if isinstance(a, Name):
                         out.setdefault(a.name, role)
@@ -330,6 +332,20 @@ class Evaluator(Generic[A]):
             return alg.total(self.eval(n.args[0]))
         if n.fn == "conv_transpose":
             return self._transpose(n)
+        if n.fn == "cconv":
+            self._need(n, 2)
+            self._allow(n, set())
+            a, b = self.eval(n.args[0]), self.eval(n.args[1])
+            if alg.ndim(a) != alg.ndim(b) or alg.ndim(a) == 0:
+                raise self.err("cconv needs two arrays with the same number of axes", n.col)
+            return alg.cconv(a, b)
+        if n.fn in ("dft", "idft"):
+            self._need(n, 1)
+            self._allow(n, set())
+            a = self.eval(n.args[0])
+            if alg.ndim(a) == 0:
+                raise self.err(f"{n.fn} needs an array", n.col)
+            return alg.dft(a, n.fn == "idft")
         return self._grad(n)
 
     def _transpose(self, n: Call) -> A:

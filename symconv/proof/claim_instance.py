@@ -100,6 +100,12 @@ class InstanceAlgebra:
     def conv_transpose(self, g: pa.Poly, h: pa.Poly, opts: TransposeOptions) -> pa.Poly:
         return conv_transpose(g, h, opts)
 
+    def cconv(self, a: pa.Poly, b: pa.Poly) -> pa.Poly:
+        return cconv(a, b)
+
+    def dft(self, a: pa.Poly, inverse: bool) -> pa.Poly:
+        return dft(a, inverse)
+
     def gradient(self, scalar: pa.Poly, name: str) -> pa.Poly:
         return pa.gradient(scalar, self.registry.vars[name])
 
@@ -126,6 +132,47 @@ def conv_transpose(g: pa.Poly, h: pa.Poly, opts: TransposeOptions) -> pa.Poly:
                        for gn, si, di, hn in zip(g.shape, s, d, h.shape, strict=True))
     full = pa.Poly(full_lo, full_shape, out, mono, g.coef[pair] * h.coef[rk])
     return pa.restrict(full, lo, shape)
+
+
+def cconv(a: pa.Poly, b: pa.Poly) -> pa.Poly:
+    """Circular convolution on array positions: ``y[n] = sum_k a[k] b[(n - k) mod N]`` with
+    N = a's length per axis (b wraps around when longer), outputs indexed 0..N-1."""
+    pair = np.repeat(np.arange(a.nterms), b.nterms)
+    rk = np.tile(np.arange(b.nterms), a.nterms)
+    n = np.asarray(a.shape, dtype=np.int64)
+    pos_a = a.out - np.asarray(a.lo, dtype=np.int64)
+    pos_b = b.out - np.asarray(b.lo, dtype=np.int64)
+    out = np.mod(pos_a[pair] + pos_b[rk], n) if pair.size else np.zeros((0, a.ndim),
+                                                                         np.int64)
+    mono = pa.sort_rows(np.concatenate([a.mono[pair], b.mono[rk]], axis=1))
+    return pa.Poly((0,) * a.ndim, tuple(a.shape), out, mono, a.coef[pair] * b.coef[rk])
+
+
+def dft(a: pa.Poly, inverse: bool = False) -> pa.Poly:
+    """The DFT on array positions per axis, ``X[f] = sum_n x[n] omega^(-f n)`` (``IDFT``:
+    ``omega^(+f n)`` and 1/N), outputs indexed 0..N-1; exact: the roots of unity are
+    elements of a cyclotomic field (:mod:`.cyclotomic`), compared without ``simplify``."""
+    from fractions import Fraction
+
+    from .cyclotomic import root_of_unity
+
+    p = a
+    for axis, n in enumerate(a.shape):
+        pos = p.out[:, axis] - p.lo[axis]
+        rows = np.repeat(np.arange(p.nterms), n)
+        freq = np.tile(np.arange(n, dtype=np.int64), p.nterms)
+        sign = 1 if inverse else -1
+        factors = [root_of_unity(sign * int(f) * int(q), n) for f, q in
+                   zip(freq.tolist(), pos[rows].tolist(), strict=True)]
+        coef = np.empty(rows.size, dtype=object)
+        coef[:] = [c * w for c, w in zip(p.coef[rows].tolist(), factors, strict=True)]
+        if inverse:
+            coef[:] = [c * Fraction(1, n) for c in coef.tolist()]
+        out = p.out[rows].copy()
+        out[:, axis] = freq
+        lo = tuple(0 if k == axis else v for k, v in enumerate(p.lo))
+        p = pa.Poly(lo, tuple(p.shape), out, p.mono[rows], pa.normal_coefs(coef))
+    return p
 
 
 @dataclass

@@ -151,6 +151,13 @@ class SizesAlgebra:
                            stride=opts.stride, dilation=opts.dilation, padding=padding,
                            conjugate_kernel=opts.conjugate, origin=self.origin)
 
+    def cconv(self, a: SymArray, b: SymArray) -> SymArray:
+        raise Unsupported("circular convolution is decided at given shapes (instance) only")
+
+    def dft(self, a: SymArray, inverse: bool) -> SymArray:
+        raise Unsupported("the DFT is decided at given shapes (instance) only: its roots of "
+                          "unity depend on the size")
+
     def conv_transpose(self, g: SymArray, h: SymArray, opts: TransposeOptions) -> SymArray:
         return sa.conv_transpose(g, h, self.ctx, opts.stride, opts.padding, opts.dilation,
                                  opts.output_padding)

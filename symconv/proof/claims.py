@@ -16,6 +16,12 @@ reflection by indexing (``y[-m]``, ``y[-m, n]``) and calls:
                              ``out[s*m + d*k - p] += g[m] h[k]``
 ``sum(a)``                   the sum of every entry (a scalar)
 ``grad(E, x)``               dE/dx for a scalar E; ``grad(E, x, g)`` = grad(sum(g*E), x)
+``cconv(a, b)``              circular convolution on array positions, length a's (b wraps),
+                             outputs indexed from 0
+``dft(a)``, ``idft(a)``      the DFT (``omega^(-f n)``) and its inverse (``omega^(f n)/N``) per
+                             axis on array positions, outputs from 0; exact (cyclotomic
+                             numbers); decided at given shapes only (never all sizes)
+``a * b``                    elementwise product (zero outside either box)
 ==========================  =================================================================
 
 Three verdicts (the contract's "Verdicts"):

@@ -84,6 +84,12 @@ def decide_equal(a: Any, b: Any) -> Decision:
     """
     if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)):
         return Decision("equal" if a == b else "unequal", a - b, {} if a != b else None)
+    from .cyclotomic import Cyclo
+
+    if isinstance(a, (Cyclo, int, Fraction)) and isinstance(b, (Cyclo, int, Fraction)):
+        # a cyclotomic number in its unique form: zero exactly when its coefficients are
+        d = a - b
+        return Decision("equal" if d == 0 else "unequal", d, {} if d != 0 else None)
     import sympy as sp
 
     d = sp.expand(to_sympy(a) - to_sympy(b))
@@ -183,10 +189,12 @@ def coef_equal(a: Any, b: Any) -> bool:
 
 def exact_sum(values: list[Any]) -> Any:
     """A sum of exact values, SymPy results expanded and rationals kept as Python numbers."""
+    from .cyclotomic import Cyclo
+
     total: Any = 0
     for v in values:
         total = total + v
-    if isinstance(total, (int, Fraction)):
+    if isinstance(total, (int, Fraction, Cyclo)):
         return total
     import sympy as sp
 

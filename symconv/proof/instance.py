@@ -198,6 +198,8 @@ def poly_text(terms: Sequence[tuple[Any, tuple[int, ...]]], reg: pa.Registry) ->
     """``x[0] h[1] - 2 x[1] h[0]``: coefficients (exact values too) and monomials."""
     out = ""
     for c, ids in terms:
+        if hasattr(c, "to_sympy") and hasattr(c, "order"):  # a cyclotomic number (DFT)
+            c = c.to_sympy()
         body = " ".join(reg.entry_name(i) for i in ids) or "1"
         neg = c.could_extract_minus_sign() if hasattr(c, "could_extract_minus_sign") \
             else c < 0
