@@ -49,7 +49,7 @@ class Item:
     """One picture: ``docs/gallery/NAME.png``."""
 
     name: str
-    kind: str  # figure | page | slides | html
+    kind: str  # figure | matrix | page | slides | html
     title: str
     #: For a figure: (op, image, kernel, options, at) of the expansion and the figure name.
     op: str = ""
@@ -63,6 +63,14 @@ class Item:
     #: page 1 when ``find`` is empty.
     find: tuple[str, ...] = ()
     last: bool = False
+    #: For a matrix (``symconv matrix``): its transpose (``figure`` is the form)
+    transpose: bool = False
+
+
+def _matrix(name: str, title: str, op: str, image: str, kernel: str, form: str,
+            options: dict[str, Any], transpose: bool = False) -> Item:
+    return Item(name, "matrix", title, op, image, kernel, options, None, form,
+                transpose=transpose)
 
 
 def _fig(name: str, figure: str, title: str, op: str = "conv", image: str = "7x7",
@@ -139,6 +147,17 @@ ITEMS: tuple[Item, ...] = (
     _fig("matrix-drawn", "matrix-drawn", "The matrix C drawn, its blocks outlined (doubly "
          "block Toeplitz), and its transpose", image="3x3", kernel="2x2", options=SMALL,
          at=None),
+    _matrix("matrix-guide", "The convolution arithmetic guide's 4 x 16 matrix: a 3 x 3 "
+            "kernel over a 4 x 4 image, no padding", "corr", "4x4", "3x3", "toeplitz",
+            SMALL),
+    _matrix("matrix-guide-transposed", "Its transpose: the backward pass, and the "
+            "transposed convolution", "corr", "4x4", "3x3", "toeplitz", SMALL,
+            transpose=True),
+    _matrix("matrix-im2col", "The patch matrix (im2col) with padding 1 and stride 2", "corr",
+            "4x4", "2x2", "im2col", {"origin": "corner", "padding": 1, "stride": 2}),
+    _matrix("matrix-circulant", "A circulant matrix: circular padding, diagonalised by the "
+            "DFT", "conv", "6", "3", "circulant",
+            {"padding": "same", "padding_mode": "circular"}),
     Item("article-title", "page", "The compiled article (pdflatex), first page: the title, "
          "the notation and the first figures"),
     Item("article-worked", "page", "The compiled article: the worked example page",
@@ -164,8 +183,14 @@ def _toml(item: Item) -> str:
             return "[" + ", ".join(val(x) for x in v) + "]"
         return str(v)
 
-    parts = [f'expand = "{item.op}"', f'image = "{item.image}"', f'kernel = "{item.kernel}"']
+    head = "matrix" if item.kind == "matrix" else "expand"
+    parts = [f'{head} = "{item.op}"', f'image = "{item.image}"', f'kernel = "{item.kernel}"']
     parts += [f"{k} = {val(v)}" for k, v in item.options.items()]
+    if item.kind == "matrix":
+        parts.append(f'form = "{item.figure}"')
+        if item.transpose:
+            parts.append("transpose = true")
+        return "\n".join(parts)
     if item.at is not None:
         parts.append(f"at = {val(item.at)}")
     parts.append(f'figures = ["{item.figure}"]')
@@ -173,11 +198,16 @@ def _toml(item: Item) -> str:
 
 
 def _command(item: Item) -> str:
-    """The ``symconv expand`` command that typesets this figure alone."""
-    argv = ["symconv", "expand", item.op, "--image", item.image, "--kernel", item.kernel]
+    """The ``symconv expand`` (``matrix``) command that typesets this figure alone."""
+    argv = ["symconv", "matrix" if item.kind == "matrix" else "expand", item.op, "--image",
+            item.image, "--kernel", item.kernel]
     for k, v in item.options.items():
         argv += [f"--{k.replace('_', '-')}",
                  ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
+    if item.kind == "matrix":
+        argv += ["--form", item.figure] + (["--transpose"] if item.transpose else [])
+        return " ".join(argv + ["--format", "latex", "--standalone", "-o",
+                                f"{item.name}.tex"])
     if item.at is not None:
         argv += ["--at", ",".join(map(str, item.at))]
     argv += ["--figures", item.figure, "--format", "latex", "--standalone",
@@ -208,12 +238,23 @@ def gallery_page() -> str:
         out.write(f"![{item.figure}: {item.title}](gallery/{item.name}.png)\n\n")
         out.write("```console\n$ " + _command(item) + "\n```\n\n")
         out.write("```toml\n[[block]]\n" + _toml(item) + "\n```\n")
+    out.write("\n## Matrices\n\n`symconv matrix` writes the operation as a matrix on the "
+              "flattened image (Toeplitz, circulant, im2col, and transposes), with its "
+              "blocks ruled; the [matrix-views derivation](../derivations/matrix-views/"
+              "matrix-views.md) reads them.\n")
+    for item in ITEMS:
+        if item.kind != "matrix":
+            continue
+        out.write(f"\n### {item.title}\n\n")
+        out.write(f"![{item.figure}: {item.title}](gallery/{item.name}.png)\n\n")
+        out.write("```console\n$ " + _command(item) + "\n```\n\n")
+        out.write("```toml\n[[block]]\n" + _toml(item) + "\n```\n")
     out.write("\n## Documents, slides and the web page\n\n"
               "Made from the documents of `symconv demo` (`symconv-demo/article.tex`, "
               "`article-slides.tex`, `article.html`); the [tutorial](tutorial.md) builds "
               "them step by step.\n")
     for item in ITEMS:
-        if item.kind == "figure":
+        if item.kind in ("figure", "matrix"):
             continue
         out.write(f"\n### {item.title}\n\n![{item.title}](gallery/{item.name}.png)\n")
     out.write("\n## Before and after: publication quality (issue 11)\n\n"
@@ -278,6 +319,14 @@ def _figure_tex(item: Item) -> str:
 
     exp = expand(item.op, item.image, item.kernel, **item.options)
     buf = io.StringIO()
+    if item.kind == "matrix":
+        from symconv.document.blocks import Document, MatrixBlock
+        from symconv.expansion.matrix import matrix_view, operator_matrix
+
+        view = matrix_view(operator_matrix(exp, item.figure, item.transpose))
+        render(Document("", (MatrixBlock(view),)), "latex", buf, standalone=True)
+        return buf.getvalue().replace("\\begin{document}\n",
+                                      "\\begin{document}\n\\pagestyle{empty}\n", 1)
     render(exp, "latex", buf, at=item.at, standalone=True, figures=(item.figure,))
     if "\\emph{(" + item.figure + ":" in buf.getvalue():  # the writer's note for a failure
         raise RuntimeError(f"gallery: figure {item.figure!r} of {item.name} failed: "
@@ -443,9 +492,10 @@ def build(names: list[str] | None = None, outdir: str = GALLERY) -> list[str]:
         _tool(t)
     os.makedirs(outdir, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="symconv-gallery-") as tmp:
-        figures = [i for i in items if i.kind == "figure"]
+        figures = [i for i in items if i.kind in ("figure", "matrix")]
         with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
-            docs = pool.submit(_build_documents, [i for i in items if i.kind != "figure"],
+            docs = pool.submit(_build_documents, [i for i in items
+                                                  if i.kind not in ("figure", "matrix")],
                                tmp, outdir)
             written = list(pool.map(lambda i: _build_figure(i, tmp, outdir), figures))
             written += docs.result()
