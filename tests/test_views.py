@@ -262,3 +262,20 @@ def test_cyclotomic_arithmetic_is_exact(terms: Any, other: Any) -> None:
     for exact, num in ((a, na), (a + b, na + nb), (a * b, na * nb), (a - b, na - nb)):
         assert complex(exact) == pytest.approx(num, abs=1e-9)
         assert (exact == 0) == (abs(num) < 1e-9)
+
+
+@pytest.mark.parametrize("nx, nh", [(1, 1), (3, 3), (2, 5), (4, 2)])
+def test_zero_padding_as_claims(nx: int, nh: int) -> None:
+    """conv = cconv after padding to Nx + Nh - 1 (proved at the shapes), not to one less
+    (refuted: the wrap-around)."""
+    full = nx + nh - 1
+    d = prove_claim(f"conv(x, h) == cconv(pad(x, {full}), pad(h, {full}))", image=str(nx),
+                    kernel=str(nh), origin="corner")
+    assert d.verdict == "proved"
+    if full - 1 >= max(nx, nh) and nx + nh >= 3:
+        d = prove_claim(f"conv(x, h) == cconv(pad(x, {full - 1}), pad(h, {full - 1}))",
+                        image=str(nx), kernel=str(nh), origin="corner")
+        assert d.verdict == "refuted"
+    d = prove_claim(f"dft(pad(conv(x, h), {full})) == dft(pad(x, {full})) * "
+                    f"dft(pad(h, {full}))", image=str(nx), kernel=str(nh), origin="corner")
+    assert d.verdict == "proved"

@@ -23,7 +23,7 @@ OPS = {spec.claim: spec.name for spec in OPERATIONS.values() if not spec.in_stri
 OP_KEYWORDS = {"mode", "stride", "padding", "dilation", "conjugate", "convention"}
 #: The spectral functions: circular convolution and the DFT and its inverse (on array
 #: positions, outputs indexed from 0).
-SPECTRAL = {"cconv", "dft", "idft"}
+SPECTRAL = {"cconv", "dft", "idft", "pad"}
 FUNCTIONS = set(OPS) | {"flip", "conj", "dilate", "conv_transpose", "sum", "grad"} | SPECTRAL
 #: LaTeX of the operation names.
 LATEX_FN = {"conv": r"\operatorname{conv}", "corr": r"\operatorname{corr}",
@@ -31,7 +31,8 @@ LATEX_FN = {"conv": r"\operatorname{conv}", "corr": r"\operatorname{corr}",
             "flip": r"\operatorname{flip}", "conj": r"\overline", "dilate":
             r"\operatorname{dilate}", "conv_transpose": r"\operatorname{conv}^{\top}",
             "sum": r"\sum", "grad": r"\nabla", "cconv": r"\operatorname{cconv}",
-            "dft": r"\operatorname{DFT}", "idft": r"\operatorname{IDFT}"}
+            "dft": r"\operatorname{DFT}", "idft": r"\operatorname{IDFT}",
+            "pad": r"\operatorname{pad}"}
 #: Longest claim accepted.
 MAX_CHARS = 2000
 

@@ -93,6 +93,7 @@ class Algebra(Protocol[A]):
     def conv_transpose(self, g: A, h: A, opts: TransposeOptions) -> A: ...
     def cconv(self, a: A, b: A) -> A: ...
     def dft(self, a: A, inverse: bool) -> A: ...
+    def pad(self, a: A, length: int) -> A: ...
     def gradient(self, scalar: A, name: str) -> A: ...
 
 
@@ -339,6 +340,16 @@ class Evaluator(Generic[A]):
             if alg.ndim(a) != alg.ndim(b) or alg.ndim(a) == 0:
                 raise self.err("cconv needs two arrays with the same number of axes", n.col)
             return alg.cconv(a, b)
+        if n.fn == "pad":
+            self._need(n, 2)
+            self._allow(n, set())
+            a = self.eval(n.args[0])
+            size = n.args[1]
+            if not isinstance(size, Num) or size.value < 1:
+                raise self.err("pad(a, L) needs a positive integer L", n.col)
+            if alg.ndim(a) == 0:
+                raise self.err("pad needs an array", n.col)
+            return alg.pad(a, size.value)
         if n.fn in ("dft", "idft"):
             self._need(n, 1)
             self._allow(n, set())

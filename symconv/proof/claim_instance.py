@@ -106,6 +106,14 @@ class InstanceAlgebra:
     def dft(self, a: pa.Poly, inverse: bool) -> pa.Poly:
         return dft(a, inverse)
 
+    def pad(self, a: pa.Poly, length: int) -> pa.Poly:
+        """Zeros after the last entry up to ``length`` per axis, positions from 0."""
+        if any(n > length for n in a.shape):
+            shape = "x".join(map(str, a.shape))
+            raise NoOutput(f"pad(a, {length}): the array is longer ({shape})")
+        return pa.Poly((0,) * a.ndim, (length,) * a.ndim,
+                       a.out - np.asarray(a.lo, dtype=np.int64), a.mono, a.coef)
+
     def gradient(self, scalar: pa.Poly, name: str) -> pa.Poly:
         return pa.gradient(scalar, self.registry.vars[name])
 

@@ -154,6 +154,9 @@ class SizesAlgebra:
     def cconv(self, a: SymArray, b: SymArray) -> SymArray:
         raise Unsupported("circular convolution is decided at given shapes (instance) only")
 
+    def pad(self, a: SymArray, length: int) -> SymArray:
+        raise Unsupported("pad to a given length is decided at given shapes (instance) only")
+
     def dft(self, a: SymArray, inverse: bool) -> SymArray:
         raise Unsupported("the DFT is decided at given shapes (instance) only: its roots of "
                           "unity depend on the size")

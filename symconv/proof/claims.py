@@ -21,6 +21,7 @@ reflection by indexing (``y[-m]``, ``y[-m, n]``) and calls:
 ``dft(a)``, ``idft(a)``      the DFT (``omega^(-f n)``) and its inverse (``omega^(f n)/N``) per
                              axis on array positions, outputs from 0; exact (cyclotomic
                              numbers); decided at given shapes only (never all sizes)
+``pad(a, L)``                 zeros after a up to length L per axis (positions from 0)
 ``a * b``                    elementwise product (zero outside either box)
 ==========================  =================================================================
 
