@@ -188,6 +188,52 @@ def test_matlab_ports_follow_matlabs_documented_semantics(req: Any, seed: int) -
     _check("matlab", req, seed)
 
 
+@settings(SETTINGS, max_examples=30)
+@given(req=requests(), seed=st.integers(0, 999), which=st.sampled_from(["x", "h", "both"]))
+def test_complex_arrays_port_exactly(torch: Any, jax: Any, req: Any, seed: int,
+                                     which: str) -> None:
+    """A complex image with a real kernel (the usual case), the reverse, or both: NumPy,
+    SciPy, PyTorch and JAX ports compute the operation, conjugation included."""
+    op_name, image, kernel, kw = req
+    try:
+        shape_op = operation(op_name, image, kernel, **kw)
+    except InputError:
+        assume(False)
+    assume(shape_op.relation.term_count() < 20000)
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-4, 5, size=shape_op.image.shape).astype(np.float64)
+    h = rng.integers(-4, 5, size=shape_op.kernel.shape).astype(np.float64)
+    if which in ("x", "both"):
+        x = x + 1j * rng.integers(-4, 5, size=x.shape)
+    if which in ("h", "both"):
+        h = h + 1j * rng.integers(-4, 5, size=h.shape)
+    op = operation(op_name, image, kernel, x=x, h=h, **kw)
+    expected = np.asarray(Expansion(op).values(), dtype=np.complex128)
+    for library in ("numpy", "scipy", "torch", "jax"):
+        p = port(op, [library]).ports[0]
+        if p.code is None:
+            continue
+        y = _run(p.source, x, h)
+        assert y.shape == expected.shape, (library, p.source)
+        np.testing.assert_allclose(y, expected, atol=1e-9, err_msg=p.source)
+
+
+@pytest.mark.parametrize("image, kernel, kw", [
+    ("3x3x3x3", "2x2x2x2", {}),
+    ("2x2x2x2x2", "2x1x2x1x2", {"padding": 1}),
+    ("2x3x3x3x3", "2x1x2x2x2x2", {"layer": True, "groups": 2}),
+])
+def test_numpy_ports_four_and_five_axes(image: str, kernel: str, kw: dict[str, Any]) -> None:
+    rng = np.random.default_rng(7)
+    shape_op = operation("conv", image, kernel, **kw)
+    x = rng.integers(-3, 4, size=shape_op.image.shape)
+    h = rng.integers(-3, 4, size=shape_op.kernel.shape)
+    op = operation("conv", image, kernel, x=x, h=h, **kw)
+    p = port(op, ["numpy"]).ports[0]
+    y = _run(p.source, x.astype(np.float64), h.astype(np.float64))
+    np.testing.assert_allclose(y, Expansion(op).values())
+
+
 def _code(op_name: str, image: str, kernel: str, library: str, **kw: Any) -> str | None:
     return port(operation(op_name, image, kernel, **kw), [library]).ports[0].code
 

@@ -37,6 +37,8 @@ LIBRARIES = ("numpy", "scipy", "torch", "tensorflow", "jax", "opencv", "matlab")
 #: NumPy's ``np.pad`` mode for each boundary rule of the relation.
 NP_PAD = {"zeros": "constant", "circular": "wrap", "reflect": "reflect",
           "replicate": "edge", "symmetric": "symmetric"}
+#: np.einsum subscripts for output and tap axes (g, o, c name the groups and channels).
+EINSUM_LETTERS = "mnpqrstuvwxyzijklabdefh"
 #: PyTorch's ``F.pad`` modes (it has no symmetric padding).
 TORCH_PAD = {"zeros": "constant", "circular": "circular", "reflect": "reflect",
              "replicate": "replicate"}
@@ -224,14 +226,16 @@ def _plain(values: Any) -> Any:
 
     arr = np.asarray(values, dtype=object)
 
+    from ..index.values import json_number
+
     def one(v: Any) -> Any:
         if isinstance(v, (bool, np.bool_)):
             return bool(v)
-        if isinstance(v, (int, np.integer)):
-            return int(v)
-        if isinstance(v, (float, np.floating)):
-            return float(v)
-        return str(v)
+        try:
+            num = json_number(v)
+        except (TypeError, ValueError):
+            num = None
+        return str(v) if num is None else num
 
     return np.vectorize(one, otypes=[object])(arr).tolist() if arr.size else arr.tolist()
 
@@ -294,8 +298,9 @@ def _prepare_image(p: Plan, var: str, lead: int, lines: list[str]) -> str:
         var = "xz"
     pads = [(max(a.lo, 0), max(a.hi, 0)) for a in p.axes]
     if any(lo or hi for lo, hi in pads):
-        spec = ", ".join(["(0, 0)"] * lead + [f"({lo}, {hi})" for lo, hi in pads])
-        lines.append(f'xp = np.pad({var}, ({spec}), mode="{NP_PAD[p.boundary]}")')
+        parts = ["(0, 0)"] * lead + [f"({lo}, {hi})" for lo, hi in pads]
+        spec = parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+        lines.append(f'xp = np.pad({var}, {spec}, mode="{NP_PAD[p.boundary]}")')
         var = "xp"
     if any(a.lo < 0 or a.hi < 0 for a in p.axes):
         cuts = []
@@ -380,8 +385,11 @@ def _numpy(op: Operation, p: Plan) -> Port:
     pick = f"[{', '.join(steps)}]" if any(t != ":" for t in steps) else ""
     lines.append(f"win = sliding_window_view({xv}, {spreads}, axis={axes}){pick}"
                  "  # every output's taps")
-    out = "mnp"[:p.dims]
-    taps = "ijk"[:p.dims]
+    if 2 * p.dims > len(EINSUM_LETTERS):
+        return Port("numpy", imports, None, [f"{p.dims} spatial axes: more than np.einsum "
+                                              "has letters for"])
+    out = EINSUM_LETTERS[:p.dims]
+    taps = EINSUM_LETTERS[p.dims:2 * p.dims]
     if p.channels:
         c_in, c_out, g, _ = p.channels
         counts = ", ".join(str(a.count) for a in p.axes)
@@ -434,9 +442,11 @@ def _scipy(op: Operation, p: Plan) -> Port:
     lines.append(f'y = scipy.signal.convolve({xv}, {wv}, mode="valid"){_stride_slice(p, 0)}')
     _reverse(p, 0, lines)
     notes = _conj_note(p)
-    if any(a.stride > 1 for a in p.axes) or any(a.dilation > 1 for a in p.axes):
-        notes.append("scipy.signal has no stride or dilation: the kernel's taps are spread "
-                     "with zeros and every stride-th output kept")
+    if any(a.dilation > 1 for a in p.axes):
+        notes.append("scipy.signal has no dilation: the kernel's taps are spread with zeros")
+    if any(a.stride > 1 for a in p.axes):
+        notes.append("scipy.signal has no stride: every stride-th output of the stride-1 "
+                     "correlation is kept")
     return Port("scipy", imports, "\n".join(lines), notes)
 
 
@@ -490,24 +500,26 @@ def _torch(op: Operation, p: Plan) -> Port:
         p.boundary not in ("reflect", "circular")
         or max(lo, hi) < a.size or (p.boundary == "circular" and max(lo, hi) <= a.size)
         for (lo, hi), a in zip(pads, p.axes, strict=True))
+    lines.append("dt = np.result_type(x, h, np.float64)  # one dtype for both (complex "
+                 "if either is)")
     conv_pad = "0"
     if p.boundary == "zeros" and symmetric:
         conv_pad = _tuple([lo for lo, _ in pads])
-        lines.append(f"xt = torch.from_numpy(np.array(x)){batch}")
+        lines.append(f"xt = torch.from_numpy(np.array(x, dtype=dt)){batch}")
     elif fits:
-        lines.append(f"xt = torch.from_numpy(np.array(x)){batch}")
+        lines.append(f"xt = torch.from_numpy(np.array(x, dtype=dt)){batch}")
         flat = ", ".join(f"{lo}, {hi}" for lo, hi in reversed(pads))
         extra = "" if p.boundary == "zeros" else f', mode="{torch_mode}"'
         lines.append(f"xt = F.pad(xt, ({flat}){extra})  # last axis first")
     else:
         xv = _prepare_image(p, "x", 1 if p.channels else 0, lines)
-        lines.append(f"xt = torch.from_numpy(np.array({xv})){batch}")
+        lines.append(f"xt = torch.from_numpy(np.array({xv}, dtype=dt)){batch}")
         if p.boundary != "zeros" and any(lo > 0 or hi > 0 for lo, hi in pads):
             notes.append(f"torch.nn.functional.pad cannot pad this way ({p.boundary}"
                          + (", wider than the image" if torch_mode else "") + "): np.pad "
                          "does")
     wv = _forward_kernel(p, lines)
-    lines.append(f"wt = torch.from_numpy(np.array({wv}))"
+    lines.append(f"wt = torch.from_numpy(np.array({wv}, dtype=dt))"
                  + ("" if p.channels else "[None, None]"))
     call = (f"yt = F.conv{n}d(xt, wt, stride={_tuple([a.stride for a in p.axes])}, "
             f"padding={conv_pad}, dilation={_tuple([a.dilation for a in p.axes])}"
@@ -524,8 +536,10 @@ def _torch_transpose(op: Operation, p: Plan, imports: str) -> Port:
     n = p.dims
     lines: list[str] = []
     batch = "[None]" if p.channels else "[None, None]"
-    lines.append(f"xt = torch.from_numpy(np.array(x)){batch}")
-    lines.append("wt = torch.from_numpy(np.array(h))"
+    lines.append("dt = np.result_type(x, h, np.float64)  # one dtype for both (complex if "
+                 "either is)")
+    lines.append(f"xt = torch.from_numpy(np.array(x, dtype=dt)){batch}")
+    lines.append("wt = torch.from_numpy(np.array(h, dtype=dt))"
                  + ("" if p.channels else "[None, None]"))
     assert op.padding is not None
     pads = list(op.padding)
@@ -616,18 +630,23 @@ def _jax(op: Operation, p: Plan) -> Port:
     lines: list[str] = []
     batch = "[None]" if p.channels else "[None, None]"
     padding = [(a.lo, a.hi) for a in p.axes]
+    lines.append("dt = jnp.result_type(x, h)  # one dtype for both (complex if either is)")
     if p.boundary == "zeros":
-        lines.append(f"lhs = jnp.asarray(x){batch}")
+        lines.append(f"lhs = jnp.asarray(x, dtype=dt){batch}")
     else:
         pos = ", ".join(["(0, 0)", "(0, 0)"] + [f"({max(lo, 0)}, {max(hi, 0)})"
                                                 for lo, hi in padding])
-        lines.append(f"lhs = jnp.asarray(x){batch}")
+        lines.append(f"lhs = jnp.asarray(x, dtype=dt){batch}")
         lines.append(f'lhs = jnp.pad(lhs, ({pos}), mode="{NP_PAD[p.boundary]}")')
         padding = [(min(lo, 0), min(hi, 0)) for lo, hi in padding]  # crops stay in the call
     wv = _forward_kernel(p, lines)
-    lines.append(f"rhs = jnp.asarray({wv})" + ("" if p.channels else "[None, None]"))
+    lines.append(f"rhs = jnp.asarray({wv}, dtype=dt)" + ("" if p.channels else "[None, None]"))
     pad_text = "(" + ", ".join(f"({lo}, {hi})" for lo, hi in padding) + \
         ("," if len(padding) == 1 else "") + ")"
+    if p.boundary == "zeros" and not p.inserts and any(lo or hi for lo, hi in padding) and \
+            all((a.lo, a.hi) == tensorflow_same(a.size, a.kernel, a.stride, a.dilation)
+                for a in p.axes):
+        pad_text = '"SAME"'  # lax's own rule: the extra zero at the end
     call = (f"out = lax.conv_general_dilated(lhs, rhs, window_strides="
             f"{_tuple([a.stride for a in p.axes])}, padding={pad_text}")
     if p.inserts:
@@ -675,7 +694,8 @@ def _opencv(op: Operation, p: Plan) -> Port:
     lines.append(f"full = cv2.filter2D({src}, -1, {ker}, anchor=(0, 0), "
                  "borderType=cv2.BORDER_CONSTANT)")
     ends = [a.stride * (a.count - 1) + 1 for a in p.axes]
-    cuts = ([f"0:{e}:{a.stride}" for e, a in zip(ends, p.axes, strict=True)])
+    cuts = [f"0:{e}:{a.stride}" if a.stride > 1 else f"0:{e}"
+            for e, a in zip(ends, p.axes, strict=True)]
     lines.append(f"y = full[{'0, ' if one else ''}{', '.join(cuts)}]  # the outputs whose "
                  "window lies in the prepared image")
     _reverse(p, 0, lines)
@@ -722,17 +742,21 @@ def _matlab(op: Operation, p: Plan) -> Port:
                 shift = f" - {a.lo}" if a.lo > 0 else f" + {-a.lo}" if a.lo < 0 else ""
                 lines.append(f"t{i} = (0:{a.length - 1}){shift};")
                 lines.append(f"i{i} = {_matlab_rule(p.boundary, f't{i}', a.size)};")
-            lines.append(f"xp = {var}({', '.join(f'i{i}' for i in range(n))});  % padded by "
-                         f"the {p.boundary} rule")
+            rule = {"circular": "circular", "replicate": "replicate",
+                    "reflect": "mirrored without repeating the edge",
+                    "symmetric": "'symmetric' (the edge repeated)"}[p.boundary]
+            lines.append(f"xp = {var}({', '.join(f'i{i}' for i in range(n))});  % padded: "
+                         f"{rule}")
         var = "xp"
     # conv(xp, hd, 'valid') correlates with hd reversed: reverse where the plan does not flip
     kv = "h"
     if p.conjugate:
-        lines.append("h = conj(h);")
+        lines.append("hc = conj(h);")
+        kv = "hc"
     unflipped = [i for i, a in enumerate(p.axes) if not a.flip]
     if unflipped:
         idx = ", ".join("end:-1:1" if not a.flip else ":" for a in p.axes)
-        lines.append(f"w = h({idx});  % a correlation: the kernel reversed for {fn}")
+        lines.append(f"w = {kv}({idx});  % a correlation: the kernel reversed for {fn}")
         kv = "w"
     if any(a.dilation > 1 for a in p.axes):
         size = ", ".join(str(a.spread) for a in p.axes)
