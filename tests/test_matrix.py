@@ -243,3 +243,33 @@ def test_text_shows_the_blocks(cli: Any) -> None:
     assert lines[0].startswith("Toeplitz matrix: 16 x 9, 36 non-zero")
     assert sum(1 for ln in lines if set(ln.strip()) == {"-"}) == 4  # header + 3 block rules
     assert all(ln.count("|") == 2 for ln in lines[4:] if "y[" in ln)
+
+
+@pytest.mark.parametrize("fmt", ["latex", "beamer", "mathml", "html", "markdown"])
+@pytest.mark.parametrize("form, argv", [
+    ("toeplitz", ["corr", "--image", "3x3", "--kernel", "2x2"]),
+    ("im2col", ["corr", "--image", "4x4", "--kernel", "2x2", "--padding", "1", "--stride",
+                "2"]),
+    ("circulant", ["conv", "--image", "6", "--kernel", "3", "--padding", "same",
+                   "--padding-mode", "circular"]),
+])
+def test_drawn_matrices(cli: Any, fmt: str, form: str, argv: list[str]) -> None:
+    """--drawn: the matrix as a picture (TikZ or SVG), its blocks outlined in 2-D."""
+    r = cli("matrix", *argv, "--form", form, "--drawn", "--format", fmt)
+    assert r.code == 0, r.err
+    assert ("tikzpicture" in r.out) if fmt in ("latex", "beamer") else ("<svg" in r.out)
+
+
+def test_drawn_blocks_are_outlined_and_large_matrices_refused(cli: Any) -> None:
+    from symconv.expansion.figures.tables import matrix_view_drawing
+    from symconv.expansion.matrix import matrix_view
+
+    m = operator_matrix(Expansion(operation("corr", "3x3", "2x2")), "toeplitz")
+    d = matrix_view_drawing(matrix_view(m))
+    outlines = [b for b in d.boxes if b.role == "outline"]
+    assert len(outlines) == 4 * 3  # 4 row blocks (image rows of outputs) x 3 column blocks
+    r = cli("matrix", "conv", "--image", "5x5", "--kernel", "3x3", "--drawn", "--format",
+            "latex")
+    assert r.code == 2 and "--drawn" in r.err and r.out == ""
+    r = cli("matrix", "conv", "--image", "3", "--kernel", "2", "--drawn")
+    assert r.code == 2 and "--drawn applies" in r.err

@@ -29,6 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="toeplitz (default), circulant or im2col")
     p.add_argument("--transpose", action="store_true",
                    help="the transpose: C^T (the backward pass) or P^T (unfold's layout)")
+    p.add_argument("--drawn", action="store_true",
+                   help="LaTeX, slides, HTML, Markdown: the matrix drawn (cells filled, blocks "
+                        "outlined; up to 16 rows and columns) instead of typeset")
     p.add_argument("--sparse", action="store_true",
                    help="JSON and text: the non-zeros only, [row, col, entry] (any size)")
     add_operation_options(p)
@@ -47,6 +50,9 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
     if args.sparse and args.format not in ("json", "text"):
         raise InputError("--sparse applies to --format json and text")
+    if args.drawn and args.format in ("json", "text"):
+        raise InputError("--drawn applies to --format latex, beamer, mathml, html and "
+                         "markdown")
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
     m = operator_matrix(Expansion(op, max_terms=args.max_terms), args.form, args.transpose)
     if args.format in ("json", "text"):
@@ -54,8 +60,13 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
             m.check_dense()
     else:
         check_typeset(m)
+        if args.drawn:
+            from ..expansion.figures.tables import matrix_view_drawing
+            from ..expansion.matrix import matrix_view
+
+            matrix_view_drawing(matrix_view(m))  # refused (too large) before any output
     buf = io.StringIO()
-    render(m, args.format, buf, sparse=args.sparse, **latex_options(args))
+    render(m, args.format, buf, sparse=args.sparse, drawn=args.drawn, **latex_options(args))
     with open_output(args.output, out) as stream:
         stream.write(buf.getvalue())
     return 0

@@ -127,9 +127,11 @@ class ComparisonBlock:
 @dataclass(frozen=True)
 class MatrixBlock:
     """An operation's matrix in one form (a :class:`~symconv.expansion.figures.model.
-    MatrixView`), typeset with its caption."""
+    MatrixView`), typeset with its caption, or ``drawing`` (its
+    :class:`~symconv.expansion.figures.model.Drawing`) drawn in its place."""
 
     view: Any
+    drawing: Any = None
 
 
 Block = Union[Heading, Paragraph, Equations, ExpansionBlock, PoolingBlock, DerivationBlock,

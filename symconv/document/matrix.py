@@ -9,7 +9,7 @@ from ..index.ops import OPERATIONS
 from .blocks import Document, MatrixBlock, Paragraph
 
 
-def matrix_document(m: OperatorMatrix) -> Document:
+def matrix_document(m: OperatorMatrix, drawn: bool = False) -> Document:
     """A page for one matrix: a paragraph of what it is (its size, its non-zeros, how it
     acts) and the matrix with its block structure."""
     op = m.expansion.operation
@@ -35,7 +35,13 @@ def matrix_document(m: OperatorMatrix) -> Document:
                 "GPU libraries compute a convolution layer)")
     text = (f"A {word} of a {shape} image and a {kshape} kernel, as a {rows} x {cols} matrix "
             f"with {m.nnz} non-zero entries ({_density(m)} of its cells). {acts}.")
-    return Document(title, (Paragraph(text), MatrixBlock(view)), name=f"matrix-{m.form}")
+    drawing = None
+    if drawn:
+        from ..expansion.figures.tables import matrix_view_drawing
+
+        drawing = matrix_view_drawing(view)
+    return Document(title, (Paragraph(text), MatrixBlock(view, drawing)),
+                    name=f"matrix-{m.form}")
 
 
 def _density(m: OperatorMatrix) -> str:

@@ -26,6 +26,7 @@ COMMON_SETTINGS: dict[str, Any] = {
     "assets_dir": None,    # where Markdown writes its figures
     "source": "",          # the formula a check result was read from
     "sparse": None,        # a matrix's non-zeros only (JSON, text)
+    "drawn": None,         # a matrix drawn (TikZ, SVG) instead of typeset
     **{k: None for k in STYLE_OPTIONS},
 }
 
@@ -103,7 +104,7 @@ class Printer(Dispatcher):
         their own)."""
         from ..document.matrix import matrix_document
 
-        self.doprint(matrix_document(m))
+        self.doprint(matrix_document(m, drawn=bool(self._settings["drawn"])))
 
     def _page_Pooling(self, p: Any) -> None:
         """A pooling, as the document it reads as (text and JSON print their own)."""

@@ -436,6 +436,9 @@ class BeamerPrinter(Printer):
         blocks where they fit."""
         import dataclasses
 
+        if b.drawing is not None:
+            self._print(b.drawing, self.section or short_caption(b.drawing.caption))
+            return
         v = b.view
         row_cuts = matrix_cuts(len(v.rows), MATRIX_ROWS, v.rows)
         col_cuts = matrix_cuts(len(v.cols), MATRIX_COLS, v.cols)

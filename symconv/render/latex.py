@@ -237,7 +237,7 @@ class LatexPrinter(Printer):
         self.expansion(b.expansion, b.at, b.figures, b.title)
 
     def _print_MatrixBlock(self, b: Any) -> None:
-        self._print(b.view)
+        self._print(b.view if b.drawing is None else b.drawing)
 
     def _print_DerivationBlock(self, b: Any) -> None:
         self._print_Derivation(b.derivation)

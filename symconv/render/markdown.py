@@ -163,7 +163,7 @@ class MarkdownPrinter(Printer):
         self.expansion(b.expansion, b.at, b.figures, b.title)
 
     def _print_MatrixBlock(self, b: Any) -> None:
-        self._print(b.view)
+        self._print(b.view if b.drawing is None else b.drawing)
 
     def _print_DerivationBlock(self, b: Any) -> None:
         self._print_Derivation(b.derivation)

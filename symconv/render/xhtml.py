@@ -142,7 +142,8 @@ class XhtmlPrinter(Printer):
         self.expansion(b.expansion, b.at, b.figures, b.title)
 
     def _print_MatrixBlock(self, b: Any) -> None:
-        self._print(b.view, self.el("figure", class_="symconv-matrix"))
+        self._print(b.view if b.drawing is None else b.drawing,
+                    self.el("figure", class_="symconv-matrix"))
 
     def _print_DerivationBlock(self, b: Any) -> None:
         self._print_Derivation(b.derivation)

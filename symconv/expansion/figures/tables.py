@@ -286,12 +286,52 @@ def _blocks(keys: Sequence[tuple[int, ...]]) -> list[tuple[int, int]]:
     return out
 
 
+def _runs(ends: Sequence[int], n: int) -> list[tuple[int, int]]:
+    """``[(0, e1), (e1, e2), ..., (ek, n)]`` from the block ends."""
+    cuts = [0] + list(ends) + [n]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def matrix_view_drawing(view: Any) -> Drawing:
+    """A :class:`~.model.MatrixView` drawn (``symconv matrix --drawn``): its cells filled
+    where not zero, kernel entries or pixels in them, its blocks outlined."""
+    if max(len(view.rows), len(view.cols)) > MAX_MATRIX_DRAWN:
+        raise InputError(f"the drawn matrix would be {len(view.rows)} x {len(view.cols)}; it "
+                         f"is drawn for at most {MAX_MATRIX_DRAWN} rows and columns (leave "
+                         "out --drawn for the typeset matrix)")
+
+    def atom(p: int) -> Text:
+        base, idx = view.atoms[p]
+        text: Text = (Span(base, "entry"),) if idx is None else \
+            (Span(base, "array"),) + index_text(idx, roles=False)
+        return ((Span("conj("),) + text + (Span(")"),)) if view.conjugate else text
+
+    entries = [[None if not ps else tuple(sp for k, p in enumerate(ps)
+                                          for sp in ((Span("+"),) if k else ()) + atom(p))
+                for ps in row] for row in view.cells]
+    cells: list[Cell] = []
+    labels: list[Label] = []
+    boxes: list[Box] = []
+    name = "P" if view.form == "im2col" else "C"
+    title = (Span(name + (r"^\top" if view.transposed else ""), "math"),)
+    blocked = bool(view.row_blocks or view.col_blocks)
+    w, h = _matrix_panel(cells, labels, boxes, 0.2, 0.0,
+                         [(view.row_array, i) for i in view.rows],
+                         [(view.col_array, i) for i in view.cols], entries, blocked, title,
+                         view.row_blocks, view.col_blocks)
+    return Drawing(f"{view.name}-drawn", view.caption, w + 0.6, h + 0.3, tuple(cells),
+                   tuple(boxes), tuple(labels), font="tiny", unit=0.7)
+
+
 def _matrix_panel(cells: list[Cell], labels: list[Label], boxes: list[Box], x0: float,
                   y0: float, rows: Sequence[tuple[str, tuple[int, ...]]],
                   cols: Sequence[tuple[str, tuple[int, ...]]],
-                  entries: Sequence[Sequence[str | None]], blocked: bool, title: Text
+                  entries: Sequence[Sequence[str | Text | None]], blocked: bool, title: Text,
+                  row_ends: Sequence[int] | None = None, col_ends: Sequence[int] | None = None
                   ) -> tuple[float, float]:
-    """One matrix with its row and column headers at (x0, y0); returns its size."""
+    """One matrix with its row and column headers at (x0, y0); returns its size.  An entry
+    is a kernel entry's name (``"a+c"``), ready text (a pixel, ``x[0,1]``) or None (0);
+    ``row_ends``/``col_ends`` give the blocks (default: runs of equal first index)."""
     cw, ch = MATRIX_CELL
     # A column is as wide as its header (2-D indices such as [-2, -2] need more than a cell).
     cw = max([cw] + [_width(len(text(index_text(i))) + len(i), 0.12, 0.1) / 0.7 for _, i in cols])
@@ -307,16 +347,19 @@ def _matrix_panel(cells: list[Cell], labels: list[Label], boxes: list[Box], x0: 
                             (Span(name, "array"),) + index_text(idx), "east", small=True))
         for c in range(len(cols)):
             e = entries[r][c]
-            line: Text = () if e is None else tuple(
+            line: Text = () if e is None else e if not isinstance(e, str) else tuple(
                 sp for k, part in enumerate(e.split("+"))
                 for sp in ((Span("+"),) if k else ()) + (Span(part, "entry"),))
             cells.append(Cell(gx + c * cw, gy + r * ch, (line,) if line else (), w=cw, h=ch,
                               fill="patch" if e is not None else None))
     if blocked:
-        for r0, r1 in _blocks([i for _, i in rows]):
-            for c0, c1 in _blocks([i for _, i in cols]):
+        rb = _blocks([i for _, i in rows]) if row_ends is None else _runs(row_ends, len(rows))
+        cb = _blocks([i for _, i in cols]) if col_ends is None else _runs(col_ends, len(cols))
+        for r0, r1 in rb:
+            for c0, c1 in cb:
+                # the ink's outline, thicker than the cell borders: the blocks show
                 boxes.append(Box(gx + c0 * cw, gy + r0 * ch, gx + c1 * cw, gy + r1 * ch,
-                                 "grid"))
+                                 "outline"))
     # The title is centred over the grid: room for its overhang on the right.
     title_w = _width(len(text(title)), 0.17, 0.0) / 0.7
     grid_w = head_w + len(cols) * cw
