@@ -36,7 +36,7 @@ def test_matrix_drawing_outlines_the_toeplitz_blocks() -> None:
     nonzero = sum(e is not None for row in m.entries for e in row)
     assert len(filled) == 2 * nonzero == 2 * 16  # C and its transpose
     # 2 row blocks x 3 column blocks in C, and the transposed 3 x 2 in C^T
-    assert len(d.boxes) == 12 and {b.role for b in d.boxes} == {"grid"}
+    assert len(d.boxes) == 12 and {b.role for b in d.boxes} == {"outline"}
     from symconv.render.plainmath import convert
 
     titles = ["".join(convert(sp.text) if sp.role == "math" else sp.text for sp in lab.text)
