@@ -240,8 +240,8 @@ def gallery_page() -> str:
         out.write("```toml\n[[block]]\n" + _toml(item) + "\n```\n")
     out.write("\n## Matrices\n\n`symconv matrix` writes the operation as a matrix on the "
               "flattened image (Toeplitz, circulant, im2col, and transposes), with its "
-              "blocks ruled; the [matrix-views derivation](../derivations/matrix-views/"
-              "matrix-views.md) reads them.\n")
+              "blocks ruled; the [matrix-view derivation](../derivations/matrix-view/"
+              "matrix-view.md) reads them.\n")
     for item in ITEMS:
         if item.kind != "matrix":
             continue
