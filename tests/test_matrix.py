@@ -273,3 +273,33 @@ def test_drawn_blocks_are_outlined_and_large_matrices_refused(cli: Any) -> None:
     assert r.code == 2 and "--drawn" in r.err and r.out == ""
     r = cli("matrix", "conv", "--image", "3", "--kernel", "2", "--drawn")
     assert r.code == 2 and "--drawn applies" in r.err
+
+
+def test_sizes_are_refused_before_the_matrix_is_built(cli: Any) -> None:
+    """A matrix too large to typeset or to write whole is refused from its shape alone, at
+    once (no operator of 3 million non-zeros is built first)."""
+    import time
+
+    t = time.perf_counter()
+    for fmt in ("latex", "json"):
+        r = cli("matrix", "conv", "--image", "600x600", "--kernel", "3x3", "--format", fmt)
+        assert r.code == 2 and r.out == ""
+        assert "362,404 x 360,000" in r.err or "362404 x 360000" in r.err
+    assert time.perf_counter() - t < 5
+
+
+def test_sparse_outputs_are_streamed_and_valid(cli: Any, tmp_path: Any) -> None:
+    out = tmp_path / "m.json"
+    r = cli("matrix", "corr", "--image", "40x40", "--kernel", "3x3", "--padding", "1",
+            "--format", "json", "--sparse", "-o", str(out))
+    assert r.code == 0, r.err
+    data = json.loads(out.read_text())
+    m = operator_matrix(Expansion(operation("corr", "40x40", "3x3", padding=1)), "toeplitz")
+    assert data["nnz"] == m.nnz == len(data["nonzeros"])
+    assert data["nonzeros"][:3] == [[r, c, m.entry_names[e]] for r, c, e in
+                                    zip(m.r[:3].tolist(), m.c[:3].tolist(),
+                                        m.entry[:3].tolist(), strict=True)]
+    assert data["rows"] == [list(i) for i in m.rows]
+    r = cli("matrix", "corr", "--image", "4", "--kernel", "2", "--sparse")
+    # two header lines, then the 4 x 2 = 8 products of the full correlation, one per line
+    assert r.code == 0 and len(r.out.strip().splitlines()) == 2 + 8

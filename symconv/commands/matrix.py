@@ -43,7 +43,13 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
 
     from ..errors import InputError
     from ..expansion.core import Expansion
-    from ..expansion.matrix import check_typeset, operator_matrix
+    from ..expansion.matrix import (
+        MAX_DENSE_CELLS,
+        check_cells,
+        check_typeset,
+        matrix_shape,
+        operator_matrix,
+    )
     from ..index.request import operation
     from ..io import open_output
     from ..render import render
@@ -54,7 +60,16 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
         raise InputError("--drawn applies to --format latex, beamer, mathml, html and "
                          "markdown")
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
-    m = operator_matrix(Expansion(op, max_terms=args.max_terms), args.form, args.transpose)
+    exp = Expansion(op, max_terms=args.max_terms)
+    if args.form not in FORMS:  # pragma: no cover - argparse's choices
+        raise InputError(f"bad --form {args.form!r}")
+    shape = matrix_shape(exp, args.form, args.transpose)  # refused before it is built
+    if args.format in ("json", "text"):
+        if not args.sparse:
+            check_cells(shape, MAX_DENSE_CELLS, "written whole")
+    else:
+        check_typeset(shape)
+    m = operator_matrix(exp, args.form, args.transpose)
     if args.format in ("json", "text"):
         if not args.sparse:
             m.check_dense()
@@ -65,8 +80,12 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
             from ..expansion.matrix import matrix_view
 
             matrix_view_drawing(matrix_view(m))  # refused (too large) before any output
+    if args.sparse:  # streamed: the non-zeros of a large matrix are never one string
+        with open_output(args.output, out) as stream:
+            render(m, args.format, stream, sparse=True)
+        return 0
     buf = io.StringIO()
-    render(m, args.format, buf, sparse=args.sparse, drawn=args.drawn, **latex_options(args))
+    render(m, args.format, buf, drawn=args.drawn, **latex_options(args))
     with open_output(args.output, out) as stream:
         stream.write(buf.getvalue())
     return 0

@@ -50,9 +50,9 @@ def _density(m: OperatorMatrix) -> str:
     return f"{share:.1f}%" if share >= 1 else f"{share:.2f}%"
 
 
-def matrix_text(m: OperatorMatrix, sparse: bool = False) -> str:
-    """The text format: the matrix as a grid (row labels, column indices, entries), or
-    with ``sparse`` its non-zeros, one per line."""
+def matrix_text(m: OperatorMatrix) -> str:
+    """The text format: the matrix as a grid (row labels, column indices, entries); the
+    non-zeros one per line are :func:`write_sparse_text`'s."""
     op = m.expansion.operation
     head = (f"{form_word(m.form)}{' (transposed)' if m.transposed else ''}: "
             f"{m.shape[0]} x {m.shape[1]}, {m.nnz} non-zero; {OPERATIONS[op.op].word} of a "
@@ -60,16 +60,11 @@ def matrix_text(m: OperatorMatrix, sparse: bool = False) -> str:
             f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
             f"rows: {m._array_name(m.row_array)}[...], columns: "
             f"{m._array_name(m.col_array)}[...]\n")
-    rname, cname = m._array_name(m.row_array), m._array_name(m.col_array)
+    rname = m._array_name(m.row_array)
 
     def label(name: str, idx: Any) -> str:
         return f"{name}[{','.join(map(str, idx))}]"
 
-    if sparse:
-        names = m.entry_names
-        lines = [f"{label(rname, m.rows[r])}  {label(cname, m.cols[c])}  {names[e]}"
-                 for r, c, e in zip(m.r.tolist(), m.c.tolist(), m.entry.tolist(), strict=True)]
-        return head + "\n".join(lines) + "\n"
     grid = m.dense()
     left = [label(rname, i) for i in m.rows]
     top = [",".join(map(str, i)) for i in m.cols]
@@ -88,6 +83,26 @@ def matrix_text(m: OperatorMatrix, sparse: bool = False) -> str:
             out.append(" " * lw + " " + "-" * (len(join(top)) - 1))
         out.append(name.rjust(lw) + join(row))
     return "\n".join(out) + "\n"
+
+
+def write_sparse_text(m: OperatorMatrix, stream: Any) -> None:
+    """The text format's ``--sparse``: the non-zeros one per line, streamed in chunks."""
+    op = m.expansion.operation
+    rname, cname = m._array_name(m.row_array), m._array_name(m.col_array)
+    stream.write(f"{form_word(m.form)}{' (transposed)' if m.transposed else ''}: "
+                 f"{m.shape[0]} x {m.shape[1]}, {m.nnz} non-zero; {OPERATIONS[op.op].word} "
+                 f"of a {'x'.join(map(str, op.image.shape))} image and a "
+                 f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
+                 f"rows: {rname}[...], columns: {cname}[...]\n")
+    names = m.entry_names
+    step = 20_000
+    for start in range(0, m.nnz, step):
+        stop = start + step
+        stream.write("".join(
+            f"{rname}[{','.join(map(str, m.rows[r]))}]  {cname}[{','.join(map(str, m.cols[c]))}]"
+            f"  {names[e]}\n" for r, c, e in zip(m.r[start:stop].tolist(),
+                                                 m.c[start:stop].tolist(),
+                                                 m.entry[start:stop].tolist(), strict=True)))
 
 
 def _ends(keys: Any) -> list[int]:

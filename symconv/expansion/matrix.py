@@ -29,6 +29,8 @@ from ..errors import InputError, LimitError
 from .core import Expansion
 
 FORMS = ("toeplitz", "circulant", "im2col")
+#: Non-zeros written per chunk by the streamed writers.
+_CHUNK = 20_000
 #: Most cells (rows x columns) a dense matrix is written with (JSON ``entries``, text);
 #: beyond it ``--sparse`` lists the non-zeros (a 64x64 image gives 4096 x 4096 = 16.8
 #: million cells, 36,864 of them non-zero).
@@ -181,6 +183,41 @@ class OperatorMatrix:
                 out["values"] = [[_plain(v) for v in row] for row in self.values()]
         return out
 
+    def write_sparse_json(self, stream: Any) -> None:
+        """:meth:`to_json` with ``sparse``, streamed: the non-zeros are written in chunks,
+        never held as one string (a 600x600 image has 3.2 million)."""
+        import json
+
+        fields: dict[str, Any] = {"form": self.form, "transpose": self.transposed,
+                                  "shape": list(self.shape), "nnz": self.nnz,
+                                  "row_array": self._array_name(self.row_array),
+                                  "col_array": self._array_name(self.col_array)}
+        stream.write("{\n")
+        for key, value in fields.items():
+            stream.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
+        for key, labels in (("rows", self.rows), ("cols", self.cols)):
+            stream.write(f'  "{key}": [')
+            for start in range(0, len(labels), _CHUNK):
+                part = labels[start:start + _CHUNK]
+                stream.write(("," if start else "") + "\n" + ",\n".join(
+                    "    " + json.dumps(list(i)) for i in part))
+            stream.write("\n  ],\n")
+        names = self.entry_names
+        vals = self.entry_values() if self.has_values else None
+        sections = [("nonzeros", lambda e: names[e])]
+        if vals is not None:
+            sections.append(("values", lambda e: _plain(vals[e])))
+        for k, (key, item) in enumerate(sections):
+            stream.write(f'  "{key}": [')
+            for start in range(0, self.nnz, _CHUNK):
+                stop = start + _CHUNK
+                rows = zip(self.r[start:stop].tolist(), self.c[start:stop].tolist(),
+                           self.entry[start:stop].tolist(), strict=True)
+                stream.write(("," if start else "") + "\n" + ",\n".join(
+                    "    " + json.dumps([r, c, item(e)]) for r, c, e in rows))
+            stream.write("\n  ]" + ("," if k + 1 < len(sections) else "") + "\n")
+        stream.write("}\n")
+
     def _array_name(self, role: str) -> str:
         op = self.expansion.operation
         return {"output": op.output_name, "image": op.image.name, "kernel": op.kernel.name,
@@ -200,6 +237,29 @@ def _plain(v: Any) -> Any:
 def form_word(form: str) -> str:
     return {"toeplitz": "Toeplitz matrix", "circulant": "circulant matrix",
             "im2col": "patch matrix (im2col)"}[form]
+
+
+def matrix_shape(exp: Expansion, form: str = "toeplitz", transpose: bool = False
+                 ) -> tuple[int, int]:
+    """The matrix's rows and columns, from the relation alone (nothing enumerated): the
+    size checks run before any array is made."""
+    op = exp.operation
+    if form == "im2col":
+        rows = exp.relation.out_count() // (exp.shape[0] if op.layer else 1)
+        cols = op.kernel.size // (op.kernel.shape[0] if op.layer else 1) * \
+            (op.image.shape[0] if op.layer else 1) // (op.kernel.shape[1] if op.layer else 1)
+    else:
+        rows, cols = exp.relation.out_count(), op.image.size
+    return (cols, rows) if transpose else (rows, cols)
+
+
+def check_cells(shape: tuple[int, int], limit: int, what: str) -> None:
+    """Refuse a matrix of more than ``limit`` cells (one line, before it is built)."""
+    cells = shape[0] * shape[1]
+    if cells > limit:
+        raise LimitError(f"the matrix is {shape[0]:,} x {shape[1]:,} ({cells:,} cells): it "
+                         f"is {what} up to {limit:,} cells; use --sparse (JSON or text) for "
+                         "its non-zeros")
 
 
 def operator_matrix(exp: Expansion, form: str = "toeplitz", transpose: bool = False
@@ -311,10 +371,11 @@ def _check_circulant(exp: Expansion, out_flat: np.ndarray, pix_flat: np.ndarray,
                          "shift of the first)")
 
 
-def check_typeset(m: OperatorMatrix) -> None:
+def check_typeset(m: OperatorMatrix | tuple[int, int]) -> None:
     """Refuse a matrix too large to typeset legibly (one line, before any output)."""
-    if m.shape[0] > MAX_TYPESET[0] or m.shape[1] > MAX_TYPESET[1]:
-        raise LimitError(f"the matrix is {m.shape[0]} x {m.shape[1]}: it is typeset up to "
+    shape = m.shape if isinstance(m, OperatorMatrix) else m
+    if shape[0] > MAX_TYPESET[0] or shape[1] > MAX_TYPESET[1]:
+        raise LimitError(f"the matrix is {shape[0]} x {shape[1]}: it is typeset up to "
                          f"{MAX_TYPESET[0]} x {MAX_TYPESET[1]} (use --format json or text, "
                          "with --sparse for large ones)")
 

@@ -28,7 +28,10 @@ class JsonPrinter(Printer):
         p.write_json(self.stream, self._settings["at"])
 
     def _page_OperatorMatrix(self, m: Any) -> None:
-        dump(m.to_json(sparse=bool(self._settings["sparse"])), self.stream)
+        if self._settings["sparse"]:
+            m.write_sparse_json(self.stream)  # streamed: any number of non-zeros
+        else:
+            dump(m.to_json(), self.stream)
 
     def _print_MatrixBlock(self, b: Any) -> dict[str, Any]:
         v = b.view

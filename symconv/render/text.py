@@ -307,9 +307,12 @@ class TextPrinter(Printer):
     format = "text"
 
     def _page_OperatorMatrix(self, m: Any) -> None:
-        from ..document.matrix import matrix_text
+        from ..document.matrix import matrix_text, write_sparse_text
 
-        self.write(matrix_text(m, sparse=bool(self._settings["sparse"])))
+        if self._settings["sparse"]:
+            write_sparse_text(m, self.stream)
+        else:
+            self.write(matrix_text(m))
 
     def _print_MatrixBlock(self, b: Any) -> None:
         from ..document.matrix import view_text
