@@ -65,7 +65,7 @@ def _presburger_steps() -> list[Step]:
         raise AssertionError("no wrapped term at L = Nx + Nh - 2")
     del j
     return [
-        Step(r"j = (n - k) \bmod N = \begin{cases} n - k & n \ge k \\ n - k + N & n < k "
+        Step(r"j = (n - k) \ \mathrm{mod}\ N = \begin{cases} n - k & n \ge k \\ n - k + N & n < k "
              r"\end{cases} \in [0, N-1]",
              "for each k, n -> j is a bijection of 0..N-1 (its inverse is j -> (j + k) mod "
              "N): both cases land in 0..N-1 (Presburger arithmetic, every N)",
@@ -103,7 +103,7 @@ def _sympy_steps() -> list[Step]:
         raise AssertionError("omega^(N(n-m)) is not 1")
     return [
         Step(r"\mathcal{F}(x \circledast h)[f] = \sum_{n=0}^{N-1} \sum_{k=0}^{N-1} x[k]\,"
-             r"h[(n-k) \bmod N]\,\omega^{-f n}",
+             r"h[(n-k) \ \mathrm{mod}\ N]\,\omega^{-f n}",
              "the DFT of the circular convolution, omega = exp(2 pi i / N)",
              "DFT(cconv(x,h))[f] = sum_n sum_k x[k] h[(n-k) mod N] w^(-f n)"),
         Step(r"\omega^{-f (j + k - q N)} = \omega^{-f j}\,\omega^{-f k}\,e^{2\pi i f q} = "
