@@ -303,3 +303,28 @@ def test_sparse_outputs_are_streamed_and_valid(cli: Any, tmp_path: Any) -> None:
     r = cli("matrix", "corr", "--image", "4", "--kernel", "2", "--sparse")
     # two header lines, then the 4 x 2 = 8 products of the full correlation, one per line
     assert r.code == 0 and len(r.out.strip().splitlines()) == 2 + 8
+
+
+def test_im2col_of_a_conjugating_correlation_says_so(cli: Any) -> None:
+    """The patches hold pixels; with --conjugate the output is P conj(h), and every format
+    says so (a reviewer found it silent)."""
+    x = "0-1j,3+3j,5-1j,2+3j,-5+2j"
+    h = np.array([-2j, 3, -3j])
+    r = cli("matrix", "corr", "--image", "5", "--kernel", "3", "--conjugate", "--form",
+            "im2col", "--x", x, "--format", "json")
+    assert r.code == 0, r.err
+    d = json.loads(r.out)
+    assert d["kernel_conjugated"] is True
+    def num(v: Any) -> complex:  # exact values come as SymPy's strings ('3 + 3*I')
+        if isinstance(v, str):
+            t = v.replace(" ", "").replace("*I", "j").replace("I", "1j")
+            return complex(t)
+        return complex(v)
+
+    p = np.array([[num(v) for v in row] for row in d["values"]])
+    xs = np.array([complex(v) for v in x.split(",")])
+    np.testing.assert_allclose(p @ np.conj(h), np.correlate(xs, h, mode="full"))
+    for fmt in ("text", "latex"):
+        out = cli("matrix", "corr", "--image", "5", "--kernel", "3", "--conjugate", "--form",
+                  "im2col", "--format", fmt).out
+        assert "conjugat" in out

@@ -29,6 +29,8 @@ def matrix_document(m: OperatorMatrix, drawn: bool = False) -> Document:
         ("circulant", True): "The backward pass multiplies the output's gradient by it",
         ("im2col", True): "This is torch.nn.functional.unfold's layout",
     }[(m.form, m.transposed)]
+    if m.conjugates_kernel:
+        acts += " (this correlation conjugates the kernel: multiply by the conjugated kernel)"
     if m.form == "im2col" and op.layer and not m.transposed:
         acts = ("With channels the output is W P^T, W the kernel as C_out rows of (input "
                 "channel, tap) columns, zero outside each output channel's group (the way "
@@ -59,7 +61,9 @@ def matrix_text(m: OperatorMatrix) -> str:
             f"{'x'.join(map(str, op.image.shape))} image and a "
             f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
             f"rows: {m._array_name(m.row_array)}[...], columns: "
-            f"{m._array_name(m.col_array)}[...]\n")
+            f"{m._array_name(m.col_array)}[...]\n"
+            + ("the correlation conjugates the kernel: y = P conj(h)\n"
+               if m.conjugates_kernel else ""))
     rname = m._array_name(m.row_array)
 
     def label(name: str, idx: Any) -> str:
@@ -93,7 +97,9 @@ def write_sparse_text(m: OperatorMatrix, stream: Any) -> None:
                  f"{m.shape[0]} x {m.shape[1]}, {m.nnz} non-zero; {OPERATIONS[op.op].word} "
                  f"of a {'x'.join(map(str, op.image.shape))} image and a "
                  f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
-                 f"rows: {rname}[...], columns: {cname}[...]\n")
+                 f"rows: {rname}[...], columns: {cname}[...]\n"
+                 + ("the correlation conjugates the kernel: y = P conj(h)\n"
+                    if m.conjugates_kernel else ""))
     names = m.entry_names
     step = 20_000
     for start in range(0, m.nnz, step):

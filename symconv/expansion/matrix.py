@@ -63,6 +63,12 @@ class OperatorMatrix:
         return len(self.rows), len(self.cols)
 
     @property
+    def conjugates_kernel(self) -> bool:
+        """im2col of a conjugating correlation: the output is ``P vec(conj(h))`` (the
+        patches hold pixels; the conjugation stays with the kernel)."""
+        return self.form == "im2col" and self.expansion.operation.conjugate
+
+    @property
     def nnz(self) -> int:
         """Stored non-zeros (a pair of taps on one pixel counts twice, as two terms)."""
         return int(self.r.size)
@@ -167,6 +173,8 @@ class OperatorMatrix:
                                "col_array": self._array_name(self.col_array),
                                "rows": [list(i) for i in self.rows],
                                "cols": [list(i) for i in self.cols]}
+        if self.conjugates_kernel:
+            out["kernel_conjugated"] = True
         if sparse:
             names = self.entry_names
             out["nonzeros"] = [[r, c, names[e]] for r, c, e in
@@ -192,6 +200,8 @@ class OperatorMatrix:
                                   "shape": list(self.shape), "nnz": self.nnz,
                                   "row_array": self._array_name(self.row_array),
                                   "col_array": self._array_name(self.col_array)}
+        if self.conjugates_kernel:
+            fields["kernel_conjugated"] = True
         stream.write("{\n")
         for key, value in fields.items():
             stream.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
@@ -403,7 +413,9 @@ def matrix_view(m: OperatorMatrix) -> Any:
     if m.form == "im2col":
         caption = ("The patch matrix (im2col): one row per output position, one column per "
                    "kernel tap" + (" (input channel, tap)" if op.layer else "")
-                   + "; each cell is the pixel that tap reads (0: the padding)")
+                   + "; each cell is the pixel that tap reads (0: the padding)"
+                   + ("; the correlation conjugates the kernel: the output is P times the "
+                      "conjugated kernel" if m.conjugates_kernel else ""))
     else:
         caption = ("The operation as a matrix: one row per output, one column per pixel "
                    "(both row-major); each cell is the kernel entry pairing them")
