@@ -272,7 +272,7 @@ def parse_libraries(text: str) -> list[str]:
 # --- the shared pieces of code ---------------------------------------------------------------
 
 def _tuple(values: Sequence[int]) -> str:
-    return "(" + ", ".join(map(str, values)) + ("," if len(values) == 1 else "") + ")"
+    return _tuple_text([str(v) for v in values])
 
 
 def _same_plan(op: Operation, kind: str, mode: str | None, convention: str,
@@ -488,7 +488,6 @@ def _torch(op: Operation, p: Plan) -> Port:
                                              f"{p.dims}"])
     n = p.dims
     lines: list[str] = []
-    lead = 1 if p.channels else 2
     batch = "[None]" if p.channels else "[None, None]"
     if OPERATIONS[op.op].in_stride:
         return _torch_transpose(op, p, imports)
@@ -527,7 +526,6 @@ def _torch(op: Operation, p: Plan) -> Port:
     lines.append(call)
     lines.append("y = yt[0].numpy()" if p.channels else "y = yt[0, 0].numpy()")
     _reverse(p, 1 if p.channels else 0, lines)
-    del lead
     return Port("torch", imports, "\n".join(lines), notes)
 
 
@@ -641,8 +639,7 @@ def _jax(op: Operation, p: Plan) -> Port:
         padding = [(min(lo, 0), min(hi, 0)) for lo, hi in padding]  # crops stay in the call
     wv = _forward_kernel(p, lines)
     lines.append(f"rhs = jnp.asarray({wv}, dtype=dt)" + ("" if p.channels else "[None, None]"))
-    pad_text = "(" + ", ".join(f"({lo}, {hi})" for lo, hi in padding) + \
-        ("," if len(padding) == 1 else "") + ")"
+    pad_text = _tuple_text([f"({lo}, {hi})" for lo, hi in padding])
     if p.boundary == "zeros" and not p.inserts and any(lo or hi for lo, hi in padding) and \
             all((a.lo, a.hi) == tensorflow_same(a.size, a.kernel, a.stride, a.dilation)
                 for a in p.axes):

@@ -61,25 +61,17 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
                          "markdown")
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
     exp = Expansion(op, max_terms=args.max_terms)
-    if args.form not in FORMS:  # pragma: no cover - argparse's choices
-        raise InputError(f"bad --form {args.form!r}")
     shape = matrix_shape(exp, args.form, args.transpose)  # refused before it is built
     if args.format in ("json", "text"):
         if not args.sparse:
             check_cells(shape, MAX_DENSE_CELLS, "written whole")
     else:
         check_typeset(shape)
-    m = operator_matrix(exp, args.form, args.transpose)
-    if args.format in ("json", "text"):
-        if not args.sparse:
-            m.check_dense()
-    else:
-        check_typeset(m)
         if args.drawn:
-            from ..expansion.figures.tables import matrix_view_drawing
-            from ..expansion.matrix import matrix_view
+            from ..expansion.figures.tables import check_drawn
 
-            matrix_view_drawing(matrix_view(m))  # refused (too large) before any output
+            check_drawn(shape)
+    m = operator_matrix(exp, args.form, args.transpose)
     if args.sparse:  # streamed: the non-zeros of a large matrix are never one string
         with open_output(args.output, out) as stream:
             render(m, args.format, stream, sparse=True)

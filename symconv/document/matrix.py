@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..expansion.matrix import OperatorMatrix, form_word, matrix_view
+from ..expansion.matrix import OperatorMatrix, block_ends, form_word, matrix_view
 from ..index.ops import OPERATIONS
 from .blocks import Document, MatrixBlock, Paragraph
 
@@ -55,15 +55,7 @@ def _density(m: OperatorMatrix) -> str:
 def matrix_text(m: OperatorMatrix) -> str:
     """The text format: the matrix as a grid (row labels, column indices, entries); the
     non-zeros one per line are :func:`write_sparse_text`'s."""
-    op = m.expansion.operation
-    head = (f"{form_word(m.form)}{' (transposed)' if m.transposed else ''}: "
-            f"{m.shape[0]} x {m.shape[1]}, {m.nnz} non-zero; {OPERATIONS[op.op].word} of a "
-            f"{'x'.join(map(str, op.image.shape))} image and a "
-            f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
-            f"rows: {m._array_name(m.row_array)}[...], columns: "
-            f"{m._array_name(m.col_array)}[...]\n"
-            + ("the correlation conjugates the kernel: y = P conj(h)\n"
-               if m.conjugates_kernel else ""))
+    head = _text_head(m)
     rname = m._array_name(m.row_array)
 
     def label(name: str, idx: Any) -> str:
@@ -74,8 +66,8 @@ def matrix_text(m: OperatorMatrix) -> str:
     top = [",".join(map(str, i)) for i in m.cols]
     lw = max(len(s) for s in left) if left else 0
     widths = [max([len(t)] + [len(row[c]) for row in grid]) for c, t in enumerate(top)]
-    ends = set(_ends(m.cols))
-    row_ends = set(_ends(m.rows))
+    ends = set(block_ends(m.cols))
+    row_ends = set(block_ends(m.rows))
 
     def join(cells: list[str]) -> str:
         return "".join((" | " if c in ends else "  ") + s.rjust(w)
@@ -89,17 +81,23 @@ def matrix_text(m: OperatorMatrix) -> str:
     return "\n".join(out) + "\n"
 
 
+def _text_head(m: OperatorMatrix) -> str:
+    """The two or three lines above either text form: what the matrix is, its labels."""
+    op = m.expansion.operation
+    return (f"{form_word(m.form)}{' (transposed)' if m.transposed else ''}: "
+            f"{m.shape[0]} x {m.shape[1]}, {m.nnz} non-zero; {OPERATIONS[op.op].word} of a "
+            f"{'x'.join(map(str, op.image.shape))} image and a "
+            f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
+            f"rows: {m._array_name(m.row_array)}[...], columns: "
+            f"{m._array_name(m.col_array)}[...]\n"
+            + ("the correlation conjugates the kernel: y = P conj(h)\n"
+               if m.conjugates_kernel else ""))
+
+
 def write_sparse_text(m: OperatorMatrix, stream: Any) -> None:
     """The text format's ``--sparse``: the non-zeros one per line, streamed in chunks."""
-    op = m.expansion.operation
     rname, cname = m._array_name(m.row_array), m._array_name(m.col_array)
-    stream.write(f"{form_word(m.form)}{' (transposed)' if m.transposed else ''}: "
-                 f"{m.shape[0]} x {m.shape[1]}, {m.nnz} non-zero; {OPERATIONS[op.op].word} "
-                 f"of a {'x'.join(map(str, op.image.shape))} image and a "
-                 f"{'x'.join(map(str, op.kernel.shape))} kernel\n"
-                 f"rows: {rname}[...], columns: {cname}[...]\n"
-                 + ("the correlation conjugates the kernel: y = P conj(h)\n"
-                    if m.conjugates_kernel else ""))
+    stream.write(_text_head(m))
     names = m.entry_names
     step = 20_000
     for start in range(0, m.nnz, step):
@@ -111,21 +109,9 @@ def write_sparse_text(m: OperatorMatrix, stream: Any) -> None:
                                                  m.entry[start:stop].tolist(), strict=True)))
 
 
-def _ends(keys: Any) -> list[int]:
-    if not keys or len(keys[0]) < 2:
-        return []
-    return [k for k in range(1, len(keys)) if keys[k][0] != keys[k - 1][0]]
-
-
 def view_text(view: Any) -> str:
     """A typeset matrix model as a plain grid (a document's matrix block in text)."""
-
-    def atom(p: int) -> str:
-        base, idx = view.atoms[p]
-        s = base if idx is None else f"{base}[{','.join(map(str, idx))}]"
-        return f"conj({s})" if view.conjugate else s
-
-    cells = [["+".join(atom(p) for p in c) or "0" for c in row] for row in view.cells]
+    cells = [[view.cell_text(c, sep=",") for c in row] for row in view.cells]
     left = [f"{view.row_array}[{','.join(map(str, i))}]" for i in view.rows]
     top = [",".join(map(str, i)) for i in view.cols]
     lw = max((len(s) for s in left), default=0)

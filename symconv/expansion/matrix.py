@@ -97,8 +97,7 @@ class OperatorMatrix:
 
     def entry_index(self, flat: int) -> tuple[int, ...]:
         """The index tuple (with the signal's origin) of a flat entry position."""
-        op = self.expansion.operation
-        sig = op.kernel if self.entry_array == "kernel" else op.image
+        sig = self.entry_signal
         pos = np.unravel_index(int(flat), sig.shape)
         return tuple(int(p) - o for p, o in zip(pos, sig.origin, strict=True))
 
@@ -114,25 +113,24 @@ class OperatorMatrix:
         return grid
 
     def check_dense(self, limit: int = MAX_DENSE_CELLS, what: str = "written whole") -> None:
-        cells = self.shape[0] * self.shape[1]
-        if cells > limit:
-            raise LimitError(f"the matrix is {self.shape[0]:,} x {self.shape[1]:,} "
-                             f"({cells:,} cells, {self.nnz:,} non-zero): it is {what} up to "
-                             f"{limit:,} cells; use --sparse (JSON or text) for its "
-                             "non-zeros")
+        check_cells(self.shape, limit, what, self.nnz)
 
     # -- values --------------------------------------------------------------------------
     @property
-    def has_values(self) -> bool:
+    def entry_signal(self) -> Any:
+        """The array the entries name: the kernel (Toeplitz forms) or the image (im2col)."""
         op = self.expansion.operation
-        sig = op.kernel if self.entry_array == "kernel" else op.image
-        return sig.values is not None
+        return op.kernel if self.entry_array == "kernel" else op.image
+
+    @property
+    def has_values(self) -> bool:
+        return self.entry_signal.values is not None
 
     def entry_values(self) -> np.ndarray:
         """The entry array's values, flat in C order (conjugated where the operation
         conjugates the kernel)."""
         op = self.expansion.operation
-        sig = op.kernel if self.entry_array == "kernel" else op.image
+        sig = self.entry_signal
         if sig.values is None:
             flag = "--h" if self.entry_array == "kernel" else "--x"
             raise InputError(f"the {form_word(self.form)} needs values for the "
@@ -167,14 +165,9 @@ class OperatorMatrix:
         """The contract's object: ``form``, ``rows``, ``cols``, ``entries`` (dense), and
         ``values`` when the entry array has values; ``sparse``: ``nonzeros`` (``[row, col,
         entry]``) instead of ``entries``."""
-        out: dict[str, Any] = {"form": self.form, "transpose": self.transposed,
-                               "shape": list(self.shape), "nnz": self.nnz,
-                               "row_array": self._array_name(self.row_array),
-                               "col_array": self._array_name(self.col_array),
-                               "rows": [list(i) for i in self.rows],
-                               "cols": [list(i) for i in self.cols]}
-        if self.conjugates_kernel:
-            out["kernel_conjugated"] = True
+        out = self._head()
+        out["rows"] = [list(i) for i in self.rows]
+        out["cols"] = [list(i) for i in self.cols]
         if sparse:
             names = self.entry_names
             out["nonzeros"] = [[r, c, names[e]] for r, c, e in
@@ -196,14 +189,8 @@ class OperatorMatrix:
         never held as one string (a 600x600 image has 3.2 million)."""
         import json
 
-        fields: dict[str, Any] = {"form": self.form, "transpose": self.transposed,
-                                  "shape": list(self.shape), "nnz": self.nnz,
-                                  "row_array": self._array_name(self.row_array),
-                                  "col_array": self._array_name(self.col_array)}
-        if self.conjugates_kernel:
-            fields["kernel_conjugated"] = True
         stream.write("{\n")
-        for key, value in fields.items():
+        for key, value in self._head().items():
             stream.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
         for key, labels in (("rows", self.rows), ("cols", self.cols)):
             stream.write(f'  "{key}": [')
@@ -227,6 +214,16 @@ class OperatorMatrix:
                     "    " + json.dumps([r, c, item(e)]) for r, c, e in rows))
             stream.write("\n  ]" + ("," if k + 1 < len(sections) else "") + "\n")
         stream.write("}\n")
+
+    def _head(self) -> dict[str, Any]:
+        """The JSON fields before the labels (both JSON writers): form, shape, arrays."""
+        out: dict[str, Any] = {"form": self.form, "transpose": self.transposed,
+                               "shape": list(self.shape), "nnz": self.nnz,
+                               "row_array": self._array_name(self.row_array),
+                               "col_array": self._array_name(self.col_array)}
+        if self.conjugates_kernel:
+            out["kernel_conjugated"] = True
+        return out
 
     def _array_name(self, role: str) -> str:
         op = self.expansion.operation
@@ -263,13 +260,16 @@ def matrix_shape(exp: Expansion, form: str = "toeplitz", transpose: bool = False
     return (cols, rows) if transpose else (rows, cols)
 
 
-def check_cells(shape: tuple[int, int], limit: int, what: str) -> None:
-    """Refuse a matrix of more than ``limit`` cells (one line, before it is built)."""
+def check_cells(shape: tuple[int, int], limit: int, what: str, nnz: int | None = None
+                ) -> None:
+    """Refuse a matrix of more than ``limit`` cells in one line: from its shape before it
+    is built, or (``nnz``: its non-zeros counted) once it is."""
     cells = shape[0] * shape[1]
     if cells > limit:
-        raise LimitError(f"the matrix is {shape[0]:,} x {shape[1]:,} ({cells:,} cells): it "
-                         f"is {what} up to {limit:,} cells; use --sparse (JSON or text) for "
-                         "its non-zeros")
+        count = "" if nnz is None else f", {nnz:,} non-zero"
+        raise LimitError(f"the matrix is {shape[0]:,} x {shape[1]:,} ({cells:,} cells{count})"
+                         f": it is {what} up to {limit:,} cells; use --sparse (JSON or text) "
+                         "for its non-zeros")
 
 
 def operator_matrix(exp: Expansion, form: str = "toeplitz", transpose: bool = False
@@ -390,7 +390,7 @@ def check_typeset(m: OperatorMatrix | tuple[int, int]) -> None:
                          "with --sparse for large ones)")
 
 
-def _block_ends(keys: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
+def block_ends(keys: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
     """Where runs of equal first index end (2-D and up): the blocks' boundaries."""
     if not keys or len(keys[0]) < 2:
         return ()
@@ -403,7 +403,7 @@ def matrix_view(m: OperatorMatrix) -> Any:
 
     check_typeset(m)
     op = m.expansion.operation
-    sig = op.kernel if m.entry_array == "kernel" else op.image
+    sig = m.entry_signal
     names = sig.entry_names() if m.entry_array == "kernel" else None
     atoms = tuple((names[p], None) if names else (sig.name, m.entry_index(p))
                   for p in range(sig.size))
@@ -438,5 +438,5 @@ def matrix_view(m: OperatorMatrix) -> Any:
                       (op.image.name, op.kernel.name, op.output_name),
                       m._array_name(m.row_array), m._array_name(m.col_array), m.rows, m.cols,
                       atoms, tuple(tuple(tuple(c) for c in row) for row in grid),
-                      _block_ends(m.rows), _block_ends(m.cols),
+                      block_ends(m.rows), block_ends(m.cols),
                       op.conjugate and m.entry_array == "kernel")

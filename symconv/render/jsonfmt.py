@@ -37,8 +37,7 @@ class JsonPrinter(Printer):
         v = b.view
         return {"block": "matrix", "form": v.form, "transpose": v.transposed,
                 "rows": [list(i) for i in v.rows], "cols": [list(i) for i in v.cols],
-                "entries": [["+".join(_atom(v, p) for p in cell) or "0" for cell in row]
-                            for row in v.cells]}
+                "entries": [[v.cell_text(cell) for cell in row] for row in v.cells]}
 
     def _page_Derivation(self, d: Any) -> None:
         dump(d.to_json(), self.stream)
@@ -78,12 +77,6 @@ class JsonPrinter(Printer):
 
     def _print_CheckBlock(self, b: Any) -> dict[str, Any]:
         return {"block": "check", "source": b.source, **b.result.to_json()}
-
-
-def _atom(view: Any, p: int) -> str:
-    base, idx = view.atoms[p]
-    s = base if idx is None else f"{base}[{', '.join(map(str, idx))}]"
-    return f"conj({s})" if view.conjugate else s
 
 
 def document_json(doc: Any) -> dict[str, Any]:

@@ -239,6 +239,16 @@ class MatrixView:
     col_blocks: tuple[int, ...]
     conjugate: bool = False
 
+    def cell_text(self, ps: tuple[int, ...], sep: str = ", ") -> str:
+        """A cell as plain text: its atoms joined by ``+`` (``a+c``, ``x[0, 1]``, ``0``),
+        indices separated by ``sep``."""
+        def atom(p: int) -> str:
+            base, idx = self.atoms[p]
+            s = base if idx is None else f"{base}[{sep.join(map(str, idx))}]"
+            return f"conj({s})" if self.conjugate else s
+
+        return "+".join(atom(p) for p in ps) or "0"
+
 
 @dataclass(frozen=True)
 class Equation:

@@ -292,13 +292,18 @@ def _runs(ends: Sequence[int], n: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
+def check_drawn(shape: tuple[int, int]) -> None:
+    """Refuse to draw a matrix of more than :data:`MAX_MATRIX_DRAWN` rows or columns."""
+    if max(shape) > MAX_MATRIX_DRAWN:
+        raise InputError(f"the drawn matrix would be {shape[0]} x {shape[1]}; it is drawn "
+                         f"for at most {MAX_MATRIX_DRAWN} rows and columns (leave out "
+                         "--drawn for the typeset matrix)")
+
+
 def matrix_view_drawing(view: Any) -> Drawing:
     """A :class:`~.model.MatrixView` drawn (``symconv matrix --drawn``): its cells filled
     where not zero, kernel entries or pixels in them, its blocks outlined."""
-    if max(len(view.rows), len(view.cols)) > MAX_MATRIX_DRAWN:
-        raise InputError(f"the drawn matrix would be {len(view.rows)} x {len(view.cols)}; it "
-                         f"is drawn for at most {MAX_MATRIX_DRAWN} rows and columns (leave "
-                         "out --drawn for the typeset matrix)")
+    check_drawn((len(view.rows), len(view.cols)))
 
     def atom(p: int) -> Text:
         base, idx = view.atoms[p]
