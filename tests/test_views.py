@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symconv.parse.claim import parse_claim
@@ -246,8 +246,13 @@ def test_dft_values_equal_numpys_fft(n: int) -> None:
                       min_size=1, max_size=6))
 def test_cyclotomic_arithmetic_is_exact(terms: Any, other: Any) -> None:
     """Sums and products of roots of unity agree with complex arithmetic, and a value is 0
-    exactly when it is numerically 0 (the form is unique)."""
-    from symconv.proof.cyclotomic import root_of_unity
+    exactly when it is numerically 0 (the form is unique); within the field orders the
+    arithmetic takes (MAX_ORDER, refused beyond: the next test)."""
+    import math
+
+    from symconv.proof.cyclotomic import MAX_ORDER, root_of_unity
+
+    assume(math.lcm(*(n for n, _, _ in terms + other)) <= MAX_ORDER)
 
     def build(ts: Any) -> tuple[Any, complex]:
         exact: Any = 0
@@ -279,3 +284,12 @@ def test_zero_padding_as_claims(nx: int, nh: int) -> None:
     d = prove_claim(f"dft(pad(conv(x, h), {full})) == dft(pad(x, {full})) * "
                     f"dft(pad(h, {full}))", image=str(nx), kernel=str(nh), origin="corner")
     assert d.verdict == "proved"
+
+
+def test_cyclotomic_fields_beyond_the_limit_are_refused() -> None:
+    from symconv.errors import LimitError
+    from symconv.proof.cyclotomic import root_of_unity
+
+    a = root_of_unity(1, 5) + root_of_unity(1, 7) + root_of_unity(1, 9) + root_of_unity(1, 11)
+    with pytest.raises(LimitError, match="order 27720"):
+        a * root_of_unity(1, 8)
