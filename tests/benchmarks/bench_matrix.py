@@ -11,6 +11,9 @@ Targets, measured in the same run:
   OperatorMatrix against a dense int64 4096 x 4096);
 * building it from the relation against the naive dense construction (a NumPy matrix filled
   one term at a time in Python), reported as a ratio;
+* the naive SymPy construction (every output as a linear form, the matrix as the
+  Jacobian, at 16x16; 12x12 with --quick) against symconv's, as a ratio, with the same
+  number of non-zeros;
 * every all-sizes theorem of the issue (``prove convolution-theorem``, ``associativity``,
   ``receptive-field``, ``separable``, ``polynomial``) as a whole process: at most 1 s each
   (median), against ``symconv --help`` in the same run (the start-up every process pays).
@@ -75,6 +78,28 @@ def main() -> int:
     slow = time.perf_counter() - t0
     print(f"{'build from the relation vs naive dense fill':52} {fast:7.3f} s vs {slow:.3f} s"
           f"  ({slow / fast:5.1f}x faster)")
+    # the naive SymPy way: the outputs as linear forms, the matrix as their Jacobian
+    import sympy as sp
+
+    n = 12 if args.quick else 16
+    small = operation("conv", f"{n}x{n}", "3x3", mode="same")
+    t0 = time.perf_counter()
+    ms = operator_matrix(Expansion(small), "toeplitz")
+    mine = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    xs = sp.symbols(f"x0:{n * n}")
+    hs = sp.Matrix(3, 3, sp.symbols("a:i"))
+    xm = sp.Matrix(n, n, xs)
+    exprs = [sum((xm[i - k + 1, j - t + 1] * hs[k, t] for k in range(3) for t in range(3)
+                  if 0 <= i - k + 1 < n and 0 <= j - t + 1 < n), sp.Integer(0))
+             for i in range(n) for j in range(n)]
+    jac = sp.Matrix(exprs).jacobian(sp.Matrix(xs))
+    sympy_time = time.perf_counter() - t0
+    same_nnz = sum(1 for v in jac if v != 0) == ms.nnz
+    ok &= same_nnz
+    print(f"{f'matrix {n}x{n}/3x3 vs SymPy Jacobian of the outputs':52} {mine:7.3f} s vs "
+          f"{sympy_time:.3f} s  ({sympy_time / mine:5.1f}x faster; same non-zeros: "
+          f"{'PASS' if same_nnz else 'FAIL'})")
     base = median_process([sys.executable, "-m", "symconv", "--help"], runs)
     print(f"{'symconv --help (process, the start-up)':52} {base:7.3f} s")
     for theorem in ("convolution-theorem", "associativity", "receptive-field", "separable",
