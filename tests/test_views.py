@@ -293,3 +293,11 @@ def test_cyclotomic_fields_beyond_the_limit_are_refused() -> None:
     a = root_of_unity(1, 5) + root_of_unity(1, 7) + root_of_unity(1, 9) + root_of_unity(1, 11)
     with pytest.raises(LimitError, match="order 27720"):
         a * root_of_unity(1, 8)
+
+
+def test_receptive_field_instance_is_refused_before_it_allocates(cli: Any) -> None:
+    """n x n dependencies are tracked: a 200,000-pixel image is refused under the term
+    limit in one line, before any array (it used to run out of memory)."""
+    r = cli("prove", "receptive-field", "--layers", "3", "--image", "200000")
+    assert r.code == 2 and "over the limit" in r.err and "--max-terms" in r.err
+    assert len(r.err.strip().splitlines()) == 1

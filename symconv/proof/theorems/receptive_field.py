@@ -165,7 +165,18 @@ def instance(o: Options) -> Derivation:
     except ValueError:
         raise InputError("receptive-field takes a 1-D --image size (the formula is per "
                          "axis)") from None
-    # reach[q] = the set of input pixels feeding q, as a boolean matrix (outputs x pixels)
+    # reach[q] = the set of input pixels feeding q, as a boolean matrix (outputs x pixels):
+    # n x n cells at most, refused under the term limit before it is allocated
+    from ...errors import LimitError
+    from ...index.relation import check_limit
+
+    limit = check_limit(o.max_terms)
+    if n < 1 or n * n > limit:
+        if n < 1:
+            raise InputError("receptive-field: --image must be at least 1")
+        raise LimitError(f"receptive-field at instance scope tracks {n} x {n} = {n * n:,} "
+                         f"pixel dependencies, over the limit of {limit:,}; raise it with "
+                         f"--max-terms {n * n} or use a smaller --image")
     reach = np.eye(n, dtype=bool)
     size = n
     for k, s, d, p in layers:
