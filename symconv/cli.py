@@ -28,6 +28,7 @@ COMMANDS = {
     "identify": "symconv.commands.identify",
     "port": "symconv.commands.port",
     "matrix": "symconv.commands.matrix",
+    "explore": "symconv.commands.explore",
     "derive": "symconv.commands.derive",
     "demo": "symconv.commands.demo",
 }

@@ -1,0 +1,828 @@
+// symconv explore: the page's own copy of the index relation (no framework, no network).
+// Per spatial axis an output m, a kernel tap k and an image slot r are related by
+//     r = s*m + sigma*d*k + c        (u*i = r: with input stride u, pixel i sits at slot u*i)
+// as symconv.index.request builds it (_axis, _transposed_axis) and symconv.index.relation
+// enumerates it (AffineAxis.table, map_boundary, the tap order).  The code panel's PyTorch
+// and NumPy snippets follow symconv.app.port (plan, _torch, _numpy) line for line; the
+// browser tests compare both with symconv's JSON for every output.
+(function () {
+  'use strict';
+  const cfg = JSON.parse(document.getElementById('symconv-config').textContent);
+  const OPS = {
+    conv: { sigma: -1, reflect: false, t: false },
+    corr: { sigma: 1, reflect: false, t: false },
+    'corr-reflected': { sigma: 1, reflect: true, t: false },
+    'conv-transpose': { sigma: -1, reflect: false, t: true },
+  };
+  const MODES = ['full', 'same', 'valid'];
+  const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+  const NP_PAD = { zeros: 'constant', circular: 'wrap', reflect: 'reflect',
+    replicate: 'edge', symmetric: 'symmetric' };
+  const TORCH_PAD = { zeros: 'constant', circular: 'circular', reflect: 'reflect',
+    replicate: 'replicate' };
+  const EINSUM = 'mnpqrstuvwxyzijklabdefh';
+  const fdiv = (a, b) => Math.floor(a / b);
+  const mod = (a, b) => ((a % b) + b) % b;
+  const $ = (sel) => document.querySelector(sel);
+  const el = (tag, attrs, text) => {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const MATHNS = 'http://www.w3.org/1998/Math/MathML';
+  const mel = (tag, text) => {
+    const e = document.createElementNS(MATHNS, tag);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+
+  // ---- the request, as symconv.index.request.operation resolves it -----------------------
+  const dims = cfg.image.length;
+  const state = {
+    op: cfg.op, kernel: cfg.kernel.slice(), padding: cfg.padding_choice,
+    paddingMode: cfg.padding_mode, stride: cfg.stride.slice(), dilation: cfg.dilation.slice(),
+    outputPadding: cfg.output_padding.slice(), at: 0,
+  };
+  const initial = JSON.stringify(state);
+
+  function origin(n) {  // the index of position 0 on an axis of size n
+    if (cfg.origin === 'center') return -fdiv(n, 2);
+    if (cfg.origin === 'corner') return 0;
+    return null;  // explicit offsets: per axis, from cfg.origin_offsets
+  }
+  function lows(shape) {
+    return shape.map((n, a) => (origin(n) === null ? -cfg.origin_offsets[a] : origin(n)));
+  }
+  function padPairs(st) {
+    if (MODES.includes(st.padding)) return null;
+    if (st.padding === 'custom') return cfg.padding_pairs;
+    const p = parseInt(st.padding, 10);
+    return cfg.image.map(() => [p, p]);
+  }
+
+  function mapBoundary(i, lo, n, rule) {  // [mapped, valid]
+    const p = i - lo;
+    const inside = p >= 0 && p < n;
+    if (rule === 'zeros') return [i, inside];
+    let q;
+    if (rule === 'circular') q = mod(p, n);
+    else if (rule === 'replicate') q = Math.min(Math.max(p, 0), n - 1);
+    else if (rule === 'reflect') {
+      if (n === 1) q = 0;
+      else { const per = 2 * n - 2; q = mod(p, per); if (q >= n) q = per - q; }
+    } else { const per = 2 * n; q = mod(p, per); if (q >= n) q = per - 1 - q; }
+    return [q + lo, true];
+  }
+
+  function forwardAxis(spec, iLo, n, kLo, K, s, d, pad, mode, convention, center, rule) {
+    const ends = [spec.sigma * d * kLo, spec.sigma * d * (kLo + K - 1)];
+    const fLo = Math.min(...ends), fHi = Math.max(...ends);
+    const ke = fHi - fLo + 1;
+    let mLo, count, c;
+    if (pad === null) {
+      const fullLo = iLo - fHi;
+      let wLo, length;
+      if (mode === 'full') { wLo = fullLo; length = n + ke - 1; }
+      else if (mode === 'valid') {
+        wLo = fullLo + Math.min(n, ke) - 1; length = Math.abs(n - ke) + 1;
+      } else if (convention === 'numpy') {
+        length = Math.max(n, ke);
+        let start;
+        if (spec.sigma < 0) start = fdiv(Math.min(n, ke) - 1, 2);
+        else start = n >= ke ? fdiv(ke - 1, 2) : fdiv(n, 2);
+        wLo = fullLo + start;
+      } else { wLo = fullLo + fdiv(ke - 1, 2); length = n; }
+      const wHi = wLo + length - 1;
+      mLo = -fdiv(-wLo, s);
+      const mHi = fdiv(wHi, s);
+      if (mHi < mLo) throw new Error(`stride ${s} leaves no output on an axis of size ${n}`);
+      count = mHi - mLo + 1; c = 0;
+    } else {
+      const [pl, pr] = pad;
+      const npad = n + pl + pr;
+      if (npad < ke) {
+        throw new Error(`kernel (dilated size ${ke}) is larger than the padded image ` +
+          `(${n}+${pl}+${pr} = ${npad}): no output`);
+      }
+      count = fdiv(npad - ke, s) + 1;
+      const outOrigin = center ? fdiv(count, 2) : 0;
+      mLo = -outOrigin; c = iLo - pl - fLo + s * outOrigin;
+    }
+    const ax = { stride: s, sigma: spec.sigma, d, c, outLo: mLo, count, iLo, n, kLo, K,
+      rule, u: 1 };
+    if (spec.reflect) { ax.stride = -s; ax.outLo = -(mLo + count - 1); }
+    return ax;
+  }
+
+  function transposedAxis(iLo, n, kLo, K, s, d, pad, outPad, center) {
+    const [pl, pr] = pad;
+    const count = (n - 1) * s - pl - pr + d * (K - 1) + outPad + 1;
+    if (count < 1) {
+      throw new Error(`padding ${pl}+${pr} leaves no output of the transposed convolution ` +
+        `on an axis (input ${n}, stride ${s}, kernel ${K}, dilation ${d})`);
+    }
+    const mLo = center ? -fdiv(count, 2) : 0;
+    return { stride: 1, sigma: -1, d, c: pl - mLo + s * iLo + d * kLo, outLo: mLo, count,
+      iLo, n, kLo, K, rule: 'zeros', u: s };
+  }
+
+  // The relation of an operation: {op, axes, padding, ...} or throws one line, as symconv.
+  function resolve(st, opName, modeOverride, convention) {
+    const spec = OPS[opName || st.op];
+    const img = cfg.image, ker = st.kernel;
+    const iLo = lows(img), kLo = lows(ker);
+    let pad = padPairs(st);
+    let mode = pad === null ? st.padding : null;
+    if (modeOverride !== undefined) { mode = modeOverride; pad = null; }
+    let rule = st.paddingMode;
+    const stride = modeOverride !== undefined ? img.map(() => 1) : st.stride;
+    const dil = modeOverride !== undefined ? img.map(() => 1) : st.dilation;
+    const outPad = spec.t ? st.outputPadding : img.map(() => 0);
+    if (modeOverride !== undefined) rule = 'zeros';
+    if (spec.t) {
+      if (mode !== null) {
+        throw new Error('conv-transpose has its own output size, as PyTorch\'s ' +
+          'conv_transpose: give --padding and --output-padding, not --mode');
+      }
+      if (rule !== 'zeros') {
+        throw new Error('conv-transpose reads no padding: --padding-mode does not apply ' +
+          '(PyTorch\'s conv_transpose supports zeros only)');
+      }
+    }
+    outPad.forEach((a, i) => {
+      const s = stride[i], d = dil[i];
+      if (a >= Math.max(s, d)) {
+        throw new Error(`bad output padding ${a}: it must be smaller than the stride ` +
+          `(${s}) or the dilation (${d}), as PyTorch requires`);
+      }
+    });
+    if (mode === 'valid') rule = 'zeros';
+    if (pad !== null && !spec.t) {
+      pad.forEach(([lo, hi], a) => {
+        const n = img[a], m = Math.max(lo, hi);
+        if (rule === 'reflect' && m >= n) {
+          throw new Error(`reflect padding ${m} on axis ${a} must be smaller than the ` +
+            `image's size ${n} there (as torch.nn.functional.pad)`);
+        }
+        if (rule === 'circular' && m > n) {
+          throw new Error(`circular padding ${m} on axis ${a} would wrap around the image ` +
+            `(size ${n}) more than once; PyTorch refuses it (torch.nn.functional.pad)`);
+        }
+      });
+    }
+    if (pad === null && mode === 'valid' && convention !== 'numpy' && dims > 1) {
+      const ke = img.map((n, a) => dil[a] * (ker[a] - 1) + 1);
+      const bigger = img.every((n, a) => n >= ke[a]);
+      const smaller = img.every((n, a) => n <= ke[a]);
+      if (!bigger && !smaller) {
+        throw new Error('for mode \'valid\' the image must be at least as large as the ' +
+          'kernel on every axis, or the kernel at least as large on every axis (as ' +
+          'scipy.signal)');
+      }
+    }
+    const center = cfg.origin === 'center';
+    const axes = img.map((n, a) => (spec.t
+      ? transposedAxis(iLo[a], n, kLo[a], ker[a], stride[a], dil[a], pad ? pad[a] : [0, 0],
+        outPad[a], center)
+      : forwardAxis(spec, iLo[a], n, kLo[a], ker[a], stride[a], dil[a],
+        pad ? pad[a] : null, mode, convention, center, rule)));
+    return { op: opName || st.op, axes, padding: spec.t && !pad ? img.map(() => [0, 0]) : pad,
+      mode, rule, stride, dil, outPad, kLo, iLo };
+  }
+
+  const affine = (f, m, k) => f.stride * m + f.sigma * f.d * k + f.c;
+
+  // Taps of output m on one axis, in increasing k: {k, r (slot), i (mapped), valid}.
+  function axisTaps(f, m) {
+    const out = [];
+    for (let k = f.kLo; k < f.kLo + f.K; k++) {
+      const r = affine(f, m, k);
+      if (mod(r, f.u) !== 0) { out.push({ k, r, i: null, valid: false }); continue; }
+      const [i, valid] = mapBoundary(r / f.u, f.iLo, f.n, f.rule);
+      out.push({ k, r, i, valid });
+    }
+    return out;
+  }
+  // The display order of taps (symconv's tap_order): with axes xy the last axis outermost.
+  const tapAxes = () => (dims === 1 ? [0] : (cfg.axes === 'xy' ? [1, 0] : [0, 1]));
+
+  function product(lists) {
+    let out = [[]];
+    for (const list of lists) {
+      const next = [];
+      for (const head of out) for (const item of list) next.push(head.concat([item]));
+      out = next;
+    }
+    return out;
+  }
+  // Every tap of output idx: {slot: [...], k: [...], x: [...] | null (no term)}.
+  function taps(rel, idx) {
+    const per = rel.axes.map((f, a) => axisTaps(f, idx[a]));
+    const order = tapAxes();
+    return product(order.map((a) => per[a])).map((combo) => {
+      const byAxis = [];
+      order.forEach((a, j) => { byAxis[a] = combo[j]; });
+      return { slot: byAxis.map((t) => t.r), k: byAxis.map((t) => t.k),
+        x: byAxis.every((t) => t.valid) ? byAxis.map((t) => t.i) : null };
+    });
+  }
+
+  function outputs(rel) {  // output indices in C order over positions
+    return product(rel.axes.map((f) => Array.from({ length: f.count }, (_, p) => f.outLo + p)));
+  }
+
+  // ---- names and numbers -------------------------------------------------------------
+  const sameKernel = () => state.kernel.every((k, a) => k === cfg.kernel[a]);
+  function entryName(k, kLo) {
+    const K = state.kernel;
+    const entries = sameKernel() ? cfg.entries : (K.reduce((a, b) => a * b, 1) <= 26
+      ? LETTERS.slice(0, K.reduce((a, b) => a * b, 1)).split('') : null);
+    if (entries === null) return `${cfg.names.kernel}[${k.join(', ')}]`;
+    const rel = k.map((v, a) => v - kLo[a]);
+    let flat;
+    if (dims === 1) flat = rel[0];
+    else if (cfg.axes === 'xy') flat = rel[1] * K[0] + rel[0];
+    else flat = rel[0] * K[1] + rel[1];
+    return entries[flat];
+  }
+  function flatIndex(idx, lo, shape) {
+    let f = 0;
+    idx.forEach((v, a) => { f = f * shape[a] + (v - lo[a]); });
+    return f;
+  }
+  const xValue = (rel, i) => (cfg.x ? cfg.x.text[flatIndex(i, rel.iLo, cfg.image)] : null);
+  const xNumber = (rel, i) => (cfg.x ? cfg.x.num[flatIndex(i, rel.iLo, cfg.image)] : null);
+  const hValue = (rel, k) => (cfg.h && sameKernel()
+    ? cfg.h.text[flatIndex(k, rel.kLo, state.kernel)] : null);
+  const hNumber = (rel, k) => (cfg.h && sameKernel()
+    ? cfg.h.num[flatIndex(k, rel.kLo, state.kernel)] : null);
+
+  // ---- the picture -------------------------------------------------------------------
+  let rel = null, outs = [], cells = {}, selected = [], outCells = [], focused = null;
+  const key = (v) => v.join(',');
+  // (column, row) of an index on a grid whose lowest index is lo
+  function place(v, lo) {
+    if (dims === 1) return [v[0] - lo[0], 0];
+    const r = [v[0] - lo[0], v[1] - lo[1]];
+    return cfg.axes === 'xy' ? r : [r[1], r[0]];
+  }
+  function gridOf(shape) {
+    if (dims === 1) return [shape[0], 1];
+    return cfg.axes === 'xy' ? [shape[0], shape[1]] : [shape[1], shape[0]];
+  }
+  function makeGrid(box, shape, label) {
+    const [cols, rows] = gridOf(shape);
+    const g = el('div', { class: 'grid', role: 'grid', 'aria-label': label });
+    g.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
+    g.style.gridTemplateRows = `repeat(${rows}, var(--cell))`;
+    box.replaceChildren(g);
+    return g;
+  }
+  function put(g, node, col, row) {
+    node.style.gridColumn = String(col + 1);
+    node.style.gridRow = String(row + 1);
+    g.appendChild(node);
+  }
+  function slotRange(f, pad) {
+    const ends = [];
+    for (const m of [f.outLo, f.outLo + f.count - 1]) {
+      for (const k of [f.kLo, f.kLo + f.K - 1]) ends.push(affine(f, m, k));
+    }
+    const [pl, ph] = pad || [0, 0];
+    return [Math.min(Math.min(...ends), f.u * (f.iLo - pl)),
+      Math.max(Math.max(...ends), f.u * (f.iLo + f.n - 1 + ph))];
+  }
+
+  function build() {
+    const err = $('#error');
+    try {
+      rel = resolve(state);
+      err.hidden = true; err.textContent = '';
+    } catch (e) {
+      rel = null;
+      err.hidden = false; err.textContent = 'symconv would refuse this: ' + e.message;
+      for (const id of ['#image', '#kernel', '#output', '#terms']) $(id).replaceChildren();
+      updateCommand(); updateCode();
+      return;
+    }
+    cells = {};
+    selected = [];
+    focused = null;
+    outs = outputs(rel);
+    // the input: every slot any output reaches, and the padding
+    const lo = [], hi = [];
+    rel.axes.forEach((f, a) => {
+      const [l, h] = slotRange(f, rel.padding ? rel.padding[a] : null);
+      lo.push(l); hi.push(h);
+    });
+    const shape = lo.map((l, a) => hi[a] - l + 1);
+    const ig = makeGrid($('#image'), shape, `input ${cfg.names.image} with its padding`);
+    for (const pos of product(shape.map((n, a) => Array.from({ length: n }, (_, j) => lo[a] + j)))) {
+      const c = el('div', { class: 'cell', role: 'gridcell' });
+      const inserted = pos.some((p, a) => mod(p, rel.axes[a].u) !== 0);
+      if (inserted) {
+        c.setAttribute('data-inserted', '');
+        c.classList.add('zero');
+        c.appendChild(el('span', { class: 'v' }, '0'));
+      } else {
+        const i = pos.map((p, a) => p / rel.axes[a].u);
+        const inside = i.every((v, a) => v >= rel.iLo[a] && v < rel.iLo[a] + cfg.image[a]);
+        c.setAttribute('data-pixel', key(i));
+        if (!inside) {
+          c.setAttribute('data-padding', '');
+          c.classList.add('pad');
+          if (rel.rule === 'zeros') c.appendChild(el('span', { class: 'v' }, '0'));
+          else {
+            const src = i.map((v, a) => mapBoundary(v, rel.iLo[a], cfg.image[a], rel.rule)[0]);
+            c.setAttribute('data-source', key(src));
+            c.appendChild(el('span', { class: 'v' }, cfg.x ? xValue(rel, src) : key(src)));
+          }
+        } else {
+          c.appendChild(el('span', { class: 'v' }, cfg.x ? xValue(rel, i) : key(i)));
+        }
+        c.title = `${cfg.names.image}[${i.join(', ')}]` + (inside ? '' : ' (padding)');
+      }
+      c.appendChild(el('span', { class: 'e' }));
+      const [col, row] = place(pos, lo);
+      put(ig, c, col, row);
+      cells['s' + key(pos)] = c;
+      if (!inserted && c.hasAttribute('data-pixel')) cells['p' + c.getAttribute('data-pixel')] = c;
+    }
+    // the kernel, entries in their array places
+    const kg = makeGrid($('#kernel'), state.kernel, `kernel ${cfg.names.kernel}`);
+    for (const k of product(state.kernel.map((n, a) => Array.from({ length: n }, (_, j) => rel.kLo[a] + j)))) {
+      const c = el('div', { class: 'cell ker', role: 'gridcell', 'data-kernel': key(k) });
+      const hv = hValue(rel, k);
+      c.appendChild(el('span', { class: 'e' }, entryName(k, rel.kLo)));
+      if (hv !== null) c.appendChild(el('span', { class: 'v' }, hv));
+      c.title = `${cfg.names.kernel}[${k.join(', ')}]`;
+      const [col, row] = place(k, rel.kLo);
+      put(kg, c, col, row);
+      cells['k' + key(k)] = c;
+    }
+    // the output
+    const oShape = rel.axes.map((f) => f.count);
+    const oLo = rel.axes.map((f) => f.outLo);
+    const og = makeGrid($('#output'), oShape, `output ${cfg.names.output}`);
+    outCells = outs.map((m, p) => {
+      const c = el('div', { class: 'cell out', role: 'gridcell', 'data-output': key(m),
+        tabindex: '-1', 'aria-selected': 'false' });
+      c.dataset.pos = String(p);
+      c.title = `${cfg.names.output}[${m.join(', ')}]`;
+      c.appendChild(el('span', { class: 'v' }, cfg.x && (cfg.h && sameKernel())
+        ? outputValue(m) : m.join(',')));
+      const [col, row] = place(m, oLo);
+      put(og, c, col, row);
+      return c;
+    });
+    const slider = $('#step');
+    slider.max = String(Math.max(outs.length - 1, 0));
+    state.at = Math.min(state.at, outs.length - 1);
+    $('#relation').textContent = rel.axes.map((f, a) => {
+      const mi = dims === 1 ? 'm' : ['m', 'n'][a];
+      const ki = dims === 1 ? 'k' : ['k', 'l'][a];
+      const ii = dims === 1 ? 'i' : ['i', 'j'][a];
+      const lhs = f.u > 1 ? `${f.u}${ii}` : ii;
+      const sd = f.sigma * f.d;
+      const sdText = sd === 1 ? '+ ' : sd === -1 ? '\u2212 ' : (sd < 0 ? `\u2212 ${-sd}` : `+ ${sd}`);
+      const cText = f.c === 0 ? '' : (f.c < 0 ? ` \u2212 ${-f.c}` : ` + ${f.c}`);
+      const sText = f.stride === 1 ? '' : f.stride === -1 ? '\u2212' : String(f.stride);
+      return `${lhs} = ${sText}${mi} ${sdText}${ki}${cText}`;
+    }).join(';   ') + (rel.rule === 'zeros' ? '' : `   (outside the image: ${rel.rule})`);
+    select(state.at, false);
+    updateCommand(); updateCode();
+  }
+
+  function termsOf(m) { return taps(rel, m); }
+  function outputValue(m) {
+    let sum = 0;
+    for (const t of termsOf(m)) {
+      if (t.x === null) continue;
+      const a = xNumber(rel, t.x), b = hNumber(rel, t.k);
+      if (a === null || b === null) return m.join(',');
+      sum += a * b;
+    }
+    return Number.isInteger(sum) ? String(sum) : String(Number(sum.toPrecision(4)));
+  }
+
+  // ---- selection ---------------------------------------------------------------------
+  function mathIndex(row, name, idx) {
+    row.appendChild(mel('mi', name));
+    const tight = (text) => {
+      const o = mel('mo', text);
+      o.setAttribute('lspace', '0');
+      o.setAttribute('rspace', text === ',' ? '0.1em' : '0');
+      o.setAttribute('stretchy', 'false');
+      return o;
+    };
+    row.appendChild(tight('['));
+    idx.forEach((v, j) => {
+      if (j) row.appendChild(tight(','));
+      row.appendChild(mel('mn', v < 0 ? '\u2212' + String(-v) : String(v)));
+    });
+    row.appendChild(tight(']'));
+  }
+  function termMath(t) {
+    const math = mel('math');
+    const row = mel('mrow');
+    const name = entryName(t.k, rel.kLo);
+    const hv = hValue(rel, t.k), xv = xValue(rel, t.x);
+    if (name.includes('[')) mathIndex(row, cfg.names.kernel, t.k);
+    else row.appendChild(mel('mi', name));
+    row.appendChild(mel('mo', '\u22c5'));
+    mathIndex(row, cfg.names.image, t.x);
+    math.appendChild(row);
+    math.setAttribute('data-term', `${key(t.x)}|${key(t.k)}`);
+    const wrap = el('span', { class: 'term' });
+    wrap.appendChild(math);
+    if (hv !== null || xv !== null) {
+      wrap.appendChild(el('span', { class: 'num' }, `${hv !== null ? hv : name}\u00b7${xv !== null ? xv : '?'}`));
+    }
+    return wrap;
+  }
+
+  function select(p, focus) {
+    const t0 = performance.now();
+    if (!rel || !outs.length) return;
+    p = Math.max(0, Math.min(p, outs.length - 1));
+    state.at = p;
+    for (const c of selected) {
+      c.setAttribute('aria-selected', 'false');
+      c.classList.remove('win', 'read', 'muted-tap');
+      const e = c.querySelector('.e');
+      if (e && !c.hasAttribute('data-kernel')) e.textContent = '';
+    }
+    selected = [];
+    const mark = (c, cls) => {
+      if (!c) return;
+      if (cls) c.classList.add(cls);
+      if (!selected.includes(c)) selected.push(c);
+    };
+    const m = outs[p];
+    const oc = outCells[p];
+    oc.setAttribute('aria-selected', 'true');
+    if (focused && focused !== oc) focused.setAttribute('tabindex', '-1');
+    oc.setAttribute('tabindex', '0');  // a roving tab stop: Tab reaches the selected output
+    focused = oc;
+    mark(oc);
+    const list = termsOf(m);
+    const terms = list.filter((t) => t.x !== null);
+    for (const t of list) {
+      const c = cells['s' + key(t.slot)];
+      if (!c) continue;
+      mark(c, t.x === null ? 'muted-tap' : 'win');
+      c.querySelector('.e').textContent = entryName(t.k, rel.kLo);
+      if (c.hasAttribute('data-padding')) c.setAttribute('aria-selected', 'true');
+    }
+    for (const t of terms) {
+      const c = cells['p' + key(t.x)];
+      mark(c, 'read');
+      c.setAttribute('aria-selected', 'true');
+      const kc = cells['k' + key(t.k)];
+      mark(kc, 'read');
+      kc.setAttribute('aria-selected', 'true');
+    }
+    // the terms in MathML
+    const box = $('#terms');
+    const head = mel('math');
+    const hr = mel('mrow');
+    mathIndex(hr, cfg.names.output, m);
+    hr.appendChild(mel('mo', '='));
+    head.appendChild(hr);
+    const nodes = [el('span', { class: 'lhs' })];
+    nodes[0].appendChild(head);
+    terms.forEach((t, j) => {
+      if (j) nodes.push(el('span', { class: 'plus' }, '+'));
+      nodes.push(termMath(t));
+    });
+    if (!terms.length) {
+      const zero = mel('math');
+      zero.appendChild(mel('mn', '0'));
+      nodes.push(zero);
+    }
+    const lines = [el('div', { class: 'eq' })];
+    lines[0].append(...nodes);
+    const skipped = list.length - terms.length;
+    const words = `${terms.length} term${terms.length === 1 ? '' : 's'}` +
+      (skipped ? `; ${skipped} tap${skipped === 1 ? '' : 's'} on ${rel.axes.some((f) => f.u > 1) ? 'zeros (padding or inserted between pixels)' : 'zero padding'} add nothing` : '');
+    lines.push(el('p', { class: 'count' }, words));
+    if (cfg.x && cfg.h && sameKernel()) {
+      lines.push(el('p', { class: 'count', 'data-value': '' }, `= ${outputValue(m)}`));
+    }
+    box.replaceChildren(...lines);
+    $('#step').value = String(p);
+    $('#where').textContent = `${cfg.names.output}[${m.join(', ')}]: output ${p + 1} of ${outs.length}`;
+    if (focus) oc.focus();
+    api.lastMs = performance.now() - t0;
+  }
+
+  // ---- the command line and the code -------------------------------------------------
+  function command(forPort) {
+    const st = state;
+    const parts = ['symconv', forPort ? 'port' : 'expand', st.op, '--image', cfg.image.join('x'),
+      '--kernel', st.kernel.join('x')];
+    if (cfg.origin !== 'center') parts.push('--origin', cfg.origin === 'corner' ? 'corner' : cfg.origin_offsets.join(','));
+    if (cfg.axes !== 'xy') parts.push('--axes', cfg.axes);
+    if (MODES.includes(st.padding)) { if (st.padding !== 'full') parts.push('--mode', st.padding); }
+    else if (st.padding === 'custom') parts.push('--padding', cfg.padding_pairs.map(([a, b]) => `${a}:${b}`).join(','));
+    else parts.push('--padding', st.padding);
+    if (st.paddingMode !== 'zeros') parts.push('--padding-mode', st.paddingMode);
+    if (st.stride.some((v) => v !== 1)) parts.push('--stride', st.stride.join(','));
+    if (st.dilation.some((v) => v !== 1)) parts.push('--dilation', st.dilation.join(','));
+    if (OPS[st.op].t && st.outputPadding.some((v) => v)) parts.push('--output-padding', st.outputPadding.join(','));
+    if (cfg.names_option && !forPort) parts.push('--names', cfg.names_option);
+    if (cfg.entries_option && sameKernel() && !forPort) parts.push('--entries', cfg.entries_option);
+    if (cfg.x) parts.push('--x', cfg.x.option);
+    if (cfg.h && sameKernel()) parts.push('--h', cfg.h.option);
+    return parts;
+  }
+  const quote = (s) => (/^[A-Za-z0-9_.,:=x/+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+  function updateCommand() { $('#command').textContent = command().map(quote).join(' '); }
+
+  // symconv.app.port, for PyTorch and NumPy
+  const tupleText = (items) => '(' + items.join(', ') + (items.length === 1 ? ',' : '') + ')';
+  function axisPlan(f) {
+    const reverse = f.stride < 0, step = Math.abs(f.stride);
+    const m0 = reverse ? f.outLo + f.count - 1 : f.outLo;
+    const kFirst = f.sigma > 0 ? f.kLo : f.kLo + f.K - 1;
+    const start = affine(f, m0, kFirst) - f.u * f.iLo;
+    const last = start + step * (f.count - 1) + f.d * (f.K - 1);
+    const inserted = f.u * (f.n - 1) + 1;
+    return { size: f.n, kernel: f.K, flip: f.sigma < 0, stride: step, dilation: f.d,
+      lo: -start, hi: last - (inserted - 1), count: f.count, reverse, zb: f.u,
+      spread: f.d * (f.K - 1) + 1, inserted };
+  }
+  function plan(r) {
+    const axes = r.axes.map(axisPlan);
+    let boundary = r.axes[0].rule;
+    if (axes.every((a) => a.lo <= 0 && a.hi <= 0)) boundary = 'zeros';
+    return { axes, boundary };
+  }
+  const toggled = (p) => ({ axes: p.axes.map((a) => ({ ...a, flip: !a.flip })), boundary: p.boundary });
+  const samePlan = (p, q) => q !== null && JSON.stringify(p) === JSON.stringify(q);
+  function candidate(kind, mode, convention) {
+    try {
+      return plan(resolve({ ...state, paddingMode: 'zeros' }, kind, mode, convention));
+    } catch (e) { return null; }
+  }
+  function prepareImage(p, v, lines) {
+    if (p.axes.some((a) => a.zb > 1)) {
+      lines.push(`xz = np.zeros(${tupleText(p.axes.map((a) => String(a.inserted)))}, dtype=${v}.dtype)`);
+      lines.push('xz[' + p.axes.map((a) => `::${a.zb}`).join(', ') + `] = ${v}  # zeros between the pixels`);
+      v = 'xz';
+    }
+    const pads = p.axes.map((a) => [Math.max(a.lo, 0), Math.max(a.hi, 0)]);
+    if (pads.some(([l, h]) => l || h)) {
+      const parts = pads.map(([l, h]) => `(${l}, ${h})`);
+      const spec = parts.length === 1 ? parts[0] : '(' + parts.join(', ') + ')';
+      lines.push(`xp = np.pad(${v}, ${spec}, mode="${NP_PAD[p.boundary]}")`);
+      v = 'xp';
+    }
+    if (p.axes.some((a) => a.lo < 0 || a.hi < 0)) {
+      const cuts = p.axes.map((a) => `${a.lo < 0 ? -a.lo : 0}:${Math.max(a.lo, 0) + a.inserted + a.hi}`);
+      lines.push(`xp = ${v}[${cuts.join(', ')}]  # the first output starts inside the image`);
+      v = 'xp';
+    }
+    return v;
+  }
+  function forwardKernel(p, lines) {
+    const flips = p.axes.map((a, i) => (a.flip ? String(i) : null)).filter((v) => v !== null);
+    if (flips.length) {
+      lines.push(`w = np.flip(h, axis=${tupleText(flips)})  # a convolution flips the kernel`);
+      return 'w';
+    }
+    return 'h';
+  }
+  function reverseLines(p, lines) {
+    const rev = p.axes.map((a, i) => (a.reverse ? String(i) : null)).filter((v) => v !== null);
+    if (rev.length) {
+      lines.push(`y = np.flip(y, axis=${tupleText(rev)})  # the reflected output: y[m] is the correlation's y[-m]`);
+    }
+  }
+  function numpyPort(p) {
+    const imports = 'import numpy as np';
+    if (dims === 1) {
+      for (const mode of MODES) {
+        const conv = candidate('conv', mode, 'numpy');
+        if (samePlan(p, conv)) return { imports, code: `y = np.convolve(x, h, mode="${mode}")`, notes: [] };
+        if (conv !== null && samePlan(p, toggled(conv))) {
+          return { imports, code: `y = np.convolve(x, h[::-1], mode="${mode}")  # a correlation: the convolution with the reversed kernel (np.correlate would conjugate h)`, notes: [] };
+        }
+      }
+    }
+    const lines = [];
+    const xv = prepareImage(p, 'x', lines);
+    const wv = forwardKernel(p, lines);
+    const steps = p.axes.map((a) => (a.stride > 1 ? `::${a.stride}` : ':'))
+      .concat(p.axes.map((a) => (a.dilation > 1 ? `::${a.dilation}` : ':')));
+    const pick = steps.some((t) => t !== ':') ? `[${steps.join(', ')}]` : '';
+    lines.push(`win = sliding_window_view(${xv}, ${tupleText(p.axes.map((a) => String(a.spread)))}, axis=${tupleText(p.axes.map((a, i) => String(i)))})${pick}  # every output's taps`);
+    const out = EINSUM.slice(0, dims), tp = EINSUM.slice(dims, 2 * dims);
+    lines.push(`y = np.einsum("${out}${tp},${tp}->${out}", win, ${wv})`);
+    reverseLines(p, lines);
+    return { imports: imports + '\nfrom numpy.lib.stride_tricks import sliding_window_view',
+      code: lines.join('\n'), notes: [] };
+  }
+  function torchPort(r, p) {
+    const imports = 'import numpy as np\nimport torch\nimport torch.nn.functional as F';
+    const n = dims;
+    const lines = ['dt = np.result_type(x, h, np.float64)  # one dtype for both (complex if either is)'];
+    const notes = [];
+    if (OPS[r.op].t) {
+      lines.push('xt = torch.from_numpy(np.array(x, dtype=dt))[None, None]');
+      lines.push('wt = torch.from_numpy(np.array(h, dtype=dt))[None, None]');
+      const pads = r.padding;
+      const sym = pads.every(([l, h]) => l === h);
+      const padArg = sym ? tupleText(pads.map(([l]) => String(l))) : '0';
+      lines.push(`yt = F.conv_transpose${n}d(xt, wt, stride=${tupleText(r.stride.map(String))}, padding=${padArg}, output_padding=${tupleText(r.outPad.map(String))}, dilation=${tupleText(r.dil.map(String))})`);
+      if (sym) lines.push('y = yt[0, 0].numpy()');
+      else {
+        const cuts = pads.map(([l], a) => `${l}:${l + p.axes[a].count}`);
+        lines.push(`y = yt[0, 0].numpy()[${cuts.join(', ')}]  # an uneven padding, cropped`);
+        notes.push('PyTorch\'s padding removes the same number of outputs at both ends: the uneven padding is cropped from the unpadded output');
+      }
+      return { imports, code: lines.join('\n'), notes };
+    }
+    const pads = p.axes.map((a) => [a.lo, a.hi]);
+    const sym = pads.every(([l, h]) => l === h && l >= 0);
+    const tm = TORCH_PAD[p.boundary];
+    const fits = tm !== undefined && pads.every(([l, h]) => l >= 0 && h >= 0) &&
+      pads.every(([l, h], a) => !['reflect', 'circular'].includes(p.boundary) ||
+        Math.max(l, h) < p.axes[a].size || (p.boundary === 'circular' && Math.max(l, h) <= p.axes[a].size));
+    let convPad = '0';
+    if (p.boundary === 'zeros' && sym) {
+      convPad = tupleText(pads.map(([l]) => String(l)));
+      lines.push('xt = torch.from_numpy(np.array(x, dtype=dt))[None, None]');
+    } else if (fits) {
+      lines.push('xt = torch.from_numpy(np.array(x, dtype=dt))[None, None]');
+      const flat = pads.slice().reverse().map(([l, h]) => `${l}, ${h}`).join(', ');
+      const extra = p.boundary === 'zeros' ? '' : `, mode="${tm}"`;
+      lines.push(`xt = F.pad(xt, (${flat})${extra})  # last axis first`);
+    } else {
+      const xv = prepareImage(p, 'x', lines);
+      lines.push(`xt = torch.from_numpy(np.array(${xv}, dtype=dt))[None, None]`);
+      if (p.boundary !== 'zeros' && pads.some(([l, h]) => l > 0 || h > 0)) {
+        notes.push(`torch.nn.functional.pad cannot pad this way (${p.boundary}` + (tm ? ', wider than the image' : '') + '): np.pad does');
+      }
+    }
+    const wv = forwardKernel(p, lines);
+    lines.push(`wt = torch.from_numpy(np.array(${wv}, dtype=dt))[None, None]`);
+    lines.push(`yt = F.conv${n}d(xt, wt, stride=${tupleText(p.axes.map((a) => String(a.stride)))}, padding=${convPad}, dilation=${tupleText(p.axes.map((a) => String(a.dilation)))})`);
+    lines.push('y = yt[0, 0].numpy()');
+    reverseLines(p, lines);
+    return { imports, code: lines.join('\n'), notes };
+  }
+  const source = (port) => (port.imports + '\n\n' + port.code).trim() + '\n';
+  function ports() {  // {library: {source, notes}} for the current settings
+    const out = {};
+    if (!rel) return out;
+    const p = plan(rel);
+    const own = { numpy: numpyPort(p), torch: torchPort(rel, p) };
+    const atStart = JSON.stringify({ ...state, at: 0 }) === JSON.stringify({ ...JSON.parse(initial), at: 0 });
+    for (const lib of cfg.libraries) {
+      if (own[lib]) out[lib] = { source: source(own[lib]), notes: own[lib].notes };
+      else if (atStart && cfg.ports[lib]) out[lib] = cfg.ports[lib];
+      else out[lib] = null;
+    }
+    return out;
+  }
+  let library = cfg.libraries.includes('torch') ? 'torch' : cfg.libraries[0];
+  function updateCode() {
+    const all = ports();
+    const tabs = $('#libraries');
+    tabs.replaceChildren(...cfg.libraries.map((lib) => {
+      const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(lib === library), 'data-library': lib }, lib);
+      b.addEventListener('click', () => { library = lib; updateCode(); });
+      return b;
+    }));
+    const port = all[library];
+    const code = $('#code');
+    const notes = $('#notes');
+    if (!rel) { code.textContent = ''; notes.textContent = ''; return; }
+    if (port === null || port === undefined) {
+      code.textContent = '';
+      notes.textContent = `For ${library} at these settings, run: ` + command(true).map(quote).join(' ') + ` --to ${library}`;
+    } else {
+      code.textContent = port.source || '';
+      notes.textContent = port.notes.map((n) => 'note: ' + n).join('\n');
+    }
+    code.setAttribute('data-library', library);
+  }
+
+  // ---- controls ----------------------------------------------------------------------
+  function options(sel, values, current) {
+    sel.replaceChildren(...values.map(([v, label]) => {
+      const o = el('option', { value: v }, label);
+      if (v === current) o.selected = true;
+      return o;
+    }));
+  }
+  const uniform = (v) => v.every((x) => x === v[0]);
+  function setupControls() {
+    const t = OPS[state.op].t;
+    options($('#c-op'), Object.keys(OPS).map((o) => [o, o]), state.op);
+    const pads = (t ? [] : MODES.map((m) => [m, `${m} (mode)`])).concat(
+      [0, 1, 2, 3, 4].map((v) => [String(v), String(v)]));
+    if (cfg.padding_choice === 'custom') pads.push(['custom', cfg.padding_pairs.map(([a, b]) => `${a}:${b}`).join(',')]);
+    options($('#c-padding'), pads, state.padding);
+    options($('#c-mode'), ['zeros', 'circular', 'reflect', 'replicate', 'symmetric'].map((m) => [m, m]), state.paddingMode);
+    $('#c-mode').disabled = t;
+    const perAxis = (id, values, cur) => {
+      const list = values.map((v) => [String(v), String(v)]);
+      const c = uniform(cur) && values.includes(cur[0]) ? String(cur[0]) : cur.join(',');
+      if (!list.some(([v]) => v === c)) list.push([c, c]);
+      options($(id), list, c);
+    };
+    perAxis('#c-stride', [1, 2, 3, 4], state.stride);
+    perAxis('#c-dilation', [1, 2, 3], state.dilation);
+    perAxis('#c-kernel', [1, 2, 3, 4, 5, 6, 7], state.kernel);
+    perAxis('#c-outpad', [0, 1, 2, 3], state.outputPadding);
+    $('#c-outpad').disabled = !t;
+  }
+  const readAxes = (id) => {
+    const v = $(id).value.split(/[,x]/).map((s) => parseInt(s, 10));
+    return v.length === dims ? v : cfg.image.map(() => v[0]);
+  };
+  function onControl() {
+    const op = $('#c-op').value;
+    const wasT = OPS[state.op].t;
+    state.op = op;
+    state.padding = $('#c-padding').value;
+    state.paddingMode = $('#c-mode').value;
+    state.stride = readAxes('#c-stride');
+    state.dilation = readAxes('#c-dilation');
+    state.kernel = $('#c-kernel').value.includes(',') ? $('#c-kernel').value.split(',').map(Number) : readAxes('#c-kernel');
+    state.outputPadding = readAxes('#c-outpad');
+    if (OPS[op].t && !wasT) {
+      if (MODES.includes(state.padding)) state.padding = '0';
+      state.paddingMode = 'zeros';
+    }
+    if (!OPS[op].t) state.outputPadding = cfg.image.map(() => 0);
+    state.at = 0;
+    setupControls();
+    build();
+  }
+
+  // ---- playing -----------------------------------------------------------------------
+  let timer = null;
+  function play(on) {
+    const b = $('#play');
+    if (on && !timer && rel) {
+      timer = setInterval(() => select((state.at + 1) % outs.length, false), cfg.frame_ms);
+    } else if (!on && timer) { clearInterval(timer); timer = null; }
+    b.setAttribute('aria-pressed', String(Boolean(timer)));
+    b.textContent = timer ? 'Pause' : 'Play';
+  }
+
+  function keyMove(ev) {
+    if (!rel) return;
+    const oShape = rel.axes.map((f) => f.count);
+    const m = outs[state.at].map((v, a) => v - rel.axes[a].outLo);
+    const dir = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[ev.key];
+    let pos = m.slice();
+    if (dir) {
+      // display column and row: axes xy put the first index across, ij down
+      const colAxis = dims === 1 || cfg.axes === 'xy' ? 0 : 1;
+      const rowAxis = dims === 1 ? null : 1 - colAxis;
+      if (dir[0]) pos[colAxis] = Math.max(0, Math.min(oShape[colAxis] - 1, pos[colAxis] + dir[0]));
+      if (dir[1] && rowAxis !== null) pos[rowAxis] = Math.max(0, Math.min(oShape[rowAxis] - 1, pos[rowAxis] + dir[1]));
+    } else if (ev.key === 'Home') pos = pos.map(() => 0);
+    else if (ev.key === 'End') pos = oShape.map((n) => n - 1);
+    else return;
+    ev.preventDefault();
+    let flat = 0;
+    pos.forEach((v, a) => { flat = flat * oShape[a] + v; });
+    select(flat, true);
+  }
+
+  const api = {
+    lastMs: 0,
+    state: () => JSON.parse(JSON.stringify(state)),
+    command, ports,
+    outputs: () => outs.map((m) => m.slice()),
+    select: (p) => select(p, false),
+  };
+  window.symconvExplorer = api;
+
+  document.addEventListener('DOMContentLoaded', () => {
+    setupControls();
+    for (const id of ['#c-op', '#c-padding', '#c-mode', '#c-stride', '#c-dilation', '#c-kernel', '#c-outpad']) {
+      $(id).addEventListener('change', onControl);
+    }
+    const og = $('#output');
+    og.addEventListener('click', (ev) => {
+      const c = ev.target.closest('[data-output]');
+      if (c) { play(false); select(Number(c.dataset.pos), true); }
+    });
+    og.addEventListener('mouseover', (ev) => {
+      const c = ev.target.closest('[data-output]');
+      if (c && !timer) select(Number(c.dataset.pos), false);
+    });
+    og.addEventListener('keydown', keyMove);
+    $('#step').addEventListener('input', () => { play(false); select(Number($('#step').value), false); });
+    $('#play').addEventListener('click', () => play(!timer));
+    build();
+    document.body.setAttribute('data-ready', 'true');
+  });
+})();
