@@ -38,6 +38,8 @@ __all__ = [
     "Derivation",
     "Step",
     "Document",
+    "explore",
+    "Explorer",
 ]
 
 _LAZY = {
@@ -57,6 +59,8 @@ _LAZY = {
     "Derivation": ("proof.derivation", "Derivation"),
     "Step": ("proof.derivation", "Step"),
     "Document": ("document", "Document"),
+    "explore": ("app.explore", "explore"),
+    "Explorer": ("app.explore", "Explorer"),
 }
 
 

@@ -50,6 +50,12 @@ class Explorer:
     operation: Operation
     html: str
 
+    def __repr__(self) -> str:
+        o = self.operation
+        return (f"Explorer({o.op}, image {'x'.join(map(str, o.image.shape))}, kernel "
+                f"{'x'.join(map(str, o.kernel.shape))}: a page of {len(self.html):,} "
+                "characters)")
+
     def save(self, path: str) -> None:
         from ..io import open_output
 
