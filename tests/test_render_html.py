@@ -184,3 +184,15 @@ def test_signs_open_groups_as_prefix_operators() -> None:
     assert len([mi for mi in el.iter("mi") if mi.text == "\u221e"]) == 3
     names = latex_to_mathml(r"\operatorname{conv}(x, h)")
     assert [mi.text for mi in names.iter("mi")][:1] == ["conv"]
+
+
+def test_check_display_typesets_a_latex_formula() -> None:
+    """A formula typed as LaTeX is set as math in the notebook display (not as its source
+    text with escaped backslashes); plain text stays text."""
+    import symconv
+
+    tex = symconv.check_formula(r"S(i,j) = \sum_m \sum_n I(i+m, j+n) K(m,n)")._repr_latex_()
+    assert r"\displaystyle S(i,j) = \sum_m \sum_n I(i+m, j+n) K(m,n) \\" in tex
+    assert r"\backslash" not in tex
+    plain = symconv.check_formula("y[m] = sum_k x[m-k] h[k]")._repr_latex_()
+    assert r"\text{y[m] = sum_k x[m-k] h[k]}" in plain

@@ -24,6 +24,10 @@ def repr_latex(obj: Any) -> str:
     if kind in ("CheckResult", "dict"):
         rows = []
         for label, value in check_facts(check_dict(obj)):
+            if label == "formula" and _is_math(value):
+                # the formula as typed, typeset (it parsed, so its braces balance)
+                rows.append(mathjax_text(label) + r" & \displaystyle " + value)
+                continue
             # long values wrapped at word boundaries: one array row per line
             lines = _wrap(value, 70)
             rows.append(mathjax_text(label) + " & " + mathjax_text(lines[0]))
@@ -46,6 +50,15 @@ def repr_latex(obj: Any) -> str:
     if obj.relation.term_count() <= 200:
         return "$$" + out + "$$\n$$" + terms_equations(obj, style).latex() + "$$"
     return "$$" + out + "$$"
+
+
+def _is_math(text: str) -> bool:
+    """A formula typed as LaTeX math (``\\sum_{k} x_{m-k}``) that can be set as math: a
+    command, and nothing that ends math or starts a comment."""
+    import re
+
+    return bool(re.search(r"\\[A-Za-z]+", text)) and not re.search(r"[$%#&~]", text) \
+        and text.count("{") == text.count("}")
 
 
 def _latex_document(doc: Any) -> str:
