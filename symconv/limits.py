@@ -34,6 +34,10 @@ MAX_TEXT = 20_000
 MAX_KWARGS = 2_000
 #: A .npy file: bytes of its data (the header is read first and checked).
 MAX_NPY_BYTES = 512 * 2**20
+#: The sliding-kernel animation (``expand --format gif|mp4``): frames (one per output) and
+#: pixels a side; a 7x7 image and 3x3 kernel, full, is 81 frames of 917 x 552 px.
+MAX_ANIMATION_FRAMES = 256
+MAX_ANIMATION_PX = 2400
 
 
 def shown(value: object, most: int = 40) -> str:

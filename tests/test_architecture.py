@@ -214,9 +214,10 @@ def test_cli_operations_are_the_operations_table() -> None:
 
 
 def test_cli_formats_are_the_format_registry() -> None:
-    from symconv.render import FORMATS, printer_class
+    from symconv.render import ANIMATIONS, FORMATS, printer_class
 
-    assert _choices("expand", "format") == tuple(FORMATS)
+    # expand alone also writes the sliding-kernel animation (symconv.render.raster)
+    assert _choices("expand", "format") == tuple(FORMATS) + ANIMATIONS
     for name in FORMATS:
         assert printer_class(name).format == name
 

@@ -3,6 +3,7 @@ opened in headless Chromium, the screenshot checked to be non-blank."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import subprocess
@@ -14,7 +15,7 @@ from conftest import need_tool
 from pngutil import non_white_fraction
 from renderkit import check_xml, pdflatex
 
-from symconv.app.demo import DEMO_DOCUMENTS, run_demo
+from symconv.app.demo import DEMO_ANIMATION, DEMO_DOCUMENTS, run_demo, write_animation
 
 #: Chromium flags: headless, no sandbox (containers), nothing from the network.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -48,6 +49,28 @@ def test_every_document_in_every_format(demo: tuple[Path, str]) -> None:
                 "image", "corner"):
         assert any(s.endswith(f"-{fig}.svg") for s in svgs), fig
     assert (out / "duality-01-duality-drawn.svg").exists()
+    # the article's sliding kernel as a GIF when Pillow is there, else a line saying so
+    gif = out / DEMO_ANIMATION
+    if importlib.util.find_spec("PIL") is not None:
+        assert gif.read_bytes()[:6] == b"GIF89a" and DEMO_ANIMATION in printed
+    else:
+        assert not gif.exists() and f"skipped {DEMO_ANIMATION}" in printed
+    files = [p for p in out.iterdir() if p.is_file()]
+    assert printed.rstrip().endswith(f"wrote {len(files)} files")
+
+
+def test_demo_without_pillow_skips_the_gif(monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
+    """Without Pillow the demo still succeeds: it says it skipped the GIF, writes none."""
+    import sys
+
+    for mod in [m for m in sys.modules if m == "PIL" or m.startswith("PIL.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    buf = io.StringIO()
+    assert write_animation(str(tmp_path), buf) == []
+    assert f"skipped {DEMO_ANIMATION}" in buf.getvalue() and "symconv[anim]" in buf.getvalue()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:

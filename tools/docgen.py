@@ -38,7 +38,9 @@ def cli_reference() -> str:
               "100,000,000 and of a signal 1,000,000,000 entries; strides, dilations, "
               "paddings and origins at most 100,000,000; `.npy` files at most 512 MiB; "
               "derivation files at most 1 MB and 200 blocks; `--kwargs` 2,000 "
-              "characters; claims and formulas nested at most 100 levels.\n\n")
+              "characters; claims and formulas nested at most 100 levels; the sliding-"
+              "kernel animation (`expand --format gif|mp4`) at most 256 frames (outputs) "
+              "and 2,400 pixels a side.\n\n")
     out.write("```text\n" + _help(parser) + "```\n")
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name, p in sub.choices.items():

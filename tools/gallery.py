@@ -1,5 +1,5 @@
 """The gallery: a PNG of every figure kind, of beamer slides, of a compiled document page and
-of the HTML page, with ``docs/gallery.md`` listing them.
+of the HTML page, and a GIF of the sliding kernel, with ``docs/gallery.md`` listing them.
 
 ``python -m tools.docgen gallery`` rebuilds the pictures in ``docs/gallery/`` (it needs
 pdflatex, pdftoppm and Chromium) and writes the page.  The page is generated from
@@ -9,7 +9,8 @@ the PNG bytes may differ from run to run and are not compared.
 Figures are typeset one per document with the package's own LaTeX renderer, compiled with
 pdflatex and cut out of the page: a grey-scale pass of ``pdftoppm`` finds the ink's bounding
 box, a second pass writes the PNG cropped to it (``-x -y -W -H``), so no imaging library is
-needed.
+needed.  The animation is written as ``symconv expand --format gif`` writes it (Pillow,
+:mod:`symconv.render.raster`): ``python -m tools.gallery sliding-conv`` needs nothing else.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Item:
     """One picture: ``docs/gallery/NAME.png``."""
 
     name: str
-    kind: str  # figure | matrix | page | slides | html
+    kind: str  # figure | matrix | page | slides | html | animation (NAME.gif)
     title: str
     #: For a figure: (op, image, kernel, options, at) of the expansion and the figure name.
     op: str = ""
@@ -170,6 +171,10 @@ ITEMS: tuple[Item, ...] = (
     Item("slides-sliding", "slides", "Beamer slides: the kernel sliding over the image, one "
          "frame per output (here y[1,1])", find=("the kernel sliding", "y[1, 1]")),
     Item("html", "html", "The HTML page (MathML and inline SVG, no scripts) in Chromium"),
+    Item("sliding-conv", "animation", "The kernel sliding over a 5x5 image padded with zeros "
+         "(dashed), stride 2: one frame per output, the entries on the cells they multiply, "
+         "the output marked on the right", "conv", "5x5", "3x3",
+         {"origin": "corner", "padding": 1, "stride": 2}),
 )
 
 
@@ -208,6 +213,8 @@ def _command(item: Item) -> str:
         argv += ["--form", item.figure] + (["--transpose"] if item.transpose else [])
         return " ".join(argv + ["--format", "latex", "--standalone", "-o",
                                 f"{item.name}.tex"])
+    if item.kind == "animation":
+        return " ".join(argv + ["--format", "gif", "-o", f"{item.name}.gif"])
     if item.at is not None:
         argv += ["--at", ",".join(map(str, item.at))]
     argv += ["--figures", item.figure, "--format", "latex", "--standalone",
@@ -249,12 +256,23 @@ def gallery_page() -> str:
         out.write(f"![{item.figure}: {item.title}](gallery/{item.name}.png)\n\n")
         out.write("```console\n$ " + _command(item) + "\n```\n\n")
         out.write("```toml\n[[block]]\n" + _toml(item) + "\n```\n")
+    out.write("\n## Animation\n\n`symconv expand ... --format gif` (or `mp4`) writes the "
+              "kernel sliding over the image, one frame per output, in the figures' style "
+              "(padding dashed, the kernel's outline in the operation's line style, values "
+              "when given). It is drawn with Pillow, no external program (`pip install "
+              "'symconv[anim]'`; MP4 also needs PyAV).\n")
+    for item in ITEMS:
+        if item.kind != "animation":
+            continue
+        out.write(f"\n### {item.title}\n\n")
+        out.write(f"![Animation: {item.title}](gallery/{item.name}.gif)\n\n")
+        out.write("```console\n$ " + _command(item) + "\n```\n")
     out.write("\n## Documents, slides and the web page\n\n"
               "Made from the documents of `symconv demo` (`symconv-demo/article.tex`, "
               "`article-slides.tex`, `article.html`); the [tutorial](tutorial.md) builds "
               "them step by step.\n")
     for item in ITEMS:
-        if item.kind in ("figure", "matrix"):
+        if item.kind in ("figure", "matrix", "animation"):
             continue
         out.write(f"\n### {item.title}\n\n![{item.title}](gallery/{item.name}.png)\n")
     out.write("\n## Before and after: publication quality (issue 11)\n\n"
@@ -484,20 +502,44 @@ def _screenshot(page: str, out: str, tmp: str) -> None:
     shutil.move(shot, out)
 
 
+def _build_animation(item: Item, outdir: str) -> str:
+    """``NAME.gif``: the sliding-kernel animation, as ``symconv expand --format gif`` writes
+    it (Pillow only: no LaTeX, no browser)."""
+    from symconv.errors import ToolError
+    from symconv.expansion.core import expand
+    from symconv.io import open_output
+    from symconv.render import raster
+
+    try:
+        raster.require("gif")
+    except ToolError as exc:
+        raise ToolMissing(str(exc)) from None
+    data = raster.animation_bytes(expand(item.op, item.image, item.kernel, **item.options),
+                                  "gif")
+    out = os.path.join(outdir, item.name + ".gif")
+    with open_output(out, binary=True) as fh:
+        fh.write(data)
+    return out
+
+
 def build(names: list[str] | None = None, outdir: str = GALLERY) -> list[str]:
-    """Rebuild the gallery's PNGs (all, or the items named); returns the paths written."""
+    """Rebuild the gallery's pictures (all, or the items named); returns the paths
+    written.  Animations need Pillow only; the rest pdflatex, pdftoppm (and Chromium)."""
     items = [i for i in ITEMS if names is None or i.name in names]
-    for t in ("pdflatex", "pdftoppm", "pdfinfo", "pdftotext") + (("chromium",) if any(
-            i.kind == "html" for i in items) else ()):
+    animations = [i for i in items if i.kind == "animation"]
+    items = [i for i in items if i.kind != "animation"]
+    for t in (("pdflatex", "pdftoppm", "pdfinfo", "pdftotext") if items else ()) + (
+            ("chromium",) if any(i.kind == "html" for i in items) else ()):
         _tool(t)
     os.makedirs(outdir, exist_ok=True)
+    written = [_build_animation(i, outdir) for i in animations]
     with tempfile.TemporaryDirectory(prefix="symconv-gallery-") as tmp:
         figures = [i for i in items if i.kind in ("figure", "matrix")]
         with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
             docs = pool.submit(_build_documents, [i for i in items
                                                   if i.kind not in ("figure", "matrix")],
                                tmp, outdir)
-            written = list(pool.map(lambda i: _build_figure(i, tmp, outdir), figures))
+            written += list(pool.map(lambda i: _build_figure(i, tmp, outdir), figures))
             written += docs.result()
     for path in written:
         size = os.path.getsize(path)

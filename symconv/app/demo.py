@@ -181,6 +181,35 @@ def duality_document() -> Any:
                     "duality", "Why the gradient of a correlation is a convolution")
 
 
+#: The animation the demo writes when Pillow is importable: the article's convolution,
+#: the kernel sliding over the 7x7 image ('same': one ring of padding), a frame per output.
+DEMO_ANIMATION = "article-sliding-conv.gif"
+
+
+def write_animation(outdir: str, stream: IO[str]) -> list[str]:
+    """The article's sliding kernel as a GIF (:mod:`symconv.render.raster`); without
+    Pillow, skipped with a line that says so (the rest of the demo needs no Pillow)."""
+    from ..errors import ToolError
+    from ..expansion.core import expand
+    from ..io import open_output
+    from ..render import raster
+
+    try:
+        raster.require("gif")
+    except ToolError:
+        stream.write(f"  skipped {DEMO_ANIMATION}: the GIF needs Pillow "
+                     "(pip install 'symconv[anim]')\n")
+        return []
+    exp = expand("conv", "7x7", "3x3", **ARTICLE)
+    data = raster.animation_bytes(exp, "gif")
+    path = os.path.join(outdir, DEMO_ANIMATION)
+    with open_output(path, binary=True) as fh:
+        fh.write(data)
+    stream.write(f"  {DEMO_ANIMATION}: the kernel sliding over x, one frame per output "
+                 f"({len(list(exp.indices()))} frames)\n")
+    return [path]
+
+
 #: The demo's documents, each written in every format of derive.DOCUMENT_FORMATS, and as
 #: MathML (``NAME-mathml.xhtml``).
 MATHML_SUFFIX = "-mathml.xhtml"
@@ -231,5 +260,6 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
             stream.write(f"    {p}\n")
         names = sorted(os.path.basename(p) for p in paths)
         stream.write("    " + ", ".join(names) + "\n")
+    written.extend(write_animation(outdir, stream))
     stream.write(f"wrote {len(written)} files\n")
     return 0

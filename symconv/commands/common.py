@@ -17,14 +17,15 @@ NOTATION_FORMATS = tuple(name for name, f in _REGISTRY.items() if f.notation)
 FIGURE_NAMES = tuple(_FIGURES)
 
 
-def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
+def add_format(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS,
+               note: str = "") -> None:
     # Whatever has a LaTeX rendering has slides too: the beamer renderer reads the same
     # objects (expansions, derivations, check results), so a list naming latex gets beamer.
     if "latex" in formats and "beamer" not in formats:
         k = formats.index("latex") + 1
         formats = formats[:k] + ("beamer",) + formats[k:]
     p.add_argument("--format", choices=formats, default="text",
-                   help="output format (default: text)")
+                   help="output format (default: text)" + (f"; {note}" if note else ""))
     p.add_argument("-o", "--output", metavar="PATH",
                    help="write to PATH (atomically: a regular file is replaced whole; a "
                         "FIFO or device is written through; a symbolic link's target is "

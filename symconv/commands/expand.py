@@ -6,7 +6,9 @@ import argparse
 from typing import IO
 
 from ..index.ops import OPS, POOLS, op_help
+from ..render import ANIMATIONS
 from .common import (
+    FORMATS,
     add_format,
     add_notation_options,
     add_operation_options,
@@ -34,7 +36,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    default=None, help="avg-pool: divide by the window clipped to the padded "
                                       "image (default, as PyTorch) or, with --no-count-"
                                       "include-pad, by the pixels inside the image")
-    add_format(p)
+    add_format(p, FORMATS + ANIMATIONS,
+               note="gif, mp4: the kernel sliding over the (padded) image, one frame per "
+                    "output, written to -o FILE (needs Pillow, and PyAV for mp4: pip "
+                    "install 'symconv[anim]')")
     add_notation_options(p)
 
 
@@ -45,6 +50,8 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     from ..render import render
 
     style = notation_kwargs(args)
+    if args.format in ANIMATIONS:
+        return _animation(args)
     if args.op in POOLS:
         return _pooling(args, out, style)
     if args.ceil_mode or args.count_include_pad is not None:
@@ -62,6 +69,37 @@ def run(args: argparse.Namespace, out: IO[str]) -> int:
     with open_output(args.output, out) as stream:
         render(exp, args.format, stream, at=at, standalone=args.standalone,
                path=args.output, **style)
+    return 0
+
+
+def _animation(args: argparse.Namespace) -> int:
+    """``--format gif|mp4``: the sliding-kernel animation, written whole to ``-o FILE``
+    (refused from the shape, before anything is drawn, when too large)."""
+    from ..errors import InputError
+    from ..expansion.core import Expansion
+    from ..index.request import operation
+    from ..io import open_output
+    from ..render import raster
+
+    fmt = args.format
+    if args.op in POOLS:
+        raise InputError(f"--format {fmt} animates convolutions and correlations, not "
+                         f"{args.op} (use --format text, json, latex, html or markdown)")
+    if args.output in (None, "-"):
+        raise InputError(f"--format {fmt} writes a binary file: give -o FILE.{fmt}")
+    if args.at is not None:
+        raise InputError(f"--at does not apply to --format {fmt}: the animation shows every "
+                         "output, one frame each")
+    if args.ceil_mode or args.count_include_pad is not None:
+        raise InputError(f"--{'ceil-mode' if args.ceil_mode else 'count-include-pad'} "
+                         "applies to avg-pool and max-pool only")
+    raster.require(fmt)
+    op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
+    op.relation.check_size(args.max_terms)  # as for the whole table: --max-terms holds
+    exp = Expansion(op, max_terms=args.max_terms)
+    data = raster.animation_bytes(exp, fmt)  # refused when too large before any drawing
+    with open_output(args.output, binary=True) as fh:
+        fh.write(data)
     return 0
 
 

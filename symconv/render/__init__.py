@@ -36,6 +36,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("html", "symconv.render.html:HtmlPrinter", "{name}.html"),
     Format("markdown", "symconv.render.markdown:MarkdownPrinter", "{name}.md"),
 )}
+#: Binary formats of ``expand`` alone: the sliding-kernel animation, one frame per output
+#: (:mod:`.raster`; Pillow, and PyAV for MP4, both optional), written to a file (``-o``).
+ANIMATIONS: tuple[str, ...] = ("gif", "mp4")
 
 
 def printer_class(fmt: str) -> Any:

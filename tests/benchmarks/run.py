@@ -16,7 +16,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = ("bench_core.py", "bench_prove.py", "bench_claims.py", "bench_latex.py",
-           "bench_hardening.py", "bench_exact.py", "bench_transpose.py", "bench_matrix.py")
+           "bench_hardening.py", "bench_exact.py", "bench_transpose.py", "bench_matrix.py",
+           "bench_gif.py", "bench_explore.py")
 
 
 def main(argv: list[str]) -> int:
