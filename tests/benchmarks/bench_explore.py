@@ -10,8 +10,9 @@ Targets, measured in the same run:
 * making it (``symconv explore ... -o``) as a whole process, against ``symconv --help``;
 * in Chromium (Playwright, the apt Chromium): a click on an output is interactive within
   100 ms: the page's own handler time for every one of the 1,024 outputs (median and
-  maximum) and the round trip of real mouse clicks through Playwright (100, 30 with
-  --quick), against one full rebuild of the page's grids (a control change) as the
+  maximum), and for real mouse clicks through Playwright (100, 30 with --quick) the time
+  from the click event to the next frame painted (the INP metric's measure), against one
+  full rebuild of the page's grids (a control change) as the
   baseline.  Reported, not asserted by the tests (timings are the machine's).
 """
 
@@ -80,14 +81,17 @@ def main() -> int:
               return performance.now() - t; }""")
             cells = page.locator("[data-output]")
             n = 30 if args.quick else 100
-            trips = []
+            trips, paints = [], []
             for k in range(n):
                 cell = cells.nth((k * 97) % 1024)
+                page.evaluate("window.symconvExplorer.lastPaintMs = null")
                 t = time.perf_counter()
                 cell.click()
                 page.wait_for_function(
                     "(c) => c.getAttribute('aria-selected') === 'true'", arg=cell.element_handle())
                 trips.append((time.perf_counter() - t) * 1000)
+                paints.append(page.wait_for_function(
+                    "window.symconvExplorer.lastPaintMs").json_value())
             b.close()
         med = statistics.median(handler)
         print(f"page load: {load * 1000:.0f} ms; full rebuild of the grids (baseline): "
@@ -95,8 +99,12 @@ def main() -> int:
         print(f"click handler over {len(handler)} outputs: median {med:.2f} ms, max "
               f"{max(handler):.2f} ms (target {MAX_CLICK_MS:.0f} ms; {rebuild / med:.0f}x "
               "faster than a rebuild)")
-        print(f"real clicks through Playwright ({n}): median {statistics.median(trips):.1f} ms, "
-              f"max {max(trips):.1f} ms (the round trip includes Playwright's own messaging)")
+        print(f"real clicks through Playwright ({n}), from the click event to the next frame "
+              f"painted (as INP): median {statistics.median(paints):.1f} ms, max "
+              f"{max(paints):.1f} ms (target {MAX_CLICK_MS:.0f} ms)")
+        print(f"the same clicks' round trip through Playwright: median "
+              f"{statistics.median(trips):.1f} ms (its messaging, actionability checks and "
+              "polling included)")
     print("targets met" if ok else "target missed")
     return 0 if ok else 1
 

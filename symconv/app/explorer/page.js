@@ -798,6 +798,7 @@
 
   const api = {
     lastMs: 0,
+    lastPaintMs: null,
     state: () => JSON.parse(JSON.stringify(state)),
     command, ports,
     outputs: () => outs.map((m) => m.slice()),
@@ -813,7 +814,13 @@
     const og = $('#output');
     og.addEventListener('click', (ev) => {
       const c = ev.target.closest('[data-output]');
-      if (c) { play(false); select(Number(c.dataset.pos), true); }
+      if (c) {
+        play(false);
+        select(Number(c.dataset.pos), true);
+        // interaction to next paint (as the INP metric): from the event to the frame after
+        const t0 = ev.timeStamp;
+        requestAnimationFrame(() => setTimeout(() => { api.lastPaintMs = performance.now() - t0; }, 0));
+      }
     });
     og.addEventListener('mouseover', (ev) => {
       const c = ev.target.closest('[data-output]');
