@@ -15,7 +15,13 @@ from conftest import need_tool
 from pngutil import non_white_fraction
 from renderkit import check_xml, pdflatex
 
-from symconv.app.demo import DEMO_ANIMATION, DEMO_DOCUMENTS, run_demo, write_animation
+from symconv.app.demo import (
+    DEMO_ANIMATION,
+    DEMO_DOCUMENTS,
+    DEMO_EXPLORER,
+    run_demo,
+    write_animation,
+)
 
 #: Chromium flags: headless, no sandbox (containers), nothing from the network.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -55,6 +61,9 @@ def test_every_document_in_every_format(demo: tuple[Path, str]) -> None:
         assert gif.read_bytes()[:6] == b"GIF89a" and DEMO_ANIMATION in printed
     else:
         assert not gif.exists() and f"skipped {DEMO_ANIMATION}" in printed
+    # the explorer page of the article's convolution: self-contained, 49 outputs to point at
+    page = (out / DEMO_EXPLORER).read_text(encoding="utf-8")
+    assert DEMO_EXPLORER in printed and 'id="symconv-config"' in page and "data-terms" in page
     files = [p for p in out.iterdir() if p.is_file()]
     assert printed.rstrip().endswith(f"wrote {len(files)} files")
 
@@ -99,6 +108,8 @@ def test_article_figures_are_all_there(demo: tuple[Path, str]) -> None:
 def test_html_and_svg_parse(demo: tuple[Path, str]) -> None:
     out, _ = demo
     for page in sorted([*out.glob("*.html"), *out.glob("*.xhtml")]):
+        if page.name == DEMO_EXPLORER:
+            continue  # the interactive page: a script by design (tests/test_explore.py)
         text = page.read_text(encoding="utf-8")
         check_xml(text, page.name)
         # self-contained: nothing fetched, no script (readable without JavaScript)

@@ -146,7 +146,8 @@ def test_gallery_shows_every_figure_kind() -> None:
     every = set(FIGURES)
     assert shown == every, f"missing from the gallery: {every - shown}"
     for item in gallery.ITEMS:
-        path = os.path.join(ROOT, "docs", "gallery", item.name + ".png")
+        ext = ".gif" if item.kind == "animation" else ".png"
+        path = os.path.join(ROOT, "docs", "gallery", item.name + ext)
         assert os.path.exists(path), f"{path} is missing: python -m tools.docgen gallery"
         assert os.path.getsize(path) <= gallery.MAX_PNG_BYTES, f"{path} is too large"
 

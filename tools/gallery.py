@@ -50,7 +50,7 @@ class Item:
     """One picture: ``docs/gallery/NAME.png``."""
 
     name: str
-    kind: str  # figure | matrix | page | slides | html | animation (NAME.gif)
+    kind: str  # figure | matrix | page | slides | html | explorer | animation (NAME.gif)
     title: str
     #: For a figure: (op, image, kernel, options, at) of the expansion and the figure name.
     op: str = ""
@@ -66,6 +66,8 @@ class Item:
     last: bool = False
     #: For a matrix (``symconv matrix``): its transpose (``figure`` is the form)
     transpose: bool = False
+    #: For the explorer page: the browser window's width (CSS pixels)
+    width: int = 1000
 
 
 def _matrix(name: str, title: str, op: str, image: str, kernel: str, form: str,
@@ -171,6 +173,18 @@ ITEMS: tuple[Item, ...] = (
     Item("slides-sliding", "slides", "Beamer slides: the kernel sliding over the image, one "
          "frame per output (here y[1,1])", find=("the kernel sliding", "y[1, 1]")),
     Item("html", "html", "The HTML page (MathML and inline SVG, no scripts) in Chromium"),
+    Item("explore-article", "explorer", "The explorer page of the article's convolution "
+         "(symconv explore), output y[1,1] pointed at: the flipped kernel on the input, the "
+         "pixels it reads, the kernel entries of its terms, the terms in MathML, the code "
+         "panel", "conv", "7x7", "3x3", {"mode": "same"}, (1, 1)),
+    Item("explore-transpose", "explorer", "The explorer page of a transposed convolution "
+         "(stride 2, padding 1, output padding 1) with numbers: the zeros inserted between "
+         "the pixels, the one pixel that reaches y[0,0] and its value", "conv-transpose",
+         "3x3", "3x3", {"origin": "corner", "stride": 2, "padding": 1, "output_padding": 1,
+                        "x": "1,2,3;4,5,6;7,8,9", "h": "1,0,-1;1,2,1;0,1,0"}, (0, 0)),
+    Item("explore-320px", "explorer", "The explorer page 320 pixels wide (a phone): the "
+         "controls wrap, the grids scroll in their panels", "corr", "5x5", "3x3",
+         {"padding": 1, "stride": 2}, (0, 0), width=320),
     Item("sliding-conv", "animation", "The kernel sliding over a 5x5 image padded with zeros "
          "(dashed), stride 2: one frame per output, the entries on the cells they multiply, "
          "the output marked on the right", "conv", "5x5", "3x3",
@@ -215,6 +229,9 @@ def _command(item: Item) -> str:
                                 f"{item.name}.tex"])
     if item.kind == "animation":
         return " ".join(argv + ["--format", "gif", "-o", f"{item.name}.gif"])
+    if item.kind == "explorer":
+        argv[1] = "explore"
+        return " ".join(argv + ["-o", f"{item.name}.html"])
     if item.at is not None:
         argv += ["--at", ",".join(map(str, item.at))]
     argv += ["--figures", item.figure, "--format", "latex", "--standalone",
@@ -267,12 +284,23 @@ def gallery_page() -> str:
         out.write(f"\n### {item.title}\n\n")
         out.write(f"![Animation: {item.title}](gallery/{item.name}.gif)\n\n")
         out.write("```console\n$ " + _command(item) + "\n```\n")
+    out.write("\n## The explorer page\n\n`symconv explore` writes one self-contained page "
+              "(no network, it works from `file://`) to point at outputs with: the kernel on "
+              "the input, the pixels and padding each output reads, its terms in MathML, a "
+              "play button and a step slider, controls that recompute the relation in the "
+              "page, and the `symconv port` code for the current settings. Screenshots "
+              "taken in Chromium by Playwright after clicking the output named.\n")
+    for item in ITEMS:
+        if item.kind != "explorer":
+            continue
+        out.write(f"\n### {item.title}\n\n![{item.title}](gallery/{item.name}.png)\n\n")
+        out.write("```console\n$ " + _command(item) + "\n```\n")
     out.write("\n## Documents, slides and the web page\n\n"
               "Made from the documents of `symconv demo` (`symconv-demo/article.tex`, "
               "`article-slides.tex`, `article.html`); the [tutorial](tutorial.md) builds "
               "them step by step.\n")
     for item in ITEMS:
-        if item.kind in ("figure", "matrix", "animation"):
+        if item.kind in ("figure", "matrix", "animation", "explorer"):
             continue
         out.write(f"\n### {item.title}\n\n![{item.title}](gallery/{item.name}.png)\n")
     out.write("\n## Before and after: publication quality (issue 11)\n\n"
@@ -522,17 +550,52 @@ def _build_animation(item: Item, outdir: str) -> str:
     return out
 
 
+def _build_explorers(items: list[Item], outdir: str) -> list[str]:
+    """``NAME.png``: the explorer page in Chromium (Playwright, the system's Chromium),
+    after clicking the output ``item.at``."""
+    if not items:
+        return []
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise ToolMissing("the explorer screenshots need Playwright (pip install "
+                          "playwright)") from None
+    from symconv.app.explore import explore
+
+    exe = _tool("chromium")
+    written = []
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+        browser = p.chromium.launch(executable_path=exe, args=["--no-sandbox"])
+        for item in items:
+            path = os.path.join(tmp, item.name + ".html")
+            explore(item.op, item.image, item.kernel, **item.options).save(path)
+            page = browser.new_page(viewport={"width": item.width, "height": 900})
+            page.goto("file://" + path)
+            page.wait_for_selector("body[data-ready=true]")
+            assert item.at is not None
+            page.click(f'[data-output="{",".join(map(str, item.at))}"]')
+            page.mouse.move(0, 0)
+            out = os.path.join(outdir, item.name + ".png")
+            page.screenshot(path=out, full_page=True)
+            page.close()
+            written.append(out)
+        browser.close()
+    return written
+
+
 def build(names: list[str] | None = None, outdir: str = GALLERY) -> list[str]:
     """Rebuild the gallery's pictures (all, or the items named); returns the paths
     written.  Animations need Pillow only; the rest pdflatex, pdftoppm (and Chromium)."""
     items = [i for i in ITEMS if names is None or i.name in names]
     animations = [i for i in items if i.kind == "animation"]
-    items = [i for i in items if i.kind != "animation"]
+    explorers = [i for i in items if i.kind == "explorer"]
+    items = [i for i in items if i.kind not in ("animation", "explorer")]
     for t in (("pdflatex", "pdftoppm", "pdfinfo", "pdftotext") if items else ()) + (
             ("chromium",) if any(i.kind == "html" for i in items) else ()):
         _tool(t)
     os.makedirs(outdir, exist_ok=True)
     written = [_build_animation(i, outdir) for i in animations]
+    written += _build_explorers(explorers, outdir)
     with tempfile.TemporaryDirectory(prefix="symconv-gallery-") as tmp:
         figures = [i for i in items if i.kind in ("figure", "matrix")]
         with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:

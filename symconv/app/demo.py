@@ -210,6 +210,22 @@ def write_animation(outdir: str, stream: IO[str]) -> list[str]:
     return [path]
 
 
+#: The explorer page the demo writes: the article's convolution, to point at.
+DEMO_EXPLORER = "article-explore.html"
+
+
+def write_explorer(outdir: str, stream: IO[str]) -> list[str]:
+    """The article's convolution as an explorer page (:mod:`symconv.app.explore`)."""
+    from .explore import explore
+
+    page = explore("conv", "7x7", "3x3", **ARTICLE)
+    path = os.path.join(outdir, DEMO_EXPLORER)
+    page.save(path)
+    stream.write(f"  {DEMO_EXPLORER}: the explorer page; open it in a browser and point at "
+                 "an output\n")
+    return [path]
+
+
 #: The demo's documents, each written in every format of derive.DOCUMENT_FORMATS, and as
 #: MathML (``NAME-mathml.xhtml``).
 MATHML_SUFFIX = "-mathml.xhtml"
@@ -261,5 +277,6 @@ def run_demo(outdir: str, stream: IO[str]) -> int:
         names = sorted(os.path.basename(p) for p in paths)
         stream.write("    " + ", ".join(names) + "\n")
     written.extend(write_animation(outdir, stream))
+    written.extend(write_explorer(outdir, stream))
     stream.write(f"wrote {len(written)} files\n")
     return 0

@@ -45,7 +45,15 @@ LIBRARIES = ("torch", "numpy", "scipy", "tensorflow", "jax", "opencv", "matlab")
 
 @dataclass(frozen=True)
 class Explorer:
-    """The explorer page of one operation: ``html`` is the whole page."""
+    """The explorer page of one operation: ``html`` is the whole page, ``save(path)``
+    writes it, and a notebook shows it inline (``_repr_html_``: the page in a frame).
+
+    >>> page = explore("corr", "4x4", "2x2", origin="corner", mode="valid")
+    >>> page
+    Explorer(corr, image 4x4, kernel 2x2: a page of ... characters)
+    >>> page._repr_html_().startswith('<iframe title="symconv explorer"')
+    True
+    """
 
     operation: Operation
     html: str
