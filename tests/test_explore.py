@@ -180,8 +180,9 @@ def expansion_of(args: list[str]) -> Expansion:
 
 #: Every output clicked inside the page (``element.click()``, the same handler), the
 #: selection read after each: one round trip for a whole configuration.
-READ_ALL = ("() => [...document.querySelectorAll('[data-output]')].map((cell) => {\n"
-            "  cell.click();\n  return (" + READ + ")();\n})")
+READ_ALL = ("() => window.symconvExplorer.outputs().map((m) => {\n"
+            "  document.querySelector(`[data-output=\"${m.join(',')}\"]`).click();\n"
+            "  return (" + READ + ")();\n})")
 
 
 def check_every_output(page: Any, what: str, real: bool = True) -> int:
@@ -218,15 +219,17 @@ def check_every_output(page: Any, what: str, real: bool = True) -> int:
     return len(data["outputs"])
 
 
-def check_code(page: Any, what: str, every: bool = False) -> None:
-    """The code panel's snippets are ``symconv port``'s for the page's command."""
+LIBRARIES = ("numpy", "scipy", "torch", "tensorflow", "jax", "opencv", "matlab")
+
+
+def check_code(page: Any, what: str) -> None:
+    """The code panel's snippets, which the page writes itself, are ``symconv port``'s for
+    the page's command, for all seven libraries (notes included), and the panel shows the
+    chosen library's."""
     args = command_args(page, port=True)
     ports = page.evaluate("() => window.symconvExplorer.ports()")
-    libs = [lib for lib, p in ports.items() if p is not None]
-    assert {"torch", "numpy"} <= set(libs), what
-    if every:
-        assert len(libs) == 7, what
-    r = run_cli("port", *args, "--format", "json", "--to", ",".join(libs))
+    assert sorted(ports) == sorted(LIBRARIES), what
+    r = run_cli("port", *args, "--format", "json", "--to", ",".join(LIBRARIES))
     assert r.code == 0, r.err
     for want in json.loads(r.out)["ports"]:
         got = ports[want["library"]]
@@ -234,6 +237,8 @@ def check_code(page: Any, what: str, every: bool = False) -> None:
             want["imports"] + "\n\n" + want["code"]).strip() + "\n"
         assert got["source"] == source, (what, want["library"], got["source"], source)
         assert got["notes"] == want["notes"], (what, want["library"])
+    shown = page.get_attribute("#code", "data-library")
+    assert page.inner_text("#code").strip() == ports[shown]["source"].strip(), what
 
 
 @pytest.mark.parametrize("name,args", CONFIGS, ids=[c[0] for c in CONFIGS])
@@ -241,7 +246,7 @@ def test_every_output_matches_symconv(browser: Any, tmp_path: Path, name: str,
                                       args: list[str]) -> None:
     page = open_page(browser, args, tmp_path)
     assert check_every_output(page, name) > 0
-    check_code(page, name, every=True)
+    check_code(page, name)
     page.click('[data-output]')
     page.screenshot(path=str(_artifacts() / f"explore-{name}.png"), full_page=True)
     assert page.requests == [(tmp_path / "page.html").as_uri()]  # nothing else is loaded
@@ -308,6 +313,14 @@ def test_keyboard_slider_play_and_hover(browser: Any, tmp_path: Path) -> None:
     assert sel() == stopped
     page.hover('[data-output="2,3"]')
     assert sel() == ["2,3"]
+    # the code panel's tabs: each library's code, the chosen tab marked
+    for lib in ("matlab", "jax", "torch"):
+        page.click(f'#libraries [data-library="{lib}"]')
+        assert page.get_attribute("#code", "data-library") == lib
+        assert page.get_attribute(f'#libraries [data-library="{lib}"]',
+                                  "aria-selected") == "true"
+        want = page.evaluate(f"() => window.symconvExplorer.ports().{lib}.source")
+        assert page.inner_text("#code").strip() == want.strip()
     # every control has a label; the output cells are reachable with Tab
     assert page.evaluate("[...document.querySelectorAll('select')].every(s => s.closest('label'))")
     page.close()

@@ -4,9 +4,11 @@ where it comes from.
 The page carries the operation's settings and a small hand-written script
 (``explorer/page.js``) that holds the index relation itself: the output window (symconv's
 ``_axis`` and ``_transposed_axis``), the taps of each output with the boundary rule
-(``AffineAxis.table``, ``map_boundary``) and the tap order, and the PyTorch and NumPy ports
-(``symconv.app.port``).  So its controls (operation, stride, padding, padding mode,
-dilation, kernel size, output padding) recompute everything in the page; the browser tests
+(``AffineAxis.table``, ``map_boundary``) and the tap order, and the ports to NumPy, SciPy,
+PyTorch, TensorFlow, JAX, OpenCV and MATLAB (``symconv.app.port``: the plan, the library
+calls symconv's model of each library matches, and each printer).  So its controls
+(operation, stride, padding, padding mode, dilation, kernel size, output padding) recompute
+everything in the page; the browser tests
 compare the page's answers with ``symconv expand --format json`` for every output, and its
 code with ``symconv port``.  No network: no external script, style sheet or font, and it
 works from ``file://``.
@@ -39,7 +41,8 @@ MAX_PIXELS = 4096
 MAX_KERNEL_SIDE = 15
 #: Milliseconds per output when the page plays the walk.
 FRAME_MS = 900
-#: Libraries of the code panel, as ``symconv port`` names them.
+#: Libraries of the code panel, as ``symconv port`` names them (the page writes their code
+#: itself, as ``symconv.app.port`` does, for whatever its controls set).
 LIBRARIES = ("torch", "numpy", "scipy", "tensorflow", "jax", "opencv", "matlab")
 
 
@@ -170,12 +173,6 @@ def _config(o: Operation, options: dict[str, Any], x: Any, h: Any) -> dict[str, 
     names = options.get("names") or {}
     entries_opt = options.get("entries", "default")
     ker = o.kernel
-    from .port import port
-
-    result = port(o, list(LIBRARIES))
-    ports = {p.library: {"source": p.source if p.code is not None else "",
-                         "notes": list(p.notes), "code": p.code is not None}
-             for p in result.ports}
     return {
         "op": o.op,
         "image": list(o.image.shape),
@@ -198,7 +195,6 @@ def _config(o: Operation, options: dict[str, Any], x: Any, h: Any) -> dict[str, 
         "x": _values(o.image, x),
         "h": _values(ker, h),
         "libraries": list(LIBRARIES),
-        "ports": ports,
         "frame_ms": FRAME_MS,
     }
 

@@ -2,9 +2,10 @@
 // Per spatial axis an output m, a kernel tap k and an image slot r are related by
 //     r = s*m + sigma*d*k + c        (u*i = r: with input stride u, pixel i sits at slot u*i)
 // as symconv.index.request builds it (_axis, _transposed_axis) and symconv.index.relation
-// enumerates it (AffineAxis.table, map_boundary, the tap order).  The code panel's PyTorch
-// and NumPy snippets follow symconv.app.port (plan, _torch, _numpy) line for line; the
-// browser tests compare both with symconv's JSON for every output.
+// enumerates it (AffineAxis.table, map_boundary, the tap order).  The code panel's snippets
+// follow symconv.app.port (plan, _same_plan and the seven printers) line for line; the
+// browser tests compare the page's terms with symconv's JSON for every output, and its code
+// with symconv port, for every setting they make.
 (function () {
   'use strict';
   const cfg = JSON.parse(document.getElementById('symconv-config').textContent);
@@ -44,7 +45,6 @@
     paddingMode: cfg.padding_mode, stride: cfg.stride.slice(), dilation: cfg.dilation.slice(),
     outputPadding: cfg.output_padding.slice(), at: 0,
   };
-  const initial = JSON.stringify(state);
 
   function origin(n) {  // the index of position 0 on an axis of size n
     if (cfg.origin === 'center') return -fdiv(n, 2);
@@ -86,6 +86,7 @@
       if (mode === 'full') { wLo = fullLo; length = n + ke - 1; }
       else if (mode === 'valid') {
         wLo = fullLo + Math.min(n, ke) - 1; length = Math.abs(n - ke) + 1;
+      } else if (convention === 'matlab') { wLo = fullLo + fdiv(ke, 2); length = n;
       } else if (convention === 'numpy') {
         length = Math.max(n, ke);
         let start;
@@ -127,19 +128,25 @@
       iLo, n, kLo, K, rule: 'zeros', u: s };
   }
 
-  // The relation of an operation: {op, axes, padding, ...} or throws one line, as symconv.
-  function resolve(st, opName, modeOverride, convention) {
-    const spec = OPS[opName || st.op];
-    const img = cfg.image, ker = st.kernel;
+  // The relation of a request {op, kernel, mode, pad, rule, stride, dil, outPad,
+  // convention}, or one line thrown, as symconv.index.request.operation resolves it.
+  function relationOf(o) {
+    const spec = OPS[o.op];
+    const img = cfg.image, ker = o.kernel;
     const iLo = lows(img), kLo = lows(ker);
-    let pad = padPairs(st);
-    let mode = pad === null ? st.padding : null;
-    if (modeOverride !== undefined) { mode = modeOverride; pad = null; }
-    let rule = st.paddingMode;
-    const stride = modeOverride !== undefined ? img.map(() => 1) : st.stride;
-    const dil = modeOverride !== undefined ? img.map(() => 1) : st.dilation;
-    const outPad = spec.t ? st.outputPadding : img.map(() => 0);
-    if (modeOverride !== undefined) rule = 'zeros';
+    let { pad, mode, rule } = o;
+    const { stride, dil, convention } = o;
+    const outPad = spec.t ? o.outPad : img.map(() => 0);
+    if (convention === 'matlab') {
+      if (rule !== 'zeros') throw new Error('MATLAB\'s conv/conv2/convn pad with zeros only');
+      if (mode === 'valid' && ker.some((k, a) => k > img[a])) {
+        throw new Error('MATLAB\'s \'valid\' output is empty when the kernel is larger than ' +
+          'the image on an axis (SciPy swaps the operands instead)');
+      }
+    }
+    if (convention === 'opencv' && rule === 'circular') {
+      throw new Error('cv2.filter2D does not take BORDER_WRAP (OpenCV refuses it)');
+    }
     if (spec.t) {
       if (mode !== null) {
         throw new Error('conv-transpose has its own output size, as PyTorch\'s ' +
@@ -149,6 +156,7 @@
         throw new Error('conv-transpose reads no padding: --padding-mode does not apply ' +
           '(PyTorch\'s conv_transpose supports zeros only)');
       }
+      if (pad === null) pad = img.map(() => [0, 0]);
     }
     outPad.forEach((a, i) => {
       const s = stride[i], d = dil[i];
@@ -158,7 +166,7 @@
       }
     });
     if (mode === 'valid') rule = 'zeros';
-    if (pad !== null && !spec.t) {
+    if (pad !== null && !spec.t && convention !== 'opencv') {
       pad.forEach(([lo, hi], a) => {
         const n = img[a], m = Math.max(lo, hi);
         if (rule === 'reflect' && m >= n) {
@@ -171,7 +179,7 @@
         }
       });
     }
-    if (pad === null && mode === 'valid' && convention !== 'numpy' && dims > 1) {
+    if (pad === null && mode === 'valid' && convention === 'scipy' && dims > 1) {
       const ke = img.map((n, a) => dil[a] * (ker[a] - 1) + 1);
       const bigger = img.every((n, a) => n >= ke[a]);
       const smaller = img.every((n, a) => n <= ke[a]);
@@ -183,12 +191,17 @@
     }
     const center = cfg.origin === 'center';
     const axes = img.map((n, a) => (spec.t
-      ? transposedAxis(iLo[a], n, kLo[a], ker[a], stride[a], dil[a], pad ? pad[a] : [0, 0],
-        outPad[a], center)
+      ? transposedAxis(iLo[a], n, kLo[a], ker[a], stride[a], dil[a], pad[a], outPad[a], center)
       : forwardAxis(spec, iLo[a], n, kLo[a], ker[a], stride[a], dil[a],
         pad ? pad[a] : null, mode, convention, center, rule)));
-    return { op: opName || st.op, axes, padding: spec.t && !pad ? img.map(() => [0, 0]) : pad,
-      mode, rule, stride, dil, outPad, kLo, iLo };
+    return { op: o.op, axes, padding: pad, mode, rule, stride, dil, outPad, kLo, iLo };
+  }
+  // The page's settings as a request.
+  function resolve(st) {
+    const pad = padPairs(st);
+    return relationOf({ op: st.op, kernel: st.kernel, mode: pad === null ? st.padding : null,
+      pad, rule: st.paddingMode, stride: st.stride, dil: st.dilation,
+      outPad: st.outputPadding, convention: 'scipy' });
   }
 
   const affine = (f, m, k) => f.stride * m + f.sigma * f.d * k + f.c;
@@ -271,18 +284,22 @@
     if (dims === 1) return [shape[0], 1];
     return cfg.axes === 'xy' ? [shape[0], shape[1]] : [shape[1], shape[0]];
   }
+  // A grid as ARIA has it (rows of gridcells; the rows are display: contents, so the cells
+  // are placed by the CSS grid).
   function makeGrid(box, shape, label) {
     const [cols, rows] = gridOf(shape);
-    const g = el('div', { class: 'grid', role: 'grid', 'aria-label': label });
+    const g = el('div', { class: 'grid', role: 'grid', 'aria-label': label,
+      'aria-rowcount': String(rows), 'aria-colcount': String(cols) });
     g.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
     g.style.gridTemplateRows = `repeat(${rows}, var(--cell))`;
+    g.rows = Array.from({ length: rows }, () => g.appendChild(el('div', { role: 'row' })));
     box.replaceChildren(g);
     return g;
   }
   function put(g, node, col, row) {
     node.style.gridColumn = String(col + 1);
     node.style.gridRow = String(row + 1);
-    g.appendChild(node);
+    g.rows[row].appendChild(node);
   }
   function slotRange(f, pad) {
     const ends = [];
@@ -561,9 +578,14 @@
   }
   const toggled = (p) => ({ axes: p.axes.map((a) => ({ ...a, flip: !a.flip })), boundary: p.boundary });
   const samePlan = (p, q) => q !== null && JSON.stringify(p) === JSON.stringify(q);
-  function candidate(kind, mode, convention) {
+  // The plan symconv's model gives a library call (port's _same_plan), or null.
+  function candidate(kind, mode, convention, rule) {
+    const ones = cfg.image.map(() => 1);
+    const pad = convention === 'opencv'
+      ? state.kernel.map((k) => [fdiv(k, 2), k - 1 - fdiv(k, 2)]) : null;
     try {
-      return plan(resolve({ ...state, paddingMode: 'zeros' }, kind, mode, convention));
+      return plan(relationOf({ op: kind, kernel: state.kernel, mode, pad, rule: rule || 'zeros',
+        stride: ones, dil: ones, outPad: cfg.image.map(() => 0), convention }));
     } catch (e) { return null; }
   }
   function prepareImage(p, v, lines) {
@@ -586,14 +608,33 @@
     }
     return v;
   }
-  function forwardKernel(p, lines) {
+  function forwardKernel(p, lines, why) {
     const flips = p.axes.map((a, i) => (a.flip ? String(i) : null)).filter((v) => v !== null);
     if (flips.length) {
-      lines.push(`w = np.flip(h, axis=${tupleText(flips)})  # a convolution flips the kernel`);
+      lines.push(`w = np.flip(h, axis=${tupleText(flips)})  # ${why || 'a convolution flips the kernel'}`);
       return 'w';
     }
     return 'h';
   }
+  function dilateKernel(p, v, lines) {
+    if (p.axes.every((a) => a.dilation === 1)) return v;
+    lines.push(`wd = np.zeros(${tupleText(p.axes.map((a) => String(a.spread)))}, dtype=${v}.dtype)`);
+    lines.push('wd[' + p.axes.map((a) => `::${a.dilation}`).join(', ') + `] = ${v}  # the dilated kernel`);
+    return 'wd';
+  }
+  function strideSlice(p) {
+    const parts = p.axes.map((a) => (a.stride > 1 ? `::${a.stride}` : ':'));
+    return p.axes.some((a) => a.stride > 1) ? `[${parts.join(', ')}]` : '';
+  }
+  function tfSame(n, k, s, d) {  // TensorFlow's and JAX's 'SAME' padding (tensorflow_same)
+    const total = Math.max((Math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0);
+    return [fdiv(total, 2), total - fdiv(total, 2)];
+  }
+  const isTfSame = (p) => p.axes.every((a) => {
+    const [lo, hi] = tfSame(a.size, a.kernel, a.stride, a.dilation);
+    return a.lo === lo && a.hi === hi;
+  });
+  const inserts = (p) => p.axes.some((a) => a.zb > 1);
   function reverseLines(p, lines) {
     const rev = p.axes.map((a, i) => (a.reverse ? String(i) : null)).filter((v) => v !== null);
     if (rev.length) {
@@ -673,17 +714,201 @@
     reverseLines(p, lines);
     return { imports, code: lines.join('\n'), notes };
   }
+  function scipyNative(p) {
+    if (p.boundary === 'zeros' && !inserts(p)) {
+      for (const mode of MODES) {
+        const conv = candidate('conv', mode, 'scipy');
+        if (samePlan(p, conv)) return `y = scipy.signal.convolve(x, h, mode="${mode}")`;
+        if (conv !== null && samePlan(p, toggled(conv))) {
+          return `y = scipy.signal.convolve(x, np.flip(h), mode="${mode}")  # a correlation: the convolution with the flipped kernel (scipy.signal.correlate would conjugate h)`;
+        }
+      }
+    }
+    const names = { zeros: 'fill', circular: 'wrap', symmetric: 'symm' };
+    if (dims === 2 && names[p.boundary]) {
+      for (const mode of ['full', 'same']) {
+        const conv = candidate('conv', mode, 'scipy', p.boundary);
+        if (conv === null) continue;
+        const b = names[p.boundary];
+        if (samePlan(p, conv)) return `y = scipy.signal.convolve2d(x, h, mode="${mode}", boundary="${b}")`;
+        if (samePlan(p, toggled(conv))) {
+          return `y = scipy.signal.convolve2d(x, np.flip(h), mode="${mode}", boundary="${b}")  # a correlation: the flipped kernel`;
+        }
+      }
+    }
+    return null;
+  }
+  function scipyPort(p) {
+    const imports = 'import numpy as np\nimport scipy.signal';
+    const native = scipyNative(p);
+    if (native !== null) return { imports, code: native, notes: [] };
+    const lines = [];
+    const xv = prepareImage(p, 'x', lines);
+    let wv = forwardKernel(toggled(p), lines, 'a correlation: convolve flips it back');
+    wv = dilateKernel(p, wv, lines);
+    lines.push(`y = scipy.signal.convolve(${xv}, ${wv}, mode="valid")${strideSlice(p)}`);
+    reverseLines(p, lines);
+    const notes = [];
+    if (p.axes.some((a) => a.dilation > 1)) notes.push('scipy.signal has no dilation: the kernel\'s taps are spread with zeros');
+    if (p.axes.some((a) => a.stride > 1)) notes.push('scipy.signal has no stride: every stride-th output of the stride-1 correlation is kept');
+    return { imports, code: lines.join('\n'), notes };
+  }
+  function tensorflowPort(p) {
+    const imports = 'import numpy as np\nimport tensorflow as tf';
+    const notes = ['TensorFlow convolves real floating arrays (float32/float64)'];
+    const lines = [];
+    const both = p.axes.some((a) => a.stride > 1) && p.axes.some((a) => a.dilation > 1);
+    const same = p.boundary === 'zeros' && !inserts(p) && !both && dims <= 2 && isTfSame(p);
+    let padding = 'VALID', xv;
+    if (same && p.axes.some((a) => a.lo || a.hi)) { padding = 'SAME'; xv = 'x'; }
+    else xv = prepareImage(p, 'x', lines);
+    const wv = forwardKernel(p, lines);
+    lines.push(`inp = ${xv}[None, ..., None]  # N, spatial..., C`);
+    lines.push(`w = ${wv}[..., None, None]  # spatial..., in, out`);
+    const strides = p.axes.map((a) => String(both ? 1 : a.stride));
+    lines.push(`out = tf.nn.convolution(inp, w, strides=${tupleText(strides)}, padding="${padding}", dilations=${tupleText(p.axes.map((a) => String(a.dilation)))})`);
+    lines.push('y = out.numpy()[0, ..., 0]' + (both ? strideSlice(p) : ''));
+    if (both) notes.push('tf.nn.convolution refuses strides > 1 with dilations > 1: stride 1, then every stride-th output');
+    if (inserts(p)) notes.push('zeros are inserted between the pixels (a transposed convolution), then a stride-1 correlation with the flipped kernel');
+    reverseLines(p, lines);
+    return { imports, code: lines.join('\n'), notes };
+  }
+  function jaxPort(p) {
+    const imports = 'import numpy as np\nimport jax.numpy as jnp\nfrom jax import lax';
+    const notes = ['JAX computes in float32 unless jax_enable_x64 is set'];
+    let padding = p.axes.map((a) => [a.lo, a.hi]);
+    const lines = ['dt = jnp.result_type(x, h)  # one dtype for both (complex if either is)'];
+    lines.push('lhs = jnp.asarray(x, dtype=dt)[None, None]');
+    if (p.boundary !== 'zeros') {
+      const pos = ['(0, 0)', '(0, 0)'].concat(padding.map(([l, h]) => `(${Math.max(l, 0)}, ${Math.max(h, 0)})`)).join(', ');
+      lines.push(`lhs = jnp.pad(lhs, (${pos}), mode="${NP_PAD[p.boundary]}")`);
+      padding = padding.map(([l, h]) => [Math.min(l, 0), Math.min(h, 0)]);
+    }
+    const wv = forwardKernel(p, lines);
+    lines.push(`rhs = jnp.asarray(${wv}, dtype=dt)[None, None]`);
+    let padText = tupleText(padding.map(([l, h]) => `(${l}, ${h})`));
+    if (p.boundary === 'zeros' && !inserts(p) && padding.some(([l, h]) => l || h) && isTfSame(p)) padText = '"SAME"';
+    let call = `out = lax.conv_general_dilated(lhs, rhs, window_strides=${tupleText(p.axes.map((a) => String(a.stride)))}, padding=${padText}`;
+    if (inserts(p)) call += `, lhs_dilation=${tupleText(p.axes.map((a) => String(a.zb)))}`;
+    call += `, rhs_dilation=${tupleText(p.axes.map((a) => String(a.dilation)))}, precision=lax.Precision.HIGHEST)`;
+    lines.push(call);
+    lines.push('y = np.asarray(out[0, 0])');
+    reverseLines(p, lines);
+    if (padding.some(([l, h]) => l < 0 || h < 0)) notes.push('a negative padding crops the image: the first output starts inside it');
+    return { imports, code: lines.join('\n'), notes };
+  }
+  const CV_BORDER = { zeros: 'cv2.BORDER_CONSTANT', reflect: 'cv2.BORDER_REFLECT_101',
+    symmetric: 'cv2.BORDER_REFLECT', replicate: 'cv2.BORDER_REPLICATE' };
+  function opencvPort(p) {
+    const imports = 'import numpy as np\nimport cv2';
+    const notes = ['OpenCV filters real arrays (float32/float64)'];
+    if (dims === 2) {
+      const cand = candidate('corr', null, 'opencv', p.boundary);
+      if (samePlan(p, cand)) {
+        return { imports, code: `y = cv2.filter2D(np.asarray(x, dtype=np.float64), -1, np.asarray(h, dtype=np.float64), borderType=${CV_BORDER[p.boundary]})`, notes };
+      }
+    }
+    const lines = [];
+    const xv = prepareImage(p, 'x', lines);
+    let wv = forwardKernel(p, lines);
+    wv = dilateKernel(p, wv, lines);
+    const one = dims === 1;
+    const src = `np.array(${xv}, dtype=np.float64)` + (one ? '[None]' : '');
+    const ker = `np.array(${wv}, dtype=np.float64)` + (one ? '[None]' : '');
+    lines.push(`full = cv2.filter2D(${src}, -1, ${ker}, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)`);
+    const cuts = p.axes.map((a) => {
+      const e = a.stride * (a.count - 1) + 1;
+      return a.stride > 1 ? `0:${e}:${a.stride}` : `0:${e}`;
+    });
+    lines.push(`y = full[${one ? '0, ' : ''}${cuts.join(', ')}]  # the outputs whose window lies in the prepared image`);
+    reverseLines(p, lines);
+    notes.push('filter2D correlates with the kernel\'s corner as anchor on the prepared image; the outputs past it (which read its zero border) are dropped');
+    return { imports, code: lines.join('\n'), notes };
+  }
+  function matlabRule(rule, t, n) {
+    if (rule === 'circular') return `mod(${t}, ${n}) + 1`;
+    if (rule === 'replicate') return `min(max(${t}, 0), ${n - 1}) + 1`;
+    if (rule === 'reflect') {
+      if (n === 1) return `ones(size(${t}))`;
+      return `${n - 1} - abs(${n - 1} - mod(${t}, ${2 * n - 2})) + 1`;
+    }
+    const per = 2 * n;
+    return `min(mod(${t}, ${per}), ${per - 1} - mod(${t}, ${per})) + 1`;
+  }
+  function matlabPort(p) {
+    const notes = ['MATLAB code is printed, not run; x and h are MATLAB arrays of the same shapes (indices from 1)'];
+    const n = dims;
+    const fn = n === 1 ? 'conv' : n === 2 ? 'conv2' : 'convn';
+    if (p.boundary === 'zeros' && !inserts(p)) {
+      for (const mode of MODES) {
+        const cand = candidate('conv', mode, 'matlab');
+        if (cand === null) continue;
+        if (samePlan(p, cand)) return { imports: '', code: `y = ${fn}(x, h, '${mode}');`, notes };
+        if (samePlan(p, toggled(cand)) && n === 2) {
+          return { imports: '', code: `y = filter2(h, x, '${mode}');  % a correlation (no conjugation)`, notes };
+        }
+      }
+    }
+    const lines = [];
+    const col = n === 1 ? ', 1' : '';
+    let v = 'x';
+    if (inserts(p)) {
+      lines.push(`xz = zeros(${p.axes.map((a) => a.inserted).join(', ')}${col});`);
+      lines.push('xz(' + p.axes.map((a) => `1:${a.zb}:end`).join(', ') + ') = x;');
+      v = 'xz';
+    }
+    if (p.axes.some((a) => a.lo || a.hi)) {
+      if (p.boundary === 'zeros') {
+        lines.push(`xp = zeros(${p.axes.map((a) => a.inserted + a.lo + a.hi).join(', ')}${col});`);
+        const dst = [], src = [];
+        for (const a of p.axes) {
+          const first = Math.max(-a.lo, 0);
+          const last = a.inserted - Math.max(-a.hi, 0);
+          src.push(`${first + 1}:${last}`);
+          dst.push(`${Math.max(a.lo, 0) + 1}:${Math.max(a.lo, 0) + last - first}`);
+        }
+        const whole = p.axes.every((a) => a.lo >= 0 && a.hi >= 0);
+        lines.push(`xp(${dst.join(', ')}) = ${v}` + (whole ? '' : `(${src.join(', ')})`) + ';');
+      } else {
+        p.axes.forEach((a, i) => {
+          const shift = a.lo > 0 ? ` - ${a.lo}` : a.lo < 0 ? ` + ${-a.lo}` : '';
+          lines.push(`t${i} = (0:${a.inserted + a.lo + a.hi - 1})${shift};`);
+          lines.push(`i${i} = ${matlabRule(p.boundary, `t${i}`, a.size)};`);
+        });
+        const rule = { circular: 'circular', replicate: 'replicate',
+          reflect: 'mirrored without repeating the edge',
+          symmetric: '\'symmetric\' (the edge repeated)' }[p.boundary];
+        lines.push(`xp = ${v}(${p.axes.map((a, i) => `i${i}`).join(', ')});  % padded: ${rule}`);
+      }
+      v = 'xp';
+    }
+    let kv = 'h';
+    if (p.axes.some((a) => !a.flip)) {
+      lines.push(`w = ${kv}(${p.axes.map((a) => (a.flip ? ':' : 'end:-1:1')).join(', ')});  % a correlation: the kernel reversed for ${fn}`);
+      kv = 'w';
+    }
+    if (p.axes.some((a) => a.dilation > 1)) {
+      lines.push(`wd = zeros(${p.axes.map((a) => a.spread).join(', ')}${col});`);
+      lines.push('wd(' + p.axes.map((a) => `1:${a.dilation}:end`).join(', ') + `) = ${kv};`);
+      kv = 'wd';
+    }
+    lines.push(`y = ${fn}(${v}, ${kv}, 'valid');`);
+    if (p.axes.some((a) => a.stride > 1)) lines.push('y = y(' + p.axes.map((a) => `1:${a.stride}:end`).join(', ') + ');');
+    p.axes.forEach((a, i) => { if (a.reverse) lines.push(`y = flip(y, ${i + 1});  % the reflected output`); });
+    if (n === 1) notes.push('1-D: x and h as column vectors');
+    return { imports: '', code: lines.join('\n'), notes };
+  }
   const source = (port) => (port.imports + '\n\n' + port.code).trim() + '\n';
   function ports() {  // {library: {source, notes}} for the current settings
     const out = {};
     if (!rel) return out;
     const p = plan(rel);
-    const own = { numpy: numpyPort(p), torch: torchPort(rel, p) };
-    const atStart = JSON.stringify({ ...state, at: 0 }) === JSON.stringify({ ...JSON.parse(initial), at: 0 });
+    const make = { numpy: () => numpyPort(p), scipy: () => scipyPort(p),
+      torch: () => torchPort(rel, p), tensorflow: () => tensorflowPort(p),
+      jax: () => jaxPort(p), opencv: () => opencvPort(p), matlab: () => matlabPort(p) };
     for (const lib of cfg.libraries) {
-      if (own[lib]) out[lib] = { source: source(own[lib]), notes: own[lib].notes };
-      else if (atStart && cfg.ports[lib]) out[lib] = cfg.ports[lib];
-      else out[lib] = null;
+      const port = make[lib]();
+      out[lib] = { source: source(port), notes: port.notes };
     }
     return out;
   }
@@ -700,13 +925,8 @@
     const code = $('#code');
     const notes = $('#notes');
     if (!rel) { code.textContent = ''; notes.textContent = ''; return; }
-    if (port === null || port === undefined) {
-      code.textContent = '';
-      notes.textContent = `For ${library} at these settings, run: ` + command(true).map(quote).join(' ') + ` --to ${library}`;
-    } else {
-      code.textContent = port.source || '';
-      notes.textContent = port.notes.map((n) => 'note: ' + n).join('\n');
-    }
+    code.textContent = port.source;
+    notes.textContent = port.notes.map((n) => 'note: ' + n).join('\n');
     code.setAttribute('data-library', library);
   }
 
