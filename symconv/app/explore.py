@@ -8,10 +8,9 @@ The page carries the operation's settings and a small hand-written script
 PyTorch, TensorFlow, JAX, OpenCV and MATLAB (``symconv.app.port``: the plan, the library
 calls symconv's model of each library matches, and each printer).  So its controls
 (operation, stride, padding, padding mode, dilation, kernel size, output padding) recompute
-everything in the page; the browser tests
-compare the page's answers with ``symconv expand --format json`` for every output, and its
-code with ``symconv port``.  No network: no external script, style sheet or font, and it
-works from ``file://``.
+everything in the page; the browser tests compare the page's answers with ``symconv expand
+--format json`` for every output, and its code with ``symconv port``.  No network: no
+external script, style sheet or font, and it works from ``file://``.
 
 Markup the tests rely on (DESIGN, "symconv explore and animations"): output cells
 ``data-output="m,n"``, input cells ``data-pixel="i,j"`` (padding cells too, with
