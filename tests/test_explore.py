@@ -46,6 +46,15 @@ CONFIGS = [
                                "image=f,kernel=w,output=g"]),
     ("offset-origin-indexed", ["conv", "--image", "4x5", "--kernel", "3x3", "--origin",
                                "1,2", "--entries", "indexed", "--mode", "valid"]),
+    # values the page sums exactly (decimals are exact: 0.1 + 0.2 - 0.3 is 0), large ones
+    # kept whole, and a symbol (no number shown: symconv's value is 2*t + 1)
+    ("exact-decimals", ["corr", "--image", "3", "--kernel", "3", "--mode", "valid",
+                        "--x", "0.1,0.2,0.3", "--h", "1,1,-1"]),
+    ("large-values", ["corr", "--image", "3", "--kernel", "2", "--x",
+                      "123456789.5,-82.174,1/3", "--h", "1,2"]),
+    ("symbol-values", ["corr", "--image", "3", "--kernel", "2", "--x", "1,t,2", "--h",
+                       "1,2", "--origin", "corner"]),
+    ("kernel-values-only", ["conv", "--image", "5", "--kernel", "3", "--h", "1,2,3"]),
 ]
 
 #: Settings the page's controls make from the article's page: (control id, value).
@@ -185,6 +194,24 @@ READ_ALL = ("() => window.symconvExplorer.outputs().map((m) => {\n"
             "  return (" + READ + ")();\n})")
 
 
+RATIONAL = re.compile(r"-?\d+(/\d+)?")
+
+
+def check_value(shown: str | None, out: dict[str, Any], what: str, m: str) -> None:
+    """The value the page shows is symconv's: its exact rational as SymPy prints it, a
+    float to 12 digits, or nothing where the value holds a symbol or a surd."""
+    exact = out.get("exact")
+    if shown is None:
+        assert exact is None or not RATIONAL.fullmatch(exact), (what, m, exact)
+        return
+    shown = shown.removeprefix("= ")
+    if RATIONAL.fullmatch(shown):
+        assert shown == exact, (what, m, shown, exact)
+    else:
+        value = float(out["value"])
+        assert abs(float(shown) - value) <= 1e-9 * max(1.0, abs(value)), (what, m, shown)
+
+
 def check_every_output(page: Any, what: str, real: bool = True) -> int:
     """Click every output (with Playwright's mouse when ``real``, else in the page) and
     compare the selection with symconv's JSON of the command the page shows."""
@@ -211,11 +238,7 @@ def check_every_output(page: Any, what: str, real: bool = True) -> int:
         assert len(got["pixels"]) == len(set(got["pixels"]))
         assert set(got["kernel"]) == {key(t["h"]) for t in o["terms"]}, (what, m)
         assert set(got["padding"]) == expected_padding(exp, tuple(o["index"])), (what, m)
-        if got["value"] is not None:
-            value = o["value"]
-            shown = got["value"].removeprefix("= ")
-            assert value is not None and abs(float(shown) - float(value)) <= 1e-3 * max(
-                1, abs(float(value))), (what, m, shown, value)
+        check_value(got["value"], o, what, m)
     return len(data["outputs"])
 
 
@@ -278,9 +301,22 @@ def test_refused_settings_say_so_as_symconv_does(browser: Any, tmp_path: Path) -
     assert r.code == 2
     assert message.removeprefix("symconv would refuse this: ") in r.err
     assert page.locator("[data-output]").count() == 0
+    # while refused: no output, no relation, no step to walk
+    assert page.inner_text("#where") == "no output" and page.inner_text("#relation") == ""
+    assert page.get_attribute("#step", "max") == "0"
     page.select_option("#c-padding", "3")  # padded enough again
     assert page.is_hidden("#error")
     check_every_output(page, "after the refusal")
+    page.close()
+    # a symbol among the image's values that becomes a kernel entry's name once the kernel's
+    # values are dropped (another kernel size): refused, as symconv refuses it
+    page = open_page(browser, ["corr", "--image", "3", "--kernel", "2", "--x", "1,e,2"],
+                     tmp_path)
+    page.select_option("#c-kernel", "5")
+    assert page.is_visible("#error")
+    r = run_cli("expand", *command_args(page), "--format", "json")
+    assert r.code == 2 and "symbol 'e'" in r.err
+    assert page.inner_text("#error").removeprefix("symconv would refuse this: ") in r.err
     page.close()
 
 
@@ -321,6 +357,13 @@ def test_keyboard_slider_play_and_hover(browser: Any, tmp_path: Path) -> None:
                                   "aria-selected") == "true"
         want = page.evaluate(f"() => window.symconvExplorer.ports().{lib}.source")
         assert page.inner_text("#code").strip() == want.strip()
+    # the tabs keep the focus and the arrow keys move between them
+    page.focus('#libraries [data-library="torch"]')
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.dataset.library") == "torch"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.dataset.library") == "numpy"
+    assert page.get_attribute("#code", "data-library") == "numpy"
     # every control has a label; the output cells are reachable with Tab
     assert page.evaluate("[...document.querySelectorAll('select')].every(s => s.closest('label'))")
     page.close()
@@ -332,8 +375,19 @@ def test_narrow_screen_and_greyscale(browser: Any, tmp_path: Path) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, width  # grids scroll inside their panels, the page does not
     page.screenshot(path=str(_artifacts() / "explore-320px.png"), full_page=True)
+    page.close()
     # text against its cell in grey levels (the relative luminance contrast, WCAG): the
-    # selected output, a kernel entry on the input, a pixel it reads, a padding zero
+    # selected output, kernel entries on the input (on pixels, on zeros, on padding that
+    # repeats a pixel), the pixels it reads, padding, every cell; zero and circular padding
+    for name in ("corr-stride-values", "circular-custom"):
+        page = open_page(browser, dict(CONFIGS)[name], tmp_path)
+        page.locator("[data-output]").first.click()  # the corner: it reads padding
+        assert page.locator(".cell.win[data-padding], .cell.muted-tap").count() > 0
+        check_contrast(page)
+        page.close()
+
+
+def check_contrast(page: Any) -> None:
     contrast = page.evaluate("""() => {
       const lum = (c) => {
         const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((x) => x / 255)
@@ -346,22 +400,24 @@ def test_narrow_screen_and_greyscale(browser: Any, tmp_path: Path) -> None:
         return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
       };
       const q = (s) => document.querySelector(s);
+      const worst = (s) => Math.min(...[...document.querySelectorAll(s)].map(ratio));
       return {
         output: ratio(q('[data-output][aria-selected=true]')),
-        window: ratio(q('.cell.win')),
-        read: ratio(q('.cell.read')),
-        padding: ratio(q('[data-padding]')),
+        window: worst('.cell.win'),
+        muted: worst('.cell.muted-tap'),
+        read: worst('.cell.read'),
+        padding: worst('[data-padding]'),
+        cells: worst('.cell'),
         fills: ['.cell.win', '[data-output][aria-selected=true]',
-                '[data-pixel].read:not(.win)', '[data-padding]']
+                '[data-pixel].read:not(.win)', '[data-padding]:not(.win):not(.muted-tap)']
           .map((s) => q(s) ? lum(getComputedStyle(q(s)).backgroundColor) : null),
       };
     }""")
-    for what in ("output", "window", "read", "padding"):
+    for what in ("output", "window", "muted", "read", "padding", "cells"):
         assert contrast[what] >= 4.5, (what, contrast)
     fills = [f for f in contrast["fills"] if f is not None]
     # the states' fills are different greys (and each has its own border besides)
     assert all(abs(a - b) > 0.05 for i, a in enumerate(fills) for b in fills[i + 1:]), fills
-    page.close()
 
 
 def test_page_is_self_contained_and_deterministic(tmp_path: Path) -> None:

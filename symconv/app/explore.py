@@ -118,31 +118,44 @@ def explore(op: str, image: Any, kernel: Any, *, x: Any = None, h: Any = None,
 
 
 def _values(sig: Any, given: Any) -> dict[str, Any] | None:
-    """A signal's values as the page shows them (text per pixel in C order), as numbers
-    where they are real numbers, and as the ``--x``/``--h`` text that gives them again."""
+    """A signal's values as the page uses them, per pixel in C order: ``text`` as a cell
+    shows it; ``exact``, the value as ``"p/q"`` where it is rational (the page sums those
+    exactly, with big integers); ``float`` where it is a float (summed as floats); both
+    None for a symbol or a surd (the page then shows the terms, not a number).  ``option``
+    is the ``--x``/``--h`` text that gives the values again; ``symbols``, the names used."""
     if sig.values is None:
         return None
+    from fractions import Fraction
+
     import numpy as np
 
     from ..expansion.figures.layout import number
+    from ..index.numbers import symbols_of
 
     flat = list(np.asarray(sig.values, dtype=object).ravel())
-    nums: list[Any] = []
+    exact: list[str | None] = []
+    floats: list[float | None] = []
     for v in flat:
-        if isinstance(v, complex) or (hasattr(v, "is_real") and v.is_real is False):
+        if isinstance(v, (complex, np.complexfloating)) or (
+                hasattr(v, "is_real") and v.is_real is False):
             raise InputError("explore shows real values: complex --x/--h are not in the page")
-        try:
-            f = float(v)
-            nums.append(int(f) if f.is_integer() and abs(f) < 2**53 else f)
-        except (TypeError, ValueError):
-            nums.append(None)
+        q: Fraction | None = None
+        if isinstance(v, (bool, np.bool_)):
+            q = Fraction(int(v))
+        elif isinstance(v, (int, np.integer, Fraction)):
+            q = Fraction(v)
+        elif getattr(v, "is_Rational", False):
+            q = Fraction(int(v.p), int(v.q))
+        exact.append(None if q is None else f"{q.numerator}/{q.denominator}")
+        floats.append(float(v) if isinstance(v, (float, np.floating)) else None)
     if isinstance(given, str) and not given.endswith(".npy"):
         option = given
     else:
         rows = np.asarray(sig.values, dtype=object)
         rows2 = rows.reshape(1, -1) if rows.ndim == 1 else rows
         option = ";".join(",".join(_value_option(v) for v in row) for row in rows2)
-    return {"text": [number(v) for v in flat], "num": nums, "option": option}
+    return {"text": [number(v) for v in flat], "exact": exact, "float": floats,
+            "option": option, "symbols": sorted(symbols_of(sig.values))}
 
 
 def _value_option(v: Any) -> str:
@@ -263,14 +276,14 @@ reads</span><span><i class="pad"></i>padding (dashed)</span></div>
 <section class="panel"><h2>output {e(o.output_name)}</h2>
 <div class="scroll" id="output"></div></section>
 </div>
-<section class="terms" aria-live="polite"><h2>terms of the selected output</h2>
+<section class="terms"><h2>terms of the selected output</h2>
 <div id="terms" data-terms></div></section>
 <p>Index relation: <span class="relation" id="relation"></span></p>
 <p>The same with symconv: <code class="command" id="command"></code></p>
 <section class="code"><h2>Code</h2>
 <div id="libraries" role="tablist" aria-label="library"></div>
-<pre><code id="code"></code></pre>
-<p id="notes"></p></section>
+<div id="code-panel" role="tabpanel"><pre><code id="code"></code></pre>
+<p id="notes"></p></div></section>
 <script type="application/json" id="symconv-config">{_script_json(cfg)}</script>
 <script>
 {_asset("page.js")}</script>

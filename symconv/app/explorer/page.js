@@ -198,6 +198,18 @@
   }
   // The page's settings as a request.
   function resolve(st) {
+    // symconv's check_value_symbols: with the kernel's values dropped (another kernel size),
+    // a symbol among the image's values must not be printed like a kernel entry
+    if (cfg.x && !(cfg.h && sameKernel())) {
+      const entries = new Set(currentEntries() || []);
+      for (const sym of cfg.x.symbols) {
+        if (entries.has(sym)) {
+          throw new Error(`symbol '${sym}' in the values of ${cfg.names.image} is also the ` +
+            'name of a kernel entry; give the symbol another name (or the entries others ' +
+            'with --entries)');
+        }
+      }
+    }
     const pad = padPairs(st);
     return relationOf({ op: st.op, kernel: st.kernel, mode: pad === null ? st.padding : null,
       pad, rule: st.paddingMode, stride: st.stride, dil: st.dilation,
@@ -247,10 +259,14 @@
 
   // ---- names and numbers -------------------------------------------------------------
   const sameKernel = () => state.kernel.every((k, a) => k === cfg.kernel[a]);
+  function currentEntries() {  // the kernel's entry names in display order, or null (indexed)
+    if (sameKernel()) return cfg.entries;
+    const size = state.kernel.reduce((a, b) => a * b, 1);
+    return size <= 26 ? LETTERS.slice(0, size).split('') : null;
+  }
   function entryName(k, kLo) {
     const K = state.kernel;
-    const entries = sameKernel() ? cfg.entries : (K.reduce((a, b) => a * b, 1) <= 26
-      ? LETTERS.slice(0, K.reduce((a, b) => a * b, 1)).split('') : null);
+    const entries = currentEntries();
     if (entries === null) return `${cfg.names.kernel}[${k.join(', ')}]`;
     const rel = k.map((v, a) => v - kLo[a]);
     let flat;
@@ -265,11 +281,14 @@
     return f;
   }
   const xValue = (rel, i) => (cfg.x ? cfg.x.text[flatIndex(i, rel.iLo, cfg.image)] : null);
-  const xNumber = (rel, i) => (cfg.x ? cfg.x.num[flatIndex(i, rel.iLo, cfg.image)] : null);
+  const xAt = (rel, i) => flatIndex(i, rel.iLo, cfg.image);
   const hValue = (rel, k) => (cfg.h && sameKernel()
     ? cfg.h.text[flatIndex(k, rel.kLo, state.kernel)] : null);
-  const hNumber = (rel, k) => (cfg.h && sameKernel()
-    ? cfg.h.num[flatIndex(k, rel.kLo, state.kernel)] : null);
+  const hAt = (rel, k) => flatIndex(k, rel.kLo, state.kernel);
+  const hasValues = () => Boolean(cfg.x && cfg.h && sameKernel());
+  // Exact rationals as [numerator, denominator] big integers (symconv's exact arithmetic).
+  const bigGcd = (a, b) => { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) [a, b] = [b, a % b]; return a; };
+  const rational = (text) => { const [p, q] = text.split('/'); return [BigInt(p), BigInt(q)]; };
 
   // ---- the picture -------------------------------------------------------------------
   let rel = null, outs = [], cells = {}, selected = [], outCells = [], focused = null;
@@ -286,9 +305,18 @@
   }
   // A grid as ARIA has it (rows of gridcells; the rows are display: contents, so the cells
   // are placed by the CSS grid).
-  function makeGrid(box, shape, label) {
+  // A cell's text, set smaller when it is long (the whole text stays in the cell's title).
+  function fit(c, text, cls) {
+    const span = el('span', { class: cls || 'v' }, text);
+    if (text.length > 7) span.classList.add('longer');
+    else if (text.length > 4) span.classList.add('long');
+    c.appendChild(span);
+    return span;
+  }
+  function makeGrid(box, shape, label, readonly) {
     const [cols, rows] = gridOf(shape);
     const g = el('div', { class: 'grid', role: 'grid', 'aria-label': label,
+      'aria-readonly': String(Boolean(readonly)),
       'aria-rowcount': String(rows), 'aria-colcount': String(cols) });
     g.style.gridTemplateColumns = `repeat(${cols}, var(--cell))`;
     g.style.gridTemplateRows = `repeat(${rows}, var(--cell))`;
@@ -318,8 +346,13 @@
       err.hidden = true; err.textContent = '';
     } catch (e) {
       rel = null;
+      play(false);
       err.hidden = false; err.textContent = 'symconv would refuse this: ' + e.message;
       for (const id of ['#image', '#kernel', '#output', '#terms']) $(id).replaceChildren();
+      $('#where').textContent = 'no output';
+      $('#relation').textContent = '';
+      $('#step').max = '0'; $('#step').value = '0';
+      outs = []; outCells = []; selected = []; focused = null;
       updateCommand(); updateCode();
       return;
     }
@@ -334,7 +367,7 @@
       lo.push(l); hi.push(h);
     });
     const shape = lo.map((l, a) => hi[a] - l + 1);
-    const ig = makeGrid($('#image'), shape, `input ${cfg.names.image} with its padding`);
+    const ig = makeGrid($('#image'), shape, `input ${cfg.names.image} with its padding`, true);
     for (const pos of product(shape.map((n, a) => Array.from({ length: n }, (_, j) => lo[a] + j)))) {
       const c = el('div', { class: 'cell', role: 'gridcell' });
       const inserted = pos.some((p, a) => mod(p, rel.axes[a].u) !== 0);
@@ -346,19 +379,21 @@
         const i = pos.map((p, a) => p / rel.axes[a].u);
         const inside = i.every((v, a) => v >= rel.iLo[a] && v < rel.iLo[a] + cfg.image[a]);
         c.setAttribute('data-pixel', key(i));
+        c.title = `${cfg.names.image}[${i.join(', ')}]`;
         if (!inside) {
           c.setAttribute('data-padding', '');
           c.classList.add('pad');
-          if (rel.rule === 'zeros') c.appendChild(el('span', { class: 'v' }, '0'));
+          if (rel.rule === 'zeros') { c.appendChild(el('span', { class: 'v' }, '0')); c.title += ' (zero padding)'; }
           else {
             const src = i.map((v, a) => mapBoundary(v, rel.iLo[a], cfg.image[a], rel.rule)[0]);
             c.setAttribute('data-source', key(src));
-            c.appendChild(el('span', { class: 'v' }, cfg.x ? xValue(rel, src) : key(src)));
+            fit(c, cfg.x ? xValue(rel, src) : key(src));
+            c.title += ` (padding: ${cfg.names.image}[${src.join(', ')}]` + (cfg.x ? ` = ${xValue(rel, src)})` : ')');
           }
         } else {
-          c.appendChild(el('span', { class: 'v' }, cfg.x ? xValue(rel, i) : key(i)));
+          fit(c, cfg.x ? xValue(rel, i) : key(i));
+          if (cfg.x) c.title += ` = ${xValue(rel, i)}`;
         }
-        c.title = `${cfg.names.image}[${i.join(', ')}]` + (inside ? '' : ' (padding)');
       }
       c.appendChild(el('span', { class: 'e' }));
       const [col, row] = place(pos, lo);
@@ -367,13 +402,13 @@
       if (!inserted && c.hasAttribute('data-pixel')) cells['p' + c.getAttribute('data-pixel')] = c;
     }
     // the kernel, entries in their array places
-    const kg = makeGrid($('#kernel'), state.kernel, `kernel ${cfg.names.kernel}`);
+    const kg = makeGrid($('#kernel'), state.kernel, `kernel ${cfg.names.kernel}`, true);
     for (const k of product(state.kernel.map((n, a) => Array.from({ length: n }, (_, j) => rel.kLo[a] + j)))) {
       const c = el('div', { class: 'cell ker', role: 'gridcell', 'data-kernel': key(k) });
       const hv = hValue(rel, k);
-      c.appendChild(el('span', { class: 'e' }, entryName(k, rel.kLo)));
-      if (hv !== null) c.appendChild(el('span', { class: 'v' }, hv));
-      c.title = `${cfg.names.kernel}[${k.join(', ')}]`;
+      fit(c, entryName(k, rel.kLo), 'e');
+      if (hv !== null) fit(c, hv);
+      c.title = `${cfg.names.kernel}[${k.join(', ')}]` + (hv !== null ? ` = ${hv}` : '');
       const [col, row] = place(k, rel.kLo);
       put(kg, c, col, row);
       cells['k' + key(k)] = c;
@@ -387,8 +422,9 @@
         tabindex: '-1', 'aria-selected': 'false' });
       c.dataset.pos = String(p);
       c.title = `${cfg.names.output}[${m.join(', ')}]`;
-      c.appendChild(el('span', { class: 'v' }, cfg.x && (cfg.h && sameKernel())
-        ? outputValue(m) : m.join(',')));
+      const value = outputValue(m);
+      fit(c, value === null ? m.join(',') : value);
+      if (value !== null) c.title += ` = ${value}`;
       const [col, row] = place(m, oLo);
       put(og, c, col, row);
       return c;
@@ -412,15 +448,28 @@
   }
 
   function termsOf(m) { return taps(rel, m); }
+  // The output's value as symconv's "exact" prints it ("21/32") when every value it reads
+  // is rational, as a float when some are floats, or null (a symbol or a surd: no number).
   function outputValue(m) {
-    let sum = 0;
+    if (!hasValues()) return null;
+    let p = 0n, q = 1n, f = 0, exact = true;
     for (const t of termsOf(m)) {
       if (t.x === null) continue;
-      const a = xNumber(rel, t.x), b = hNumber(rel, t.k);
-      if (a === null || b === null) return m.join(',');
-      sum += a * b;
+      const i = xAt(rel, t.x), k = hAt(rel, t.k);
+      const xe = cfg.x.exact[i], he = cfg.h.exact[k];
+      if (xe !== null && he !== null && exact) {
+        const [a, b] = rational(xe), [c, d] = rational(he);
+        p = p * b * d + a * c * q; q = q * b * d;
+        const g = bigGcd(p, q); if (g > 1n) { p /= g; q /= g; }
+      }
+      const xf = xe !== null ? Number(rational(xe)[0]) / Number(rational(xe)[1]) : cfg.x.float[i];
+      const hf = he !== null ? Number(rational(he)[0]) / Number(rational(he)[1]) : cfg.h.float[k];
+      if (xf === null || hf === null) return null;
+      if (xe === null || he === null) exact = false;
+      f += xf * hf;
     }
-    return Number.isInteger(sum) ? String(sum) : String(Number(sum.toPrecision(4)));
+    if (exact) return q === 1n ? String(p) : `${p}/${q}`;
+    return String(Number(f.toPrecision(12)));
   }
 
   // ---- selection ---------------------------------------------------------------------
@@ -489,7 +538,9 @@
       const c = cells['s' + key(t.slot)];
       if (!c) continue;
       mark(c, t.x === null ? 'muted-tap' : 'win');
-      c.querySelector('.e').textContent = entryName(t.k, rel.kLo);
+      const e = c.querySelector('.e');
+      e.textContent = entryName(t.k, rel.kLo);
+      e.classList.toggle('long', e.textContent.length > 4);
       if (c.hasAttribute('data-padding')) c.setAttribute('aria-selected', 'true');
     }
     for (const t of terms) {
@@ -524,9 +575,8 @@
     const words = `${terms.length} term${terms.length === 1 ? '' : 's'}` +
       (skipped ? `; ${skipped} tap${skipped === 1 ? '' : 's'} on ${rel.axes.some((f) => f.u > 1) ? 'zeros (padding or inserted between pixels)' : 'zero padding'} add nothing` : '');
     lines.push(el('p', { class: 'count' }, words));
-    if (cfg.x && cfg.h && sameKernel()) {
-      lines.push(el('p', { class: 'count', 'data-value': '' }, `= ${outputValue(m)}`));
-    }
+    const value = outputValue(m);
+    if (value !== null) lines.push(el('p', { class: 'count', 'data-value': '' }, `= ${value}`));
     box.replaceChildren(...lines);
     $('#step').value = String(p);
     $('#where').textContent = `${cfg.names.output}[${m.join(', ')}]: output ${p + 1} of ${outs.length}`;
@@ -550,8 +600,10 @@
     if (OPS[st.op].t && st.outputPadding.some((v) => v)) parts.push('--output-padding', st.outputPadding.join(','));
     if (cfg.names_option && !forPort) parts.push('--names', cfg.names_option);
     if (cfg.entries_option && sameKernel() && !forPort) parts.push('--entries', cfg.entries_option);
-    if (cfg.x) parts.push('--x', cfg.x.option);
-    if (cfg.h && sameKernel()) parts.push('--h', cfg.h.option);
+    // symconv port takes values only both together (to print the expected y)
+    const both = Boolean(cfg.x && cfg.h && sameKernel());
+    if (cfg.x && (!forPort || both)) parts.push('--x', cfg.x.option);
+    if (cfg.h && sameKernel() && (!forPort || both)) parts.push('--h', cfg.h.option);
     return parts;
   }
   const quote = (s) => (/^[A-Za-z0-9_.,:=x/+-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
@@ -916,18 +968,36 @@
   function updateCode() {
     const all = ports();
     const tabs = $('#libraries');
-    tabs.replaceChildren(...cfg.libraries.map((lib) => {
-      const b = el('button', { type: 'button', role: 'tab', 'aria-selected': String(lib === library), 'data-library': lib }, lib);
-      b.addEventListener('click', () => { library = lib; updateCode(); });
-      return b;
-    }));
-    const port = all[library];
+    if (!tabs.children.length) {  // built once: focus stays on a tab when it is chosen
+      for (const lib of cfg.libraries) {
+        const b = el('button', { type: 'button', role: 'tab', id: `tab-${lib}`,
+          'aria-controls': 'code-panel', 'data-library': lib }, lib);
+        b.addEventListener('click', () => { library = lib; updateCode(); });
+        tabs.appendChild(b);
+      }
+      tabs.addEventListener('keydown', (ev) => {  // arrow keys move between the tabs
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[ev.key];
+        if (!step) return;
+        ev.preventDefault();
+        const n = cfg.libraries.length;
+        library = cfg.libraries[(cfg.libraries.indexOf(library) + step + n) % n];
+        updateCode();
+        $(`#tab-${library}`).focus();
+      });
+    }
+    for (const b of tabs.children) {
+      const on = b.dataset.library === library;
+      b.setAttribute('aria-selected', String(on));
+      b.setAttribute('tabindex', on ? '0' : '-1');
+    }
+    $('#code-panel').setAttribute('aria-labelledby', `tab-${library}`);
     const code = $('#code');
     const notes = $('#notes');
+    code.setAttribute('data-library', library);
     if (!rel) { code.textContent = ''; notes.textContent = ''; return; }
+    const port = all[library];
     code.textContent = port.source;
     notes.textContent = port.notes.map((n) => 'note: ' + n).join('\n');
-    code.setAttribute('data-library', library);
   }
 
   // ---- controls ----------------------------------------------------------------------
@@ -948,16 +1018,20 @@
     options($('#c-padding'), pads, state.padding);
     options($('#c-mode'), ['zeros', 'circular', 'reflect', 'replicate', 'symmetric'].map((m) => [m, m]), state.paddingMode);
     $('#c-mode').disabled = t;
-    const perAxis = (id, values, cur) => {
+    // each select offers its range, the request's own value (kept after other changes, so
+    // the page can go back to it) and the current one
+    const text = (v) => (uniform(v) ? String(v[0]) : v.join(','));
+    const perAxis = (id, values, cur, first) => {
       const list = values.map((v) => [String(v), String(v)]);
-      const c = uniform(cur) && values.includes(cur[0]) ? String(cur[0]) : cur.join(',');
-      if (!list.some(([v]) => v === c)) list.push([c, c]);
-      options($(id), list, c);
+      for (const extra of [text(first), text(cur)]) {
+        if (!list.some(([v]) => v === extra)) list.push([extra, extra]);
+      }
+      options($(id), list, text(cur));
     };
-    perAxis('#c-stride', [1, 2, 3, 4], state.stride);
-    perAxis('#c-dilation', [1, 2, 3], state.dilation);
-    perAxis('#c-kernel', [1, 2, 3, 4, 5, 6, 7], state.kernel);
-    perAxis('#c-outpad', [0, 1, 2, 3], state.outputPadding);
+    perAxis('#c-stride', [1, 2, 3, 4], state.stride, cfg.stride);
+    perAxis('#c-dilation', [1, 2, 3], state.dilation, cfg.dilation);
+    perAxis('#c-kernel', [1, 2, 3, 4, 5, 6, 7], state.kernel, cfg.kernel);
+    perAxis('#c-outpad', [0, 1, 2, 3], state.outputPadding, cfg.output_padding);
     $('#c-outpad').disabled = !t;
   }
   const readAxes = (id) => {
@@ -991,8 +1065,7 @@
     if (on && !timer && rel) {
       timer = setInterval(() => select((state.at + 1) % outs.length, false), cfg.frame_ms);
     } else if (!on && timer) { clearInterval(timer); timer = null; }
-    b.setAttribute('aria-pressed', String(Boolean(timer)));
-    b.textContent = timer ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', String(Boolean(timer)));  // the label stays: a toggle
   }
 
   function keyMove(ev) {
