@@ -142,8 +142,10 @@ def _values(sig: Any, given: Any) -> dict[str, Any] | None:
         q: Fraction | None = None
         if isinstance(v, (bool, np.bool_)):
             q = Fraction(int(v))
-        elif isinstance(v, (int, np.integer, Fraction)):
-            q = Fraction(v)
+        elif isinstance(v, (int, np.integer)):
+            q = Fraction(int(v))
+        elif isinstance(v, Fraction):
+            q = v
         elif getattr(v, "is_Rational", False):
             q = Fraction(int(v.p), int(v.q))
         exact.append(None if q is None else f"{q.numerator}/{q.denominator}")
