@@ -19,15 +19,40 @@ def _stored() -> Any:
     return notebook.read()
 
 
+#: Runs the notebook in a process of its own: the kernel's client threads (ZeroMQ, an event
+#: loop) end with that process, never sharing the test process with XLA or PyTorch threads.
+_RUN = """
+import sys
+sys.path.insert(0, {root!r})
+from tools import notebook
+try:
+    nb = notebook.execute(notebook.read())
+except notebook.NotebookError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(3)
+sys.stdout.write(notebook.dumps(nb))
+"""
+
+
 @pytest.fixture(scope="module")
 def executed() -> Any:
-    """The notebook run once for the module (about 5 s, most of it starting the kernel)."""
+    """The notebook run once for the module (about 5 s, most of it starting the kernel), in
+    a child process."""
+    import os
+    import subprocess
+    import sys
+
     for name in ("nbformat", "nbclient", "ipykernel"):
         need_module(name)
-    try:
-        return notebook.execute(notebook.read())
-    except notebook.NotebookError as exc:
-        pytest.fail(f"a cell of docs/tutorial.ipynb failed:\n{exc}")
+    import nbformat
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    proc = subprocess.run([sys.executable, "-c", _RUN.format(root=root)],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode == 3:
+        pytest.fail(f"a cell of docs/tutorial.ipynb failed:\n{proc.stderr}")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return nbformat.reads(proc.stdout, as_version=4)
 
 
 def _code_cells(nb: Any) -> list[Any]:

@@ -158,7 +158,7 @@ def expand_macros(latex: str, style: Style) -> str:
 #: (``x[i]``, ``g^{\\uparrow s}[j]``) or the argument of an operation (``conv(x, h)``).
 _DERIVATION_ARRAY = re.compile(
     r"(?<![\\A-Za-z{])([xyhg])(?=\[|\\left\[|\^\{\\uparrow)"
-    r"|(?<=[(,] )([xhg])(?=[,)])|(?<=[(,])([xhg])(?=[,)])"
+    r"|(?<=[(,] )([xhg])(?=[,)]|\\right\))|(?<=[(,])([xhg])(?=[,)]|\\right\))"
     r"|(?<=\\partial )([xyhg])(?=\})")
 
 
@@ -168,6 +168,8 @@ def derivation_math(latex: str, style: Style) -> str:
 
     >>> derivation_math(r"\\operatorname{conv}(x, h)[m] = x[m]", Style())
     '\\\\operatorname{conv}(\\\\mathbf{x}, \\\\mathbf{h})[m] = \\\\mathbf{x}[m]'
+    >>> derivation_math(r"\\operatorname{flip}\\left(h\\right)", Style())
+    '\\\\operatorname{flip}\\\\left(\\\\mathbf{h}\\\\right)'
     """
     def sub(m: re.Match[str]) -> str:
         return r"\arr{" + next(g for g in m.groups() if g) + "}"
