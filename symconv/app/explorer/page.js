@@ -308,8 +308,8 @@
   // A cell's text, set smaller when it is long (the whole text stays in the cell's title).
   function fit(c, text, cls) {
     const span = el('span', { class: cls || 'v' }, text);
-    if (text.length > 7) span.classList.add('longer');
-    else if (text.length > 4) span.classList.add('long');
+    if (text.length > 8) span.classList.add('longer');
+    else if (text.length > 5) span.classList.add('long');
     c.appendChild(span);
     return span;
   }
@@ -540,7 +540,7 @@
       mark(c, t.x === null ? 'muted-tap' : 'win');
       const e = c.querySelector('.e');
       e.textContent = entryName(t.k, rel.kLo);
-      e.classList.toggle('long', e.textContent.length > 4);
+      e.classList.toggle('long', e.textContent.length > 5);
       if (c.hasAttribute('data-padding')) c.setAttribute('aria-selected', 'true');
     }
     for (const t of terms) {
