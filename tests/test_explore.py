@@ -55,6 +55,13 @@ CONFIGS = [
     ("symbol-values", ["corr", "--image", "3", "--kernel", "2", "--x", "1,t,2", "--h",
                        "1,2", "--origin", "corner"]),
     ("kernel-values-only", ["conv", "--image", "5", "--kernel", "3", "--h", "1,2,3"]),
+    # a symbol times zero is zero: symconv's value is a number there (3/2)
+    ("symbol-times-zero", ["corr", "--image", "3", "--kernel", "2", "--origin", "corner",
+                           "--mode", "valid", "--x", "t,3,u", "--h", "0,1/2"]),
+    # long values and entry names set smaller in their cells
+    ("long-texts", ["corr", "--image", "3", "--kernel", "2", "--x", "1/3,2/7,-5/11", "--h",
+                    "1/13,1/17", "--padding", "1", "--padding-mode", "reflect", "--entries",
+                    "alpha_long_entry,beta"]),
 ]
 
 #: Settings the page's controls make from the article's page: (control id, value).
@@ -538,3 +545,33 @@ def test_random_requests_match_symconv(browser: Any, tmp_path: Path) -> None:
         check_code(page, f"random {args}")
     assert outputs > 200
     page.close()
+
+
+def test_cell_text_fits_its_cell(browser: Any, tmp_path: Path) -> None:
+    """Long values and entry names are set smaller (and wrap at the smallest size) rather
+    than run past their cells: every text of every cell, for every output selected."""
+    page = open_page(browser, dict(CONFIGS)["long-texts"], tmp_path)
+    over = page.evaluate("""() => window.symconvExplorer.outputs().flatMap((m) => {
+      document.querySelector(`[data-output="${m.join(',')}"]`).click();
+      return [...document.querySelectorAll('.cell span')].filter((s) => s.textContent)
+        .filter((s) => s.getBoundingClientRect().width > s.parentElement.clientWidth + 1)
+        .map((s) => s.textContent);
+    })""")
+    assert over == [], over
+    page.close()
+
+
+def test_boolean_values_from_npy(tmp_path: Path) -> None:
+    """Values from a boolean .npy print as 1 and 0 in the page's command (the values'
+    grammar takes numbers), which symconv accepts."""
+    import numpy as np
+
+    from symconv.app.explore import explore
+
+    path = tmp_path / "x.npy"
+    np.save(path, np.array([True, False, True]))
+    page = explore("corr", "3", "2", x=str(path), h="1,2")
+    config = json.loads(page.html.split('id="symconv-config">')[1].split("</script>")[0])
+    assert config["x"]["option"] == "1,0,1"
+    assert run_cli("expand", "corr", "--image", "3", "--kernel", "2", "--x", "1,0,1",
+                   "--h", "1,2", "--format", "json").code == 0

@@ -161,8 +161,12 @@ def _values(sig: Any, given: Any) -> dict[str, Any] | None:
 
 
 def _value_option(v: Any) -> str:
-    if isinstance(v, float):
-        return repr(v)
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        return str(int(v))  # the values' grammar takes numbers, not True/False
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
     return str(v).replace(" ", "")
 
 

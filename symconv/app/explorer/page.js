@@ -305,11 +305,12 @@
   }
   // A grid as ARIA has it (rows of gridcells; the rows are display: contents, so the cells
   // are placed by the CSS grid).
-  // A cell's text, set smaller when it is long (the whole text stays in the cell's title).
+  // A cell's text, set smaller when it is long (the whole text stays in the cell's title):
+  // six characters fit at the cell's smaller size, more wrap at the smallest.
+  const sizeClass = (text) => (text.length > 6 ? 'longer' : text.length > 5 ? 'long' : '');
   function fit(c, text, cls) {
     const span = el('span', { class: cls || 'v' }, text);
-    if (text.length > 8) span.classList.add('longer');
-    else if (text.length > 5) span.classList.add('long');
+    if (sizeClass(text)) span.classList.add(sizeClass(text));
     c.appendChild(span);
     return span;
   }
@@ -457,6 +458,12 @@
       if (t.x === null) continue;
       const i = xAt(rel, t.x), k = hAt(rel, t.k);
       const xe = cfg.x.exact[i], he = cfg.h.exact[k];
+      // a zero factor makes the product 0 whatever the other is (a symbol too); a float
+      // factor makes the sum a float, as in symconv's arithmetic
+      if (xe === '0/1' || he === '0/1' || cfg.x.float[i] === 0 || cfg.h.float[k] === 0) {
+        if (cfg.x.float[i] !== null || cfg.h.float[k] !== null) exact = false;
+        continue;
+      }
       if (xe !== null && he !== null && exact) {
         const [a, b] = rational(xe), [c, d] = rational(he);
         p = p * b * d + a * c * q; q = q * b * d;
@@ -540,7 +547,8 @@
       mark(c, t.x === null ? 'muted-tap' : 'win');
       const e = c.querySelector('.e');
       e.textContent = entryName(t.k, rel.kLo);
-      e.classList.toggle('long', e.textContent.length > 5);
+      e.classList.remove('long', 'longer');
+      if (sizeClass(e.textContent)) e.classList.add(sizeClass(e.textContent));
       if (c.hasAttribute('data-padding')) c.setAttribute('aria-selected', 'true');
     }
     for (const t of terms) {
