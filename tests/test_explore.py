@@ -13,12 +13,11 @@ import json
 import os
 import re
 import shlex
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REQUIRE_TOOLS, need_module, run_cli
+from conftest import need_module, need_tool, run_cli
 
 from symconv.expansion.core import Expansion
 from symconv.index.request import operation
@@ -82,23 +81,12 @@ ARTIFACTS = Path(os.environ.get("SYMCONV_ARTIFACTS", "")) if os.environ.get(
 TIMINGS: list[float] = []
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    msg = "Chromium is not installed"
-    if REQUIRE_TOOLS:
-        pytest.fail(msg + " and SYMCONV_REQUIRE_TOOLS=1 requires it")
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Any:
     need_module("playwright")
     from playwright.sync_api import sync_playwright
 
-    exe = _chromium()
+    exe = need_tool("chromium")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu"])
         yield b

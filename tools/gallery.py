@@ -535,18 +535,15 @@ def _build_animation(item: Item, outdir: str) -> str:
     it (Pillow only: no LaTeX, no browser)."""
     from symconv.errors import ToolError
     from symconv.expansion.core import expand
-    from symconv.io import open_output
     from symconv.render import raster
 
     try:
         raster.require("gif")
     except ToolError as exc:
         raise ToolMissing(str(exc)) from None
-    data = raster.animation_bytes(expand(item.op, item.image, item.kernel, **item.options),
-                                  "gif")
     out = os.path.join(outdir, item.name + ".gif")
-    with open_output(out, binary=True) as fh:
-        fh.write(data)
+    raster.save_animation(expand(item.op, item.image, item.kernel, **item.options), "gif",
+                          out)
     return out
 
 

@@ -191,7 +191,6 @@ def write_animation(outdir: str, stream: IO[str]) -> list[str]:
     Pillow, skipped with a line that says so (the rest of the demo needs no Pillow)."""
     from ..errors import ToolError
     from ..expansion.core import expand
-    from ..io import open_output
     from ..render import raster
 
     try:
@@ -201,10 +200,8 @@ def write_animation(outdir: str, stream: IO[str]) -> list[str]:
                      "(pip install 'symconv[anim]')\n")
         return []
     exp = expand("conv", "7x7", "3x3", **ARTICLE)
-    data = raster.animation_bytes(exp, "gif")
     path = os.path.join(outdir, DEMO_ANIMATION)
-    with open_output(path, binary=True) as fh:
-        fh.write(data)
+    raster.save_animation(exp, "gif", path)
     stream.write(f"  {DEMO_ANIMATION}: the kernel sliding over x, one frame per output "
                  f"({len(list(exp.indices()))} frames)\n")
     return [path]

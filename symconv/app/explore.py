@@ -139,15 +139,13 @@ def _values(sig: Any, given: Any) -> dict[str, Any] | None:
         if isinstance(v, (complex, np.complexfloating)) or (
                 hasattr(v, "is_real") and v.is_real is False):
             raise InputError("explore shows real values: complex --x/--h are not in the page")
+        # stored values are ints, Fractions, floats or non-rational SymPy expressions
+        # (numbers.normalise); a boolean .npy keeps its dtype
         q: Fraction | None = None
-        if isinstance(v, (bool, np.bool_)):
-            q = Fraction(int(v))
-        elif isinstance(v, (int, np.integer)):
+        if isinstance(v, (bool, np.bool_, int, np.integer)):
             q = Fraction(int(v))
         elif isinstance(v, Fraction):
             q = v
-        elif getattr(v, "is_Rational", False):
-            q = Fraction(int(v.p), int(v.q))
         exact.append(None if q is None else f"{q.numerator}/{q.denominator}")
         floats.append(float(v) if isinstance(v, (float, np.floating)) else None)
     if isinstance(given, str) and not given.endswith(".npy"):
@@ -207,8 +205,8 @@ def _config(o: Operation, options: dict[str, Any], x: Any, h: Any) -> dict[str, 
         "padding_choice": choice,
         "padding_pairs": pairs,
         "padding_mode": o.boundary,
-        "stride": list(o.stride) if o.stride else [1] * sd,
-        "dilation": list(o.dilation) if o.dilation else [1] * sd,
+        "stride": list(o.stride),
+        "dilation": list(o.dilation),
         "output_padding": list(o.output_padding) if transposed else [0] * sd,
         "x": _values(o.image, x),
         "h": _values(ker, h),

@@ -78,7 +78,6 @@ def _animation(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..expansion.core import Expansion
     from ..index.request import operation
-    from ..io import open_output
     from ..render import raster
 
     fmt = args.format
@@ -97,9 +96,7 @@ def _animation(args: argparse.Namespace) -> int:
     op = operation(args.op, args.image, args.kernel, **operation_kwargs(args))
     op.relation.check_size(args.max_terms)  # as for the whole table: --max-terms holds
     exp = Expansion(op, max_terms=args.max_terms)
-    data = raster.animation_bytes(exp, fmt)  # refused when too large before any drawing
-    with open_output(args.output, binary=True) as fh:
-        fh.write(data)
+    raster.save_animation(exp, fmt, args.output)  # refused when too large before drawing
     return 0
 
 

@@ -55,8 +55,9 @@ CELL_MARGIN = 8
 #: Line widths in pixels: cell borders, and the kernel's outline and the current output's.
 GRID_W = 1
 BOX_W = 3
-#: Dash patterns in pixels (on, off, ...), after :data:`.palette.SVG_DASH`.
-DASH = {"solid": (), "dashed": (7, 4), "dotted": (2, 3), "dashdot": (7, 3, 2, 3)}
+#: Dash patterns in pixels (on, off, ...): :data:`.palette.SVG_DASH`'s, in whole pixels.
+DASH = {style: tuple(round(float(v)) for v in (dash or "").split())
+        for style, dash in palette.SVG_DASH.items()}
 #: How far italic glyphs lean (horizontal shift per pixel of height).
 SLANT = 0.2
 #: Frame timing (milliseconds): every output shown this long, the last one longer before
@@ -549,5 +550,15 @@ def animation_bytes(exp: Any, fmt: str) -> bytes:
     return gif_bytes(images, plain(base.caption))
 
 
+def save_animation(exp: Any, fmt: str, path: str) -> None:
+    """:func:`animation_bytes` written to ``path`` atomically: made whole first, so an
+    error leaves no file (or the old one)."""
+    from ..io import open_output
+
+    data = animation_bytes(exp, fmt)
+    with open_output(path, binary=True) as fh:
+        fh.write(data)
+
+
 __all__ = ["Raster", "animation_bytes", "check", "gif_bytes", "mp4_bytes",
-           "require", "sliding_images"]
+           "require", "save_animation", "sliding_images"]

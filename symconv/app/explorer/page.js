@@ -280,11 +280,10 @@
     idx.forEach((v, a) => { f = f * shape[a] + (v - lo[a]); });
     return f;
   }
-  const xValue = (rel, i) => (cfg.x ? cfg.x.text[flatIndex(i, rel.iLo, cfg.image)] : null);
   const xAt = (rel, i) => flatIndex(i, rel.iLo, cfg.image);
-  const hValue = (rel, k) => (cfg.h && sameKernel()
-    ? cfg.h.text[flatIndex(k, rel.kLo, state.kernel)] : null);
   const hAt = (rel, k) => flatIndex(k, rel.kLo, state.kernel);
+  const xValue = (rel, i) => (cfg.x ? cfg.x.text[xAt(rel, i)] : null);
+  const hValue = (rel, k) => (cfg.h && sameKernel() ? cfg.h.text[hAt(rel, k)] : null);
   const hasValues = () => Boolean(cfg.x && cfg.h && sameKernel());
   // Exact rationals as [numerator, denominator] big integers (symconv's exact arithmetic).
   const bigGcd = (a, b) => { a = a < 0n ? -a : a; b = b < 0n ? -b : b; while (b) [a, b] = [b, a % b]; return a; };
@@ -451,10 +450,11 @@
   function termsOf(m) { return taps(rel, m); }
   // The output's value as symconv's "exact" prints it ("21/32") when every value it reads
   // is rational, as a float when some are floats, or null (a symbol or a surd: no number).
-  function outputValue(m) {
+  // ``list``: the output's taps, when the caller has them already.
+  function outputValue(m, list) {
     if (!hasValues()) return null;
     let p = 0n, q = 1n, f = 0, exact = true;
-    for (const t of termsOf(m)) {
+    for (const t of list || termsOf(m)) {
       if (t.x === null) continue;
       const i = xAt(rel, t.x), k = hAt(rel, t.k);
       const xe = cfg.x.exact[i], he = cfg.h.exact[k];
@@ -464,13 +464,14 @@
         if (cfg.x.float[i] !== null || cfg.h.float[k] !== null) exact = false;
         continue;
       }
-      if (xe !== null && he !== null && exact) {
-        const [a, b] = rational(xe), [c, d] = rational(he);
+      const xr = xe === null ? null : rational(xe), hr = he === null ? null : rational(he);
+      if (xr && hr && exact) {
+        const [a, b] = xr, [c, d] = hr;
         p = p * b * d + a * c * q; q = q * b * d;
         const g = bigGcd(p, q); if (g > 1n) { p /= g; q /= g; }
       }
-      const xf = xe !== null ? Number(rational(xe)[0]) / Number(rational(xe)[1]) : cfg.x.float[i];
-      const hf = he !== null ? Number(rational(he)[0]) / Number(rational(he)[1]) : cfg.h.float[k];
+      const xf = xr ? Number(xr[0]) / Number(xr[1]) : cfg.x.float[i];
+      const hf = hr ? Number(hr[0]) / Number(hr[1]) : cfg.h.float[k];
       if (xf === null || hf === null) return null;
       if (xe === null || he === null) exact = false;
       f += xf * hf;
@@ -583,7 +584,7 @@
     const words = `${terms.length} term${terms.length === 1 ? '' : 's'}` +
       (skipped ? `; ${skipped} tap${skipped === 1 ? '' : 's'} on ${rel.axes.some((f) => f.u > 1) ? 'zeros (padding or inserted between pixels)' : 'zero padding'} add nothing` : '');
     lines.push(el('p', { class: 'count' }, words));
-    const value = outputValue(m);
+    const value = outputValue(m, list);
     if (value !== null) lines.push(el('p', { class: 'count', 'data-value': '' }, `= ${value}`));
     box.replaceChildren(...lines);
     $('#step').value = String(p);
@@ -959,22 +960,19 @@
     return { imports: '', code: lines.join('\n'), notes };
   }
   const source = (port) => (port.imports + '\n\n' + port.code).trim() + '\n';
+  const PRINTERS = { numpy: numpyPort, scipy: scipyPort, torch: (p) => torchPort(rel, p),
+    tensorflow: tensorflowPort, jax: jaxPort, opencv: opencvPort, matlab: matlabPort };
+  function portOf(lib) {  // {source, notes} of one library for the current settings
+    const port = PRINTERS[lib](plan(rel));
+    return { source: source(port), notes: port.notes };
+  }
   function ports() {  // {library: {source, notes}} for the current settings
     const out = {};
-    if (!rel) return out;
-    const p = plan(rel);
-    const make = { numpy: () => numpyPort(p), scipy: () => scipyPort(p),
-      torch: () => torchPort(rel, p), tensorflow: () => tensorflowPort(p),
-      jax: () => jaxPort(p), opencv: () => opencvPort(p), matlab: () => matlabPort(p) };
-    for (const lib of cfg.libraries) {
-      const port = make[lib]();
-      out[lib] = { source: source(port), notes: port.notes };
-    }
+    if (rel) for (const lib of cfg.libraries) out[lib] = portOf(lib);
     return out;
   }
   let library = cfg.libraries.includes('torch') ? 'torch' : cfg.libraries[0];
   function updateCode() {
-    const all = ports();
     const tabs = $('#libraries');
     if (!tabs.children.length) {  // built once: focus stays on a tab when it is chosen
       for (const lib of cfg.libraries) {
@@ -1003,7 +1001,7 @@
     const notes = $('#notes');
     code.setAttribute('data-library', library);
     if (!rel) { code.textContent = ''; notes.textContent = ''; return; }
-    const port = all[library];
+    const port = portOf(library);
     code.textContent = port.source;
     notes.textContent = port.notes.map((n) => 'note: ' + n).join('\n');
   }
