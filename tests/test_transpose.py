@@ -270,8 +270,23 @@ def test_identify_names_torchs_conv_transpose(torch: Any, c: dict[str, Any]) -> 
         return
     kw = {"stride": list(c["s"]), "padding": list(c["p"]), "output_padding": list(c["a"]),
           "dilation": list(c["d"])}
-    r = identify(f"torch.nn.functional.conv_transpose{nd}d", "x".join(map(str, c["n"])),
-                 "x".join(map(str, c["k"])), kwargs=kw)
+    args = (f"torch.nn.functional.conv_transpose{nd}d", "x".join(map(str, c["n"])),
+            "x".join(map(str, c["k"])))
+    # the outputs with terms on each axis, after the padding crops: positions s*i + d*k - p
+    # inside the output; one such output cannot show the relation's stride
+    seen = []
+    for n, k, s, d, p, a in zip(c["n"], c["k"], c["s"], c["d"], c["p"], c["a"],
+                                strict=True):
+        size = (n - 1) * s - 2 * p + d * (k - 1) + a + 1
+        seen.append(len({s * i + d * t - p for i in range(n) for t in range(k)}
+                        & set(range(size))))
+    if min(seen) < 2:
+        from symconv.errors import ToolError
+
+        with pytest.raises(ToolError):  # refused, never a relation it cannot see
+            identify(*args, kwargs=kw)
+        return
+    r = identify(*args, kwargs=kw)
     assert r.kind == "conv-transpose" and r.extra["verified"]
     call = r.extra["torch_equivalent"]
     assert call.startswith(f"torch.nn.functional.conv_transpose{nd}d(x, h")
