@@ -34,6 +34,9 @@ MAX_TEXT = 20_000
 MAX_KWARGS = 2_000
 #: A .npy file: bytes of its data (the header is read first and checked).
 MAX_NPY_BYTES = 512 * 2**20
+#: ``prove separable --h``: entries of the given kernel (decided exactly; 1000 x 1000 takes
+#: about 7 s and 0.4 GB).
+MAX_SEPARABLE_ENTRIES = 1_000_000
 #: The sliding-kernel animation (``expand --format gif|mp4``): frames (one per output) and
 #: pixels a side; a 7x7 image and 3x3 kernel, full, is 81 frames of 917 x 552 px.
 MAX_ANIMATION_FRAMES = 256

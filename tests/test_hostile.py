@@ -143,6 +143,8 @@ CASES: list[tuple[str, tuple[str, ...], Callable[[Path], str] | None, str]] = [
      _bytes("h.npy", _npy_header((1 << 40,))), "over the limit"),
     ("npy-strings", EXP + ("--h", "1,2,1", "--x", "{}"),
      _bytes("s.npy", _npy(np.array(["a", "b"]))), "not numbers"),
+    ("separable-npy-4e6", ("prove", "separable", "--h", "{}"),
+     _bytes("big.npy", _npy(np.ones((2000, 2000), dtype=np.int8))), "over the limit of 1,000,000"),
     ("npy-fifo", EXP + ("--h", "1,2,1", "--x", "{}"), _fifo, "not a regular file"),
     ("npy-missing", EXP + ("--h", "1,2,1", "--x", "nothing-here.npy"), None,
      "No such file"),

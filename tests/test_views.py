@@ -137,6 +137,93 @@ def test_separable_decides_rank_one_as_numpy(u: list[int], v: list[int], noise: 
         assert d.verdict == "refuted" and d.counterexample["rank"] == rank
 
 
+@SETTINGS
+@given(u=st.lists(st.integers(-6, 6), min_size=1, max_size=6),
+       v=st.lists(st.integers(-6, 6), min_size=1, max_size=6),
+       noise=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(-3, 3)),
+                      max_size=2),
+       scale=st.integers(1, 4))
+def test_separable_factors_agree_on_every_path(u: list[int], v: list[int],
+                                               noise: list[tuple[int, int, int]],
+                                               scale: int) -> None:
+    """The int64 path, the fraction path and the SymPy path (a surd times every entry)
+    give the same rank, minor and factors; a reported minor is not zero; the rank is
+    NumPy's; the factors multiply back to h exactly."""
+    from fractions import Fraction
+
+    import sympy as sp
+
+    h = np.outer(u, v)
+    for r, c, dv in noise:
+        h[r % h.shape[0], c % h.shape[1]] += dv
+    ints = factors(h)
+    fracs = factors(np.array([[Fraction(int(e), scale) for e in row] for row in h],
+                             dtype=object))
+    surds = factors(np.array([[sp.sqrt(2) * int(e) for e in row] for row in h], dtype=object))
+    assert ints[0] == fracs[0] == surds[0] == int(np.linalg.matrix_rank(h))
+    assert ints[3] == fracs[3] == surds[3]
+    if ints[3] is not None:
+        r0, r1, c0, c1 = ints[3]
+        assert h[r0, c0] * h[r1, c1] - h[r0, c1] * h[r1, c0] != 0
+    else:
+        for rank, gu, gv, _ in (ints, fracs, surds):
+            prod = sp.Matrix(gu) * sp.Matrix(gv)
+            assert prod.shape == h.shape and (rank == 0) == (not h.any())
+        assert sp.Matrix(ints[1]) * sp.Matrix(ints[2]) == sp.Matrix(h)
+        assert sp.Matrix(fracs[1]) * sp.Matrix(fracs[2]) == sp.Matrix(h) / scale
+        assert sp.simplify(sp.Matrix(surds[1]) * sp.Matrix(surds[2]) - sp.sqrt(2) *
+                           sp.Matrix(h)) == sp.zeros(*h.shape)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (4, 1), (1, 4)])
+def test_separable_proof_computes_as_scipy(shape: tuple[int, int]) -> None:
+    """A proved factorisation: SciPy's full convolution and correlation with h equal the
+    column pass with u then the row pass with v (small integers and quarters: exact in
+    binary floats)."""
+    from scipy import signal
+
+    rng = np.random.default_rng(sum(shape))
+    h = np.outer(rng.integers(-4, 5, shape[0]), rng.integers(1, 5, shape[1]))
+    text = ";".join(",".join(map(str, row)) for row in h)
+    d = prove("separable", h=text)
+    assert d.verdict == "proved"
+    _, gu, gv, _ = factors(h)
+    u = np.array([[float(e)] for e in gu])
+    v = np.array([[float(e) for e in gv]])
+    x = rng.integers(-5, 6, (5, 6)).astype(float)
+    for op in (signal.convolve2d, signal.correlate2d):
+        whole = op(x, h.astype(float))
+        passes = op(op(x, u), v)
+        assert whole.shape == passes.shape
+        np.testing.assert_allclose(passes, whole, atol=1e-9)
+
+
+def test_separable_large_kernels_are_fast_named_and_bounded(cli: Any, tmp_path: Any) -> None:
+    """A 200 x 200 rank-one kernel is proved (not printed back); at 201 x 201 a rank-two
+    kernel is refuted by its minor with its rank at least 2 (the exact rank is for up to
+    40,000 entries); over a million entries is refused before any work, exit 2."""
+    rng = np.random.default_rng(3)
+    h = np.outer(rng.integers(-5, 6, 200), rng.integers(1, 6, 200))
+    np.save(tmp_path / "h.npy", h)
+    d = prove("separable", h=str(tmp_path / "h.npy"))
+    assert d.verdict == "proved" and d.scope == "all-sizes"
+    assert "not repeated" in d.steps[0].why and len(d.steps[0].text) < 100
+    big = np.outer(rng.integers(-5, 6, 201), rng.integers(1, 6, 201))
+    big[7, 9] += 1
+    np.save(tmp_path / "big.npy", big)
+    d = prove("separable", h=str(tmp_path / "big.npy"))
+    assert d.verdict == "refuted"
+    assert d.counterexample["rank"] is None and d.counterexample["rank_at_least"] == 2
+    r0, r1, c0, c1 = d.counterexample["minor"]
+    assert big[r0, c0] * big[r1, c1] != big[r0, c1] * big[r1, c0]
+    small = prove("separable", h="1,2;3,4")
+    assert small.counterexample["rank"] == small.counterexample["rank_at_least"] == 2
+    np.save(tmp_path / "huge.npy", np.ones((1001, 1000), dtype=np.int8))
+    r = cli("prove", "separable", "--h", str(tmp_path / "huge.npy"))
+    assert r.code == 2 and r.out == "" and len(r.err.strip().splitlines()) == 1
+    assert "1,001,000 entries" in r.err
+
+
 def test_separable_for_all_sizes_and_sobel() -> None:
     d = prove("separable")
     assert d.verdict == "proved" and d.scope == "all-sizes"

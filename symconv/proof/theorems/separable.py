@@ -4,17 +4,20 @@ All sizes: a column ``u`` (K1 x 1) convolved with a row ``v`` (1 x K2) is the ou
 ``u v^T`` (one term per entry), and ``conv(x, conv(u, v)) = conv(conv(x, u), v)`` (and the
 correlation's ``corr(x, conv(u, v)) = corr(corr(x, u), v)``) is decided by the claim engine
 for every image size and every size of ``u`` and ``v`` (each its own).  With ``--h``: whether
-the given kernel is rank one, decided exactly (SymPy's rank over the rationals), its factors
-``u`` and ``v`` as exact rationals, and the two passes proved equal to the 2-D operation for
-every image size with those values; a kernel of higher rank is refuted with its rank and a
-non-zero 2 x 2 minor.
-"""
+the given kernel is rank one, decided exactly in one pass over its entries (every 2 x 2 minor
+through its first non-zero entry vanishes), its factors ``u`` and ``v`` as exact rationals,
+``conv(u, v) = h`` decided with those values, and the two passes for symbolic ``u`` and
+``v`` instantiated at them (an identity of polynomials holds at every value), so the proof
+costs the same for a 3 x 3 and a 1000 x 1000 kernel apart from reading it.  A kernel of
+higher rank is refuted with a non-zero 2 x 2 minor and its exact rank (up to
+:data:`EXACT_RANK_ENTRIES` entries; above, "at least 2")."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ...errors import InputError
+from ...limits import MAX_SEPARABLE_ENTRIES
 from ..derivation import Derivation, Step
 from ..options import Options
 
@@ -45,17 +48,29 @@ def _outer_step() -> Step:
                 "conv(u, v) = u v^T for a column u and a row v")
 
 
-def all_sizes(o: Options) -> Derivation:
+def _passes(o: Options, why: str, detail: bool = True) -> list[Step] | Derivation:
+    """The two passes for symbolic u and v of every size (each its own) and every image
+    size, with the claim engine's steps when ``detail``; the engine's derivation if it does
+    not prove them."""
     from ..claims import prove_claim
 
-    steps = [_outer_step()]
+    steps: list[Step] = []
     for text in PASSES:
         d = prove_claim(text, dims=2, origin=o.origin or "center", max_terms=o.max_terms,
                         distinct_sizes=True)
-        if d.verdict != "proved" or d.scope != "all-sizes":  # pragma: no cover - proved above
+        if d.verdict != "proved" or d.scope != "all-sizes":  # pragma: no cover - proved
             return d
-        steps.append(Step(d.claim_latex, "two passes: " + text, d.claim_text))
-        steps += list(d.steps[1:])
+        steps.append(Step(d.claim_latex, why.format(claim=text), d.claim_text))
+        if detail:
+            steps += list(d.steps[1:])
+    return steps
+
+
+def all_sizes(o: Options) -> Derivation:
+    passes = _passes(o, "two passes: {claim}")
+    if isinstance(passes, Derivation):  # pragma: no cover - proved
+        return passes
+    steps = [_outer_step(), *passes]
     return Derivation(TITLE, CLAIM_LATEX, CLAIM_TEXT, "proved", "all-sizes", tuple(steps), None,
                       ("scope all-sizes: every image size and every size of u and v (each "
                        "its own), by the claim engine in integer linear arithmetic; u a "
@@ -63,36 +78,134 @@ def all_sizes(o: Options) -> Derivation:
                       "separable")
 
 
-def factors(h: Any) -> tuple[int, Any, Any, tuple[int, int, int, int] | None]:
-    """``(rank, u, v, minor)``: exact rank over the rationals; for rank one the column ``u``
-    (h's first non-zero column) and the row ``v`` with ``u v^T = h``; for a higher rank the
-    rows and columns of a non-zero 2 x 2 minor."""
+#: Kernels with more entries than this are named in the derivation, not printed again.
+SHOWN_ENTRIES = 1_024
+#: Kernels up to this many entries get their exact rank when it is not one (SymPy's
+#: fraction-free elimination over the rationals: a full-rank 200 x 200 kernel takes about
+#: 4 s, the cost grows with the cube of the side); a larger one is refuted by its non-zero
+#: 2 x 2 minor, its rank reported as at least 2.
+EXACT_RANK_ENTRIES = 40_000
+
+
+def factors(h: Any) -> tuple[int | None, Any, Any, tuple[int, int, int, int] | None]:
+    """``(rank, u, v, minor)``: for rank one the column ``u`` (h's first non-zero column)
+    and the row ``v`` with ``u v^T = h`` (SymPy matrices); for a higher rank the rows and
+    columns of a non-zero 2 x 2 minor, and the exact rank (None above
+    :data:`EXACT_RANK_ENTRIES` entries: then only "at least 2" is known).
+
+    With ``p = h[r0, c0]`` the first non-zero entry (rows before ``r0`` are zero), ``h`` has
+    rank one exactly when every minor through ``p`` vanishes: then ``h[r, c] = h[r, c0]
+    h[r0, c] / p`` everywhere.  So the test and the minor take one pass over the entries,
+    not a search over all 2 x 2 minors.  Rational entries are compared as Python fractions;
+    any other exact value (a surd, a symbol) through SymPy's simplification."""
     import numpy as np
     import sympy as sp
 
-    arr = np.asarray(h, dtype=object)
-    if arr.ndim != 2:
+    if np.asarray(h).ndim != 2:
         raise InputError("--h must be a 2-D kernel (rows separated by ';')")
-    mat = sp.Matrix(arr.tolist()).applyfunc(sp.nsimplify)
-    rank = mat.rank(simplify=True)
-    if rank == 0:  # the zero kernel: 0 = 0 0^T
-        return 0, sp.zeros(mat.rows, 1), sp.zeros(1, mat.cols), None
-    if rank != 1:
-        minor = None
-        for r0 in range(mat.rows):
-            for r1 in range(r0 + 1, mat.rows):
-                for c0 in range(mat.cols):
-                    for c1 in range(c0 + 1, mat.cols):
-                        det = sp.simplify(mat[r0, c0] * mat[r1, c1] - mat[r0, c1] * mat[r1, c0])
-                        if det != 0 and minor is None:
-                            minor = (r0, r1, c0, c1)
+    ints = _small_integers(h)
+    if ints is not None:
+        return _integer_factors(ints)
+    arr = np.asarray(h, dtype=object)
+    rows = _fractions(arr)
+    rational = rows is not None
+    if rows is None:
+        rows = [[sp.nsimplify(e) for e in row] for row in arr.tolist()]
+
+    def zero(e: Any) -> bool:
+        return bool(e == 0) if rational else bool(sp.simplify(e) == 0)
+
+    n_rows, n_cols = arr.shape
+    pivot = next(((r, c) for r in range(n_rows) for c in range(n_cols)
+                  if not zero(rows[r][c])), None)
+    if pivot is None:  # the zero kernel: 0 = 0 0^T
+        return 0, sp.zeros(n_rows, 1), sp.zeros(1, n_cols), None
+    r0, c0 = pivot
+    p, top = rows[r0][c0], rows[r0]
+    minor = next(((r0, r1, min(c0, c1), max(c0, c1))
+                  for r1 in range(r0 + 1, n_rows) for c1 in range(n_cols)
+                  if c1 != c0 and not zero(p * rows[r1][c1] - top[c1] * rows[r1][c0])),
+                 None)
+    if minor is not None:
+        rank: int | None = None
+        if n_rows * n_cols <= EXACT_RANK_ENTRIES:
+            if rational:
+                from sympy.polys.matrices import DomainMatrix
+
+                dm = DomainMatrix([[sp.QQ(f.numerator, f.denominator) for f in row]
+                                   for row in rows], (n_rows, n_cols), sp.QQ)
+                rank = int(dm.rank())
+            else:
+                rank = int(sp.Matrix(rows).rank(simplify=True))
         return rank, None, None, minor
-    r0, c0 = next((r, c) for r in range(mat.rows) for c in range(mat.cols) if mat[r, c] != 0)
-    u = mat[:, c0]
-    v = mat[r0, :] / mat[r0, c0]
-    if sp.simplify(u * v - mat) != sp.zeros(mat.rows, mat.cols):  # pragma: no cover
-        raise AssertionError("rank one but u v^T is not h")
+    if rational:
+        u = sp.Matrix([[sp.Rational(row[c0].numerator, row[c0].denominator)] for row in rows])
+        v = sp.Matrix([[sp.Rational(e.numerator, e.denominator) for e in top]]) / \
+            sp.Rational(p.numerator, p.denominator)
+    else:
+        u = sp.Matrix([[row[c0]] for row in rows])
+        v = sp.Matrix([top]) / p
     return 1, u, v, None
+
+
+def _small_integers(h: Any) -> Any:
+    """``h`` as an int64 array when it is an integer (or boolean) array whose products of
+    two entries cannot overflow (``|h| < 2**31``), else None."""
+    import numpy as np
+
+    arr = np.asarray(h)
+    if arr.dtype.kind not in "iub" or arr.size == 0:
+        return None
+    if arr.dtype.kind == "u" and arr.max() >= 2**31:
+        return None
+    arr = arr.astype(np.int64)
+    return arr if int(np.abs(arr).max()) < 2**31 else None
+
+
+def _integer_factors(a: Any) -> tuple[int | None, Any, Any, tuple[int, int, int, int] | None]:
+    """:func:`factors` for a small-integer array, with NumPy's exact int64 arithmetic (every
+    product of two entries is below 2**62): the same pivot, minor and factors."""
+    import numpy as np
+    import sympy as sp
+
+    n_rows, n_cols = a.shape
+    nz = np.flatnonzero(a)
+    if nz.size == 0:
+        return 0, sp.zeros(n_rows, 1), sp.zeros(1, n_cols), None
+    r0, c0 = divmod(int(nz[0]), n_cols)
+    p = int(a[r0, c0])
+    minors = p * a[r0 + 1:] - np.outer(a[r0 + 1:, c0], a[r0])  # rows after r0 (before: 0)
+    bad = np.flatnonzero(minors)
+    if bad.size:
+        r1, c1 = divmod(int(bad[0]), n_cols)
+        rank: int | None = None
+        if a.size <= EXACT_RANK_ENTRIES:
+            from sympy.polys.matrices import DomainMatrix
+
+            rank = int(DomainMatrix([[sp.ZZ(int(e)) for e in row] for row in a.tolist()],
+                                    (n_rows, n_cols), sp.ZZ).convert_to(sp.QQ).rank())
+        return rank, None, None, (r0, r0 + 1 + r1, min(c0, c1), max(c0, c1))
+    u = sp.Matrix([[int(e)] for e in a[:, c0].tolist()])
+    v = sp.Matrix([[sp.Rational(int(e), p) for e in a[r0].tolist()]])
+    return 1, u, v, None
+
+
+def _fractions(arr: Any) -> list[list[Any]] | None:
+    """The entries as :class:`fractions.Fraction` when every one is an integer or a fraction
+    (what symconv's exact parser gives), else None."""
+    from fractions import Fraction
+    from numbers import Integral
+
+    out = []
+    for row in arr.tolist():
+        conv = []
+        for e in row:
+            if isinstance(e, Integral | Fraction):
+                conv.append(Fraction(e))
+            else:
+                return None
+        out.append(conv)
+    return out
 
 
 def _exact(x: Any) -> Any:
@@ -120,41 +233,71 @@ def instance(o: Options) -> Derivation:
     if o.h is None:
         raise InputError("separable at instance scope decides a given kernel: give --h (rows "
                          "separated by ';')")
-    h = np.asarray(parse_values(o.h, "kernel values"), dtype=object)
-    if h.ndim < 2:
-        h = h.reshape(1, -1)  # one row (a 1-D kernel: rank one at most)
-    if h.ndim != 2:
+    raw = parse_values(o.h, "kernel values")
+    if raw.ndim < 2:
+        raw = raw.reshape(1, -1)  # one row (a 1-D kernel: rank one at most)
+    if raw.ndim != 2:
         raise InputError("--h must be a 2-D kernel (rows separated by ';')")
-    rank, u, v, minor = factors(h)
-    hm = sp.Matrix(h.tolist())
-    steps = [Step(rf"h = {sp.latex(hm)}", f"the kernel ({h.shape[0]} x {h.shape[1]}), exact",
-                  f"h = {h.tolist()}")]
-    if rank > 1:
-        why = (f"h has rank {rank} over the rationals, not 1"
-               + (f": the 2 x 2 minor of rows {minor[0]}, {minor[1]} and columns {minor[2]}, "
-                  f"{minor[3]} is not zero" if minor else "")
-               + f"; it is a sum of {rank} separable kernels (u_i v_i^T), not one")
+    if raw.size > MAX_SEPARABLE_ENTRIES:
+        raise InputError(f"--h has {raw.size:,} entries, over the limit of "
+                         f"{MAX_SEPARABLE_ENTRIES:,} for deciding separability exactly")
+    rank, u, v, minor = factors(raw)
+    h = np.asarray(raw, dtype=object)
+    shape = f"{h.shape[0]} x {h.shape[1]}"
+    if h.size <= SHOWN_ENTRIES:
+        steps = [Step(rf"h = {sp.latex(sp.Matrix(h.tolist()))}", f"the kernel ({shape}), exact",
+                      f"h = {h.tolist()}")]
+    else:  # a large kernel is the user's own input: named, not printed again
+        steps = [Step(rf"h \in \mathbb{{R}}^{{{h.shape[0]} \times {h.shape[1]}}}",
+                      f"the kernel ({shape}, {h.size:,} exact entries, not repeated here: "
+                      f"over {SHOWN_ENTRIES:,})", f"h: the given {shape} kernel")]
+    if minor is not None:  # rank 2 or more
+        where = (f"the 2 x 2 minor of rows {minor[0]}, {minor[1]} and columns {minor[2]}, "
+                 f"{minor[3]} is not zero")
+        why = (f"h has rank {rank} (exact), not 1: {where}; it is a sum of {rank} separable "
+               "kernels (u_i v_i^T), not one" if rank is not None else
+               f"h has rank at least 2, not 1: {where} (the exact rank is computed for "
+               f"kernels up to {EXACT_RANK_ENTRIES:,} entries); it is a sum of several "
+               "separable kernels (u_i v_i^T), not one")
         return refuted_plain(TITLE, "separable", CLAIM_LATEX, CLAIM_TEXT, steps, why,
-                             {"rank": int(rank), "minor": list(minor) if minor else None})
+                             {"rank": rank, "rank_at_least": rank or 2, "minor": list(minor)})
     steps.append(Step(rf"u = {sp.latex(u)},\quad v^{{\top}} = {sp.latex(v)}",
-                      ("rank one (SymPy's exact rank): u is h's first non-zero column, v its "
-                       "row divided by their common entry; u v^T = h exactly" if rank else
+                      ("rank one: every 2 x 2 minor through h's first non-zero entry is zero, "
+                       "exactly; u is that entry's column, v its row divided by the entry; "
+                       "u v^T = h exactly" if rank else
                        "the zero kernel (rank 0): u = 0 and v = 0"),
                       f"u = {list(u)}, v = {list(v)}"))
     let = {"h": h, "u": np.array([[_exact(a)] for a in u], dtype=object),
            "v": np.array([[_exact(a) for a in v]], dtype=object)}
-    notes = []
-    for text in ("conv(x, h) == conv(conv(x, u), v)", "corr(x, h) == corr(corr(x, u), v)"):
-        d = prove_claim(text, dims=2, origin=o.origin or "center", max_terms=o.max_terms,
-                        let=let)
-        if d.verdict != "proved":
-            return d
-        steps.append(Step(d.claim_latex, f"with these u and v, for every image size: {text}",
-                          d.claim_text))
-        notes.append(d.notes[0] if d.notes else "")
+    # conv(u, v) == h with these values: every array fixed, so the decision at u's and v's
+    # shapes is the whole claim (one term per entry)
+    d = prove_claim("conv(u, v) == h", origin=o.origin or "center", max_terms=o.max_terms,
+                    image=f"{h.shape[0]}x1", kernel=f"1x{h.shape[1]}", let=let)
+    if d.verdict != "proved":  # pragma: no cover - u v^T = h exactly above
+        return d
+    steps.append(Step(d.claim_latex, "with these u and v: the column u convolved with the row "
+                      "v is h (each entry one product u[i] v[j], at h's own indices)",
+                      d.claim_text))
+    # the two passes for symbolic u and v of every size, then these values substituted: an
+    # identity of polynomials in u's and v's entries holds at every value of them, so the
+    # image-size-wide proof is the symbolic one, not one case per kernel entry
+    passes = _passes(o, "proved for symbolic u and v of every size (each its own) and every "
+                        "image size, in integer linear arithmetic (its steps: symconv prove "
+                        "separable)", detail=False)
+    if isinstance(passes, Derivation):  # pragma: no cover - proved
+        return passes
+    steps += passes
+    steps.append(Step(r"x \ast h = (x \ast u) \ast v,\quad x \star h = (x \star u) \star v",
+                      "substituting these u and v (a K1 x 1 column and a 1 x K2 row) and "
+                      "conv(u, v) = h into the two identities: they hold as polynomials in "
+                      "u's and v's entries, so at these values too",
+                      "conv(x, h) == conv(conv(x, u), v), corr(x, h) == corr(corr(x, u), v)"))
     return Derivation(TITLE, CLAIM_LATEX, CLAIM_TEXT, "proved", "all-sizes", tuple(steps), None,
                       (f"h = u v^T with u = {list(u)}, v = {list(v)}; the 2-D operation is a "
                        f"column pass with u then a row pass with v "
                        f"({h.shape[0]} + {h.shape[1]} multiplications per output instead of "
-                       f"{h.shape[0] * h.shape[1]})",) + tuple(n for n in notes if n),
+                       f"{h.shape[0] * h.shape[1]})",
+                       "scope all-sizes: every image size; conv(u, v) = h decided with these "
+                       "values, the two passes for symbolic u and v of every size in integer "
+                       "linear arithmetic, then these values substituted"),
                       "separable")
