@@ -17,6 +17,11 @@ from typing import Any
 #: (measured: 8M terms over 0.9M outputs, 12 s and 0.57 GB; 8M outputs of 1 term each,
 #: 47 s and 1.57 GB), so counting both keeps the largest accepted request near 1 GiB.
 DEFAULT_MAX_TERMS = 8_000_000
+#: Peak bytes per unit of work (a product term or an output), an upper bound of what was
+#: measured on the way to text or JSON (the two measurements above, 64 and 98 bytes; 10M
+#: outputs of one term each to JSON, 2.85 GB: 142 bytes; 1M outputs of 9 terms, 124; a
+#: proof's term about 50): what :func:`check_memory` multiplies by.
+BYTES_PER_TERM = 150
 #: Largest size of one axis, and of a whole signal (entries), before any array exists.
 MAX_AXIS = 10**8
 MAX_SIGNAL = 10**9
@@ -41,6 +46,43 @@ MAX_SEPARABLE_ENTRIES = 1_000_000
 #: pixels a side; a 7x7 image and 3x3 kernel, full, is 81 frames of 917 x 552 px.
 MAX_ANIMATION_FRAMES = 256
 MAX_ANIMATION_PX = 2400
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now: ``MemAvailable`` of ``/proc/meminfo`` (Linux), else
+    the physical memory (``sysconf``); None where neither is known."""
+    import os
+
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_memory(units: int, what: str, per: int = BYTES_PER_TERM) -> None:
+    """Refuse, before anything is allocated, work of ``units`` terms and outputs whose peak
+    (``per`` bytes each) is over the memory this machine has available, whatever
+    ``--max-terms`` says: raising the limit lifts symconv's bound, not the machine's, and
+    a request over it would be killed by the system instead of refused."""
+    from .errors import LimitError
+
+    need = units * per
+    avail = available_memory()
+    if avail is not None and need > avail:
+        raise LimitError(f"{what} needs about {_size(need)} of memory ({units:,} items at "
+                         f"about {per} bytes each), more than the "
+                         f"{_size(avail)} this machine has available; use smaller sizes")
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
 
 
 def shown(value: object, most: int = 40) -> str:

@@ -67,7 +67,13 @@ def argvs(draw: st.DrawFn) -> list[str]:
     for opt in draw(st.lists(st.sampled_from(options), max_size=5, unique=True)):
         argv += [opt, draw(st.sampled_from(OPTION_VALUES[opt]))]
     if command in ("expand", "prove", "prove-claim") and "--max-terms" not in argv:
-        argv += ["--max-terms", draw(st.sampled_from(["2000", "9" * 30, "-1"]))]
+        limit = draw(st.sampled_from(["2000", "9" * 30, "-1"]))
+        # a 10^8-pixel image under a lifted limit is a real request of gigabytes (CI drew
+        # one and ran out of memory): symconv refuses only what this machine cannot hold,
+        # which is not a bound on a test's memory; the lifted limit stays with smaller sizes
+        if limit == "9" * 30 and "100000000" in argv:
+            limit = "2000"
+        argv += ["--max-terms", limit]
     return argv
 
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -114,6 +115,8 @@ CASES: list[tuple[str, tuple[str, ...], Callable[[Path], str] | None, str]] = [
     ("padding-30-digits", EXP + ("--padding", BIG), None, "at most 100,000,000"),
     ("groups-30-digits", ("expand", "conv", "--image", "2x5", "--kernel", "2x1x3", "--layer",
                           "--groups", BIG), None, "groups"),
+    ("memory-over-the-machine", ("expand", "conv", "--image", "10000000x100", "--kernel",
+                                 "3x3", "--max-terms", "9" * 30), None, "this machine has"),
     ("max-terms-huge-request", ("expand", "conv", "--image", "4096x4096", "--kernel", "9x9",
                                 "--mode", "same"), None, "product terms"),
     ("at-empty", EXP + ("--at", ""), None, "bad output index ''"),
@@ -326,3 +329,38 @@ def test_trusted_identify_block_runs_with_the_flag(tmp_path: Path) -> None:
                         env=env)
     assert ok.returncode == 0, ok.stderr
     assert "convolution" in (tmp_path / "out" / "x.txt").read_text()
+
+
+@pytest.mark.parametrize(("argv", "what"), [
+    (("expand", "conv", "--image", "500x500", "--kernel", "3x3"), "this request"),
+    (("expand", "avg-pool", "--image", "900x900", "--kernel", "3x3", "--stride", "1"),
+     "the pooling"),
+    (("prove", "flip", "--image", "300x300", "--kernel", "3x3"), "this proof"),
+    (("prove", "receptive-field", "--image", "2000", "--layers", "3"), "receptive-field"),
+    (("matrix", "conv", "--image", "500x500", "--kernel", "3x3", "--sparse"), "this request"),
+])
+def test_work_over_the_machines_memory_is_refused_first(cli: Any, monkeypatch: Any,
+                                                        tmp_path: Path, argv: tuple[str, ...],
+                                                        what: str) -> None:
+    """Under the term limit but over the memory this machine has available (here made
+    8 MiB): one line naming the estimate and what is available, exit 2, nothing written.
+    With the memory unknown, the term limit alone decides."""
+    import symconv.limits as limits
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 8 * 2**20)
+    monkeypatch.chdir(tmp_path)
+    r = cli(*argv)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1, r.err
+    assert what in r.err and "8 MiB this machine has available" in r.err
+    assert os.listdir(tmp_path) == []
+    monkeypatch.setattr(limits, "available_memory", lambda: None)
+    limits.check_memory(10**15, "anything")  # unknown memory: no refusal
+
+
+def test_available_memory_is_read_on_linux() -> None:
+    from symconv.limits import available_memory
+
+    got = available_memory()
+    assert got is None or 2**24 < got < 2**50
+    if Path("/proc/meminfo").exists():
+        assert got is not None

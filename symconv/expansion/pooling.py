@@ -32,6 +32,7 @@ from ..display import Displayable
 from ..errors import InputError
 from ..index.ops import POOLS
 from ..index.relation import check_limit
+from ..limits import check_memory
 
 WORDS = {"avg-pool": "average pooling", "max-pool": "max pooling"}
 
@@ -148,6 +149,7 @@ class Pooling(Displayable):
         if count > limit:
             raise InputError(f"the pooling has {count:,} window terms, over the limit of "
                              f"{limit:,}; raise it with --max-terms")
+        check_memory(count, f"the pooling ({count:,} window terms)")
         self.x = self._values(x) if x is not None else None
 
     # -- the windows --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import InputError, LimitError
 from ..limits import DEFAULT_MAX_TERMS as _DEFAULT_MAX_TERMS
-from ..limits import MAX_AXIS_PAIRS
+from ..limits import MAX_AXIS_PAIRS, check_memory
 
 BOUNDARIES = ("zeros", "circular", "reflect", "replicate", "symmetric")
 #: Names users bring from SciPy (convolve2d's ``boundary``) and NumPy (``np.pad`` modes).
@@ -351,6 +351,7 @@ class Relation:
                 f"all (each output counts as a term), over the limit of {limit:,}; raise it "
                 f"with --max-terms {total} (Python: max_terms={total})"
             )
+        check_memory(n + outs, f"this request ({n:,} product terms, {outs:,} outputs)")
         return n
 
     def enumerate(self, tap_order: tuple[int, ...] | None = None,

@@ -158,6 +158,7 @@ def check_work(o: Options, shapes: list[tuple[int, ...]]) -> None:
     from ..errors import LimitError
     from ..index.relation import check_limit
     from ..index.request import operation
+    from ..limits import check_memory
 
     limit = check_limit(o.max_terms)
     for shape, what in zip(shapes, ("image", "kernel"), strict=True):
@@ -181,6 +182,7 @@ def check_work(o: Options, shapes: list[tuple[int, ...]]) -> None:
             f"this proof works on {need // PROOF_SIDES:,} product terms and outputs per side "
             f"and up to {PROOF_SIDES} sides ({need:,} in all), over the limit of {limit:,}; "
             f"raise it with --max-terms {need}")
+    check_memory(need, "this proof")
 
 
 #: Expansions an instance proof holds at once (both sides of an identity and of its

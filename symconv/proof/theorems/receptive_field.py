@@ -169,6 +169,7 @@ def instance(o: Options) -> Derivation:
     # n x n cells at most, refused under the term limit before it is allocated
     from ...errors import LimitError
     from ...index.relation import check_limit
+    from ...limits import check_memory
 
     limit = check_limit(o.max_terms)
     if n < 1 or n * n > limit:
@@ -177,6 +178,7 @@ def instance(o: Options) -> Derivation:
         raise LimitError(f"receptive-field at instance scope tracks {n} x {n} = {n * n:,} "
                          f"pixel dependencies, over the limit of {limit:,}; raise it with "
                          f"--max-terms {n * n} or use a smaller --image")
+    check_memory(n * n, f"receptive-field ({n} x {n} pixel dependencies)", per=3)
     reach = np.eye(n, dtype=bool)
     size = n
     for k, s, d, p in layers:
