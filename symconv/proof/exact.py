@@ -47,7 +47,7 @@ class Decision:
     where: str | None = None
 
 
-def _constant_zero(d: Any) -> bool | None:
+def constant_zero(d: Any) -> bool | None:
     """Whether a constant is zero: True, False, or None when neither could be shown."""
     import sympy as sp
 
@@ -95,7 +95,7 @@ def decide_equal(a: Any, b: Any) -> Decision:
     d = sp.expand(to_sympy(a) - to_sympy(b))
     syms = sorted(d.free_symbols, key=str)
     if not syms:
-        z = _constant_zero(d)
+        z = constant_zero(d)
         return Decision("undecided" if z is None else "equal" if z else "unequal", d,
                         None if z is not False else {})
     num = sp.expand(sp.fraction(sp.together(d))[0])
@@ -108,7 +108,7 @@ def decide_equal(a: Any, b: Any) -> Decision:
         # decided here, but a value of the symbols where the two differ refutes it.
         w = _witness(d, num, syms)
         return Decision("undecided", d) if w is None else Decision("unequal", d, w)
-    zs = [_constant_zero(c) for c in coeffs]
+    zs = [constant_zero(c) for c in coeffs]
     if all(z is True for z in zs):  # pragma: no cover - Poly drops zero coefficients
         return Decision("equal", d)
     if not any(z is False for z in zs):
@@ -136,9 +136,9 @@ def _witness(d: Any, num: Any, syms: list[Any]) -> dict[str, Any] | None:
     den = sp.fraction(sp.together(d))[1]
     for vals in itertools.product((0, 1, -1, 2, -2, 3), repeat=len(syms)):
         sub = dict(zip(syms, vals, strict=True))
-        if _constant_zero(sp.expand(den.subs(sub))) is not False:
+        if constant_zero(sp.expand(den.subs(sub))) is not False:
             continue
-        if _constant_zero(sp.expand(num.subs(sub))) is False:
+        if constant_zero(sp.expand(num.subs(sub))) is False:
             return {str(s): v for s, v in sub.items()}
     return None
 

@@ -177,9 +177,9 @@ def _symbolic_zero(e: Any) -> bool:
     if e == 0:
         return True
     if not e.free_symbols:
-        from ..exact import _constant_zero
+        from ..exact import constant_zero
 
-        z = _constant_zero(e)
+        z = constant_zero(e)
     else:
         verdict = decide_equal(sp.cancel(e), 0).verdict
         z = None if verdict == "undecided" else verdict == "equal"
