@@ -435,6 +435,11 @@ def test_separable_symbolic_wording_and_bounds(cli: Any) -> None:
     assert d.verdict == "refuted" and "particular values" in d.steps[-1].why
     assert "no saving" in prove("separable", h="1,2,3").notes[0]
     assert "3 + 3 multiplications" in prove("separable", h="1,2,1;2,4,2;1,2,1").notes[0]
+    # a 3 x 3 of nine symbols: rank 3 by its determinant (SymPy's elimination took minutes)
+    d = prove("separable", h="a,b,c;d,e,f;g,h2,i")
+    assert d.verdict == "refuted" and d.counterexample["rank"] == 3
+    assert prove("separable", h="sqrt(t),1;t,sqrt(t)").verdict == "proved"
+    assert prove("separable", h="sqrt(t^2)-t,0;0,0").verdict == "undecided"  # t < 0 or not
     # symbols: the exact rank only for small kernels; the minor refutes the rest quickly
     text = ";".join(",".join(f"s{i}_{j}" for j in range(6)) for i in range(6))
     d = prove("separable", h=text)

@@ -85,8 +85,8 @@ SHOWN_ENTRIES = 1_024
 #: denominators) when ``side_min^2 * side_max * (1 + bits/64)^2`` is at most
 #: :data:`EXACT_RANK_COST` (``bits``: the largest cleared entry's; measured about 2 s at
 #: 1.5M: a 64 x 64 kernel of 62-bit integers, or 100 x 100 of small ones), other exact
-#: values (surds, symbols) up to :data:`EXACT_RANK_SYMBOLIC` entries (SymPy's symbolic
-#: elimination: 3 x 3 in about a second, 5 x 5 of symbols in minutes).  Otherwise the
+#: values (surds, symbols) up to :data:`EXACT_RANK_SYMBOLIC` entries (a 3 x 3's determinant
+#: tested for zero; SymPy's symbolic elimination took minutes for 5 x 5 symbols).  Otherwise the
 #: non-zero 2 x 2 minor refutes and the rank is reported as at least 2.
 EXACT_RANK_COST = 1_500_000
 EXACT_RANK_SYMBOLIC = 9
@@ -155,7 +155,10 @@ def factors(h: Any) -> tuple[int | None, Any, Any, tuple[int, int, int, int] | N
         if rational:
             rank = _integer_rank([_cleared(row) for row in rows])
         elif not rational and arr.size <= EXACT_RANK_SYMBOLIC:
-            rank = int(sp.Matrix(rows).rank(iszerofunc=_symbolic_zero))
+            # a non-zero minor makes it 2 when a side is 2; a 3 x 3 is 3 exactly when its
+            # determinant is not zero (one exact zero test, not a symbolic elimination)
+            rank = 2 if min(n_rows, n_cols) == 2 else \
+                2 + (not _symbolic_zero(sp.Matrix(rows).det(method="berkowitz")))
         return rank, None, None, minor
     if rational:
         u = sp.Matrix([[sp.Rational(row[c0].numerator, row[c0].denominator)] for row in rows])
@@ -168,21 +171,36 @@ def factors(h: Any) -> tuple[int | None, Any, Any, tuple[int, int, int, int] | N
 
 
 def _symbolic_zero(e: Any) -> bool:
-    """Exactly zero (for every value of its symbols), by symconv's exact zero test."""
+    """Exactly zero (for every value of its symbols): a constant by symconv's exact zero test
+    (:func:`~symconv.proof.exact.constant_zero`), an expression in symbols when its
+    numerator is the zero polynomial in them (every coefficient exactly zero).
+    :class:`Undecided` when a coefficient cannot be settled or the expression is not a
+    rational function of its symbols."""
     import sympy as sp
 
-    from ..exact import decide_equal
+    from ..exact import constant_zero
 
     e = sp.expand(e)
     if e == 0:
         return True
     if not e.free_symbols:
-        from ..exact import constant_zero
-
         z = constant_zero(e)
     else:
-        verdict = decide_equal(sp.cancel(e), 0).verdict
-        z = None if verdict == "undecided" else verdict == "equal"
+        syms = sorted(e.free_symbols, key=str)
+        num = sp.expand(sp.fraction(sp.together(e))[0])
+        try:
+            coeffs = sp.Poly(num, *syms).coeffs() if num != 0 else []
+        except sp.PolynomialError:
+            # not a polynomial (sqrt(t), say): non-zero when it is at some value, exactly
+            for k in range(1, 4):
+                at = e.subs({v: sp.Rational(2 * k + i, 3 * k + 2 * i + 1)
+                             for i, v in enumerate(syms)})
+                if constant_zero(sp.expand(at)) is False:
+                    return False
+            raise Undecided(f"whether {e} is zero (not a polynomial in its symbols)") from None
+        zs = [constant_zero(c) for c in coeffs]
+        z = True if all(v is True for v in zs) else False if any(v is False for v in zs) \
+            else None
     if z is None:
         raise Undecided(f"whether {e} is zero")
     return z
