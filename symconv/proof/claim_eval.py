@@ -95,6 +95,7 @@ class Algebra(Protocol[A]):
     def dft(self, a: A, inverse: bool) -> A: ...
     def pad(self, a: A, length: int) -> A: ...
     def gradient(self, scalar: A, name: str) -> A: ...
+    def given(self, name: str) -> bool: ...
 
 
 def roles(claim: Claim) -> dict[str, str]:
@@ -391,9 +392,16 @@ class Evaluator(Generic[A]):
         wrt = n.args[1]
         if not isinstance(wrt, Name):
             raise self.err("grad's second argument must be an array name", n.col)
+        gname = n.args[2] if len(n.args) == 3 else None
+        for arg in (wrt, gname):
+            if isinstance(arg, Name) and alg.given(arg.name):
+                # its entries are numbers in this reading: a derivative by them, or an
+                # upstream gradient bound to them, would read as 0 or as a constant
+                raise self.err(f"grad: {arg.name!r} has given values (--x, --h or --let); "
+                               "a gradient is taken by or with symbolic entries: leave "
+                               f"{arg.name}'s values out", n.col)
         e = self.eval(n.args[0])
-        if len(n.args) == 3:
-            gname = n.args[2]
+        if gname is not None:
             if not isinstance(gname, Name):
                 raise self.err("grad's third argument must be a name (the upstream "
                                "gradient)", n.col)

@@ -35,7 +35,7 @@ class InstanceAlgebra:
             arr = self.fixed[name]
             lo = tuple(-o for o in resolve_origin(self.origin, arr.shape))
             idx = pa.all_indices(lo, arr.shape)
-            coef = arr.ravel() if arr.dtype == object else arr.astype(np.int64).ravel()
+            coef = pa.int_coefs(arr.ravel())
             return pa.Poly(lo, tuple(arr.shape), idx, np.full((arr.size, 1), -1, np.int64),
                            coef)
         if name in self.registry.vars:
@@ -45,6 +45,9 @@ class InstanceAlgebra:
             raise Unbound(name)
         lo = tuple(-o for o in resolve_origin(self.origin, shape))
         return pa.leaf(self.registry.add(name, lo, shape))
+
+    def given(self, name: str) -> bool:
+        return name in self.fixed
 
     def bound(self, name: str) -> bool:
         return name in self.registry.vars
@@ -138,7 +141,7 @@ def conv_transpose(g: pa.Poly, h: pa.Poly, opts: TransposeOptions) -> pa.Poly:
     full_lo = tuple(a_ - pi for a_, pi in zip(lo, p, strict=True))
     full_shape = tuple((gn - 1) * si + di * (hn - 1) + 1
                        for gn, si, di, hn in zip(g.shape, s, d, h.shape, strict=True))
-    full = pa.Poly(full_lo, full_shape, out, mono, g.coef[pair] * h.coef[rk])
+    full = pa.Poly(full_lo, full_shape, out, mono, pa.coef_product(g.coef[pair], h.coef[rk]))
     return pa.restrict(full, lo, shape)
 
 
@@ -153,7 +156,8 @@ def cconv(a: pa.Poly, b: pa.Poly) -> pa.Poly:
     out = np.mod(pos_a[pair] + pos_b[rk], n) if pair.size else np.zeros((0, a.ndim),
                                                                          np.int64)
     mono = pa.sort_rows(np.concatenate([a.mono[pair], b.mono[rk]], axis=1))
-    return pa.Poly((0,) * a.ndim, tuple(a.shape), out, mono, a.coef[pair] * b.coef[rk])
+    return pa.Poly((0,) * a.ndim, tuple(a.shape), out, mono,
+                   pa.coef_product(a.coef[pair], b.coef[rk]))
 
 
 def dft(a: pa.Poly, inverse: bool = False) -> pa.Poly:

@@ -95,6 +95,9 @@ class SizesAlgebra:
                     eq(m[a], Lin.constant(lo[a] + p)) for a, p in enumerate(pos))))
         return SymArray(box[0], box[1], tuple(terms))
 
+    def given(self, name: str) -> bool:
+        return name in self.fixed
+
     def bound(self, name: str) -> bool:
         return name in self.boxes
 

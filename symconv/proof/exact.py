@@ -163,7 +163,15 @@ def exact_arrays(values: dict[str, np.ndarray]) -> bool:
 
 
 def exact_conjugate(v: Any) -> Any:
-    return conjugate(v)
+    """The complex conjugate of an exact value: rationals as they are, a cyclotomic number
+    (a root of unity's field) by its own rule, SymPy's conjugate in normal form (a symbol is
+    complex: ``conj(t)`` stays ``conjugate(t)``)."""
+    from .cyclotomic import Cyclo
+
+    if isinstance(v, Cyclo):
+        return v.conjugate()
+    c = conjugate(v)
+    return normal(c) if hasattr(c, "free_symbols") else c
 
 
 def normal(v: Any) -> Any:

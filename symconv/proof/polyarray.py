@@ -156,7 +156,64 @@ def leaf(var: Var) -> Poly:
 
 def constant(value: int) -> Poly:
     return Poly((), (), np.zeros((1, 0), np.int64), np.full((1, 1), -1, np.int64),
-                np.array([value], np.int64))
+                int_coefs(np.array([value], dtype=object)))
+
+
+#: Integer coefficients stay ``int64`` only while their magnitude is under this bound, so
+#: that a negation, a product checked against it, or a sum of terms checked against it
+#: cannot wrap around; past it they are Python integers (an object array), exact at any
+#: size.  ``2**32 * 2**32`` in int64 is 0: a claim ``4294967296*(4294967296*x) == 0*x``
+#: was "proved" that way.
+SAFE_INT = 2 ** 62
+
+
+def magnitude(coef: np.ndarray) -> int:
+    """The largest absolute value of an integer coefficient array (0 when empty)."""
+    if coef.size == 0:
+        return 0
+    return max(-int(coef.min()), int(coef.max()))
+
+
+def exact_ints(coef: np.ndarray) -> np.ndarray:
+    """Integer coefficients as Python integers (an object array); other arrays unchanged."""
+    if coef.dtype == object:
+        return coef
+    out = np.empty(coef.shape, dtype=object)
+    out[:] = [int(v) for v in coef.tolist()]
+    return out
+
+
+def int_coefs(coef: np.ndarray) -> np.ndarray:
+    """Coefficients in the form the arithmetic keeps: ``int64`` when they are integers under
+    :data:`SAFE_INT` in magnitude, else as exact Python values."""
+    if coef.dtype == object:
+        if all(type(v) is int for v in coef.tolist()) and magnitude(coef) < SAFE_INT:
+            return coef.astype(np.int64)
+        return coef
+    if coef.dtype.kind in "bui" and magnitude(coef.astype(object)) < SAFE_INT:
+        return coef.astype(np.int64)
+    return exact_ints(coef)
+
+
+def coef_product(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """Entrywise products of coefficients, exact: in ``int64`` only when every product is
+    under :data:`SAFE_INT`, else with Python integers or the exact values."""
+    if ca.dtype != object and cb.dtype != object and \
+            magnitude(ca) * magnitude(cb) < SAFE_INT:
+        return ca * cb
+    return exact_ints(ca) * exact_ints(cb)
+
+
+def coef_scale(coef: np.ndarray, c: Any) -> np.ndarray:
+    """``coef * c`` exactly (``c`` an integer or an exact value)."""
+    if coef.dtype != object and type(c) is int and magnitude(coef) * abs(c) < SAFE_INT:
+        return coef * c
+    return exact_ints(coef) * c
+
+
+def coef_negate(coef: np.ndarray) -> np.ndarray:
+    """``-coef`` (int64 coefficients are under :data:`SAFE_INT`: no wrap-around)."""
+    return -coef
 
 
 def _pad_degree(p: Poly, deg: int) -> np.ndarray:
@@ -202,6 +259,8 @@ def canonical(p: Poly, lo: Sequence[int], shape: Sequence[int], base: int,
     span = base ** degree
     nout = int(np.prod(shape, dtype=np.int64)) if len(shape) else 1
     coef = p.coef
+    if coef.dtype != object and magnitude(coef) * max(p.nterms, 1) >= SAFE_INT:
+        coef = exact_ints(coef)  # a sum of these terms could wrap around in int64
     single: np.ndarray | None = None
     if nout * span < 2 ** 62:
         key = oflat * span + mkey
@@ -299,7 +358,7 @@ def compare(a: Poly, b: Poly, registry: Registry) -> Comparison:
         return Comparison(True, int(ca.coef.size), int(cb.coef.size), lo, shape)
     diff = Poly(lo, shape, np.concatenate([a.out, b.out]),
                 np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
-                np.concatenate([a.coef, -b.coef]))
+                np.concatenate([a.coef, coef_negate(b.coef)]))
     cd = canonical(diff, lo, shape, base, deg)
     keep = _nonzero_rows(cd.coef)
     if not keep.any():  # equal values written differently ((-1)^(1/3) and 1/2 + sqrt(3)/2 i)
@@ -433,7 +492,7 @@ def _is_leaf(p: Poly) -> bool:
 def _product_terms(out: np.ndarray, a: Poly, ra: np.ndarray, b: Poly, rb: np.ndarray,
                    lo: tuple[int, ...], shape: tuple[int, ...]) -> Poly:
     mono = sort_rows(np.concatenate([a.mono[ra], b.mono[rb]], axis=1))
-    return Poly(lo, shape, out, mono, a.coef[ra] * b.coef[rb])
+    return Poly(lo, shape, out, mono, coef_product(a.coef[ra], b.coef[rb]))
 
 
 #: Compare-exchange networks that sort 2, 3 or 4 columns (faster than a per-row np.sort).
@@ -488,7 +547,7 @@ def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
     if conj:
         if registry is None:  # pragma: no cover - callers pass it
             raise InputError("conjugation needs the registry")
-        bb = Poly(b.lo, b.shape, b.out, np.sort(registry.conj_ids(b.mono), axis=1), b.coef)
+        bb = conjugate(b, registry)
     if _is_leaf(a) and _is_leaf(bb):
         ga = flat_positions(a.out, a.lo, a.shape)
         gb = flat_positions(bb.out, bb.lo, bb.shape)
@@ -556,11 +615,11 @@ def add(a: Poly, b: Poly, sign: int = 1) -> Poly:
     deg = max(a.degree, b.degree)
     return Poly(lo, shape, np.concatenate([a.out, b.out]),
                 np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
-                np.concatenate([a.coef, sign * b.coef]))
+                np.concatenate([a.coef, b.coef if sign == 1 else coef_negate(b.coef)]))
 
 
 def scale(a: Poly, c: int) -> Poly:
-    return Poly(a.lo, a.shape, a.out, a.mono, a.coef * c)
+    return Poly(a.lo, a.shape, a.out, a.mono, coef_scale(a.coef, c))
 
 
 def reflect(a: Poly, axes: Sequence[bool] | None = None) -> Poly:
@@ -609,8 +668,21 @@ def total(a: Poly) -> Poly:
     return Poly((), (), np.zeros((a.nterms, 0), np.int64), a.mono, a.coef)
 
 
+def conjugate_coefs(coef: np.ndarray) -> np.ndarray:
+    """The conjugates of the coefficients (given complex values, roots of unity): a
+    conjugated array conjugates its numbers as well as its entries."""
+    if coef.dtype != object:
+        return coef
+    from .exact import exact_conjugate
+
+    out = np.empty(coef.shape, dtype=object)
+    out[:] = [exact_conjugate(c) for c in coef.tolist()]
+    return out
+
+
 def conjugate(a: Poly, registry: Registry) -> Poly:
-    return Poly(a.lo, a.shape, a.out, np.sort(registry.conj_ids(a.mono), axis=1), a.coef)
+    return Poly(a.lo, a.shape, a.out, np.sort(registry.conj_ids(a.mono), axis=1),
+                conjugate_coefs(a.coef))
 
 
 def gradient(scalar: Poly, var: Var) -> Poly:

@@ -275,8 +275,13 @@ def total(a: SymArray, ctx: Context) -> SymArray:
 
 
 def conjugate(a: SymArray) -> SymArray:
-    return replace(a, terms=tuple(replace(t, factors=tuple(replace(f, conj=not f.conj)
-                                                           for f in t.factors))
+    """Every entry conjugated, and every coefficient (a given complex value is a number of
+    the term, not an entry: ``conj(h)`` with ``h = [1j]`` is ``[-1j]``)."""
+    from .exact import exact_conjugate
+
+    return replace(a, terms=tuple(replace(t, coef=exact_conjugate(t.coef),
+                                          factors=tuple(replace(f, conj=not f.conj)
+                                                        for f in t.factors))
                                   for t in a.terms))
 
 
