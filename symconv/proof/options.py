@@ -139,7 +139,7 @@ def check_options(o: Options, scope: str | None, uses: frozenset[str] = COMMON_O
         raise InputError(f"bad --groups {o.groups!r}: a positive integer")
     if o.max_terms is not None and o.max_terms < 0:
         raise InputError(f"bad --max-terms {o.max_terms}: the limit must be 0 or more")
-    nd = o.dims or (len(shapes[0]) - (1 if o.layer else 0) if shapes else 1)
+    nd = o.dims or (len(shapes[0]) - (1 if o.layer else 0) if shapes else spatial_dims(o))
     if nd < 1 or nd > MAX_DIMS:
         raise InputError(f"the shapes have {nd} spatial axes: theorems are proved for 1 to "
                          f"{MAX_DIMS}")
@@ -284,6 +284,14 @@ def with_shapes(o: Options) -> Options:
     if o.layer:
         img = (2,) + img
         ker = (2, 2 // max(o.groups, 1) or 1) + ker
+    if o.image is None:
+        # at least as wide as the stride: a narrower image puts every output on the same
+        # few kernel offsets (7 pixels under a stride of 8 read one tap class only)
+        from ..index.request import per_axis
+
+        strides = per_axis(o.stride, len(img) - (1 if o.layer else 0), "stride", 1)
+        lead = img[:1] if o.layer else ()
+        img = lead + tuple(max(n, s) for n, s in zip(img[len(lead):], strides, strict=True))
     image = o.image if o.image is not None else "x".join(map(str, img))
     kernel = o.kernel if o.kernel is not None else "x".join(map(str, ker))
     if o.h is not None and o.kernel is None:

@@ -131,7 +131,9 @@ def prove(theorem: str, scope: str | None = None, options: Options | None = None
     if not user_shapes and d.verdict == "proved":
         # Shapes the user did not give prove nothing about the sizes the user meant: a
         # check at default shapes is evidence, not a proof (a refutation stands).
-        note = (f"undecided: not proved for every size ({why}); it holds at the default "
+        which = "the given" if opts.image is not None or opts.kernel is not None else \
+            "the default"
+        note = (f"undecided: not proved for every size ({why}); it holds at {which} "
                 f"shapes image {shapes.image} and kernel {shapes.kernel} only. Give --image "
                 "and --kernel for an exact decision at shapes of your choice")
         return replace(d, verdict="undecided", scope="all-sizes", notes=(note,) + d.notes)

@@ -11,13 +11,14 @@ import numpy as np
 
 from ...expansion.exact import value_text
 from ...index.numbers import symbols_of
-from ...index.signal import as_values
+from ...index.request import per_axis
+from ...index.signal import as_values, parse_shape
 from ...index.values import json_array, json_number
 from .. import polyarray as pa
 from ..derivation import Derivation, Step
 from ..exact import decide_equal, substitute
 from ..instance import Inst, bilinear_op, core_op, op_latex, op_text, refuted, shape_note
-from ..options import COMMON_OPTIONS, Options, all_sizes_limit
+from ..options import COMMON_OPTIONS, Options, all_sizes_limit, with_shapes
 from ..symbolic import product_step
 from .flip import all_sizes as flip_all_sizes
 
@@ -91,6 +92,20 @@ def instance(o: Options) -> Derivation:
                           "a 60-digit evaluation both inconclusive); nothing is claimed",
                           f"h[{a}] = h[{b}]: undecided"))
         return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "undecided", "instance",
+                          tuple(steps), None, tuple(notes), "symmetric")
+    if not bad and not set(centro_pairs(inst)) <= set(cond):
+        # an image narrower than the stride does not read every pair h[k], h[-k]: the
+        # conditions hold at this shape only, the kernel need not be centrosymmetric
+        steps.append(Step(r"h[k] = h[-k]\ \text{where this shape reads both}",
+                          "the given kernel satisfies every condition this image shape reads "
+                          "(checked entry by entry, exactly), so conv(x, h) = corr(x, h) for "
+                          f"every x of this shape{every}; the shape does not read every pair "
+                          "h[k], h[-k] (an image narrower than the stride), so nothing is "
+                          "said of larger images",
+                          "the conditions this shape reads hold"))
+        notes.append("an image at least as wide as the stride on every axis reads every pair "
+                      "h[k], h[-k]: give such an --image to decide the kernel's symmetry")
+        return Derivation(TITLE, SYM_LATEX, SYM_TEXT, "proved", "instance",
                           tuple(steps), None, tuple(notes), "symmetric")
     if not bad:
         steps.append(Step(r"h = \tilde h", "the given kernel satisfies every condition "
@@ -266,8 +281,34 @@ def beyond_all_sizes(o: Options) -> str | None:
 
 def decided_by_values(o: Options) -> bool:
     """With the kernel's values and natural indices, an impulse image reads every kernel
-    entry at any image size: the instance decides for every image."""
-    return o.h is not None and o.mode in (None, "full") and o.padding is None
+    entry, and an image at least as wide as the stride on every axis puts every kernel
+    offset on some output (a pixel of each residue modulo the stride): the instance reads
+    every pair h[k], h[-k] and decides for every image.  A narrower image (the default 7
+    under a stride of 8) reads only some pairs: not decided for every image."""
+    if not (o.h is not None and o.mode in (None, "full") and o.padding is None):
+        return False
+    shapes = with_shapes(o)
+    image = parse_shape(shapes.image or "7", "image shape")
+    strides = per_axis(o.stride, len(image), "stride", 1)
+    return all(n >= s for n, s in zip(image, strides, strict=True))
+
+
+def centro_pairs(inst: Inst) -> list[tuple[str, str]]:
+    """Every condition of centrosymmetry, h[k] = h[-k] (:data:`ZERO` where -k is outside
+    the kernel's range), in :func:`_kernel_conditions`' form."""
+    lo, shape = inst.h.lo, inst.h.shape
+    pairs = set()
+    for pos in np.ndindex(*shape):
+        k = tuple(p + lw for p, lw in zip(pos, lo, strict=True))
+        mk = tuple(-v for v in k)
+        inside = all(lw <= v < lw + n for v, lw, n in zip(mk, lo, shape, strict=True))
+        a = ", ".join(map(str, k))
+        if not inside:
+            pairs.add((a, ZERO))
+        elif mk != k:
+            b = ", ".join(map(str, mk))
+            pairs.add((a, b) if [*k] < [*mk] else (b, a))
+    return sorted(pairs)
 
 
 def all_sizes(o: Options) -> Derivation:
