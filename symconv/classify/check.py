@@ -26,6 +26,7 @@ Canonical operations used by ``equivalent`` (natural, unbounded indices):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -727,6 +728,39 @@ def _array_text(a: Array) -> str:
     return f"conj({body})" if a.conj else body
 
 
+def _infinite(limit: str) -> bool:
+    return any(w in limit for w in ("infty", "inf", "\u221e"))
+
+
+def _limits_note(s: SumVar, lx: _Lin, lh: _Lin, x: Array, h: Array, outputs: list[str],
+                 text: str) -> str | None:
+    """A sum's finite limits, read as the range of the index of the array it indexes (that
+    array is 0 outside them): the one reading under which the sum is the whole
+    convolution.  Limits that move with an output index, or on an index that is no
+    array's own, make another sum (a window, a truncation): refused, never read as the
+    convolution."""
+    lims = [v for v in (s.lower, s.upper) if v is not None]
+    if not lims or all(_infinite(v) for v in lims):
+        return None
+    shown = f"{s.lower if s.lower is not None else '...'} to " \
+            f"{s.upper if s.upper is not None else '...'}"
+    for v in lims:
+        moving = sorted(set(re.findall(r"[A-Za-z]\w*", v)) & set(outputs))
+        if moving:
+            raise caret_error(f"the limits of the sum over {s.name} ({shown}) move with the "
+                              f"output index {moving[0]}: a window, not the convolution of "
+                              "the arrays (symconv reads finite limits only as the range of "
+                              "an array's own index)", text, s.pos)
+    owner = h if lh.bare() == s.name else x if lx.bare() == s.name else None
+    if owner is None:
+        raise caret_error(f"the sum over {s.name} has finite limits ({shown}) but {s.name} is "
+                          "no array's own index (x[k] or h[k]): symconv reads finite limits "
+                          "only as the range of an array's index; sum over every "
+                          f"{s.name} (-infinity to infinity)", text, s.pos)
+    return (f"the limits of {s.name} ({shown}) are read as the range of {owner.name}'s "
+            f"index: {owner.name} is 0 outside them")
+
+
 def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Array, h: Array,
           xl: list[_Lin], hl: list[_Lin], scale: int, bias: str | None,
           notes: list[str]) -> CheckResult:
@@ -761,6 +795,9 @@ def _pair(f: Formula, lhs: Array, outputs: list[str], sums: list[SumVar], x: Arr
                                    f"in {owner}: not a convolution along it", text,
                                    s.pos or arr.pos)
         lx, lh = in_x[0], in_h[0]
+        limits = _limits_note(s, lx, lh, x, h, outputs, text)
+        if limits:
+            notes.append(limits)
         outs = sorted({v for v in (*lx.coef, *lh.coef) if v in outputs})
         if not outs:
             if lx.bare() == s.name and lh.bare() == s.name:

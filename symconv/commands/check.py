@@ -13,7 +13,10 @@ DESCRIPTION = (
     "Parse an index formula in plain text or LaTeX and classify it into the normal form "
     "pixel = s*m + sigma*d*k + c per axis: convolution or cross-correlation, reflected or "
     "not, stride, dilation, offset, conjugation, and how NumPy, SciPy, PyTorch and "
-    "TensorFlow relate to it. Example: symconv check 'y[m,n] = sum_{i,j} x[i,j] h[m+i,n+j]'")
+    "TensorFlow relate to it. A sum's finite limits are read as the range of the index of "
+    "the array they bound (sum_{k=0}^{K-1} ... h[k]: h is 0 outside 0..K-1, said in a note); "
+    "limits that move with an output index or bound no array's own index are refused. "
+    "Example: symconv check 'y[m,n] = sum_{i,j} x[i,j] h[m+i,n+j]'")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
