@@ -369,6 +369,10 @@ def _all_sizes(req: _Request, img: tuple[int, ...] | None, ker: tuple[int, ...] 
             note = (("with the given values of " + ", ".join(sorted(req.fixed)) + "; "
                      if req.fixed else "")
                     + "scope all-sizes: proved for every image and kernel size"
+                    + (" where both sides have an output (elsewhere a side has none, and "
+                       "the claim says nothing there: " + "; ".join(sorted(
+                           {c.undefined for c in decision.undefined})) + ")"
+                       if decision.undefined else "")
                     + (" (each kernel with a size of its own: "
                        + ", ".join(f"{n}: {', '.join(s)}" for n, s in
                                    decision.own_sizes.items()) + ")"
