@@ -83,6 +83,11 @@ def split_math(s: str) -> list[tuple[bool, str]]:
 
 def check_math(latex: str, what: str = "text") -> None:
     """Refuse math that could do more than typeset (see the module's note)."""
+    if "^^" in latex:
+        # TeX reads ^^5c as a backslash (and ^^ plus any two hex digits or one character as
+        # another character) before any command is seen: ^^5cinput{...} is \input{...}
+        raise _bad(what, latex, "TeX's ^^ character notation is not allowed (write x^{2}, a "
+                   "superscript of a superscript needs braces)")
     depth = 0
     envs: list[str] = []
     for m in _TOKEN.finditer(latex):
