@@ -15,7 +15,7 @@ import io
 import re
 import sys
 from collections.abc import Sequence
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 from ._version import __version__
 from .errors import FormulaError, SymconvError
@@ -142,6 +142,8 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
         err.write("symconv: error: a COMMAND is required (symconv --help lists them)\n")
         return 2
     mod = importlib.import_module(args._module)
+    if argv is None:
+        _terminate_like_interrupt()
     try:
         if getattr(args, "output_file", False) and args.output not in (None, "-"):
             from .io import check_output
@@ -166,6 +168,27 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None,
             raise
         err.write(f"symconv {args.command}: error: {one_line(exc)}\n")
         return 2
+    except _Terminated:
+        err.write("symconv: terminated\n")
+        return 143
     except KeyboardInterrupt:  # pragma: no cover - interactive
         err.write("symconv: interrupted\n")
         return 130
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so that its ``finally`` blocks run as for
+    Ctrl-C: a file being written atomically leaves no temporary file behind."""
+
+
+def _terminate_like_interrupt() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    signal.signal(signal.SIGTERM, handler)

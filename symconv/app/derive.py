@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextvars
 import importlib
+import math
 import os
 import re
 import sys
@@ -225,6 +226,9 @@ def exact_values(block: dict[str, Any]) -> dict[str, Any]:
         if isinstance(v, list):
             return [exact(w) for w in v]
         if isinstance(v, float):
+            if not math.isfinite(v):
+                raise InputError(f"values must be finite numbers, not {v!r} (TOML's nan and "
+                                 "inf have no exact value)")
             return Fraction(repr(v))
         return v
 

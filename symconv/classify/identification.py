@@ -19,7 +19,9 @@ Only the module the user names is imported (and it runs, as any import does).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import itertools
 import json
 import re
@@ -61,6 +63,9 @@ BOUNDARY_NAMES = {
 TORCH_PAD_MODES = {"circular": "circular", "reflect": "reflect", "replicate": "replicate"}
 #: Probes are image size x kernel size calls; refuse more than this.
 MAX_PROBES = 20_000
+#: Output entries all probes may read together (calls x output size): a padding of 1000
+#: makes each output of a 7x7 probe 2,000 x 2,000, and its 441 calls ran for minutes.
+MAX_PROBE_OUTPUTS = 50_000_000
 
 
 #: Functions a shared file (a derivation file's ``identify`` block) may name without
@@ -101,7 +106,7 @@ def resolve(name: str) -> tuple[Callable[..., Any], str]:
     for cut in range(len(parts) - 1, 0, -1):
         modname = ".".join(parts[:cut])
         try:
-            mod = importlib.import_module(modname)
+            mod = _quiet_import(modname)
         except ModuleNotFoundError as exc:
             if exc.name is not None and modname.startswith(exc.name):
                 continue
@@ -116,7 +121,7 @@ def resolve(name: str) -> tuple[Callable[..., Any], str]:
 
 def _import(modname: str, full: str) -> Any:
     try:
-        return importlib.import_module(modname)
+        return _quiet_import(modname)
     except ModuleNotFoundError as exc:
         if exc.name is not None and modname.startswith(exc.name):
             raise InputError(f"cannot import module {modname!r} (for {full})") from None
@@ -158,9 +163,10 @@ class _Caller:
 
     def __call__(self, x: np.ndarray, h: np.ndarray) -> np.ndarray:
         if self.library is not None:
-            return np.asarray(self.library.call(x, h))
+            return self._numbers(np.asarray(self.library.call(x, h)), x, h)
         try:
-            with warnings.catch_warnings():
+            # the probed function's own printing would mix with symconv's output
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore")
                 if self.torch:
                     import torch
@@ -168,12 +174,30 @@ class _Caller:
                     xt = torch.from_numpy(np.ascontiguousarray(x))[None, None]
                     ht = torch.from_numpy(np.ascontiguousarray(h))[None, None]
                     out = self.fn(xt, ht, **self.kwargs)
-                    return np.asarray(out.detach().numpy()[0, 0])
-                return np.asarray(self.fn(x, h, **self.kwargs))
+                    return self._numbers(np.asarray(out.detach().numpy()[0, 0]), x, h)
+                return self._numbers(np.asarray(self.fn(x, h, **self.kwargs)), x, h)
+        except ToolError:
+            raise
         except Exception as exc:  # noqa: BLE001 - the probed function may raise anything
             raise ToolError(f"{self.name}(image {_shape(x)}, kernel {_shape(h)}"
                             f"{_kw(self.kwargs)}) failed: {type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+    def _numbers(self, out: np.ndarray, x: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The output if it is an array of numbers, else one line saying what came back."""
+        if out.dtype.kind not in "biufc":
+            got = "None" if out.dtype == object and out.shape == () and out.item() is None \
+                else f"dtype {out.dtype}"
+            raise ToolError(f"{self.name}(image {_shape(x)}, kernel {_shape(h)}"
+                            f"{_kw(self.kwargs)}) returned {got}, not an array of numbers: "
+                            "not a convolution")
+        return out
+
+
+def _quiet_import(modname: str) -> Any:
+    """Import a module without letting its import-time printing into symconv's output."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return importlib.import_module(modname)
 
 
 def _shape(a: np.ndarray) -> str:
@@ -264,7 +288,11 @@ def identify(function: str | Callable[..., Any], image: str | Sequence[int] | No
         raise InputError(f"{name} takes {lib.dims}-D images: give --image and --kernel with "
                          f"{lib.dims} axes")
     call = _Caller(fn, name, kw, lib)
-    bias = _bias(call, img_shape, ker_shape)
+    bias, out_size = _bias(call, img_shape, ker_shape)
+    if n_img * n_ker * out_size > MAX_PROBE_OUTPUTS:
+        raise InputError(f"probing reads {n_img * n_ker:,} outputs of {out_size:,} entries "
+                         f"({n_img * n_ker * out_size:,} in all, over the limit of "
+                         f"{MAX_PROBE_OUTPUTS:,}): use smaller shapes or a smaller padding")
     triples, out_shape, scale = _probe(call, img_shape, ker_shape, bias)
     transposed = None
     try:
@@ -501,20 +529,21 @@ def _number(v: float) -> Any:
     return int(v) if float(v).is_integer() else v
 
 
-def _bias(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]) -> float:
+def _bias(call: _Caller, img_shape: Sequence[int], ker_shape: Sequence[int]
+          ) -> tuple[float, int]:
     """``f(0, 0)``: 0 for a bilinear function; a constant for one that adds a bias; any
-    other output means the function is not of this family."""
+    other output means the function is not of this family.  With the output's size."""
     base = np.asarray(call(np.zeros(tuple(img_shape)), np.zeros(tuple(ker_shape))))
     if np.iscomplexobj(base):
         base = base.real
     if not base.size or not np.any(np.abs(base) > 1e-9):
-        return 0.0
+        return 0.0, int(base.size)
     b = float(base.ravel()[0])
     if not np.allclose(base, b, rtol=1e-9, atol=1e-9):
         raise ToolError(f"{call.name} returns a non-constant output ({base.min():g} to "
                         f"{base.max():g}) for a zero image and kernel: not a convolution "
                         "or correlation plus a bias")
-    return b
+    return b, int(base.size)
 
 
 def _impulse(shape: Sequence[int], flat: int, value: complex = 1.0,

@@ -313,7 +313,13 @@ class Expansion(Displayable):
                                 starts, op.conjugate, str(self.value_kind), (dx, dh))
         xv = gather(op.image.values, op.image.lo, img)
         hv = gather(op.kernel.values, op.kernel.lo, ker)
-        return sum_products(xv, hv, starts, op.conjugate, str(self.value_kind))
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = sum_products(xv, hv, starts, op.conjugate, str(self.value_kind))
+        if self.value_kind in ("float", "complex") and not np.isfinite(out).all():
+            raise InputError("the values overflow binary floating point (a result is inf or "
+                             "nan, past 1.8e308): write them exactly (integers, decimals or "
+                             "fractions in a value list are computed exactly at any size)")
+        return out
 
     @functools.cached_property
     def _scaled(self) -> tuple[tuple[np.ndarray, int], tuple[np.ndarray, int]]:

@@ -276,6 +276,13 @@ def read_npy(path: str) -> np.ndarray:
                              f"({' '.join(str(exc).split())[:80]})") from None
         if dtype.hasobject or dtype.kind not in "biufc":
             raise InputError(f"values in {where} are not numbers (dtype {dtype})")
+        if any(int(n) < 0 for n in shape) or len(shape) > MAX_NPY_AXES:
+            raise InputError(f"cannot read values from {where}: bad .npy header (shape "
+                             f"{tuple(shape)[:8]}{'...' if len(shape) > 8 else ''}: sizes must "
+                             f"be 0 or more, on at most {MAX_NPY_AXES} axes)")
+        if any(int(n) > MAX_SIGNAL for n in shape):
+            raise InputError(f"values in {where}: shape {tuple(shape)} has an axis over the "
+                             f"limit of {MAX_SIGNAL:,} entries")
         count = math.prod(int(n) for n in shape)
         size = count * dtype.itemsize
         if count > MAX_SIGNAL or size > MAX_NPY_BYTES:
@@ -286,6 +293,11 @@ def read_npy(path: str) -> np.ndarray:
                              f"({info.st_size - fh.tell():,} of {size:,} data bytes)")
         data = np.frombuffer(fh.read(size), dtype=dtype, count=count)
     return data.reshape(shape, order="F" if fortran else "C").copy()
+
+
+#: Axes a values file may have (NumPy's own limit is 64; symconv's operations take 1 to 3
+#: spatial axes plus channels).
+MAX_NPY_AXES = 8
 
 
 def as_values(values: object, shape: tuple[int, ...], name: str) -> np.ndarray:

@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..errors import FormulaError
 from ..index.ops import CONVENTIONS, MODES
+from ..limits import MAX_PARAMETER, shown
 from ..parse.claim import (
     OP_KEYWORDS,
     OPS,
@@ -236,6 +237,9 @@ class Evaluator(Generic[A]):
         if any(v < minimum for v in vals):
             raise self.err(f"bad {key} {value!r}: each value must be at least {minimum}",
                            n.col)
+        if any(v > MAX_PARAMETER for v in vals):
+            raise self.err(f"bad {key} {shown(str(value))}: each value must be at most "
+                           f"{MAX_PARAMETER:,}", n.col)
         return tuple(int(v) for v in vals)
 
     def _op_options(self, n: Call, ndim: int) -> OpOptions:
@@ -327,6 +331,8 @@ class Evaluator(Generic[A]):
             s = n.args[1]
             if not isinstance(s, Num) or s.value < 1:
                 raise self.err("dilate(a, s) needs a positive integer s", n.col)
+            if s.value > MAX_PARAMETER:
+                raise self.err(f"dilate(a, s): s must be at most {MAX_PARAMETER:,}", n.col)
             return alg.dilate(a, (s.value,) * alg.ndim(a))
         if n.fn == "sum":
             self._need(n, 1)
@@ -348,6 +354,8 @@ class Evaluator(Generic[A]):
             size = n.args[1]
             if not isinstance(size, Num) or size.value < 1:
                 raise self.err("pad(a, L) needs a positive integer L", n.col)
+            if size.value > MAX_PARAMETER:
+                raise self.err(f"pad(a, L): L must be at most {MAX_PARAMETER:,}", n.col)
             if alg.ndim(a) == 0:
                 raise self.err("pad needs an array", n.col)
             return alg.pad(a, size.value)
