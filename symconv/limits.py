@@ -42,6 +42,9 @@ MAX_NPY_BYTES = 512 * 2**20
 #: ``prove separable --h``: entries of the given kernel (decided exactly; 1000 x 1000 takes
 #: about 7 s and 0.4 GB).
 MAX_SEPARABLE_ENTRIES = 1_000_000
+#: Exact (Python-object) coefficient products one step of a claim may make: roots of unity,
+#: surds and symbols cost tens of microseconds each (250,000 take about 15 s).
+MAX_EXACT_PRODUCTS = 250_000
 #: The sliding-kernel animation (``expand --format gif|mp4``): frames (one per output) and
 #: pixels a side; a 7x7 image and 3x3 kernel, full, is 81 frames of 917 x 552 px.
 MAX_ANIMATION_FRAMES = 256
@@ -50,7 +53,16 @@ MAX_ANIMATION_PX = 2400
 
 def available_memory() -> int | None:
     """Bytes of memory available now: ``MemAvailable`` of ``/proc/meminfo`` (Linux), else
-    the physical memory (``sysconf``); None where neither is known."""
+    the physical memory (``sysconf``), and no more than this process's address-space limit
+    (``ulimit -v``) leaves beyond what it already maps; None where nothing is known."""
+    machine = _machine_memory()
+    cap = _address_space_left()
+    if machine is None:
+        return cap
+    return machine if cap is None else min(machine, cap)
+
+
+def _machine_memory() -> int | None:
     import os
 
     try:
@@ -64,6 +76,27 @@ def available_memory() -> int | None:
         return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
     except (AttributeError, OSError, ValueError):
         return None
+
+
+def _address_space_left() -> int | None:
+    """RLIMIT_AS minus the address space this process maps now (``/proc/self/statm``);
+    None without a limit."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return None
+    if soft == resource.RLIM_INFINITY or soft <= 0:
+        return None
+    try:
+        import os
+
+        with open("/proc/self/statm", encoding="ascii") as f:
+            used = int(f.read().split()[0]) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        used = 0
+    return max(soft - used, 0)
 
 
 def check_memory(units: int, what: str, per: int = BYTES_PER_TERM) -> None:

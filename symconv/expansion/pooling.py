@@ -78,6 +78,17 @@ class PoolAxis:
         b = self.start(m)
         return [(k, b + self.d * k) for k in range(self.k) if 0 <= b + self.d * k < self.n]
 
+    def tap_count(self) -> int:
+        """The taps inside the image over every output, without listing each output's:
+        the interior outputs (first tap at or after 0, last before n) have all k; only the
+        few at each border (about p/s of them) are counted one by one."""
+        lo = min(self.out, -(-self.p // self.s))
+        hi = min(self.out - 1, (self.n - 1 - self.d * (self.k - 1) + self.p) // self.s)
+        if hi < lo:
+            return sum(len(self.taps(m)) for m in range(self.out))
+        edge = itertools.chain(range(lo), range(hi + 1, self.out))
+        return (hi - lo + 1) * self.k + sum(len(self.taps(m)) for m in edge)
+
     def extent(self, m: int, include_pad: bool) -> int:
         """PyTorch's divisor factor on this axis (average pooling, dilation 1): the window
         clipped to the padded image, or to the image when padding is not counted."""
@@ -167,7 +178,7 @@ class Pooling(Displayable):
 
     @property
     def term_count(self) -> int:
-        return math.prod(sum(len(a.taps(m)) for m in range(a.out)) for a in self.axes)
+        return math.prod(a.tap_count() for a in self.axes)
 
     def outputs(self) -> Iterator[tuple[int, ...]]:
         return itertools.product(*(range(o) for o in self.out_shape))

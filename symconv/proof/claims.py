@@ -124,6 +124,8 @@ class _Search:
                 self.skipped.append(f"{_shape(n)}/{_shape(k)}: {exc}")
                 continue
             except LimitError:
+                if not search:
+                    raise  # the shapes the user gave: the limit is the answer
                 self.skipped.append(f"{_shape(n)}/{_shape(k)}: over {SEARCH_TERMS:,} terms")
                 continue
             self.checked.append((n, k))

@@ -24,6 +24,7 @@ import numpy as np
 from ..errors import InputError, LimitError
 from ..index.request import operation
 from ..index.signal import Signal
+from ..limits import MAX_EXACT_PRODUCTS
 
 Box = tuple[tuple[int, ...], tuple[int, ...]]  # (lo, shape)
 
@@ -201,7 +202,15 @@ def coef_product(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
     if ca.dtype != object and cb.dtype != object and \
             magnitude(ca) * magnitude(cb) < SAFE_INT:
         return ca * cb
+    if (ca.dtype == object or cb.dtype == object) and ca.size > MAX_EXACT_PRODUCTS:
+        raise exact_work_error(ca.size)
     return exact_ints(ca) * exact_ints(cb)
+
+
+def exact_work_error(count: int) -> LimitError:
+    return LimitError(f"this claim needs {count:,} products of exact values (roots of unity, "
+                      f"surds or symbols) in one step, over the limit of "
+                      f"{MAX_EXACT_PRODUCTS:,}: use smaller shapes")
 
 
 def coef_scale(coef: np.ndarray, c: Any) -> np.ndarray:
