@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import need_module, run_cli
 
 #: Every refusal must stay under these (the benchmark holds the tighter < 1 s, < 100 MB).
 MAX_SECONDS = 10.0
@@ -149,6 +150,15 @@ CASES: list[tuple[str, tuple[str, ...], Callable[[Path], str] | None, str]] = [
     ("separable-npy-4e6", ("prove", "separable", "--h", "{}"),
      _bytes("big.npy", _npy(np.ones((2000, 2000), dtype=np.int8))), "over the limit of 1,000,000"),
     ("npy-fifo", EXP + ("--h", "1,2,1", "--x", "{}"), _fifo, "not a regular file"),
+    # (the CLI review of issue 17's round: these three were tracebacks)
+    ("npy-negative-size", EXP + ("--h", "1,2,1", "--x", "{}"),
+     _bytes("n.npy", _npy_header((-3,))), "sizes must be 0 or more"),
+    ("npy-65-axes", EXP + ("--h", "1,2,1", "--x", "{}"),
+     _bytes("a.npy", _npy_header((1,) * 65)), "on at most 8 axes"),
+    ("npy-zero-size-huge-axes", EXP + ("--h", "1,2,1", "--x", "{}"),
+     _bytes("z.npy", _npy_header((1 << 32, 1 << 32, 0))), "has an axis over the limit"),
+    ("npy-float-overflow", EXP + ("--x", "1,2,3,4,5", "--h", "{}"),
+     _bytes("m.npy", _npy(np.array([1.797e308] * 3))), "overflow binary floating point"),
     ("npy-missing", EXP + ("--h", "1,2,1", "--x", "nothing-here.npy"), None,
      "No such file"),
     # -- output paths ----------------------------------------------------------------------
@@ -191,6 +201,28 @@ CASES: list[tuple[str, tuple[str, ...], Callable[[Path], str] | None, str]] = [
     ("math-end-document", ("derive", "{}"), _toml("[[block]]\ntext = '$\\end{document}$'\n"),
      "matrix environment only"),
     ("math-def", ("derive", "{}"), _toml("[[block]]\ntext = '$\\def\\a{b}$'\n"), "\\def"),
+    ("math-caret-notation", ("derive", "{}"),
+     _toml("[[block]]\ntext = '$\\mathrm{^^5cinput{/etc/hostname}}$'\n"), "^^ character"),
+    ("title-caret-notation", ("derive", "{}"),
+     _toml('[[block]]\nexpand = "conv"\nimage = "3"\nkernel = "1"\n'
+           'title = "$^^5cinput{/etc/hostname}$"\n'), "^^ character"),
+    ("toml-nan-values", ("derive", "{}"),
+     _toml('[[block]]\nexpand = "conv"\nimage = "3"\nkernel = "1"\nx = [nan, inf, 1]\n'),
+     "finite numbers"),
+    ("claim-stride-1e18", ("prove", "--claim",
+                           "conv(x,h,stride=1000000000000000000) == conv(x,h)"), None,
+     "at most 100,000,000"),
+    ("claim-padding-1e18", ("prove", "--claim",
+                            "conv(x,h,padding=1000000000000000000) == conv(x,h)"), None,
+     "at most 100,000,000"),
+    ("claim-dft-3000", ("prove", "--claim", "dft(x) == x", "--image", "3000", "--kernel",
+                        "3"), None, "products of exact values"),
+    ("claim-dft-nested", ("prove", "--claim", "dft(dft(dft(dft(x)))) == x", "--image", "16",
+                          "--kernel", "3"), None, "products of exact values"),
+    ("max-pool-1e8", ("expand", "max-pool", "--image", "100000000", "--kernel", "1"), None,
+     "window terms"),
+    ("identify-print", ("identify", "builtins.print"), None, "returned None"),
+
     ("math-percent", ("derive", "{}"), _toml("[[block]]\ntext = '$50%$'\n"), "'%'"),
     ("math-nul", ("derive", "{}"), _toml('[[block]]\ntext = "$x\\u0000$"\n'), "U+0000"),
     ("title-escape", ("derive", "{}"), _toml('[[block]]\nheading = "a\\u001b[31m"\n'),
@@ -364,3 +396,34 @@ def test_available_memory_is_read_on_linux() -> None:
     assert got is None or 2**24 < got < 2**50
     if Path("/proc/meminfo").exists():
         assert got is not None
+
+
+def test_identify_probe_outputs_are_bounded() -> None:
+    # a padding of 200 makes every probe's output 405 x 405: 441 calls read 72 million
+    # entries (a padding of 1000 ran for minutes); refused after the first call.  In this
+    # process: PyTorch alone is over the table's 200 MB for a fresh process
+    need_module("torch")
+    r = run_cli("identify", "torch.nn.functional.conv2d", "--kwargs", '{"padding": 200}')
+    assert r.code == 2 and "over the limit of 50,000,000" in r.err, r.err
+    assert r.err.count("\n") == 1
+
+
+def test_sigterm_leaves_no_temporary_file(tmp_path: Path) -> None:
+    # stopped mid-way by SIGTERM (as timeout(1) and service managers stop a process), an
+    # atomic write removes its temporary file as Ctrl-C does; the target is never created
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "symconv", "expand", "conv", "--image", "2000x2000", "--kernel",
+         "2x2", "--format", "json", "--max-terms", "30000000", "-o", "out.json"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".symconv-*")) and proc.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the temporary file is being written
+    assert list(tmp_path.glob(".symconv-*")), "no temporary file was written"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, (proc.returncode, err[-300:])
+    assert err.strip().splitlines()[-1] == "symconv: terminated"
+    assert list(tmp_path.iterdir()) == []

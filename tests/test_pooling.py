@@ -341,3 +341,25 @@ def test_the_derivations_poolings_are_torchs(torch: Any) -> None:
             assert float(pool.value(i)) == want[i]
             if given:
                 assert o["exact"] is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 6), st.integers(1, 5), st.integers(0, 3),
+       st.integers(1, 3), st.booleans())
+def test_tap_count_without_listing_every_output(n: int, k: int, s: int, p: int, d: int,
+                                                ceil: bool) -> None:
+    # the arithmetic count (interior outputs all k, borders one by one) is the listed count
+    from symconv.expansion.pooling import PoolAxis
+
+    if p > k // 2:
+        p = k // 2
+    a = PoolAxis(n, k, s, p, d, ceil)
+    if a.out < 1:
+        return
+    assert a.tap_count() == sum(len(a.taps(m)) for m in range(a.out))
+
+
+def test_huge_pooling_refused_from_its_count_at_once() -> None:
+    # 10^8 outputs: counted arithmetically (it took 57 s listing every output's taps)
+    with pytest.raises(InputError, match="window terms"):
+        Pooling("max-pool", "100000000", "1")
