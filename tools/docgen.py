@@ -41,10 +41,14 @@ def cli_reference() -> str:
               "100,000,000 and of a signal 1,000,000,000 entries; strides, dilations, "
               "paddings and origins at most 100,000,000; `.npy` files at most 512 MiB; "
               "derivation files at most 1 MB and 200 blocks; `--kwargs` 2,000 "
-              "characters; claims and formulas nested at most 100 levels; the sliding-"
+              "characters; brackets in a formula nested at most 40 deep, parse trees of "
+              "claims and formulas at most 100 levels; the sliding-"
               "kernel animation (`expand --format gif|mp4`) at most 256 frames (outputs) "
               "and 2,400 pixels a side; `prove separable --h` at most 1,000,000 kernel "
-              "entries (1000 x 1000 takes about 7 s), 1,024 with surds or symbols.\n\n")
+              "entries (1000 x 1000 takes about 7 s), 1,024 with surds or symbols; a "
+              "claim step at most 250,000 products of exact values (roots of unity, "
+              "surds, symbols: about 15 s); `identify` at most 20,000 probe calls and "
+              "50,000,000 output entries read in all.\n\n")
     out.write("```text\n" + _help(parser) + "```\n")
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name, p in sub.choices.items():
