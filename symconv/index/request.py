@@ -146,6 +146,48 @@ def check_value_symbols(img: Signal, ker: Signal, output: str) -> None:
                                  "entries others with --entries)")
 
 
+#: Letters the printed relations use as indices, per spatial axis (output, pixel), and for
+#: channels: an array named so would print as y[m] = sum m[i] h[m-i].
+INDEX_LETTERS = (("m", "i"), ("n", "j"), ("p", "k"))
+CHANNEL_LETTERS = ("o", "c")
+
+
+def index_names(img: Signal) -> frozenset[str]:
+    """The index letters the relation of this image prints."""
+    nd = img.ndim - img.channel_axes
+    used = {v for pair in INDEX_LETTERS[:nd] for v in pair}
+    if img.channel_axes:
+        used.update(CHANNEL_LETTERS)
+    return frozenset(used)
+#: Names SymPy prints as constants (E is Euler's number, I the imaginary unit): a kernel
+#: entry named so would read as the constant in an exact value ("5*E").
+CONSTANT_NAMES = frozenset({"E", "I", "pi", "oo", "zoo", "nan"})
+
+
+def check_printed_names(img: Signal, ker: Signal, output: str,
+                        entries_given: bool = True) -> None:
+    """Names that would make the printed terms ambiguous are refused: an array named like an
+    index letter, a kernel entry named like the image or the output (they print beside it:
+    ``x*x[0]``) or like a SymPy constant."""
+    letters = index_names(img)
+    for what, name in (("image", img.name), ("kernel", ker.name), ("output", output)):
+        if name in letters:
+            raise InputError(f"the {what}'s name {name!r} is an index letter of the printed "
+                             f"relation ({', '.join(sorted(letters))}); choose another "
+                             "with --names")
+    if ker.values is None and entries_given:
+        # (the kernel's own name is allowed: the article's 3x3 entries a..i include h)
+        arrays = {img.name: "image", output: "output"}
+        for e in ker.entries or ():
+            if e in arrays:
+                raise InputError(f"the kernel entry {e!r} has the {arrays[e]}'s name: "
+                                 f"{e}*{img.name}[0] would be ambiguous; choose other names "
+                                 "with --entries or --names")
+            if e in CONSTANT_NAMES:
+                raise InputError(f"the kernel entry {e!r} prints like SymPy's constant {e} "
+                                 "in exact values; choose another name with --entries")
+
+
 def operation(op: str, image: str | int | Sequence[int] | Signal,
               kernel: str | int | Sequence[int] | Signal, *, origin: str | Sequence[int]
               = "center", axes: str = "xy", mode: str | None = None,
@@ -183,6 +225,8 @@ def operation(op: str, image: str | int | Sequence[int] | Signal,
         axes=axes, channel_axes=ker_ch, entries=cast(Any, entries), values=h, what="kernel shape")
     check_name(nm["output"], "output")
     check_value_symbols(img, ker, nm["output"])
+    check_printed_names(img, ker, nm["output"], entries_given=not (
+        entries is None or (isinstance(entries, str) and entries in ("default", "indexed"))))
     sd = img.ndim - img_ch
     if ker.ndim - ker_ch != sd:
         raise InputError(
