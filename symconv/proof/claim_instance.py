@@ -68,7 +68,7 @@ class InstanceAlgebra:
         return pa.add(a, b, sign)
 
     def multiply(self, a: pa.Poly, b: pa.Poly) -> pa.Poly:
-        return pa.multiply(a, b)
+        return pa.multiply(a, b, self.max_terms)
 
     def reflect(self, a: pa.Poly, axes: Sequence[bool] | None = None) -> pa.Poly:
         return pa.reflect(a, axes)

@@ -462,8 +462,27 @@ def _evaluate_exact(p: Poly, registry: Registry, values: dict[str, np.ndarray]) 
 
 
 # -- operations -------------------------------------------------------------------------------
+def check_products(count: int, max_terms: int | None, degree: int = 1) -> None:
+    """Refuse, before they are made, more products of terms than the term limit (or the
+    machine's memory) allows: composed operations multiply term counts (a convolution of
+    a convolution of 1000-entry arrays makes 10^9 of them).  A product of ``degree``
+    entries counts ``degree`` times (its monomial holds that many ids: 8 million products
+    of degree 3 took 44 s and 3.2 GB)."""
+    from ..index.relation import check_limit
+    from ..limits import check_memory
+
+    limit = check_limit(max_terms)
+    need = count * max(degree, 1)
+    if need > limit:
+        raise LimitError(f"this step multiplies out {count:,} products of {degree} entries "
+                         f"({need:,} counted), over the limit of {limit:,}; raise it with "
+                         f"--max-terms {need}")
+    check_memory(need, "this step's products")
+
+
 def _join(pos_a: np.ndarray, pos_b: np.ndarray, a_sorted: tuple[np.ndarray, np.ndarray],
-          b_sorted: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          b_sorted: tuple[np.ndarray, np.ndarray], max_terms: int | None = None,
+          degree: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each pair (pos_a[t], pos_b[t]): every term of A there times every term of B there.
 
     ``*_sorted`` are ``(starts, counts)`` per position.  Returns (pair, a_row, b_row).
@@ -471,6 +490,7 @@ def _join(pos_a: np.ndarray, pos_b: np.ndarray, a_sorted: tuple[np.ndarray, np.n
     sa, na = a_sorted[0][pos_a], a_sorted[1][pos_a]
     sb, nb = b_sorted[0][pos_b], b_sorted[1][pos_b]
     tot = na * nb
+    check_products(int(tot.sum()), max_terms, degree)
     pair = np.repeat(np.arange(pos_a.size, dtype=np.int64), tot)
     first = np.cumsum(tot) - tot
     r = np.arange(int(tot.sum()), dtype=np.int64) - np.repeat(first, tot)
@@ -567,16 +587,17 @@ def bilinear(op: str, a: Poly, b: Poly, registry: Registry | None = None,
         return _product_terms(out_idx, a, inv_a[ia], bb, inv_b[kb], out_lo, rel.out_shape)
     ga_p, ga_s = _grouped(a)
     gb_p, gb_s = _grouped(bb)
-    pair, ra, rb = _join(ia, kb, ga_s, gb_s)
+    pair, ra, rb = _join(ia, kb, ga_s, gb_s, max_terms, a.degree + b.degree)
     return _product_terms(out_idx[pair], ga_p, ra, gb_p, rb, out_lo, rel.out_shape)
 
 
-def multiply(a: Poly, b: Poly) -> Poly:
+def multiply(a: Poly, b: Poly, max_terms: int | None = None) -> Poly:
     """Entrywise product (a scalar broadcasts)."""
     if a.ndim == 0 and b.ndim != 0:
         a, b = b, a
     if b.ndim == 0:
         # b is a scalar polynomial: every term of a times every term of b.
+        check_products(a.nterms * b.nterms, max_terms, a.degree + b.degree)
         pair = np.repeat(np.arange(a.nterms), b.nterms)
         rb = np.tile(np.arange(b.nterms), a.nterms)
         return _product_terms(a.out[pair], a, pair, b, rb, a.lo, a.shape)
@@ -612,7 +633,8 @@ def multiply(a: Poly, b: Poly) -> Poly:
     pos_b = flat_positions(ga_p.out[rows], b.lo, b.shape)
     # pair each selected a-term with every b-term at its position
     ones = (np.arange(rows.size, dtype=np.int64), np.ones(rows.size, dtype=np.int64))
-    pair, ra_local, rb = _join(np.arange(rows.size), pos_b, ones, gb_s)
+    pair, ra_local, rb = _join(np.arange(rows.size), pos_b, ones, gb_s, max_terms,
+                               a.degree + b.degree)
     ra = rows[ra_local]
     return _product_terms(ga_p.out[ra], ga_p, ra, gb_p, rb, lo, shape)
 
