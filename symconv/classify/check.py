@@ -729,7 +729,7 @@ def _array_text(a: Array) -> str:
 
 
 def _infinite(limit: str) -> bool:
-    return any(w in limit for w in ("infty", "inf", "\u221e"))
+    return "inf" in limit or "\u221e" in limit  # inf, infty, \infty
 
 
 def _limits_note(s: SumVar, lx: _Lin, lh: _Lin, x: Array, h: Array, outputs: list[str],

@@ -159,6 +159,8 @@ def index_names(img: Signal) -> frozenset[str]:
     if img.channel_axes:
         used.update(CHANNEL_LETTERS)
     return frozenset(used)
+
+
 #: Names SymPy prints as constants (E is Euler's number, I the imaginary unit): a kernel
 #: entry named so would read as the constant in an exact value ("5*E").
 CONSTANT_NAMES = frozenset({"E", "I", "pi", "oo", "zoo", "nan"})

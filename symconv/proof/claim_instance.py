@@ -170,8 +170,7 @@ def dft(a: pa.Poly, inverse: bool = False) -> pa.Poly:
 
     p = a
     for axis, n in enumerate(a.shape):
-        if p.nterms * n > pa.MAX_EXACT_PRODUCTS:
-            raise pa.exact_work_error(p.nterms * n)
+        pa.check_exact_products(p.nterms * n)
         pos = p.out[:, axis] - p.lo[axis]
         rows = np.repeat(np.arange(p.nterms), n)
         freq = np.tile(np.arange(n, dtype=np.int64), p.nterms)

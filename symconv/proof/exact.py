@@ -102,16 +102,15 @@ def decide_equal(a: Any, b: Any) -> Decision:
     if num == 0:
         return Decision("equal", d)
     try:
-        coeffs = sp.Poly(num, *syms).coeffs()
+        z = coefficients_zero(num, syms)
     except sp.PolynomialError:
         # Not a polynomial in the symbols (sqrt(t^2), say): "equal for every value" is not
         # decided here, but a value of the symbols where the two differ refutes it.
         w = _witness(d, num, syms)
         return Decision("undecided", d) if w is None else Decision("unequal", d, w)
-    zs = [constant_zero(c) for c in coeffs]
-    if all(z is True for z in zs):  # pragma: no cover - Poly drops zero coefficients
+    if z is True:  # pragma: no cover - Poly drops zero coefficients
         return Decision("equal", d)
-    if not any(z is False for z in zs):
+    if z is None:
         return Decision("undecided", d)
     witness = _witness(d, num, syms)
     where = None
@@ -126,6 +125,19 @@ def decide_equal(a: Any, b: Any) -> Decision:
     if witness is None:  # pragma: no cover - a nonzero polynomial is nonzero somewhere
         return Decision("undecided", d)
     return Decision("unequal", d, witness, where)
+
+
+def coefficients_zero(num: Any, syms: list[Any]) -> bool | None:
+    """Whether a polynomial in ``syms`` is the zero polynomial: True when every coefficient
+    is exactly zero, False when one is exactly non-zero, None when neither could be shown
+    (:func:`constant_zero` per coefficient).  Raises SymPy's ``PolynomialError`` when
+    ``num`` is not a polynomial in them."""
+    import sympy as sp
+
+    zs = [constant_zero(c) for c in sp.Poly(num, *syms).coeffs()]
+    if all(z is True for z in zs):
+        return True
+    return False if any(z is False for z in zs) else None
 
 
 def _witness(d: Any, num: Any, syms: list[Any]) -> dict[str, Any] | None:

@@ -191,7 +191,7 @@ def int_coefs(coef: np.ndarray) -> np.ndarray:
         if all(type(v) is int for v in coef.tolist()) and magnitude(coef) < SAFE_INT:
             return coef.astype(np.int64)
         return coef
-    if coef.dtype.kind in "bui" and magnitude(coef.astype(object)) < SAFE_INT:
+    if coef.dtype.kind in "bui" and magnitude(coef) < SAFE_INT:
         return coef.astype(np.int64)
     return exact_ints(coef)
 
@@ -202,15 +202,17 @@ def coef_product(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
     if ca.dtype != object and cb.dtype != object and \
             magnitude(ca) * magnitude(cb) < SAFE_INT:
         return ca * cb
-    if (ca.dtype == object or cb.dtype == object) and ca.size > MAX_EXACT_PRODUCTS:
-        raise exact_work_error(ca.size)
+    if ca.dtype == object or cb.dtype == object:
+        check_exact_products(ca.size)
     return exact_ints(ca) * exact_ints(cb)
 
 
-def exact_work_error(count: int) -> LimitError:
-    return LimitError(f"this claim needs {count:,} products of exact values (roots of unity, "
-                      f"surds or symbols) in one step, over the limit of "
-                      f"{MAX_EXACT_PRODUCTS:,}: use smaller shapes")
+def check_exact_products(count: int) -> None:
+    """Refuse a step of more than :data:`MAX_EXACT_PRODUCTS` products of exact values."""
+    if count > MAX_EXACT_PRODUCTS:
+        raise LimitError(f"this claim needs {count:,} products of exact values (roots of "
+                         f"unity, surds or symbols) in one step, over the limit of "
+                         f"{MAX_EXACT_PRODUCTS:,}: use smaller shapes")
 
 
 def coef_scale(coef: np.ndarray, c: Any) -> np.ndarray:
@@ -218,11 +220,6 @@ def coef_scale(coef: np.ndarray, c: Any) -> np.ndarray:
     if coef.dtype != object and type(c) is int and magnitude(coef) * abs(c) < SAFE_INT:
         return coef * c
     return exact_ints(coef) * c
-
-
-def coef_negate(coef: np.ndarray) -> np.ndarray:
-    """``-coef`` (int64 coefficients are under :data:`SAFE_INT`: no wrap-around)."""
-    return -coef
 
 
 def _pad_degree(p: Poly, deg: int) -> np.ndarray:
@@ -367,7 +364,7 @@ def compare(a: Poly, b: Poly, registry: Registry) -> Comparison:
         return Comparison(True, int(ca.coef.size), int(cb.coef.size), lo, shape)
     diff = Poly(lo, shape, np.concatenate([a.out, b.out]),
                 np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
-                np.concatenate([a.coef, coef_negate(b.coef)]))
+                np.concatenate([a.coef, -b.coef]))  # int64 under SAFE_INT: no wrap-around
     cd = canonical(diff, lo, shape, base, deg)
     keep = _nonzero_rows(cd.coef)
     if not keep.any():  # equal values written differently ((-1)^(1/3) and 1/2 + sqrt(3)/2 i)
@@ -490,10 +487,11 @@ def _join(pos_a: np.ndarray, pos_b: np.ndarray, a_sorted: tuple[np.ndarray, np.n
     sa, na = a_sorted[0][pos_a], a_sorted[1][pos_a]
     sb, nb = b_sorted[0][pos_b], b_sorted[1][pos_b]
     tot = na * nb
-    check_products(int(tot.sum()), max_terms, degree)
+    count = int(tot.sum())
+    check_products(count, max_terms, degree)
     pair = np.repeat(np.arange(pos_a.size, dtype=np.int64), tot)
     first = np.cumsum(tot) - tot
-    r = np.arange(int(tot.sum()), dtype=np.int64) - np.repeat(first, tot)
+    r = np.arange(count, dtype=np.int64) - np.repeat(first, tot)
     nbp = nb[pair]
     return pair, sa[pair] + r // nbp, sb[pair] + r % nbp
 
@@ -646,7 +644,7 @@ def add(a: Poly, b: Poly, sign: int = 1) -> Poly:
     deg = max(a.degree, b.degree)
     return Poly(lo, shape, np.concatenate([a.out, b.out]),
                 np.concatenate([_pad_degree(a, deg), _pad_degree(b, deg)]),
-                np.concatenate([a.coef, b.coef if sign == 1 else coef_negate(b.coef)]))
+                np.concatenate([a.coef, sign * b.coef]))  # int64 under SAFE_INT: no wrap
 
 
 def scale(a: Poly, c: int) -> Poly:

@@ -178,7 +178,7 @@ def _symbolic_zero(e: Any) -> bool:
     rational function of its symbols."""
     import sympy as sp
 
-    from ..exact import constant_zero
+    from ..exact import coefficients_zero, constant_zero
 
     e = sp.expand(e)
     if e == 0:
@@ -189,7 +189,7 @@ def _symbolic_zero(e: Any) -> bool:
         syms = sorted(e.free_symbols, key=str)
         num = sp.expand(sp.fraction(sp.together(e))[0])
         try:
-            coeffs = sp.Poly(num, *syms).coeffs() if num != 0 else []
+            z = coefficients_zero(num, syms) if num != 0 else True
         except sp.PolynomialError:
             # not a polynomial (sqrt(t), say): non-zero when it is at some value, exactly
             for k in range(1, 4):
@@ -198,9 +198,6 @@ def _symbolic_zero(e: Any) -> bool:
                 if constant_zero(sp.expand(at)) is False:
                     return False
             raise Undecided(f"whether {e} is zero (not a polynomial in its symbols)") from None
-        zs = [constant_zero(c) for c in coeffs]
-        z = True if all(v is True for v in zs) else False if any(v is False for v in zs) \
-            else None
     if z is None:
         raise Undecided(f"whether {e} is zero")
     return z
